@@ -1,0 +1,17 @@
+// Errors of the whole project: one exception type whose message names the component,
+// the input and, where there is one, a hint. Tools print what() on one line and exit 1.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace pollux {
+
+class Error : public std::runtime_error {
+ public:
+  // component: a short name in brackets in the message, e.g. "plx", "quantizer".
+  Error(const std::string& component, const std::string& message)
+      : std::runtime_error("[" + component + "] " + message) {}
+};
+
+}  // namespace pollux

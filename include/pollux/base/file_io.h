@@ -1,0 +1,17 @@
+// Whole-file reads and atomic writes. A write goes to PATH.tmp.<pid>, is flushed and
+// fsync'ed, then renamed over PATH, so a good file is never replaced by a half one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pollux {
+
+// Throws pollux::Error naming the path if it cannot be read.
+std::vector<std::uint8_t> read_file(const std::string& path);
+
+// Throws pollux::Error naming the path on any failure; PATH is then untouched.
+void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+}  // namespace pollux

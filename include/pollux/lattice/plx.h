@@ -1,0 +1,90 @@
+// The .plx container, version 4 (spec section 6; the reference layout, byte for byte).
+//
+//   offset  size              field
+//   0       8                 magic "POLLUXH2"
+//   8       1                 version (4)
+//   9       7                 zero
+//   16      4                 config_len, u32 little-endian
+//   20      config_len        config JSON, UTF-8
+//           ...               zero padding up to the next multiple of 64 from file start
+//   F       64                fingerprint: 16 x f32 LE = codebook rows 0..3, columns 0..3
+//   F+64    4                 tensor_count, u32 LE
+//           tensor_count x    name_len u16 LE | name UTF-8 | dtype u8 (0 u8, 1 i8, 2 f16,
+//                             3 f32) | ndim u8 | shape ndim x u32 LE | data_len u64 LE | data
+//
+// Tensors: a lattice matrix X.weight is stored as X.packed_weights (u8, 18-bit indices, see
+// index_packing.h) and X.sigma_rows (f16, one scale per output row); the reference stores
+// tok_emb and head as X.weight_int8 (i8) and X.mu_rows (f16 row max-abs); everything else
+// passes as f32. Nothing is read past the end: the parser works from a byte budget with
+// overflow-checked sizes and names the file and the field in every error.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pollux/lattice/codebook.h"
+
+namespace pollux::lattice {
+
+enum class PlxDtype : std::uint8_t { u8 = 0, i8 = 1, f16 = 2, f32 = 3 };
+std::size_t dtype_size(PlxDtype dtype);
+std::string to_string(PlxDtype dtype);
+
+struct PlxTensor {
+  std::string name;
+  PlxDtype dtype = PlxDtype::f32;
+  std::vector<std::uint32_t> shape;
+  std::vector<std::uint8_t> data;  // raw little-endian
+  std::uint64_t element_count() const;
+};
+
+struct PlxFile {
+  static constexpr std::uint8_t kVersion = 4;
+  std::uint8_t version = kVersion;
+  std::string config_json;  // kept byte for byte
+  std::array<float, 16> fingerprint{};
+  std::vector<PlxTensor> tensors;
+
+  const PlxTensor* find(const std::string& name) const;  // nullptr if absent
+};
+
+// The 16 fingerprint floats of a codebook (rows 0..3, columns 0..3; equal for both variants).
+std::array<float, 16> codebook_fingerprint(const Codebook& codebook);
+
+// `source` names the bytes in errors (usually the path).
+PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source);
+PlxFile read_plx(const std::string& path);
+std::vector<std::uint8_t> serialize_plx(const PlxFile& file);
+void write_plx(const PlxFile& file, const std::string& path);  // atomic
+
+// A model tensor as the file stores it: a lattice matrix (X.packed_weights + X.sigma_rows),
+// an INT8 matrix (X.weight_int8 + X.mu_rows) or a plain f32 tensor, under its model name
+// (X.weight). The width of a lattice matrix is inferred from its byte count.
+enum class PlxStorage { lattice, int8_rows, f32 };
+std::string to_string(PlxStorage storage);
+struct PlxLogicalTensor {
+  std::string name;
+  PlxStorage storage;
+  std::vector<std::uint32_t> shape;
+  std::uint64_t stored_bytes;  // data bytes of all file tensors that make it up
+  std::uint64_t parameter_count() const;
+};
+// Throws pollux::Error naming the tensor when a pair is incomplete or sizes disagree.
+std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file);
+
+// A tensor decoded to float32, with its logical shape.
+struct DecodedTensor {
+  std::vector<std::uint32_t> shape;
+  std::vector<float> values;
+};
+
+// Every logical tensor of the file as the runtime holds it: lattice matrices become
+// codebook[idx] * sigma * s_lattice, INT8 matrices q * mu / 127, f32 tensors pass through.
+// Throws pollux::Error naming the tensor on any inconsistency or an index outside the codebook.
+std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codebook& codebook);
+
+}  // namespace pollux::lattice

@@ -1,0 +1,57 @@
+// Exact nearest-point search in {0} U shell (spec section 3), fast and brute force.
+//
+// What "exact" means here, for both paths alike:
+//   score(v) = sum_{i=0..23} x_i * v_i, evaluated in float64 in that order, with v in
+//   integer coordinates (codebook x sqrt(8)), so the geometry is the lattice's own and not
+//   that of the float32-rounded table.
+//   The winner is the shell point of highest score; among equal scores, the smallest index.
+//   The zero vector (index 0) wins iff that score < 2 sqrt(8), i.e. 2 s* < 4 in codebook
+//   units; on exact equality the shell point wins.
+//
+// The fast path (spec section 3a) scores the three shapes through the Golay code: shape 1
+// from the two largest |x_i|, shape 2 per octad, shape 3 for all 4,096 codewords at once
+// from four 64-entry tables per atom (sign sums and per-coordinate maxima of the 6-bit
+// halves of the information and check positions). Its float64 scores differ from score(v)
+// by rounding only; every group whose fast score is within a rigorous rounding margin of
+// the best is re-scored with score(v), so the answer equals the brute force on every input.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pollux/lattice/codebook.h"
+
+namespace pollux::lattice {
+
+// score(v) above. atom: 24 values; integer_vector: 24 integer coordinates.
+double atom_score(const float* atom, const std::int8_t* integer_vector);
+double atom_score(const double* atom, const std::int8_t* integer_vector);
+
+class Quantizer {
+ public:
+  explicit Quantizer(const Codebook& codebook);
+  const Codebook& codebook() const { return codebook_; }
+
+  // Index of the nearest point to one atom (24 values). Throws pollux::Error on NaN or Inf.
+  std::uint32_t nearest(const float* atom) const;
+  std::uint32_t nearest(const double* atom) const;
+  // The same for `count` consecutive atoms (count x 24 floats), on `threads` threads
+  // (0 = all cores).
+  void nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads = 0) const;
+
+  // The slow reference: score(v) for all 196,560 shell points.
+  std::uint32_t nearest_brute_force(const float* atom) const;
+  std::uint32_t nearest_brute_force(const double* atom) const;
+
+ private:
+  template <typename T> std::uint32_t search(const T* atom) const;
+  template <typename T> std::uint32_t brute_force(const T* atom) const;
+  const Codebook& codebook_;
+  bool leech_;
+  std::uint32_t codewords_[4096];         // Golay codeword of each message
+  std::uint16_t check_bits_[4096];        // golay_check_bits of each message
+  std::uint8_t octad_groups_[759][4];     // its bits in each 6-bit coordinate group
+  std::uint8_t octad_positions_[759][8];  // the 8 coordinates of each octad
+};
+
+}  // namespace pollux::lattice

@@ -1,0 +1,106 @@
+#include "pollux/lattice/codebook.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "pollux/base/error.h"
+#include "pollux/base/sha256.h"
+#include "pollux/lattice/golay.h"
+
+namespace pollux::lattice {
+namespace {
+
+using IntVector = std::array<std::int8_t, Codebook::kDim>;
+
+// The shell in integer coordinates (spec section 2), unsorted.
+std::vector<IntVector> build_shell(CodebookVariant variant) {
+  std::vector<IntVector> shell;
+  shell.reserve(Codebook::kSize - 1);
+  // Shape 1: (+-4, +-4, 0^22).
+  for (int p = 0; p < 24; ++p)
+    for (int q = p + 1; q < 24; ++q)
+      for (int s = 0; s < 4; ++s) {
+        IntVector v{};
+        v[p] = (s & 1) ? -4 : 4;
+        v[q] = (s & 2) ? -4 : 4;
+        shell.push_back(v);
+      }
+  // Shape 2: (+-2^8, 0^16) on an octad, an even number of minus signs.
+  for (std::uint32_t octad : golay_octads()) {
+    int pos[8], n = 0;
+    for (int i = 0; i < 24; ++i)
+      if (octad >> i & 1) pos[n++] = i;
+    for (int signs = 0; signs < 256; ++signs) {
+      if (__builtin_popcount(signs) & 1) continue;
+      IntVector v{};
+      for (int k = 0; k < 8; ++k) v[pos[k]] = (signs >> k & 1) ? -2 : 2;
+      shell.push_back(v);
+    }
+  }
+  // Shape 3: for codeword c and position j, x_i = (-1)^{c_i} (i != j) and
+  // x_j = -3 (-1)^{c_j} (leech) or x_j = -3 (pollux-v4).
+  for (std::uint32_t m = 0; m < kGolayMessages; ++m) {
+    std::uint32_t c = golay_encode(m);
+    for (int j = 0; j < 24; ++j) {
+      IntVector v{};
+      for (int i = 0; i < 24; ++i) v[i] = (c >> i & 1) ? -1 : 1;
+      v[j] = (variant == CodebookVariant::leech) ? std::int8_t(-3 * v[j]) : std::int8_t(-3);
+      shell.push_back(v);
+    }
+  }
+  return shell;
+}
+
+}  // namespace
+
+std::string to_string(CodebookVariant variant) {
+  return variant == CodebookVariant::leech ? "leech" : "pollux-v4";
+}
+
+CodebookVariant parse_codebook_variant(const std::string& text, const std::string& what) {
+  if (text == "leech") return CodebookVariant::leech;
+  if (text == "pollux-v4") return CodebookVariant::pollux_v4;
+  throw Error("codebook", what + " = '" + text + "': expected 'leech' or 'pollux-v4'");
+}
+
+const Codebook& Codebook::get(CodebookVariant variant) {
+  // Each table is built on first use of its variant only (thread-safe static init).
+  if (variant == CodebookVariant::leech) {
+    static const Codebook leech(CodebookVariant::leech);
+    return leech;
+  }
+  static const Codebook v4(CodebookVariant::pollux_v4);
+  return v4;
+}
+
+Codebook::Codebook(CodebookVariant variant) : variant_(variant) {
+  std::vector<IntVector> shell = build_shell(variant);
+  std::sort(shell.begin(), shell.end());  // lexicographic on signed integers = on the floats
+  integer_.assign(std::size_t(kSize) * kDim, 0);
+  std::memcpy(integer_.data() + kDim, shell.data(), shell.size() * kDim);
+  table_.resize(integer_.size());
+  // The float table is float32(k / sqrt(8)) for every integer coordinate k.
+  float scaled[9];
+  for (int k = -4; k <= 4; ++k) scaled[k + 4] = float(double(k) / kIntegerScale);
+  for (std::size_t i = 0; i < integer_.size(); ++i) table_[i] = scaled[integer_[i] + 4];
+  sha256_ = sha256_hex(table_.data(), table_.size() * sizeof(float));
+}
+
+std::uint32_t Codebook::index_of(const std::int8_t* v) const {
+  // Rows 1..kSize-1 are sorted; compare as signed bytes, lexicographically.
+  std::uint32_t lo = 1, hi = kSize;
+  while (lo < hi) {
+    std::uint32_t mid = lo + (hi - lo) / 2;
+    const std::int8_t* row = integer_row(mid);
+    int cmp = 0;
+    for (int i = 0; i < kDim && cmp == 0; ++i) cmp = (row[i] > v[i]) - (row[i] < v[i]);
+    if (cmp == 0) return mid;
+    if (cmp < 0) lo = mid + 1; else hi = mid;
+  }
+  bool zero = std::all_of(v, v + kDim, [](std::int8_t x) { return x == 0; });
+  if (zero) return 0;
+  throw Error("codebook", "vector is not in the " + to_string(variant_) + " table");
+}
+
+}  // namespace pollux::lattice

@@ -1,0 +1,297 @@
+#include "pollux/lattice/plx.h"
+
+#include <cstring>
+#include <limits>
+
+#include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/base/half.h"
+#include "pollux/lattice/constants.h"
+#include "pollux/lattice/index_packing.h"
+#include "pollux/lattice/row_projection.h"
+
+namespace pollux::lattice {
+namespace {
+
+constexpr char kMagic[8] = {'P', 'O', 'L', 'L', 'U', 'X', 'H', '2'};
+constexpr std::uint32_t kMaxConfigBytes = 16u << 20;
+constexpr int kMaxDims = 8;
+
+std::size_t padded_to_64(std::size_t offset) { return (offset + 63) / 64 * 64; }
+
+// Reads little-endian fields from a byte range, refusing any read past its end.
+class Reader {
+ public:
+  Reader(const std::uint8_t* data, std::size_t size, const std::string& source)
+      : data_(data), size_(size), source_(source) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error("plx", source_ + ": " + what + " (at byte " + std::to_string(pos_) +
+                           " of " + std::to_string(size_) + "; truncated or corrupt file?)");
+  }
+  std::size_t remaining() const { return size_ - pos_; }
+  std::size_t position() const { return pos_; }
+  const std::uint8_t* take(std::size_t n, const std::string& what) {
+    if (n > remaining()) fail(what + " needs " + std::to_string(n) + " bytes, " + std::to_string(remaining()) + " left");
+    const std::uint8_t* p = data_ + pos_;
+    pos_ += n;
+    return p;
+  }
+  std::uint64_t le(int bytes, const std::string& what) {
+    const std::uint8_t* p = take(std::size_t(bytes), what);
+    std::uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i) v = v << 8 | p[i];
+    return v;
+  }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+};
+
+void put_le(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(std::uint8_t(v >> (8 * i)));
+}
+
+float f32_at(const std::uint8_t* p) {
+  std::uint32_t bits = std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+std::vector<float> floats_of(const PlxTensor& t) {
+  std::vector<float> out(t.element_count());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (t.dtype == PlxDtype::f32) out[i] = f32_at(&t.data[4 * i]);
+    else if (t.dtype == PlxDtype::f16) out[i] = half_to_float(std::uint16_t(t.data[2 * i] | t.data[2 * i + 1] << 8));
+    else if (t.dtype == PlxDtype::i8) out[i] = float(std::int8_t(t.data[i]));
+    else out[i] = float(t.data[i]);
+  }
+  return out;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype dtype) {
+  const PlxTensor* t = file.find(name);
+  if (!t) throw Error("plx", "tensor " + name + " is missing");
+  if (t->dtype != dtype) throw Error("plx", "tensor " + name + " has dtype " + to_string(t->dtype) + ", expected " + to_string(dtype));
+  return *t;
+}
+
+// rows x atoms-per-row of a packed lattice matrix: the index count n satisfies
+// 4 (groups - 1) < n <= 4 groups and n = rows x atoms-per-row (unique for rows >= 4).
+PlxLogicalTensor lattice_matrix(const PlxFile& file, const PlxTensor& packed, const std::string& base) {
+  const PlxTensor& sigma = partner(file, base + ".sigma_rows", PlxDtype::f16);
+  if (packed.dtype != PlxDtype::u8 || packed.data.size() % 9 != 0)
+    throw Error("plx", "tensor " + packed.name + " is not u8 groups of 9 bytes");
+  const std::uint64_t rows = sigma.element_count(), groups = packed.data.size() / 9;
+  const std::uint64_t per_row = rows == 0 ? 0 : 4 * groups / rows;
+  if (per_row == 0 || (rows * per_row + 3) / 4 != groups || (rows < 4 && 4 * groups != rows * per_row))
+    throw Error("plx", "tensor " + packed.name + ": " + std::to_string(packed.data.size()) +
+                           " bytes do not hold a whole number of atoms per row for " + std::to_string(rows) + " rows");
+  return {base + ".weight", PlxStorage::lattice, {std::uint32_t(rows), std::uint32_t(per_row * kAtomDim)},
+          packed.data.size() + sigma.data.size()};
+}
+
+PlxLogicalTensor int8_matrix(const PlxFile& file, const PlxTensor& q, const std::string& base) {
+  const PlxTensor& mu = partner(file, base + ".mu_rows", PlxDtype::f16);
+  if (q.dtype != PlxDtype::i8 || q.shape.size() != 2 || q.shape[0] != mu.element_count())
+    throw Error("plx", "tensor " + q.name + " is not an i8 matrix with one " + mu.name + " entry per row");
+  return {base + ".weight", PlxStorage::int8_rows, q.shape, q.data.size() + mu.data.size()};
+}
+
+}  // namespace
+
+std::size_t dtype_size(PlxDtype dtype) {
+  switch (dtype) {
+    case PlxDtype::u8: case PlxDtype::i8: return 1;
+    case PlxDtype::f16: return 2;
+    case PlxDtype::f32: return 4;
+  }
+  return 0;
+}
+
+std::string to_string(PlxDtype dtype) {
+  static const char* names[] = {"u8", "i8", "f16", "f32"};
+  return std::uint8_t(dtype) < 4 ? names[std::uint8_t(dtype)] : "?";
+}
+
+std::uint64_t PlxTensor::element_count() const {
+  std::uint64_t n = 1;
+  for (std::uint32_t d : shape) n *= d;
+  return n;
+}
+
+const PlxTensor* PlxFile::find(const std::string& name) const {
+  for (const PlxTensor& t : tensors)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::array<float, 16> codebook_fingerprint(const Codebook& codebook) {
+  std::array<float, 16> f{};
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c) f[4 * r + c] = codebook.row(std::uint32_t(r))[c];
+  return f;
+}
+
+PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source) {
+  Reader in(data, size, source);
+  PlxFile file;
+  if (std::memcmp(in.take(8, "magic"), kMagic, 8) != 0) in.fail("not a .plx file (magic is not POLLUXH2)");
+  file.version = std::uint8_t(in.le(1, "version"));
+  if (file.version != PlxFile::kVersion)
+    in.fail("format version " + std::to_string(file.version) + " is not supported (this reader knows version 4)");
+  const std::uint8_t* reserved = in.take(7, "reserved bytes");
+  for (int i = 0; i < 7; ++i)
+    if (reserved[i] != 0) in.fail("reserved header bytes are not zero");
+
+  const std::uint64_t config_len = in.le(4, "config length");
+  if (config_len > kMaxConfigBytes) in.fail("config length " + std::to_string(config_len) + " exceeds 16 MiB");
+  const std::uint8_t* config = in.take(config_len, "config JSON");
+  file.config_json.assign(reinterpret_cast<const char*>(config), config_len);
+  const std::size_t pad_len = padded_to_64(in.position()) - in.position();
+  const std::uint8_t* pad = in.take(pad_len, "header padding");
+  for (std::size_t i = 0; i < pad_len; ++i)
+    if (pad[i] != 0) in.fail("header padding is not zero");
+
+  const std::uint8_t* fingerprint = in.take(64, "codebook fingerprint");
+  for (int i = 0; i < 16; ++i) file.fingerprint[i] = f32_at(fingerprint + 4 * i);
+  if (file.fingerprint != codebook_fingerprint(Codebook::get(CodebookVariant::leech)))
+    in.fail("codebook fingerprint does not match the Leech codebook");
+
+  const std::uint64_t count = in.le(4, "tensor count");
+  // Each tensor record takes at least 12 bytes: a claimed count beyond that is corrupt.
+  if (count > in.remaining() / 12) in.fail("tensor count " + std::to_string(count) + " cannot fit in the file");
+  file.tensors.reserve(count);
+  for (std::uint64_t k = 0; k < count; ++k) {
+    PlxTensor t;
+    const std::string which = "tensor " + std::to_string(k);
+    const std::uint64_t name_len = in.le(2, which + " name length");
+    if (name_len == 0) in.fail(which + " has an empty name");
+    t.name.assign(reinterpret_cast<const char*>(in.take(name_len, which + " name")), name_len);
+    const std::uint64_t dtype = in.le(1, t.name + " dtype");
+    if (dtype > 3) in.fail("tensor " + t.name + " has unknown dtype " + std::to_string(dtype));
+    t.dtype = PlxDtype(dtype);
+    const std::uint64_t ndim = in.le(1, t.name + " ndim");
+    if (ndim > kMaxDims) in.fail("tensor " + t.name + " has " + std::to_string(ndim) + " dimensions (at most 8)");
+    std::uint64_t elements = 1;
+    for (std::uint64_t d = 0; d < ndim; ++d) {
+      std::uint64_t extent = in.le(4, t.name + " shape");
+      t.shape.push_back(std::uint32_t(extent));
+      if (extent != 0 && elements > std::numeric_limits<std::uint64_t>::max() / 8 / extent)
+        in.fail("tensor " + t.name + " shape overflows");
+      elements *= extent;
+    }
+    const std::uint64_t data_len = in.le(8, t.name + " data length");
+    if (data_len != elements * dtype_size(t.dtype))
+      in.fail("tensor " + t.name + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
+    const std::uint8_t* bytes = in.take(data_len, "tensor " + t.name + " data");
+    t.data.assign(bytes, bytes + data_len);
+    file.tensors.push_back(std::move(t));
+  }
+  if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes after the last tensor");
+  return file;
+}
+
+PlxFile read_plx(const std::string& path) {
+  std::vector<std::uint8_t> bytes = read_file(path);
+  return parse_plx(bytes.data(), bytes.size(), path);
+}
+
+std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
+  std::vector<std::uint8_t> out(kMagic, kMagic + 8);
+  out.push_back(file.version);
+  out.resize(16, 0);
+  put_le(out, file.config_json.size(), 4);
+  out.insert(out.end(), file.config_json.begin(), file.config_json.end());
+  out.resize(padded_to_64(out.size()), 0);
+  for (float f : file.fingerprint) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    put_le(out, bits, 4);
+  }
+  put_le(out, file.tensors.size(), 4);
+  for (const PlxTensor& t : file.tensors) {
+    if (t.name.empty() || t.name.size() > 0xFFFF || t.shape.size() > kMaxDims ||
+        t.data.size() != t.element_count() * dtype_size(t.dtype))
+      throw Error("plx", "tensor '" + t.name + "' cannot be written: bad name, rank, or data size");
+    put_le(out, t.name.size(), 2);
+    out.insert(out.end(), t.name.begin(), t.name.end());
+    out.push_back(std::uint8_t(t.dtype));
+    out.push_back(std::uint8_t(t.shape.size()));
+    for (std::uint32_t d : t.shape) put_le(out, d, 4);
+    put_le(out, t.data.size(), 8);
+    out.insert(out.end(), t.data.begin(), t.data.end());
+  }
+  return out;
+}
+
+void write_plx(const PlxFile& file, const std::string& path) { write_file_atomic(path, serialize_plx(file)); }
+
+std::string to_string(PlxStorage storage) {
+  switch (storage) {
+    case PlxStorage::lattice: return "lattice";
+    case PlxStorage::int8_rows: return "int8";
+    case PlxStorage::f32: return "f32";
+  }
+  return "?";
+}
+
+std::uint64_t PlxLogicalTensor::parameter_count() const {
+  std::uint64_t n = 1;
+  for (std::uint32_t d : shape) n *= d;
+  return n;
+}
+
+std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file) {
+  std::vector<PlxLogicalTensor> out;
+  for (const PlxTensor& t : file.tensors) {
+    if (ends_with(t.name, ".packed_weights")) {
+      out.push_back(lattice_matrix(file, t, t.name.substr(0, t.name.size() - 15)));
+    } else if (ends_with(t.name, ".weight_int8")) {
+      out.push_back(int8_matrix(file, t, t.name.substr(0, t.name.size() - 12)));
+    } else if (ends_with(t.name, ".sigma_rows") || ends_with(t.name, ".mu_rows")) {
+      continue;  // counted with their matrix
+    } else if (t.dtype == PlxDtype::f32) {
+      out.push_back({t.name, PlxStorage::f32, t.shape, t.data.size()});
+    } else {
+      throw Error("plx", "tensor " + t.name + " has dtype " + to_string(t.dtype) + " and no known role");
+    }
+  }
+  return out;
+}
+
+std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codebook& codebook) {
+  std::map<std::string, DecodedTensor> out;
+  for (const PlxLogicalTensor& t : plx_logical_tensors(file)) {
+    const std::string base = t.name.substr(0, t.name.size() - 7);  // without ".weight"
+    DecodedTensor& d = out[t.name];
+    d.shape = t.shape;
+    d.values.resize(t.parameter_count());
+    if (t.storage == PlxStorage::f32) {
+      d.values = floats_of(*file.find(t.name));
+    } else if (t.storage == PlxStorage::int8_rows) {
+      std::vector<float> q = floats_of(*file.find(base + ".weight_int8")), mu = floats_of(*file.find(base + ".mu_rows"));
+      for (std::size_t i = 0; i < q.size(); ++i) d.values[i] = q[i] * mu[i / t.shape[1]] / 127.0f;
+    } else {
+      std::vector<std::uint32_t> indices(t.parameter_count() / kAtomDim);
+      unpack_indices(file.find(base + ".packed_weights")->data.data(), indices.size(), indices.data());
+      std::vector<float> sigma = floats_of(*file.find(base + ".sigma_rows"));
+      try {
+        reconstruct_rows(codebook, indices.data(), sigma.data(), t.shape[0], t.shape[1], d.values.data());
+      } catch (const Error& e) {
+        throw Error("plx", "tensor " + base + ".packed_weights: " + e.what());
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pollux::lattice

@@ -1,0 +1,306 @@
+#include "pollux/lattice/quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "pollux/base/error.h"
+#include "pollux/base/parallel.h"
+#include "pollux/lattice/golay.h"
+
+namespace pollux::lattice {
+namespace {
+
+constexpr int kDim = 24;
+
+// Coordinates of the four 6-bit groups: message bits 0..5 and 6..11 sit at coordinates
+// 11..16 and 17..22; check bits 0..5 at 0..5, check bits 6..11 at 6..10 and 23.
+constexpr int kGroupPositions[4][6] = {
+    {11, 12, 13, 14, 15, 16}, {17, 18, 19, 20, 21, 22}, {0, 1, 2, 3, 4, 5}, {6, 7, 8, 9, 10, 23}};
+
+// True iff score < 2 sqrt(8) = sqrt(32), decided exactly for every double.
+bool below_zero_threshold(double score) {
+  static const double t = std::sqrt(32.0);                   // correctly rounded
+  static const bool t_above = std::fma(t, t, -32.0) > 0.0;  // t > sqrt(32)?
+  return t_above ? score < t : score <= t;
+}
+
+using IntVector = std::int8_t[kDim];
+
+// min and max on values that are never NaN, written so the compiler emits minsd/maxsd
+// rather than branches (the hot loops are full of unpredictable comparisons).
+inline double lesser(double a, double b) { return b < a ? b : a; }
+inline double greater(double a, double b) { return a < b ? b : a; }
+
+// The running answer of the exact re-scoring: the best score(v), and among the vectors
+// that reach it the one of smallest index. Indices are looked up only on ties and at the end.
+template <typename T>
+class ExactBest {
+ public:
+  ExactBest(const Codebook& codebook, const T* x) : codebook_(codebook), x_(x) {}
+
+  // Offers v, whose score(v) is s; vectors that score below the best so far are ignored.
+  void offer(double s, const IntVector v) {
+    if (s < score_) return;
+    if (s > score_) {
+      score_ = s;
+      std::copy(v, v + kDim, vector_);
+      index_ = kUnknown;
+      return;
+    }
+    std::uint32_t idx = codebook_.index_of(v);
+    if (idx < index()) {
+      std::copy(v, v + kDim, vector_);
+      index_ = idx;
+    }
+  }
+  void offer(const IntVector v) { offer(atom_score(x_, v), v); }
+  double score() const { return score_; }
+  std::uint32_t index() {
+    if (index_ == kUnknown) index_ = codebook_.index_of(vector_);
+    return index_;
+  }
+
+ private:
+  static constexpr std::uint32_t kUnknown = 0xFFFFFFFF;
+  const Codebook& codebook_;
+  const T* x_;
+  double score_ = -INFINITY;
+  IntVector vector_{};
+  std::uint32_t index_ = kUnknown;
+};
+
+template <typename T>
+void check_finite(const T* atom, std::size_t number) {
+  for (int i = 0; i < kDim; ++i)
+    if (!std::isfinite(atom[i]))
+      throw Error("quantizer", "atom " + std::to_string(number) + " has a non-finite coordinate (NaN or Inf)");
+}
+
+}  // namespace
+
+template <typename T>
+double score_of(const T* atom, const std::int8_t* v) {
+  double s = 0.0;
+  for (int i = 0; i < kDim; ++i) s += double(atom[i]) * double(v[i]);
+  return s;
+}
+double atom_score(const float* atom, const std::int8_t* v) { return score_of(atom, v); }
+double atom_score(const double* atom, const std::int8_t* v) { return score_of(atom, v); }
+
+Quantizer::Quantizer(const Codebook& codebook)
+    : codebook_(codebook), leech_(codebook.variant() == CodebookVariant::leech) {
+  for (std::uint32_t m = 0; m < 4096; ++m) {
+    codewords_[m] = golay_encode(m);
+    check_bits_[m] = std::uint16_t(golay_check_bits(m));
+  }
+  const auto& octads = golay_octads();
+  for (int o = 0; o < kOctadCount; ++o) {
+    for (int g = 0; g < 4; ++g) {
+      octad_groups_[o][g] = 0;
+      for (int k = 0; k < 6; ++k)
+        octad_groups_[o][g] |= std::uint8_t((octads[o] >> kGroupPositions[g][k] & 1) << k);
+    }
+    for (int i = 0, k = 0; i < kDim; ++i)
+      if (octads[o] >> i & 1) octad_positions_[o][k++] = std::uint8_t(i);
+  }
+}
+
+std::uint32_t Quantizer::nearest(const float* atom) const {
+  check_finite(atom, 0);
+  return search(atom);
+}
+
+std::uint32_t Quantizer::nearest(const double* atom) const {
+  check_finite(atom, 0);
+  return search(atom);
+}
+
+template <typename T>
+std::uint32_t Quantizer::search(const T* atom) const {
+  double x[kDim], ax[kDim], abs_sum = 0.0;
+  for (int i = 0; i < kDim; ++i) {
+    x[i] = atom[i];
+    ax[i] = std::fabs(x[i]);
+    abs_sum += ax[i];
+  }
+  // Fast scores and score(v) both lie within about 2^-45 * sum|x| of the true inner product
+  // (at most ~30 rounded operations on values bounded by 4 sum|x|); twice 2^-38 * sum|x|
+  // leaves a wide margin.
+  const double margin = std::ldexp(abs_sum, -38);
+
+  // Per 6-bit group g of coordinates and pattern u of its bits, built by doubling (bit k of u
+  // decides the term of the group's coordinate k):
+  //   sign_sum  sum_k (-1)^{u_k} x_k          max_term  max_k z_k(u_k)
+  //   abs_sum   sum_{k: u_k} |x_k|            abs_min   min_{k: u_k} |x_k|
+  //   negative_parity  parity of the number of k with u_k set and x_k < 0
+  // with z(0) = -4 x, z(1) = +4 x (leech) or -2 x (pollux-v4).
+  double sign_sum[4][64], max_term[4][64], abs_sum_g[4][64], abs_min[4][64];
+  bool negative_parity[4][64];
+  for (int g = 0; g < 4; ++g) {
+    double *s = sign_sum[g], *z = max_term[g], *a = abs_sum_g[g], *n = abs_min[g];
+    bool* np = negative_parity[g];
+    s[0] = 0.0; z[0] = -INFINITY; a[0] = 0.0; n[0] = INFINITY; np[0] = false;
+    for (int k = 0; k < 6; ++k) {
+      const double xi = x[kGroupPositions[g][k]], axi = std::fabs(xi);
+      const bool neg = xi < 0;
+      const double z0 = -4.0 * xi, z1 = leech_ ? 4.0 * xi : -2.0 * xi;
+      const int half = 1 << k;
+      for (int u = 0; u < half; ++u) {
+        s[u + half] = s[u] - xi;
+        s[u] += xi;
+        z[u + half] = greater(z[u], z1);
+        z[u] = greater(z[u], z0);
+        a[u + half] = a[u] + axi;
+        n[u + half] = lesser(n[u], axi);
+        np[u + half] = np[u] ^ neg;
+      }
+    }
+  }
+
+  // Shape 1: (+-4, +-4): the two largest magnitudes.
+  double a1 = 0, a2 = 0;
+  for (int i = 0; i < kDim; ++i) {
+    if (ax[i] > a1) { a2 = a1; a1 = ax[i]; }
+    else if (ax[i] > a2) a2 = ax[i];
+  }
+  const double shape1 = 4.0 * (a1 + a2);
+
+  // Shape 2: per octad, all signs matching x unless the octad holds an odd number of
+  // negative coordinates; then the smallest magnitude takes the wrong sign.
+  double shape2[kOctadCount];
+  double best = shape1;
+  for (int o = 0; o < kOctadCount; ++o) {
+    const std::uint8_t* u = octad_groups_[o];
+    const double sum = (abs_sum_g[0][u[0]] + abs_sum_g[1][u[1]]) + (abs_sum_g[2][u[2]] + abs_sum_g[3][u[3]]);
+    const double low = lesser(lesser(abs_min[0][u[0]], abs_min[1][u[1]]), lesser(abs_min[2][u[2]], abs_min[3][u[3]]));
+    const bool odd = negative_parity[0][u[0]] ^ negative_parity[1][u[1]] ^ negative_parity[2][u[2]] ^
+                     negative_parity[3][u[3]];
+    shape2[o] = 2.0 * (sum - 2.0 * low * double(odd));  // branch-free: odd is a coin flip
+    best = greater(best, shape2[o]);
+  }
+
+  // Shape 3: score(c) = S(c) + Z(c), S(c) = sum_i (-1)^{c_i} x_i, Z(c) = max_i z_i(c_i); each
+  // splits over the four groups. Messages run as m = 64 hi + lo: the information half is
+  // fixed per hi, and the check bits of m are those of 64 hi XOR those of lo (linearity).
+  // Pass 1: S(m) of all 4,096 codewords, and the block of 64 holding the largest.
+  double sums[4096];
+  double block_maxima[64], top_value = -INFINITY;
+  int top_block = 0;
+  for (int hi = 0; hi < 64; ++hi) {
+    const double s_hi = sign_sum[1][hi];
+    const int check_hi = check_bits_[hi << 6];
+    double* out = sums + (hi << 6);
+    double block_max = -INFINITY;
+    for (int lo = 0; lo < 64; ++lo) {
+      const int r = check_hi ^ check_bits_[lo];
+      out[lo] = (sign_sum[0][lo] + s_hi) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]);
+      block_max = greater(block_max, out[lo]);
+    }
+    block_maxima[hi] = block_max;
+    if (block_max > top_value) { top_value = block_max; top_block = hi; }
+  }
+  auto max_term_of = [&](int m) {
+    const int r = check_bits_[m], lo = m & 63, hi = m >> 6;
+    return greater(greater(max_term[0][lo], max_term[1][hi]), greater(max_term[2][r & 63], max_term[3][r >> 6]));
+  };
+  int top = top_block << 6;
+  for (int m = top; m < (top_block + 1) << 6; ++m)
+    if (sums[m] > sums[top]) top = m;
+  best = greater(best, sums[top] + max_term_of(top));
+  // Pass 2: Z(m) only where it can matter. Z never exceeds 4 max|x_i| (exact), so a codeword
+  // with S(m) + 4 max|x_i| below the best so far minus twice the margin scores below the
+  // re-scoring floor whatever its Z. The survivors (a few percent) are listed branch-free.
+  const double prune_below = best - 2.0 * margin, max_z = 4.0 * a1;
+  std::uint16_t survivors[4096];
+  double shape3[4096];
+  int count = 0;
+  for (int hi = 0; hi < 64; ++hi) {
+    if (block_maxima[hi] + max_z < prune_below) continue;
+    for (int m = hi << 6; m < (hi + 1) << 6; ++m) {
+      survivors[count] = std::uint16_t(m);
+      count += !(sums[m] + max_z < prune_below);
+    }
+  }
+  for (int k = 0; k < count; ++k) {
+    shape3[k] = sums[survivors[k]] + max_term_of(survivors[k]);
+    best = greater(best, shape3[k]);
+  }
+
+  // Far enough below the threshold that no rounding can reach it: the zero vector.
+  if (below_zero_threshold(best + 2.0 * margin)) return 0;
+
+  // Re-score every group that could hold the true best, exactly.
+  const double floor = best - 2.0 * margin;
+  ExactBest<T> exact(codebook_, atom);
+  if (shape1 >= floor) {
+    for (int p = 0; p < kDim; ++p)
+      for (int q = p + 1; q < kDim; ++q) {
+        if (4.0 * (ax[p] + ax[q]) < floor) continue;
+        for (int s = 0; s < 4; ++s) {
+          IntVector v{};
+          v[p] = (s & 1) ? -4 : 4;
+          v[q] = (s & 2) ? -4 : 4;
+          exact.offer(v);
+        }
+      }
+  }
+  for (int o = 0; o < kOctadCount; ++o) {
+    if (shape2[o] < floor) continue;
+    const std::uint8_t* p = octad_positions_[o];
+    for (int signs = 0; signs < 256; ++signs) {
+      if (__builtin_popcount(signs) & 1) continue;
+      // score(v) over the octad alone: the other 16 terms are zeros, which leave a float
+      // sum unchanged, so this equals atom_score(atom, v).
+      double s = 0.0;
+      for (int k = 0; k < 8; ++k) s += double(atom[p[k]]) * ((signs >> k & 1) ? -2.0 : 2.0);
+      if (s < exact.score()) continue;
+      IntVector v{};
+      for (int k = 0; k < 8; ++k) v[p[k]] = (signs >> k & 1) ? -2 : 2;
+      exact.offer(s, v);
+    }
+  }
+  for (int k = 0; k < count; ++k) {
+    if (shape3[k] < floor) continue;
+    const std::uint32_t c = codewords_[survivors[k]];
+    double t = 0.0;  // S(c)
+    for (int i = 0; i < kDim; ++i) t += (c >> i & 1) ? -x[i] : x[i];
+    for (int j = 0; j < kDim; ++j) {
+      const bool bit = c >> j & 1;
+      const double z = bit ? (leech_ ? 4.0 * x[j] : -2.0 * x[j]) : -4.0 * x[j];
+      if (t + z < floor) continue;  // this j is not near the best: skip the exact score
+      IntVector v;
+      for (int i = 0; i < kDim; ++i) v[i] = (c >> i & 1) ? -1 : 1;
+      v[j] = leech_ ? std::int8_t(-3 * v[j]) : std::int8_t(-3);
+      exact.offer(v);
+    }
+  }
+  return below_zero_threshold(exact.score()) ? 0 : exact.index();
+}
+
+void Quantizer::nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads) const {
+  parallel_for(count, threads, 256, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t a = begin; a < end; ++a) {
+      check_finite(atoms + a * kDim, a);
+      indices[a] = search(atoms + a * kDim);
+    }
+  });
+}
+
+std::uint32_t Quantizer::nearest_brute_force(const float* atom) const { return brute_force(atom); }
+std::uint32_t Quantizer::nearest_brute_force(const double* atom) const { return brute_force(atom); }
+
+template <typename T>
+std::uint32_t Quantizer::brute_force(const T* atom) const {
+  check_finite(atom, 0);
+  double best = -INFINITY;
+  std::uint32_t index = 0;
+  for (std::uint32_t idx = 1; idx < Codebook::kSize; ++idx) {
+    double s = atom_score(atom, codebook_.integer_row(idx));
+    if (s > best) { best = s; index = idx; }
+  }
+  return below_zero_threshold(best) ? 0 : index;
+}
+
+}  // namespace pollux::lattice

@@ -1,0 +1,24 @@
+// What every pollux-* tool shares: one error line and a non-zero exit for any failure, and
+// option parsing with Boost.Program_options (snake_case names, the same as the INI keys).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pollux::cli {
+
+namespace po = boost::program_options;
+
+// Runs body(); an exception becomes "<tool>: error: <what>" on stderr and exit code 1.
+int run(const std::string& tool, const std::function<int()>& body);
+
+// Parses argv against `options` plus `hidden` ones that take the positional arguments;
+// prints usage and the visible options and returns false for --help. Unknown options,
+// missing values and bad numbers throw.
+bool parse(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
+           const po::options_description& hidden, const po::positional_options_description& positional,
+           po::variables_map& vm);
+
+}  // namespace pollux::cli

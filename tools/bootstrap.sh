@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything Pollux needs on a fresh Debian/Ubuntu machine. Idempotent: a step
+# whose result is already present is skipped, so CI and fresh clones reuse the venv.
+#
+#   POLLUX_VENV   where the Python venv with torch lives (default ~/.cache/pollux/venv)
+#   POLLUX_TORCH  the torch requirement (default torch==2.11.0)
+set -euo pipefail
+
+venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
+torch_req="${POLLUX_TORCH:-torch==2.11.0}"
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+# --- Debian packages -------------------------------------------------------------------
+debs=(g++ cmake ninja-build pkg-config python3 python3-venv
+      libboost-program-options-dev libhdf5-dev libspdlog-dev libfmt-dev catch2)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  say "installing ${missing[*]}"
+  $sudo apt-get update -qq || die "apt-get update failed: is the Debian registry reachable?"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed: is the Debian registry reachable?"
+else
+  say "Debian packages present"
+fi
+
+# --- torch in a venv outside the checkout ----------------------------------------------
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating venv $venv"
+  mkdir -p "$(dirname "$venv")"
+  python3 -m venv "$venv" || die "could not create venv at $venv"
+fi
+want="${torch_req#torch==}"
+have="$("$venv/bin/python" -c 'import torch; print(torch.__version__.split("+")[0])' 2>/dev/null || true)"
+if [ "$have" != "$want" ]; then
+  say "installing $torch_req into $venv (large download, once)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$torch_req" numpy h5py matplotlib \
+    || die "pip install $torch_req failed: is PyPI reachable?"
+else
+  say "torch $have present in $venv"
+fi
+"$venv/bin/python" -c 'import h5py, numpy, matplotlib' 2>/dev/null \
+  || "$venv/bin/python" -m pip install -q --disable-pip-version-check numpy h5py matplotlib \
+  || die "pip install numpy h5py matplotlib failed: is PyPI reachable?"
+say "ready: venv $venv"
