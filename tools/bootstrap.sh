@@ -23,9 +23,11 @@ if ((${#missing[@]})); then
   command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   say "installing ${missing[*]}"
-  $sudo apt-get update -qq || die "apt-get update failed: is the Debian registry reachable?"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    || die "apt-get install ${missing[*]} failed: is the Debian registry reachable?"
+  log="$(mktemp)"
+  $sudo apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; die "apt-get update failed: is the Debian registry reachable?"; }
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1 \
+    || { cat "$log" >&2; die "apt-get install ${missing[*]} failed: is the Debian registry reachable?"; }
+  rm -f "$log"
 else
   say "Debian packages present"
 fi

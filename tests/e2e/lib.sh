@@ -1,0 +1,22 @@
+# Helpers for the end-to-end tests: each test is a bash script run by ctest with the
+# build's bin/ folder as $1 and the shared/ folder as $2.
+set -euo pipefail
+BIN="$1"
+SHARED="$2"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect_error "substring" command...: the command must exit non-zero with exactly one
+# line on stderr that contains the substring.
+expect_error() {
+  local want="$1"; shift
+  local err="$WORK/stderr"
+  if "$@" >/dev/null 2>"$err"; then fail "'$*' succeeded, expected an error containing '$want'"; fi
+  [ "$(wc -l <"$err")" -eq 1 ] || fail "'$*' printed $(wc -l <"$err") error lines: $(cat "$err")"
+  grep -qF -- "$want" "$err" || fail "'$*' error lacks '$want': $(cat "$err")"
+}
+
+# json_field FILE KEY: the raw value of a top-level scalar field of a one-line JSON object.
+json_field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2- | tr -d '"'; }
