@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,31 @@ constexpr int kGroupPositions[4][6] = {
     {11, 12, 13, 14, 15, 16}, {17, 18, 19, 20, 21, 22}, {0, 1, 2, 3, 4, 5}, {6, 7, 8, 9, 10, 23}};
 
 // True iff score < 2 sqrt(8) = sqrt(32), decided exactly for every double.
-bool below_zero_threshold(double score) {
+bool below_sqrt32(double score) {
   static const double t = std::sqrt(32.0);                   // correctly rounded
   static const bool t_above = std::fma(t, t, -32.0) > 0.0;  // t > sqrt(32)?
   return t_above ? score < t : score <= t;
 }
 
 using IntVector = std::int8_t[kDim];
+
+// The bfloat16 nearest to f (round to nearest even), as a float.
+float to_bfloat16(float f) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000u;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+
+// sum_i x_i weight[v_i + 4] in float64, in index order: score(v) of the header, with the
+// weight of each integer coordinate given by the scoring (k itself, or bf16(k / sqrt 8)).
+double weighted_score(const double* x, const std::int8_t* v, const double* weight) {
+  double s = 0.0;
+  for (int i = 0; i < kDim; ++i) s += x[i] * weight[v[i] + 4];
+  return s;
+}
 
 // min and max on values that are never NaN, written so the compiler emits minsd/maxsd
 // rather than branches (the hot loops are full of unpredictable comparisons).
@@ -35,13 +54,15 @@ inline double greater(double a, double b) { return a < b ? b : a; }
 
 // The running answer of the exact re-scoring: the best score(v), and among the vectors
 // that reach it the one of smallest index. Indices are looked up only on ties and at the end.
-template <typename T>
 class ExactBest {
  public:
-  ExactBest(const Codebook& codebook, const T* x) : codebook_(codebook), x_(x) {}
+  // round: compare scores as the reference does, rounded to float32 and then to bfloat16.
+  ExactBest(const Codebook& codebook, const double* x, const double* weight, bool round)
+      : codebook_(codebook), x_(x), weight_(weight), round_(round) {}
 
   // Offers v, whose score(v) is s; vectors that score below the best so far are ignored.
   void offer(double s, const IntVector v) {
+    if (round_) s = to_bfloat16(float(s));
     if (s < score_) return;
     if (s > score_) {
       score_ = s;
@@ -55,7 +76,8 @@ class ExactBest {
       index_ = idx;
     }
   }
-  void offer(const IntVector v) { offer(atom_score(x_, v), v); }
+  void offer(const IntVector v) { offer(weighted_score(x_, v, weight_), v); }
+  bool could_win(double s) const { return (round_ ? double(to_bfloat16(float(s))) : s) >= score_; }
   double score() const { return score_; }
   std::uint32_t index() {
     if (index_ == kUnknown) index_ = codebook_.index_of(vector_);
@@ -65,7 +87,9 @@ class ExactBest {
  private:
   static constexpr std::uint32_t kUnknown = 0xFFFFFFFF;
   const Codebook& codebook_;
-  const T* x_;
+  const double* x_;
+  const double* weight_;
+  bool round_;
   double score_ = -INFINITY;
   IntVector vector_{};
   std::uint32_t index_ = kUnknown;
@@ -81,16 +105,25 @@ void check_finite(const T* atom, std::size_t number) {
 }  // namespace
 
 template <typename T>
-double score_of(const T* atom, const std::int8_t* v) {
-  double s = 0.0;
-  for (int i = 0; i < kDim; ++i) s += double(atom[i]) * double(v[i]);
-  return s;
+double integer_score(const T* atom, const std::int8_t* v) {
+  double x[kDim];
+  for (int i = 0; i < kDim; ++i) x[i] = double(atom[i]);
+  static const double identity[9] = {-4, -3, -2, -1, 0, 1, 2, 3, 4};
+  return weighted_score(x, v, identity);
 }
-double atom_score(const float* atom, const std::int8_t* v) { return score_of(atom, v); }
-double atom_score(const double* atom, const std::int8_t* v) { return score_of(atom, v); }
+double atom_score(const float* atom, const std::int8_t* v) { return integer_score(atom, v); }
+double atom_score(const double* atom, const std::int8_t* v) { return integer_score(atom, v); }
 
-Quantizer::Quantizer(const Codebook& codebook)
-    : codebook_(codebook), leech_(codebook.variant() == CodebookVariant::leech) {
+Quantizer::Quantizer(const Codebook& codebook, Scoring scoring)
+    : codebook_(codebook), leech_(codebook.variant() == CodebookVariant::leech), scoring_(scoring) {
+  for (int k = -4; k <= 4; ++k)
+    weight_[k + 4] = scoring == Scoring::exact ? double(k) : double(to_bfloat16(float(double(k) / Codebook::kIntegerScale)));
+  // In bf16 scoring the weights are multiples of w(1) but for +-3: bf16(3 / sqrt 8) is 1.0625,
+  // not 3 w(1). The fast path counts in units of w(1) and adds the excess of the 3 per unit.
+  three_excess_ = weight_[7] / weight_[5] - 3.0;
+  // bf16 rounds s to 2 or more exactly when s >= 1.99609375 (the midpoint below 2 rounds up,
+  // to the even 2).
+  fast_zero_threshold_ = scoring == Scoring::exact ? std::sqrt(32.0) : 1.99609375 / weight_[5];
   for (std::uint32_t m = 0; m < 4096; ++m) {
     codewords_[m] = golay_encode(m);
     check_bits_[m] = std::uint16_t(golay_check_bits(m));
@@ -121,7 +154,7 @@ template <typename T>
 std::uint32_t Quantizer::search(const T* atom) const {
   double x[kDim], ax[kDim], abs_sum = 0.0;
   for (int i = 0; i < kDim; ++i) {
-    x[i] = atom[i];
+    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
     ax[i] = std::fabs(x[i]);
     abs_sum += ax[i];
   }
@@ -145,7 +178,8 @@ std::uint32_t Quantizer::search(const T* atom) const {
     for (int k = 0; k < 6; ++k) {
       const double xi = x[kGroupPositions[g][k]], axi = std::fabs(xi);
       const bool neg = xi < 0;
-      const double z0 = -4.0 * xi, z1 = leech_ ? 4.0 * xi : -2.0 * xi;
+      const double z0 = -(4.0 + three_excess_) * xi;
+      const double z1 = leech_ ? (4.0 + three_excess_) * xi : -(2.0 + three_excess_) * xi;
       const int half = 1 << k;
       for (int u = 0; u < half; ++u) {
         s[u + half] = s[u] - xi;
@@ -209,10 +243,10 @@ std::uint32_t Quantizer::search(const T* atom) const {
   for (int m = top; m < (top_block + 1) << 6; ++m)
     if (sums[m] > sums[top]) top = m;
   best = greater(best, sums[top] + max_term_of(top));
-  // Pass 2: Z(m) only where it can matter. Z never exceeds 4 max|x_i| (exact), so a codeword
-  // with S(m) + 4 max|x_i| below the best so far minus twice the margin scores below the
-  // re-scoring floor whatever its Z. The survivors (a few percent) are listed branch-free.
-  const double prune_below = best - 2.0 * margin, max_z = 4.0 * a1;
+  // Pass 2: Z(m) only where it can matter. Z never exceeds (4 + three_excess) max|x_i|, so a
+  // codeword with S(m) plus that below the re-scoring floor of the best so far stays below
+  // the final floor whatever its Z. The survivors (a few percent) are listed branch-free.
+  const double prune_below = candidate_floor(best, margin), max_z = (4.0 + std::fabs(three_excess_)) * a1;
   std::uint16_t survivors[4096];
   double shape3[4096];
   int count = 0;
@@ -229,11 +263,11 @@ std::uint32_t Quantizer::search(const T* atom) const {
   }
 
   // Far enough below the threshold that no rounding can reach it: the zero vector.
-  if (below_zero_threshold(best + 2.0 * margin)) return 0;
+  if (best + 2.0 * margin < fast_zero_threshold_) return 0;
 
   // Re-score every group that could hold the true best, exactly.
-  const double floor = best - 2.0 * margin;
-  ExactBest<T> exact(codebook_, atom);
+  const double floor = candidate_floor(best, margin);
+  ExactBest exact(codebook_, x, weight_, scoring_ == Scoring::reference_bf16);
   if (shape1 >= floor) {
     for (int p = 0; p < kDim; ++p)
       for (int q = p + 1; q < kDim; ++q) {
@@ -252,10 +286,10 @@ std::uint32_t Quantizer::search(const T* atom) const {
     for (int signs = 0; signs < 256; ++signs) {
       if (__builtin_popcount(signs) & 1) continue;
       // score(v) over the octad alone: the other 16 terms are zeros, which leave a float
-      // sum unchanged, so this equals atom_score(atom, v).
+      // sum unchanged, so this equals weighted_score(x, v).
       double s = 0.0;
-      for (int k = 0; k < 8; ++k) s += double(atom[p[k]]) * ((signs >> k & 1) ? -2.0 : 2.0);
-      if (s < exact.score()) continue;
+      for (int k = 0; k < 8; ++k) s += x[p[k]] * weight_[(signs >> k & 1) ? 2 : 6];
+      if (!exact.could_win(s)) continue;
       IntVector v{};
       for (int k = 0; k < 8; ++k) v[p[k]] = (signs >> k & 1) ? -2 : 2;
       exact.offer(s, v);
@@ -268,7 +302,8 @@ std::uint32_t Quantizer::search(const T* atom) const {
     for (int i = 0; i < kDim; ++i) t += (c >> i & 1) ? -x[i] : x[i];
     for (int j = 0; j < kDim; ++j) {
       const bool bit = c >> j & 1;
-      const double z = bit ? (leech_ ? 4.0 * x[j] : -2.0 * x[j]) : -4.0 * x[j];
+      const double z = bit ? (leech_ ? (4.0 + three_excess_) * x[j] : -(2.0 + three_excess_) * x[j])
+                           : -(4.0 + three_excess_) * x[j];
       if (t + z < floor) continue;  // this j is not near the best: skip the exact score
       IntVector v;
       for (int i = 0; i < kDim; ++i) v[i] = (c >> i & 1) ? -1 : 1;
@@ -294,13 +329,28 @@ std::uint32_t Quantizer::nearest_brute_force(const double* atom) const { return 
 template <typename T>
 std::uint32_t Quantizer::brute_force(const T* atom) const {
   check_finite(atom, 0);
+  double x[kDim];
+  for (int i = 0; i < kDim; ++i)
+    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
   double best = -INFINITY;
   std::uint32_t index = 0;
   for (std::uint32_t idx = 1; idx < Codebook::kSize; ++idx) {
-    double s = atom_score(atom, codebook_.integer_row(idx));
+    double s = weighted_score(x, codebook_.integer_row(idx), weight_);
+    if (scoring_ == Scoring::reference_bf16) s = to_bfloat16(float(s));
     if (s > best) { best = s; index = idx; }
   }
   return below_zero_threshold(best) ? 0 : index;
+}
+
+double Quantizer::candidate_floor(double best, double margin) const {
+  // Exact: every vector whose true score can reach the best's. bf16: every vector whose
+  // rounded score can equal the best's, which lies within one bf16 ulp (relative 2^-7).
+  if (scoring_ == Scoring::exact) return best - 2.0 * margin;
+  return (best - margin) * (1.0 - 1.0 / 64) - 2.0 * margin;
+}
+
+bool Quantizer::below_zero_threshold(double score) const {
+  return scoring_ == Scoring::exact ? below_sqrt32(score) : score < 2.0;  // 2 s* < 4 in codebook units
 }
 
 }  // namespace pollux::lattice

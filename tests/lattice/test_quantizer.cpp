@@ -151,3 +151,22 @@ TEST_CASE("quantizer: threads do not change the answer, NaN and Inf are refused"
   float zero_atom[24] = {};
   CHECK(q.nearest(zero_atom) == 0);
 }
+
+TEST_CASE("quantizer: reference-bf16 scoring is searched exactly too, and differs from exact", "[quantizer]") {
+  for (auto variant : {CodebookVariant::leech, CodebookVariant::pollux_v4}) {
+    const Quantizer bf16(Codebook::get(variant), Scoring::reference_bf16);
+    const Quantizer& exact = quantizer_of(variant);
+    std::mt19937_64 rng(29);
+    std::normal_distribution<float> normal;
+    int differ = 0;
+    for (int k = 0; k < 300; ++k) {
+      float x[24];
+      for (float& v : x) v = 1.4142135f * normal(rng);
+      const std::uint32_t got = bf16.nearest(x);
+      REQUIRE(got == bf16.nearest_brute_force(x));
+      differ += got != exact.nearest(x);
+    }
+    CHECK(differ > 0);    // rounding scores to bf16 makes ties the exact search does not have
+    CHECK(differ < 60);
+  }
+}

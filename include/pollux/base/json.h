@@ -1,9 +1,11 @@
-// A small JSON writer for machine-readable tool output (--json): values are appended in
-// order, keys and strings are escaped, numbers printed with full precision.
+// JSON for tool output (--json), sidecars and JSON-lines corpora: a small writer that
+// appends values in order, and a parser into a plain value tree.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace pollux {
 
@@ -33,5 +35,21 @@ class JsonWriter {
 };
 
 std::string json_escape(const std::string& s);  // with the surrounding quotes
+
+// A parsed JSON value (RFC 8259). Numbers are kept as double.
+struct JsonValue {
+  enum class Kind { null, boolean, number, string, array, object };
+  Kind kind = Kind::null;
+  bool boolean = false;
+  double number = 0;
+  std::string string;
+  std::vector<JsonValue> array;
+  std::map<std::string, JsonValue> object;
+
+  const JsonValue* get(const std::string& key) const;  // nullptr unless an object holding key
+};
+
+// Parses one JSON text; throws pollux::Error("json", ...) with the byte offset on bad input.
+JsonValue parse_json(const std::string& text);
 
 }  // namespace pollux

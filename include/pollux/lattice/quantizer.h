@@ -23,14 +23,27 @@
 
 namespace pollux::lattice {
 
+// How candidates are scored.
+//   exact           score(v) above: the true nearest point.
+//   reference_bf16  what the reference implementation computes (its trajectory fixture was
+//                   made with it, on CPU too): the atom rounded to bfloat16 (nearest even),
+//                   scored against the bfloat16-rounded float table, the score itself rounded
+//                   to float32 and then to bfloat16 (a bf16 matrix product), the first index
+//                   among equal rounded scores, zero iff 2 s* < 4. It differs from the exact
+//                   answer on several percent of atoms; offered for parity with reference
+//                   runs, never the default.
+// Both are searched the same fast way, exactly with respect to their own score.
+enum class Scoring : std::uint8_t { exact, reference_bf16 };
+
 // score(v) above. atom: 24 values; integer_vector: 24 integer coordinates.
 double atom_score(const float* atom, const std::int8_t* integer_vector);
 double atom_score(const double* atom, const std::int8_t* integer_vector);
 
 class Quantizer {
  public:
-  explicit Quantizer(const Codebook& codebook);
+  explicit Quantizer(const Codebook& codebook, Scoring scoring = Scoring::exact);
   const Codebook& codebook() const { return codebook_; }
+  Scoring scoring() const { return scoring_; }
 
   // Index of the nearest point to one atom (24 values). Throws pollux::Error on NaN or Inf.
   std::uint32_t nearest(const float* atom) const;
@@ -39,15 +52,22 @@ class Quantizer {
   // (0 = all cores).
   void nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads = 0) const;
 
-  // The slow reference: score(v) for all 196,560 shell points.
+  // The slow reference: the score of all 196,560 shell points.
   std::uint32_t nearest_brute_force(const float* atom) const;
   std::uint32_t nearest_brute_force(const double* atom) const;
 
  private:
   template <typename T> std::uint32_t search(const T* atom) const;
   template <typename T> std::uint32_t brute_force(const T* atom) const;
+  bool below_zero_threshold(double score) const;  // of a score in the scoring's own units
+  // Fast scores below this floor cannot win against a best fast score `best`.
+  double candidate_floor(double best, double margin) const;
   const Codebook& codebook_;
   bool leech_;
+  Scoring scoring_;
+  double weight_[9];              // score weight of integer coordinate k at [k + 4]
+  double three_excess_;           // w(3) / w(1) - 3: 0 for exact scoring
+  double fast_zero_threshold_;    // the zero threshold in fast-path units (w(1) = 1)
   std::uint32_t codewords_[4096];         // Golay codeword of each message
   std::uint16_t check_bits_[4096];        // golay_check_bits of each message
   std::uint8_t octad_groups_[759][4];     // its bits in each 6-bit coordinate group

@@ -1,0 +1,85 @@
+// Run configuration: every key of configs/*.ini, each also a command-line option of the same
+// name (--max_steps 8) that overrides the file. Plain C++ (Boost.Program_options), no LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pollux {
+
+struct ModelConfig {
+  int n_layers = 2;
+  int n_embd = 96;      // a multiple of 24; n_heads = n_embd / 24
+  int d_head = 24;      // fixed by the lattice (H24_DIM); present so a wrong value is refused
+  int seq_len = 128;
+  int vocab_size = 264;            // padded model vocabulary, a multiple of 24
+  int tokenizer_vocab_size = 256;  // ids >= this are masked out of every softmax
+  int n_heads() const { return n_embd / d_head; }
+};
+
+struct Config {
+  ModelConfig model;
+  std::string tokenizer = "bytes";  // bytes | gpt2: which tokenizer made the token files
+
+  // run
+  int micro_batch = 8;
+  int grad_accum = 1;
+  std::uint64_t target_tokens = 0;  // 0 = no token target; otherwise training stops there
+  std::int64_t max_steps = 100;     // counted from the start of training, not of the run
+  std::int64_t checkpoint_every = 0;  // 0 = only at the end
+  int keep_last = 3;
+  std::uint64_t seed = 1;
+  std::string device = "cpu";         // cpu | cuda
+  std::string codebook = "leech";     // leech | pollux-v4
+  std::string quantizer = "lattice";  // lattice | none (continuous AdamW baseline)
+  std::string width_inertia = "clamped";  // clamped: max(1, eta_d) | reference: eta_d as is
+  std::string lattice_search = "exact";   // exact | reference-bf16 (the reference's approximate search)
+  int threads = 0;                    // CPU threads (0 = all cores)
+
+  // corpus
+  double h_floor = 0.0;  // irreducible CE of the corpus in nats (spec section 1); required > 0
+  std::string data;      // uint16 token file
+  std::string val_data;  // optional held-out token file
+  std::int64_t eval_every = 50;   // steps between validation passes (0 = never)
+  int eval_batches = 8;           // validation micro-batches per pass
+  std::int64_t log_every = 1;
+
+  // continuous baseline (quantizer = none): AdamW, linear warmup then cosine decay
+  double lr = 3e-3;
+  double min_lr = 3e-4;
+  std::int64_t warmup_steps = 20;
+  double weight_decay = 0.1;
+
+  // Every key with its value as text, in a fixed order (for checkpoints and logs).
+  std::vector<std::pair<std::string, std::string>> entries() const;
+  std::string to_json() const;
+  // Throws pollux::Error naming the key for every inconsistent value.
+  void validate() const;
+  std::int64_t tokens_per_step() const { return std::int64_t(micro_batch) * grad_accum * model.seq_len; }
+};
+
+// Keys whose value must be the same when a run resumes from a checkpoint.
+const std::vector<std::string>& config_identity_keys();
+
+// What a tool's command line says about the configuration.
+struct ParsedConfig {
+  Config config;                       // defaults < INI file < command line
+  bool from_file = false;              // --config FILE was given
+  std::vector<std::string> overrides;  // the --key value pairs of config keys, as given
+  std::vector<std::string> extra;      // every other argument, for the tool to parse
+};
+
+// Parses `--config FILE` and --key value overrides from argv-style arguments. Throws
+// pollux::Error for unknown INI keys, bad values, or an unreadable file.
+ParsedConfig parse_config(const std::vector<std::string>& args);
+
+// Rebuilds a config from entries() text (as stored in a checkpoint), then applies overrides.
+Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
+                           const std::vector<std::string>& override_args = {});
+
+// The help text of all config keys.
+std::string config_help();
+
+}  // namespace pollux

@@ -1,0 +1,50 @@
+// Training checkpoints in HDF5, readable from Python with h5py:
+//
+//   /                  attributes: format = "pollux-checkpoint", format_version = 1,
+//                      step, tokens_seen, sampler_seed, sampler_counter, heat,
+//                      codebook, codebook_sha256 (of the float32 table), config_json
+//   /config            one string attribute per configuration key (as in configs/*.ini)
+//   /weights/<param>   float32 forward weights of parameters that are not lattice matrices
+//                      (the gains; every parameter when quantizer = none)
+//   /optimizer/indices/<param>  int32 (rows x cols/24) codebook indices of a lattice matrix
+//   /optimizer/sigma/<param>    float32 (rows) row scales: weight = codebook[idx] sigma / C
+//   /optimizer/latent/<param>, /optimizer/m/<param>, /optimizer/v/<param>   float32
+//
+// Files are written to PATH.tmp.<pid>, flushed, fsync'ed and renamed, so a checkpoint on
+// disk is always whole.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+
+#include "pollux/config/config.h"
+#include "pollux/optim/optimizer.h"
+
+namespace pollux {
+
+struct Checkpoint {
+  Config config;
+  std::int64_t step = 0;  // optimizer steps completed
+  std::uint64_t tokens_seen = 0;
+  std::uint64_t sampler_seed = 0, sampler_counter = 0;
+  std::string codebook;         // variant name
+  std::string codebook_sha256;  // of its float32 table
+  OptimizerState optimizer;
+  std::map<std::string, at::Tensor> weights;  // /weights/*
+};
+
+void write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+
+// Throws pollux::Error naming the file for anything missing, truncated or inconsistent
+// (including a codebook_sha256 that does not match the named codebook).
+Checkpoint read_checkpoint(const std::string& path);
+
+// SHA-256 over the forward weights in a fixed order (parameter name order; for a lattice
+// matrix its int32 indices then float32 sigma, otherwise its float32 values).
+std::string weights_sha256(const Checkpoint& checkpoint);
+// SHA-256 over the whole optimizer state (step, heat and every tensor in name order).
+std::string optimizer_sha256(const Checkpoint& checkpoint);
+
+}  // namespace pollux

@@ -1,0 +1,65 @@
+// The Pollux transformer (spec section 4) on ATen tensors with autograd.
+//
+//   tok_emb (V x d), pos_emb (T x d), head (V x d): init N(0, (1 / (C sqrt d))^2)
+//   n_layers pre-norm blocks:  x += Attn(RMSNorm(x));  x += MLP(RMSNorm(x))
+//     Attn: q, k, v, o are d x d, no bias; 24-wide heads; per-head RMSNorm (24 gains) on
+//           q and k; causal scaled-dot-product attention with scale 1/sqrt(24)
+//     MLP:  d -> 4d, exact (erf) GELU, 4d -> d, no bias
+//   final RMSNorm, then the head. RMSNorm(x) = x rsqrt(mean(x^2) + 1e-8) g, g init 1.
+//   Quantized linears init N(0, 1). Logits of ids >= tokenizer_vocab_size are -inf in the
+//   loss and in sampling.
+//
+// The forward pass uses whatever the parameters hold: after every pollux_step they hold
+// the lattice weights (the latents live in the optimizer), so gradients reach the latents
+// straight through.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+#include "pollux/config/config.h"
+
+namespace pollux {
+
+struct Parameter {
+  std::string name;  // as in the reference: "blocks.0.attn.q_proj.weight"
+  at::Tensor value;  // requires grad
+  // A matrix whose every row is atoms: projected onto the lattice by pollux_step (spec
+  // section 5: >= 2-D and numel % 24 == 0). Otherwise a 1-D gain.
+  bool lattice() const { return value.dim() >= 2 && value.numel() % 24 == 0; }
+};
+
+class PolluxModel {
+ public:
+  // Parameters drawn from the generator seeded with `seed` (on the CPU, then moved), so
+  // the same seed gives the same model on every device.
+  PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Device device);
+
+  const ModelConfig& config() const { return config_; }
+  std::vector<Parameter>& parameters() { return parameters_; }
+  const std::vector<Parameter>& parameters() const { return parameters_; }
+  at::Tensor& parameter(const std::string& name);  // throws pollux::Error if absent
+  std::int64_t parameter_count() const;
+
+  // idx: (B, T) int64 token ids, T <= seq_len. Returns (B, T, vocab_size) logits (unmasked).
+  at::Tensor forward(const at::Tensor& idx) const;
+
+  // Mean cross-entropy of targets (B, T) under logits, ids >= tokenizer_vocab_size masked.
+  at::Tensor loss(const at::Tensor& logits, const at::Tensor& targets) const;
+
+ private:
+  ModelConfig config_;
+  std::vector<Parameter> parameters_;
+  struct Block {
+    at::Tensor ln1, q, k, v, o, q_ln, k_ln, ln2, fc1, fc2;
+  };
+  std::vector<Block> blocks_;
+  at::Tensor tok_emb_, pos_emb_, ln_f_, head_;
+};
+
+// Masks logits of ids >= active (the padded vocabulary) with -inf, out of place.
+at::Tensor mask_padded_vocab(const at::Tensor& logits, std::int64_t active);
+
+}  // namespace pollux

@@ -1,0 +1,63 @@
+// The optimizers: pollux_step (spec section 5) for lattice training, and AdamW with linear
+// warmup and cosine decay for the continuous baseline (quantizer = none), the run that
+// measures a corpus's H_floor.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pollux/config/config.h"
+#include "pollux/lattice/quantizer.h"
+#include "pollux/model/model.h"
+
+namespace pollux {
+
+// What one optimizer step reports.
+struct StepStats {
+  double heat = 0;        // pollux_step's macro heat (0 for AdamW)
+  double adam_force = 0;  // sum of update norms / parameter count
+  double churn = 0;       // fraction of atoms whose codebook index changed (0 for AdamW)
+  double lr = 0;          // effective step size of the 2-D parameters
+};
+
+// The whole optimizer state: enough to continue bit for bit.
+struct OptimizerState {
+  std::int64_t step = 0;  // optimizer steps taken
+  double heat = 0;
+  std::map<std::string, at::Tensor> tensors;  // "m/<param>", "v/<param>", "latent/<param>", ...
+};
+
+// Discrete form of a lattice parameter: codebook indices (rows x cols/24, int32) and one
+// float32 scale per row. weight = codebook[idx] * sigma * s_lattice.
+struct LatticeWeight {
+  at::Tensor indices;
+  at::Tensor sigma;
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  // One step from the accumulated gradients; ce_mean is the mean CE over the step.
+  virtual StepStats step(double ce_mean) = 0;
+  virtual OptimizerState state() const = 0;
+  // Restores a state taken by state(); throws pollux::Error naming a missing or misshapen tensor.
+  virtual void load_state(const OptimizerState& state) = 0;
+  // The discrete form of each lattice parameter, by name (empty for AdamW).
+  virtual std::map<std::string, LatticeWeight> lattice_weights() const = 0;
+};
+
+// Width inertia eta_d = 1 + C ln(d / 1152) (spec section 5a); clamped to >= 1 unless
+// `reference` is asked for.
+double width_inertia(int n_embd, bool reference);
+
+std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model);
+
+// Sets every lattice parameter of `model` to codebook[idx] * sigma * s_lattice.
+void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,
+                          const lattice::Codebook& codebook);
+
+}  // namespace pollux

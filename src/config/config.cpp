@@ -1,0 +1,250 @@
+#include "pollux/config/config.h"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+#include "pollux/base/error.h"
+#include "pollux/base/json.h"
+
+namespace pollux {
+namespace {
+
+namespace po = boost::program_options;
+
+// One configuration key: how to print it and how to set it from text.
+struct Key {
+  std::string name;
+  std::string help;
+  std::function<std::string(const Config&)> get;
+  std::function<void(Config&, const std::string&)> set;
+};
+
+[[noreturn]] void bad_value(const std::string& key, const std::string& text, const std::string& expected) {
+  throw Error("config", "key " + key + ": '" + text + "' is not " + expected);
+}
+
+template <typename T>
+T parse_integer(const std::string& key, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size() || v < (long long)std::numeric_limits<T>::min() || (unsigned long long)v > (unsigned long long)std::numeric_limits<T>::max() ||
+        (std::is_unsigned<T>::value && v < 0))
+      throw std::out_of_range(text);
+    return T(v);
+  } catch (const std::logic_error&) {
+    bad_value(key, text, "an integer in range");
+  }
+}
+
+double parse_double(const std::string& key, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size() || !std::isfinite(v)) throw std::invalid_argument(text);
+    return v;
+  } catch (const std::logic_error&) {
+    bad_value(key, text, "a finite number");
+  }
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+template <typename T>
+Key integer_key(const std::string& name, T Config::*field, const std::string& help) {
+  return {name, help, [field](const Config& c) { return std::to_string(c.*field); },
+          [name, field](Config& c, const std::string& t) { c.*field = parse_integer<T>(name, t); }};
+}
+template <typename T>
+Key model_key(const std::string& name, T ModelConfig::*field, const std::string& help) {
+  return {name, help, [field](const Config& c) { return std::to_string(c.model.*field); },
+          [name, field](Config& c, const std::string& t) { c.model.*field = parse_integer<T>(name, t); }};
+}
+Key real_key(const std::string& name, double Config::*field, const std::string& help) {
+  return {name, help, [field](const Config& c) { return number_text(c.*field); },
+          [name, field](Config& c, const std::string& t) { c.*field = parse_double(name, t); }};
+}
+Key text_key(const std::string& name, std::string Config::*field, const std::string& help) {
+  return {name, help, [field](const Config& c) { return c.*field; },
+          [field](Config& c, const std::string& t) { c.*field = t; }};
+}
+Key choice_key(const std::string& name, std::string Config::*field, std::initializer_list<const char*> allowed,
+               const std::string& help) {
+  std::vector<const char*> copy(allowed);
+  return {name, help, [field](const Config& c) { return c.*field; }, [name, field, copy](Config& c, const std::string& t) {
+            std::string list;
+            for (const char* a : copy) {
+              if (t == a) { c.*field = t; return; }
+              list += (list.empty() ? "" : ", ") + std::string(a);
+            }
+            bad_value(name, t, "one of " + list);
+          }};
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> all = {
+      model_key("n_layers", &ModelConfig::n_layers, "transformer blocks"),
+      model_key("n_embd", &ModelConfig::n_embd, "model width d, a multiple of 24 (n_heads = d / 24)"),
+      model_key("d_head", &ModelConfig::d_head, "head width; must be 24 (one atom)"),
+      model_key("seq_len", &ModelConfig::seq_len, "context length in tokens"),
+      model_key("vocab_size", &ModelConfig::vocab_size, "padded model vocabulary, a multiple of 24"),
+      model_key("tokenizer_vocab_size", &ModelConfig::tokenizer_vocab_size, "ids the tokenizer emits; larger ids are masked"),
+      choice_key("tokenizer", &Config::tokenizer, {"bytes", "gpt2"}, "tokenizer of the token files: bytes or gpt2"),
+      integer_key("micro_batch", &Config::micro_batch, "sequences per forward/backward pass"),
+      integer_key("grad_accum", &Config::grad_accum, "micro-batches per optimizer step"),
+      integer_key("target_tokens", &Config::target_tokens, "stop when this many tokens were seen (0 = no limit)"),
+      integer_key("max_steps", &Config::max_steps, "stop at this optimizer step, counted from the start of training"),
+      integer_key("checkpoint_every", &Config::checkpoint_every, "steps between checkpoints (0 = only at the end)"),
+      integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
+      integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
+      choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
+      choice_key("codebook", &Config::codebook, {"leech", "pollux-v4"}, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)"),
+      choice_key("quantizer", &Config::quantizer, {"lattice", "none"}, "lattice (Pollux) or none (continuous AdamW baseline)"),
+      choice_key("width_inertia", &Config::width_inertia, {"clamped", "reference"}, "clamped: max(1, eta_d); reference: eta_d as is"),
+      choice_key("lattice_search", &Config::lattice_search, {"exact", "reference-bf16"},
+                 "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)"),
+      integer_key("threads", &Config::threads, "CPU threads (0 = all cores)"),
+      real_key("h_floor", &Config::h_floor, "irreducible cross-entropy of the corpus in nats (spec section 1)"),
+      text_key("data", &Config::data, "training token file (uint16 little-endian)"),
+      text_key("val_data", &Config::val_data, "held-out token file (optional)"),
+      integer_key("eval_every", &Config::eval_every, "steps between validation passes (0 = never)"),
+      integer_key("eval_batches", &Config::eval_batches, "micro-batches per validation pass"),
+      integer_key("log_every", &Config::log_every, "steps between log lines"),
+      real_key("lr", &Config::lr, "peak learning rate of the continuous baseline"),
+      real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule"),
+      integer_key("warmup_steps", &Config::warmup_steps, "linear warmup steps of the continuous baseline"),
+      real_key("weight_decay", &Config::weight_decay, "AdamW weight decay of the continuous baseline (matrices only)"),
+  };
+  return all;
+}
+
+po::options_description key_options() {
+  po::options_description desc("configuration keys (INI file or --key value)");
+  for (const Key& k : keys()) desc.add_options()(k.name.c_str(), po::value<std::string>(), k.help.c_str());
+  return desc;
+}
+
+void assign_keys(Config& config, const po::variables_map& vm) {
+  for (const Key& k : keys())
+    if (vm.count(k.name)) k.set(config, vm[k.name].as<std::string>());
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> Config::entries() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Key& k : keys()) out.emplace_back(k.name, k.get(*this));
+  return out;
+}
+
+std::string Config::to_json() const {
+  JsonWriter j;
+  j.begin_object();
+  for (const auto& [k, v] : entries()) j.field(k, v);
+  j.end_object();
+  return j.str();
+}
+
+const std::vector<std::string>& config_identity_keys() {
+  static const std::vector<std::string> ids = {
+      "n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size", "tokenizer",
+      "micro_batch", "grad_accum", "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
+      "lr", "min_lr", "warmup_steps", "weight_decay"};
+  return ids;
+}
+
+void Config::validate() const {
+  auto fail = [](const std::string& key, const std::string& why) { throw Error("config", "key " + key + ": " + why); };
+  if (model.d_head != 24) fail("d_head", std::to_string(model.d_head) + " is not 24: a head is one 24-wide atom");
+  if (model.n_embd <= 0 || model.n_embd % 24 != 0)
+    fail("n_embd", std::to_string(model.n_embd) + " is not a positive multiple of 24");
+  if (model.n_layers <= 0) fail("n_layers", "must be positive");
+  if (model.seq_len <= 0) fail("seq_len", "must be positive");
+  if (model.vocab_size <= 0 || model.vocab_size % 24 != 0)
+    fail("vocab_size", std::to_string(model.vocab_size) + " is not a positive multiple of 24");
+  if (model.tokenizer_vocab_size <= 0 || model.tokenizer_vocab_size > model.vocab_size)
+    fail("tokenizer_vocab_size", std::to_string(model.tokenizer_vocab_size) + " must be in 1.." + std::to_string(model.vocab_size) + " (vocab_size)");
+  if (tokenizer == "bytes" && model.tokenizer_vocab_size < 256) fail("tokenizer_vocab_size", "the bytes tokenizer needs at least 256 ids");
+  if (tokenizer == "gpt2" && model.tokenizer_vocab_size < 50257) fail("tokenizer_vocab_size", "the gpt2 tokenizer needs at least 50257 ids");
+  if (micro_batch <= 0) fail("micro_batch", "must be positive");
+  if (grad_accum <= 0) fail("grad_accum", "must be positive");
+  if (max_steps <= 0) fail("max_steps", "must be positive");
+  if (checkpoint_every < 0) fail("checkpoint_every", "must be 0 or positive");
+  if (keep_last <= 0) fail("keep_last", "must be positive");
+  if (threads < 0) fail("threads", "must be 0 (all cores) or positive");
+  if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
+  if (eval_every < 0) fail("eval_every", "must be 0 or positive");
+  if (eval_batches <= 0) fail("eval_batches", "must be positive");
+  if (log_every <= 0) fail("log_every", "must be positive");
+  if (!(lr > 0)) fail("lr", "must be positive");
+  if (min_lr < 0 || min_lr > lr) fail("min_lr", "must be in [0, lr]");
+  if (warmup_steps < 0) fail("warmup_steps", "must be 0 or positive");
+  if (weight_decay < 0) fail("weight_decay", "must be 0 or positive");
+}
+
+ParsedConfig parse_config(const std::vector<std::string>& args) {
+  po::options_description desc = key_options();
+  desc.add_options()("config", po::value<std::string>(), "INI file of configuration keys");
+  po::variables_map vm;
+  po::parsed_options parsed = po::command_line_parser(args).options(desc).allow_unregistered().run();
+  ParsedConfig out;
+  out.extra = po::collect_unrecognized(parsed.options, po::include_positional);
+  for (const auto& option : parsed.options)
+    if (!option.unregistered && option.string_key != "config")
+      for (const auto& value : option.value) {
+        out.overrides.push_back("--" + option.string_key);
+        out.overrides.push_back(value);
+      }
+  po::store(parsed, vm);  // the command line first: its values win over the file's
+  if (vm.count("config")) {
+    const std::string path = vm["config"].as<std::string>();
+    std::ifstream file(path);
+    if (!file) throw Error("config", "cannot open config file " + path);
+    try {
+      po::store(po::parse_config_file(file, key_options(), false), vm);
+    } catch (const po::error& e) {
+      throw Error("config", path + ": " + e.what());
+    }
+    out.from_file = true;
+  }
+  try {
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw Error("config", e.what());
+  }
+  assign_keys(out.config, vm);
+  return out;
+}
+
+Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
+                           const std::vector<std::string>& override_args) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(override_args).options(key_options()).run(), vm);
+  std::stringstream ini;
+  for (const auto& [k, v] : entries) ini << k << " = " << v << "\n";
+  try {
+    po::store(po::parse_config_file(ini, key_options(), false), vm);
+  } catch (const po::error& e) {
+    throw Error("config", std::string("stored configuration: ") + e.what());
+  }
+  Config config;
+  assign_keys(config, vm);
+  return config;
+}
+
+std::string config_help() {
+  std::ostringstream s;
+  s << key_options();
+  return s.str();
+}
+
+}  // namespace pollux

@@ -1,0 +1,91 @@
+#include "pollux/data/token_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "pollux/base/error.h"
+#include "pollux/base/json.h"
+
+namespace pollux {
+
+std::string sidecar_tokenizer(const std::string& token_file) {
+  std::ifstream in(token_file + ".json");
+  if (!in) return "";
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    const JsonValue doc = parse_json(text.str());
+    const JsonValue* t = doc.get("tokenizer");
+    if (!t || t->kind != JsonValue::Kind::string) throw Error("data", "no \"tokenizer\" string");
+    return t->string;
+  } catch (const Error& e) {
+    throw Error("data", "sidecar " + token_file + ".json: " + e.what());
+  }
+}
+
+TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::string& tokenizer) : path_(path) {
+  const std::string made_by = sidecar_tokenizer(path);
+  if (!made_by.empty() && made_by != tokenizer)
+    throw Error("data", path + " was made by the '" + made_by + "' tokenizer but the model uses '" + tokenizer + "'");
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error("data", "cannot open token file " + path + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw Error("data", "cannot stat " + path);
+  }
+  if (st.st_size % 2 != 0) {
+    ::close(fd);
+    throw Error("data", path + " has an odd number of bytes (" + std::to_string(st.st_size) + "): not a uint16 token file");
+  }
+  if (st.st_size == 0) {
+    ::close(fd);
+    throw Error("data", path + " is empty");
+  }
+  mapped_bytes_ = std::size_t(st.st_size);
+  void* p = ::mmap(nullptr, mapped_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) throw Error("data", "cannot map " + path + ": " + std::strerror(errno));
+  tokens_ = static_cast<const std::uint16_t*>(p);
+  count_ = mapped_bytes_ / 2;
+  for (std::size_t i = 0; i < count_; ++i)
+    if (tokens_[i] >= vocab) {
+      const std::uint16_t bad = tokens_[i];
+      ::munmap(const_cast<std::uint16_t*>(tokens_), mapped_bytes_);
+      tokens_ = nullptr;
+      throw Error("data", path + ": token id " + std::to_string(bad) + " at token offset " + std::to_string(i) +
+                              " is not below tokenizer_vocab_size " + std::to_string(vocab));
+    }
+}
+
+TokenFile::~TokenFile() {
+  if (tokens_) ::munmap(const_cast<std::uint16_t*>(tokens_), mapped_bytes_);
+}
+
+std::size_t WindowSampler::next(std::size_t tokens, std::size_t window) {
+  if (tokens < window)
+    throw Error("data", "token file of " + std::to_string(tokens) + " tokens is shorter than one window of " + std::to_string(window));
+  std::uint64_t z = seed_ + (counter_++ + 1) * 0x9E3779B97F4A7C15ull;  // splitmix64
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return std::size_t(z % std::uint64_t(tokens - window + 1));
+}
+
+void fill_windows(const TokenFile& file, const std::vector<std::size_t>& offsets, std::size_t seq_len,
+                  std::int64_t* inputs, std::int64_t* targets) {
+  for (std::size_t r = 0; r < offsets.size(); ++r)
+    for (std::size_t t = 0; t < seq_len; ++t) {
+      inputs[r * seq_len + t] = file[offsets[r] + t];
+      targets[r * seq_len + t] = file[offsets[r] + t + 1];
+    }
+}
+
+}  // namespace pollux

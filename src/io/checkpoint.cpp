@@ -1,0 +1,271 @@
+#include "pollux/io/checkpoint.h"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "pollux/base/error.h"
+#include "pollux/base/sha256.h"
+#include "pollux/lattice/codebook.h"
+
+namespace pollux {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+// An HDF5 identifier closed on scope exit.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() { if (id_ >= 0) close_(id_); }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  operator hid_t() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+struct Writer {
+  const std::string& path;
+  hid_t file;
+
+  void check(herr_t status, const std::string& what) const {
+    if (status < 0) throw Error("checkpoint", "cannot write " + what + " to " + path);
+  }
+  // Creates the groups of a slash-separated dataset path.
+  void ensure_groups(const std::string& name) const {
+    for (std::size_t pos = name.find('/', 1); pos != std::string::npos; pos = name.find('/', pos + 1)) {
+      const std::string group = name.substr(0, pos);
+      if (H5Lexists(file, group.c_str(), H5P_DEFAULT) > 0) continue;
+      Handle g(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      if (!g.ok()) throw Error("checkpoint", "cannot create group " + group + " in " + path);
+    }
+  }
+  void tensor(const std::string& name, const at::Tensor& t) const {
+    const at::Tensor c = t.detach().to(at::kCPU).contiguous();
+    hid_t type;
+    if (c.scalar_type() == at::kFloat) type = H5T_NATIVE_FLOAT;
+    else if (c.scalar_type() == at::kInt) type = H5T_NATIVE_INT32;
+    else throw Error("checkpoint", "tensor " + name + " has an unsupported dtype");
+    ensure_groups(name);
+    std::vector<hsize_t> dims(c.sizes().begin(), c.sizes().end());
+    Handle space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose);
+    Handle ds(H5Dcreate2(file, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    if (!ds.ok()) throw Error("checkpoint", "cannot create dataset " + name + " in " + path);
+    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data_ptr()), name);
+  }
+  void attribute(hid_t object, const std::string& name, const std::string& value) const {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type, value.empty() ? 1 : value.size());
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle a(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    check(a.ok() ? H5Awrite(a, type, value.empty() ? "" : value.c_str()) : -1, "attribute " + name);
+  }
+  template <typename T>
+  void attribute(hid_t object, const std::string& name, T value, hid_t type) const {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle a(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    check(a.ok() ? H5Awrite(a, type, &value) : -1, "attribute " + name);
+  }
+};
+
+struct Reader {
+  const std::string& path;
+  hid_t file;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error("checkpoint", path + ": " + what + " (truncated or corrupt checkpoint?)");
+  }
+  std::string text(hid_t object, const std::string& name) const {
+    Handle a(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!a.ok()) fail("attribute " + name + " is missing");
+    Handle type(H5Aget_type(a), H5Tclose);
+    if (H5Tget_class(type) != H5T_STRING) fail("attribute " + name + " is not a string");
+    if (H5Tis_variable_str(type) > 0) {
+      Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+      H5Tset_size(mem, H5T_VARIABLE);
+      char* s = nullptr;
+      if (H5Aread(a, mem, &s) < 0 || !s) fail("cannot read attribute " + name);
+      std::string out(s);
+      H5free_memory(s);
+      return out;
+    }
+    std::vector<char> buffer(H5Tget_size(type) + 1, 0);
+    if (H5Aread(a, type, buffer.data()) < 0) fail("cannot read attribute " + name);
+    return std::string(buffer.data());
+  }
+  template <typename T>
+  T number(const std::string& name, hid_t type) const {
+    Handle a(H5Aopen(file, name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!a.ok()) fail("attribute " + name + " is missing");
+    T value{};
+    if (H5Aread(a, type, &value) < 0) fail("cannot read attribute " + name);
+    return value;
+  }
+  // Every dataset under `group`, recursively, by path relative to it.
+  std::map<std::string, at::Tensor> datasets(const std::string& group) const {
+    std::map<std::string, at::Tensor> out;
+    if (H5Lexists(file, group.c_str(), H5P_DEFAULT) <= 0) return out;
+    collect(group, "", out);
+    return out;
+  }
+  void collect(const std::string& group, const std::string& prefix, std::map<std::string, at::Tensor>& out) const {
+    Handle g(H5Gopen2(file, group.c_str(), H5P_DEFAULT), H5Gclose);
+    H5G_info_t info;
+    if (!g.ok() || H5Gget_info(g, &info) < 0) fail("cannot list " + group);
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      char name[1024];
+      if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+        fail("cannot list " + group);
+      const std::string child = group + "/" + name;
+      H5O_type_t type;
+      {
+        Handle object(H5Oopen(file, child.c_str(), H5P_DEFAULT), H5Oclose);
+        H5I_type_t kind = object.ok() ? H5Iget_type(object) : H5I_BADID;
+        type = kind == H5I_GROUP ? H5O_TYPE_GROUP : kind == H5I_DATASET ? H5O_TYPE_DATASET : H5O_TYPE_UNKNOWN;
+      }
+      if (type == H5O_TYPE_GROUP) collect(child, prefix + name + "/", out);
+      else if (type == H5O_TYPE_DATASET) out[prefix + name] = tensor(child);
+      else fail("cannot open " + child);
+    }
+  }
+  at::Tensor tensor(const std::string& name) const {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!ds.ok()) fail("dataset " + name + " is missing");
+    Handle space(H5Dget_space(ds), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0 || rank > 8) fail("dataset " + name + " has a bad rank");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    Handle type(H5Dget_type(ds), H5Tclose);
+    const bool is_float = H5Tget_class(type) == H5T_FLOAT;
+    std::vector<std::int64_t> shape(dims.begin(), dims.end());
+    at::Tensor t = at::empty(shape, is_float ? at::kFloat : at::kInt);
+    if (H5Dread(ds, is_float ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data_ptr()) < 0)
+      fail("cannot read dataset " + name);
+    return t;
+  }
+};
+
+void hash_tensor(Sha256& h, const at::Tensor& t) {
+  const at::Tensor c = t.detach().to(at::kCPU).contiguous();
+  h.update(c.data_ptr(), std::size_t(c.numel()) * c.element_size());
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const Checkpoint& ck) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  {
+    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) throw Error("checkpoint", "cannot create " + tmp);
+    Writer w{path, file};
+    try {
+      w.attribute(file, "format", std::string("pollux-checkpoint"));
+      w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
+      w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
+      w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
+      w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
+      w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
+      w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
+      w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
+      w.attribute(file, "codebook", ck.codebook);
+      w.attribute(file, "codebook_sha256", ck.codebook_sha256);
+      w.attribute(file, "config_json", ck.config.to_json());
+      Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      for (const auto& [k, v] : ck.config.entries()) w.attribute(config, k, v);
+      for (const auto& [name, t] : ck.weights) w.tensor("weights/" + name, t);
+      for (const auto& [name, t] : ck.optimizer.tensors) w.tensor("optimizer/" + name, t);
+      if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("checkpoint", "cannot flush " + tmp);
+    } catch (...) {
+      std::remove(tmp.c_str());
+      throw;
+    }
+  }
+  FILE* f = std::fopen(tmp.c_str(), "rb");
+  bool synced = f && ::fsync(fileno(f)) == 0;
+  if (f) std::fclose(f);
+  if (!synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error("checkpoint", "cannot move " + tmp + " to " + path);
+  }
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (::access(path.c_str(), R_OK) != 0) throw Error("checkpoint", "cannot open " + path + ": no such readable file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("checkpoint", path + ": not an HDF5 file (truncated or corrupt checkpoint?)");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw Error("checkpoint", path + ": cannot open as HDF5 (truncated or corrupt checkpoint?)");
+  Reader r{path, file};
+  if (r.text(file, "format") != "pollux-checkpoint") r.fail("not a pollux checkpoint (format attribute)");
+  const int version = r.number<int>("format_version", H5T_NATIVE_INT);
+  if (version != kFormatVersion) r.fail("checkpoint format version " + std::to_string(version) + " is not supported (this reader knows 1)");
+  Checkpoint ck;
+  ck.step = r.number<std::int64_t>("step", H5T_NATIVE_INT64);
+  ck.tokens_seen = r.number<std::uint64_t>("tokens_seen", H5T_NATIVE_UINT64);
+  ck.sampler_seed = r.number<std::uint64_t>("sampler_seed", H5T_NATIVE_UINT64);
+  ck.sampler_counter = r.number<std::uint64_t>("sampler_counter", H5T_NATIVE_UINT64);
+  ck.optimizer.step = r.number<std::int64_t>("optimizer_step", H5T_NATIVE_INT64);
+  ck.optimizer.heat = r.number<double>("heat", H5T_NATIVE_DOUBLE);
+  ck.codebook = r.text(file, "codebook");
+  ck.codebook_sha256 = r.text(file, "codebook_sha256");
+  std::vector<std::pair<std::string, std::string>> entries;
+  {
+    // Keys a later version added may be absent (they keep their defaults); keys that fix
+    // the model and its training must be there.
+    Handle config(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose);
+    if (!config.ok()) r.fail("group /config is missing");
+    const auto& identity = config_identity_keys();
+    for (const auto& [key, unused] : Config().entries())
+      if (H5Aexists(config, key.c_str()) > 0 || std::count(identity.begin(), identity.end(), key))
+        entries.emplace_back(key, r.text(config, key));
+  }
+  ck.config = config_from_entries(entries);
+  const auto variant = lattice::parse_codebook_variant(ck.codebook, path + " codebook attribute");
+  if (ck.config.quantizer == "lattice" && lattice::Codebook::get(variant).sha256() != ck.codebook_sha256)
+    r.fail("codebook_sha256 does not match the " + ck.codebook + " codebook this program builds");
+  ck.weights = r.datasets("weights");
+  ck.optimizer.tensors = r.datasets("optimizer");
+  return ck;
+}
+
+std::string weights_sha256(const Checkpoint& ck) {
+  Sha256 h;
+  std::map<std::string, std::function<void()>> parts;
+  for (const auto& [name, t] : ck.weights) parts[name] = [&h, t] { hash_tensor(h, t); };
+  for (const auto& [key, t] : ck.optimizer.tensors)
+    if (key.rfind("indices/", 0) == 0) {
+      const std::string name = key.substr(8);
+      const at::Tensor sigma = ck.optimizer.tensors.at("sigma/" + name);
+      parts[name] = [&h, t, sigma] { hash_tensor(h, t); hash_tensor(h, sigma); };
+    }
+  for (auto& [name, hash] : parts) {
+    h.update(name.data(), name.size());
+    hash();
+  }
+  return h.hex_digest();
+}
+
+std::string optimizer_sha256(const Checkpoint& ck) {
+  Sha256 h;
+  h.update(&ck.optimizer.step, sizeof ck.optimizer.step);
+  h.update(&ck.optimizer.heat, sizeof ck.optimizer.heat);
+  for (const auto& [name, t] : ck.optimizer.tensors) {
+    h.update(name.data(), name.size());
+    hash_tensor(h, t);
+  }
+  return h.hex_digest();
+}
+
+}  // namespace pollux

@@ -1,0 +1,334 @@
+#include "pollux/train/trainer.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "pollux/base/error.h"
+#include "pollux/base/log.h"
+#include "pollux/data/token_file.h"
+#include "pollux/io/checkpoint.h"
+#include "pollux/lattice/codebook.h"
+#include "pollux/model/model.h"
+#include "pollux/optim/optimizer.h"
+
+namespace pollux {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<int> g_stop_signal{0};
+extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+// metrics.csv: one row per step, continued across resumed runs (rows past the resume point
+// of an interrupted run are dropped so curves stitch by step).
+class MetricsFile {
+ public:
+  static constexpr const char* kHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
+
+  MetricsFile(const std::string& path, std::int64_t resume_step) : path_(path) {
+    std::vector<std::string> kept;
+    std::ifstream in(path);
+    std::string line;
+    if (in && std::getline(in, line) && line == kHeader)
+      while (std::getline(in, line))
+        if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= resume_step) kept.push_back(line);
+    std::ofstream out(path, std::ios::trunc);
+    out << kHeader << "\n";
+    for (const auto& l : kept) out << l << "\n";
+    if (!out) throw Error("train", "cannot write metrics file " + path);
+  }
+  void row(const std::string& text) {
+    std::ofstream out(path_, std::ios::app);
+    out << text << "\n";
+  }
+
+ private:
+  std::string path_;
+};
+
+// Batches of one token file.
+struct Batches {
+  const TokenFile& file;
+  std::size_t seq_len;
+
+  std::pair<at::Tensor, at::Tensor> windows(const std::vector<std::size_t>& offsets, at::Device device) const {
+    const auto rows = std::int64_t(offsets.size()), T = std::int64_t(seq_len);
+    at::Tensor x = at::empty({rows, T}, at::kLong), y = at::empty({rows, T}, at::kLong);
+    fill_windows(file, offsets, seq_len, x.data_ptr<std::int64_t>(), y.data_ptr<std::int64_t>());
+    return {x.to(device), y.to(device)};
+  }
+};
+
+class Trainer {
+ public:
+  explicit Trainer(const TrainOptions& o) : options_(o), config_(o.config) {}
+
+  int run() {
+    std::string resume = options_.resume;
+    if (resume.empty() && options_.auto_resume) resume = newest_checkpoint(options_.out_dir);
+    std::optional<Checkpoint> from;
+    if (!resume.empty()) {
+      from = read_checkpoint(resume);
+      config_ = merge_config(from->config, resume);
+    }
+    config_.validate();
+    const double eta = width_inertia(config_.model.n_embd, true);
+    if (config_.quantizer == "lattice" && config_.width_inertia == "reference" && eta <= 0)
+      throw Error("train", "width_inertia = reference gives eta_d = 1 + C ln(" + std::to_string(config_.model.n_embd) +
+                               "/1152) = " + std::to_string(eta) +
+                               " <= 0 at this width: every matrix update would climb the loss (spec section 5a). "
+                               "Set width_inertia = clamped (max(1, eta_d)), or n_embd >= 576");
+    if (config_.data.empty()) throw Error("train", "no training data: pass --data FILE.u16 (or set data in the config)");
+    fs::create_directories(options_.out_dir);
+    if (config_.threads > 0) at::set_num_threads(config_.threads);
+
+    const at::Device device = config_.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+    if (device.is_cuda()) {
+      if (!at::hasCUDA()) throw Error("train", "device = cuda but this build or machine has no CUDA");
+      // bf16 autocast with TF32 off, as the reference (spec section 5).
+      at::globalContext().setAllowTF32CuBLAS(false);
+      at::globalContext().setAllowTF32CuDNN(false);
+    }
+    const auto vocab = std::uint32_t(config_.model.tokenizer_vocab_size);
+    TokenFile train_file(config_.data, vocab, config_.tokenizer);
+    std::unique_ptr<TokenFile> val_file;
+    if (!config_.val_data.empty()) val_file = std::make_unique<TokenFile>(config_.val_data, vocab, config_.tokenizer);
+
+    PolluxModel model(config_.model, config_.seed, device);
+    std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model);
+    WindowSampler sampler(config_.seed, 0);
+    std::int64_t step = 0;
+    std::uint64_t tokens = 0;
+    if (from) {
+      restore(*from, model, *optimizer);
+      sampler = WindowSampler(from->sampler_seed, from->sampler_counter);
+      step = from->step;
+      tokens = from->tokens_seen;
+      log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume.c_str(), (long long)step, (unsigned long long)tokens));
+    }
+    MetricsFile metrics(options_.out_dir + "/metrics.csv", step);
+    log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
+                        config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
+                        (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
+
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    const Batches train_batches{train_file, std::size_t(config_.model.seq_len)};
+    const auto start = std::chrono::steady_clock::now();
+    const std::int64_t first_step = step;
+    std::string last_checkpoint = resume;
+    const bool tty = ::isatty(STDOUT_FILENO);
+    int status = 0;
+    while (!finished(step, tokens)) {
+      const auto step_start = std::chrono::steady_clock::now();
+      for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
+      double ce_sum = 0;
+      for (int micro = 0; micro < config_.grad_accum; ++micro) {
+        std::vector<std::size_t> offsets(std::size_t(config_.micro_batch));
+        for (auto& o : offsets) o = sampler.next(train_file.size(), std::size_t(config_.model.seq_len) + 1);
+        auto [x, y] = train_batches.windows(offsets, device);
+        at::Tensor loss = forward_loss(model, x, y);
+        (loss / double(config_.grad_accum)).backward();
+        ce_sum += loss.item<double>();
+      }
+      const double ce_mean = ce_sum / config_.grad_accum;
+      if (!std::isfinite(ce_mean)) {
+        log::error(strprintf("loss is %g at step %lld: stopping; the last good checkpoint is %s", ce_mean,
+                             (long long)step + 1, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
+        status = 3;
+        break;
+      }
+      const StepStats stats = optimizer->step(ce_mean);
+      ++step;
+      tokens += std::uint64_t(config_.tokens_per_step());
+      const double step_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double tok_s = double(config_.tokens_per_step()) / step_s;
+
+      double val_loss = NAN;
+      if (val_file && config_.eval_every > 0 && (step % config_.eval_every == 0 || finished(step, tokens)))
+        val_loss = validation_loss(model, *val_file, device);
+      std::ostringstream row;
+      row.precision(8);
+      row << step << "," << tokens << "," << ce_mean << "," << (std::isnan(val_loss) ? std::string() : std::to_string(val_loss))
+          << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed;
+      metrics.row(row.str());
+
+      const double eta_s = elapsed / double(step - first_step) * double(steps_left(step, tokens));
+      if (step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens)) {
+        if (tty) std::fputs("\r\033[K", stdout);
+        log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s | ETA %s",
+                            (long long)step, (long long)config_.max_steps, ce_mean,
+                            std::isnan(val_loss) ? "" : strprintf(" | val %.4f", val_loss).c_str(), stats.heat,
+                            stats.adam_force, 100 * stats.churn, tok_s, format_duration(eta_s).c_str()));
+      } else if (tty) {
+        std::printf("\r\033[Kstep %lld/%lld | loss %.4f | %.0f tok/s | ETA %s", (long long)step, (long long)config_.max_steps,
+                    ce_mean, tok_s, format_duration(eta_s).c_str());
+        std::fflush(stdout);
+      }
+
+      const bool stop = g_stop_signal != 0;
+      const bool due = config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0;
+      if (due || stop || finished(step, tokens)) {
+        last_checkpoint = save(model, *optimizer, sampler, step, tokens);
+        log::info("checkpoint " + last_checkpoint);
+      }
+      if (stop) {
+        log::warn(strprintf("signal %d received: stopped after step %lld with a checkpoint", int(g_stop_signal), (long long)step));
+        break;
+      }
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return status;
+  }
+
+ private:
+  // The run's configuration when resuming from a checkpoint trained with `stored`.
+  Config merge_config(const Config& stored, const std::string& path) const {
+    const Config run = options_.config_from_file ? options_.config : config_from_entries(stored.entries(), options_.override_args);
+    const auto want = run.entries(), have = stored.entries();
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const std::string& key = want[i].first;
+      const auto& ids = config_identity_keys();
+      if (std::find(ids.begin(), ids.end(), key) != ids.end() && want[i].second != have[i].second)
+        throw Error("train", "checkpoint " + path + " was trained with " + key + " = " + have[i].second +
+                                 ", this run asks for " + want[i].second + ": resume with the same " + key);
+    }
+    return run;
+  }
+
+  bool finished(std::int64_t step, std::uint64_t tokens) const {
+    return step >= config_.max_steps || (config_.target_tokens > 0 && tokens >= config_.target_tokens);
+  }
+  std::int64_t steps_left(std::int64_t step, std::uint64_t tokens) const {
+    std::int64_t left = config_.max_steps - step;
+    if (config_.target_tokens > 0)
+      left = std::min<std::int64_t>(left, std::int64_t((config_.target_tokens - std::min(tokens, config_.target_tokens) +
+                                                        std::uint64_t(config_.tokens_per_step()) - 1) / std::uint64_t(config_.tokens_per_step())));
+    return left;
+  }
+
+  at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y) const {
+    if (!x.is_cuda()) return model.loss(model.forward(x), y);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::Tensor logits = model.forward(x);
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+    at::autocast::clear_cache();
+    return model.loss(logits, y);
+  }
+
+  // Mean CE over eval_batches micro-batches of evenly spaced windows (the same every time).
+  double validation_loss(const PolluxModel& model, const TokenFile& file, at::Device device) const {
+    at::NoGradGuard no_grad;
+    const std::size_t window = std::size_t(config_.model.seq_len) + 1;
+    if (file.size() < window) throw Error("train", "validation file " + file.path() + " is shorter than one window");
+    const std::size_t count = std::size_t(config_.eval_batches) * std::size_t(config_.micro_batch);
+    const std::size_t span = file.size() - window;
+    const Batches batches{file, std::size_t(config_.model.seq_len)};
+    double sum = 0;
+    for (int b = 0; b < config_.eval_batches; ++b) {
+      std::vector<std::size_t> offsets;
+      for (int r = 0; r < config_.micro_batch; ++r) {
+        const std::size_t k = std::size_t(b) * std::size_t(config_.micro_batch) + std::size_t(r);
+        offsets.push_back(count > 1 ? span * k / (count - 1) : 0);
+      }
+      auto [x, y] = batches.windows(offsets, device);
+      sum += forward_loss(model, x, y).item<double>();
+    }
+    return sum / config_.eval_batches;
+  }
+
+  void restore(const Checkpoint& ck, PolluxModel& model, Optimizer& optimizer) const {
+    if (ck.config.quantizer == "lattice" && ck.codebook != config_.codebook)
+      throw Error("train", "checkpoint uses codebook " + ck.codebook + ", the run asks " + config_.codebook);
+    at::NoGradGuard no_grad;
+    for (auto& p : model.parameters()) {
+      auto it = ck.weights.find(p.name);
+      if (it == ck.weights.end()) continue;
+      if (!it->second.sizes().equals(p.value.sizes())) throw Error("train", "checkpoint weight " + p.name + " has the wrong shape");
+      p.value.detach().copy_(it->second);
+    }
+    optimizer.load_state(ck.optimizer);
+  }
+
+  std::string save(const PolluxModel& model, const Optimizer& optimizer, const WindowSampler& sampler, std::int64_t step,
+                   std::uint64_t tokens) const {
+    Checkpoint ck;
+    ck.config = config_;
+    ck.step = step;
+    ck.tokens_seen = tokens;
+    ck.sampler_seed = sampler.seed();
+    ck.sampler_counter = sampler.counter();
+    ck.codebook = config_.codebook;
+    ck.codebook_sha256 = lattice::Codebook::get(lattice::parse_codebook_variant(config_.codebook)).sha256();
+    ck.optimizer = optimizer.state();
+    for (const auto& p : model.parameters())
+      if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
+    const std::string path = checkpoint_path(options_.out_dir, step);
+    write_checkpoint(path, ck);
+    prune_checkpoints();
+    return path;
+  }
+
+  void prune_checkpoints() const {
+    std::vector<std::pair<std::int64_t, fs::path>> found;
+    for (const auto& entry : fs::directory_iterator(options_.out_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("pollux_step_", 0) == 0 && entry.path().extension() == ".h5")
+        found.emplace_back(std::stoll(name.substr(12)), entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i) fs::remove(found[i].second);
+  }
+
+  const TrainOptions& options_;
+  Config config_;
+};
+
+}  // namespace
+
+std::string checkpoint_path(const std::string& dir, std::int64_t step) {
+  return dir + "/pollux_step_" + std::to_string(step) + ".h5";
+}
+
+std::string newest_checkpoint(const std::string& dir) {
+  std::int64_t best = -1;
+  std::string path;
+  if (!fs::is_directory(dir)) return "";
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
+    const std::string digits = name.substr(12, name.size() - 15);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::int64_t step = std::stoll(digits);
+    if (step > best) { best = step; path = entry.path().string(); }
+  }
+  return path;
+}
+
+int train(const TrainOptions& options) { return Trainer(options).run(); }
+
+}  // namespace pollux
