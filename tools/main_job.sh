@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: set up, build, and run Pollux end to end on the bundled data.
+# The main job: set up, build, and run Pollux end to end on the bundled corpus on a CPU:
+# prepare -> train configs/tiny.ini -> stop -> resume -> curves.
 # Usage: tools/main_job.sh [OUT_DIR]     (default runs/main)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,13 +8,24 @@ out="${1:-runs/main}"
 tools/bootstrap.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build
-mkdir -p "$out"
+venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
 bin=build/bin
+mkdir -p "$out"
+
+echo "== prepare: tinyshakespeare as bytes, the last 10% held out"
+"$bin/pollux-prepare" data/tinyshakespeare.txt --output "$out/shakespeare.u16" --tokenizer bytes --val_fraction 0.1
+
+echo "== train configs/tiny.ini to step 400, then stop"
+"$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
+  --out "$out/tiny" --max_steps 400 --log_every 50
+
+echo "== resume from the checkpoint and continue to step 800"
+"$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
+  --out "$out/tiny" --max_steps 800 --log_every 50 --auto_resume
+
+echo "== the final checkpoint"
+"$bin/pollux-inspect" "$out/tiny/pollux_step_800.h5"
+"$venv/bin/python" tools/plot_metrics.py "$out/tiny/metrics.csv" --output "$out/curves.png"
 
 echo "== the exact quantizer against a float64 brute force"
 "$bin/pollux-bench" quantizer --atoms 100000 --check 2000
-
-if [ -f ../shared/reference/reference_tiny_v4.plx ]; then
-  echo "== the reference .plx file"
-  "$bin/pollux-inspect" ../shared/reference/reference_tiny_v4.plx
-fi

@@ -129,13 +129,15 @@ const std::vector<Key>& keys() {
 
 po::options_description key_options() {
   po::options_description desc("configuration keys (INI file or --key value)");
-  for (const Key& k : keys()) desc.add_options()(k.name.c_str(), po::value<std::string>(), k.help.c_str());
+  // A key may be given more than once in one place (a script appending an override): the
+  // last occurrence wins. Between places, the command line (stored first) wins over the file.
+  for (const Key& k : keys()) desc.add_options()(k.name.c_str(), po::value<std::vector<std::string>>(), k.help.c_str());
   return desc;
 }
 
 void assign_keys(Config& config, const po::variables_map& vm) {
   for (const Key& k : keys())
-    if (vm.count(k.name)) k.set(config, vm[k.name].as<std::string>());
+    if (vm.count(k.name)) k.set(config, vm[k.name].as<std::vector<std::string>>().back());
 }
 
 }  // namespace
@@ -199,7 +201,7 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
   ParsedConfig out;
   out.extra = po::collect_unrecognized(parsed.options, po::include_positional);
   for (const auto& option : parsed.options)
-    if (!option.unregistered && option.string_key != "config")
+    if (!option.unregistered && option.position_key < 0 && !option.string_key.empty() && option.string_key != "config")
       for (const auto& value : option.value) {
         out.overrides.push_back("--" + option.string_key);
         out.overrides.push_back(value);

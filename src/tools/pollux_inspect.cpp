@@ -1,11 +1,13 @@
-// pollux-inspect FILE [--json]: what a .plx file holds, and what it costs per parameter.
+// pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds.
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
+#include "pollux/io/checkpoint.h"
 #include "pollux/lattice/plx.h"
 
 namespace {
@@ -84,6 +86,55 @@ int inspect_plx(const std::string& path, bool json) {
   return 0;
 }
 
+int inspect_checkpoint(const std::string& path, bool json) {
+  const Checkpoint ck = read_checkpoint(path);
+  std::uint64_t parameters = 0, atoms = 0, zero_atoms = 0;
+  for (const auto& [name, t] : ck.weights) parameters += std::uint64_t(t.numel());
+  for (const auto& [key, t] : ck.optimizer.tensors)
+    if (key.rfind("indices/", 0) == 0) {
+      parameters += std::uint64_t(t.numel()) * 24;
+      atoms += std::uint64_t(t.numel());
+      zero_atoms += std::uint64_t(t.eq(0).sum().item<std::int64_t>());
+    }
+  const std::string weights = weights_sha256(ck), state = optimizer_sha256(ck);
+  if (json) {
+    JsonWriter j;
+    j.begin_object().field("file", path).field("kind", "checkpoint").field("step", ck.step)
+        .field("tokens_seen", ck.tokens_seen).field("codebook", ck.codebook).field("codebook_sha256", ck.codebook_sha256)
+        .field("quantizer", ck.config.quantizer).field("heat", ck.optimizer.heat).field("parameters", parameters)
+        .field("lattice_atoms", atoms).field("zero_atoms", zero_atoms)
+        .field("sampler_seed", ck.sampler_seed).field("sampler_counter", ck.sampler_counter)
+        .field("weights_sha256", weights).field("optimizer_sha256", state)
+        .key("config").raw(ck.config.to_json()).end_object();
+    std::cout << j.str() << "\n";
+    return 0;
+  }
+  std::printf("%s: pollux checkpoint at step %lld, %llu tokens seen\n", path.c_str(), (long long)ck.step,
+              (unsigned long long)ck.tokens_seen);
+  std::printf("model: %d layers x %d wide, vocabulary %d (%s tokenizer), %llu parameters\n", ck.config.model.n_layers,
+              ck.config.model.n_embd, ck.config.model.vocab_size, ck.config.tokenizer.c_str(), (unsigned long long)parameters);
+  std::printf("quantizer: %s, codebook %s (sha256 %s)\n", ck.config.quantizer.c_str(), ck.codebook.c_str(),
+              ck.codebook_sha256.substr(0, 16).c_str());
+  if (atoms) std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms,
+                         (unsigned long long)zero_atoms, 100.0 * double(zero_atoms) / double(atoms));
+  std::printf("heat: %.6f, sampler: seed %llu counter %llu\n", ck.optimizer.heat, (unsigned long long)ck.sampler_seed,
+              (unsigned long long)ck.sampler_counter);
+  std::printf("weights_sha256: %s\noptimizer_sha256: %s\n", weights.c_str(), state.c_str());
+  std::printf("config:");
+  for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
+  std::printf("\n");
+  return 0;
+}
+
+bool is_hdf5(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  unsigned char head[8] = {};
+  const bool hdf5 = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0;
+  std::fclose(f);
+  return hdf5;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,10 +146,11 @@ int main(int argc, char** argv) {
     po::positional_options_description positional;
     positional.add("file", 1);
     po::variables_map vm;
-    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file: format version, codebook, config, every tensor,\nand the bits per parameter of the backbone and of the whole file.",
+    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state).",
                     options, hidden, positional, vm))
       return 0;
     if (!vm.count("file")) throw Error("inspect", "no FILE given (try --help)");
-    return inspect_plx(vm["file"].as<std::string>(), vm["json"].as<bool>());
+    const std::string path = vm["file"].as<std::string>();
+    return is_hdf5(path) ? inspect_checkpoint(path, vm["json"].as<bool>()) : inspect_plx(path, vm["json"].as<bool>());
   });
 }

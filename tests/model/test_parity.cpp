@@ -16,6 +16,7 @@
 
 #include "../catch.h"
 #include "../support/fixtures.h"
+#include "pollux/base/error.h"
 #include "pollux/optim/optimizer.h"
 
 using namespace pollux;
@@ -97,4 +98,41 @@ TEST_CASE("pollux_step reproduces the reference trajectory", "[parity][fixture]"
       CHECK(relative_error(state.tensors.at("v/" + p.name), fixture_tensor(h5, group + "/v/" + p.name)) < 1e-5);
     }
   }
+}
+
+TEST_CASE("width inertia: the reference formula, and its clamp at 1", "[optimizer]") {
+  CHECK(width_inertia(1152, true) == Approx(1.0));
+  CHECK(width_inertia(1920, true) == Approx(1.0 + std::sqrt(2.0) * std::log(1920.0 / 1152)));
+  CHECK(width_inertia(1920, true) == Approx(1.7224).epsilon(1e-4));
+  CHECK(width_inertia(768, true) == Approx(0.4266).epsilon(1e-3));
+  CHECK(width_inertia(96, true) < 0);
+  CHECK(width_inertia(96, false) == 1.0);
+  CHECK(width_inertia(1920, false) == width_inertia(1920, true));
+}
+
+TEST_CASE("model: shapes, parameter names, and the padded vocabulary is masked", "[model]") {
+  ModelConfig m;
+  m.n_layers = 1;
+  m.n_embd = 48;
+  m.seq_len = 8;
+  m.vocab_size = 72;
+  m.tokenizer_vocab_size = 60;
+  PolluxModel model(m, 3, at::kCPU);
+  CHECK(model.parameters().size() == 14);
+  CHECK(model.parameter_count() == 2 * 72 * 48 + 8 * 48 + 4 * 48 * 48 + 2 * 4 * 48 * 48 + 3 * 48 + 2 * 24);
+  const at::Tensor idx = at::randint(60, {2, 8}, at::kLong);
+  const at::Tensor logits = model.forward(idx);
+  CHECK(logits.sizes() == at::IntArrayRef({2, 8, 72}));
+  const at::Tensor masked = mask_padded_vocab(logits, 60);
+  CHECK(at::isinf(masked.slice(2, 60)).all().item<bool>());
+  CHECK(at::isfinite(masked.slice(2, 0, 60)).all().item<bool>());
+  // Causal: the first position's logits do not depend on later tokens.
+  at::Tensor other = idx.clone();
+  other[0][5] = (idx[0][5].item<std::int64_t>() + 1) % 60;
+  CHECK(at::allclose(model.forward(other)[0][0], logits[0][0]));
+  CHECK_FALSE(at::allclose(model.forward(other)[0][5], logits[0][5]));
+  // The same seed gives the same model.
+  PolluxModel twin(m, 3, at::kCPU);
+  CHECK(at::equal(twin.forward(idx), logits));
+  CHECK_THROWS_AS(model.forward(at::zeros({1, 9}, at::kLong)), pollux::Error);
 }

@@ -1,0 +1,270 @@
+#include "pollux/data/prepare.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "pollux/base/error.h"
+#include "pollux/base/json.h"
+#include "pollux/base/parallel.h"
+
+namespace pollux {
+namespace {
+
+constexpr std::size_t kBatchBytes = 16u << 20;  // text tokenized per parallel batch
+constexpr std::size_t kPieceBytes = 1u << 20;   // one piece per thread task
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A token file being written: to PATH.tmp, renamed into place by finish().
+class TokenWriter {
+ public:
+  TokenWriter(std::string path, const std::string& tokenizer)
+      : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())), tokenizer_(tokenizer) {
+    file_ = std::fopen(tmp_.c_str(), "wb");
+    if (!file_) throw Error("prepare", "cannot create " + tmp_);
+  }
+  ~TokenWriter() {
+    if (file_) {
+      std::fclose(file_);
+      std::remove(tmp_.c_str());
+    }
+  }
+  void write(const std::vector<std::uint32_t>& ids) {
+    std::vector<std::uint16_t> out(ids.begin(), ids.end());  // ids < 65536, checked by the caller
+    if (!out.empty() && std::fwrite(out.data(), 2, out.size(), file_) != out.size())
+      throw Error("prepare", "cannot write " + tmp_ + " (disk full?)");
+    tokens_ += out.size();
+  }
+  std::uint64_t tokens() const { return tokens_; }
+  void finish(const std::vector<std::string>& sources, const std::string& split, std::uint64_t documents) {
+    const bool ok = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+    std::fclose(file_);
+    file_ = nullptr;
+    if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      std::remove(tmp_.c_str());
+      throw Error("prepare", "cannot finish " + path_);
+    }
+    JsonWriter j;
+    j.begin_object().field("format", "uint16-le").field("tokenizer", tokenizer_).field("tokens", tokens_)
+        .field("documents", documents).field("split", split).key("sources").begin_array();
+    for (const auto& s : sources) j.value(s);
+    j.end_array().end_object();
+    std::ofstream meta(path_ + ".json", std::ios::trunc);
+    meta << j.str() << "\n";
+    if (!meta) throw Error("prepare", "cannot write " + path_ + ".json");
+  }
+
+ private:
+  std::string path_, tmp_, tokenizer_;
+  std::FILE* file_ = nullptr;
+  std::uint64_t tokens_ = 0;
+};
+
+// Text waiting to be tokenized: pieces in order, each with the writer it goes to and
+// whether an end-of-text precedes it.
+struct Piece {
+  std::string text;
+  bool val;
+  bool eot_before;
+};
+
+class Preparer {
+ public:
+  Preparer(const PrepareOptions& o, const Tokenizer& t) : o_(o), tok_(t) {
+    if (o.output.empty()) throw Error("prepare", "no --output FILE.u16 given");
+    if (o.inputs.empty()) throw Error("prepare", "no input files given");
+    if (!(o.val_fraction >= 0 && o.val_fraction < 1)) throw Error("prepare", "--val_fraction must be in [0, 1)");
+    if (tok_.vocab_size() > 65536) throw Error("prepare", "tokenizer " + tok_.name() + " has ids beyond uint16");
+    train_ = std::make_unique<TokenWriter>(o.output, tok_.name());
+    if (o.val_fraction > 0) val_ = std::make_unique<TokenWriter>(validation_path(o.output), tok_.name());
+  }
+
+  PrepareReport run() {
+    const auto start = std::chrono::steady_clock::now();
+    last_progress_ = start;
+    const bool single_text = o_.inputs.size() == 1 && !ends_with(o_.inputs[0], ".jsonl");
+    for (const std::string& path : o_.inputs) {
+      if (ends_with(path, ".jsonl")) read_jsonl(path);
+      else read_text(path, single_text && val_);
+    }
+    flush();
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report_.train_tokens = train_->tokens();
+    if (val_ && val_->tokens() == 0)
+      throw Error("prepare", "--val_fraction " + std::to_string(o_.val_fraction) + " selected no validation text: use more documents or a larger fraction");
+    train_->finish(o_.inputs, report_.split_document ? "train (first part of the document)" : "train",
+                   report_.documents - report_.val_documents);
+    if (val_) {
+      report_.val_tokens = val_->tokens();
+      val_->finish(o_.inputs, report_.split_document ? "validation (last part of the document)" : "validation",
+                   report_.split_document ? 1 : report_.val_documents);
+      report_.val_output = validation_path(o_.output);
+    }
+    return report_;
+  }
+
+ private:
+  // Document k goes to validation when floor((k + 1) f) > floor(k f): a fraction f of the
+  // documents, spread evenly.
+  bool next_document_is_val() {
+    const std::uint64_t k = report_.documents++;
+    const bool val = val_ && std::uint64_t(double(k + 1) * o_.val_fraction) > std::uint64_t(double(k) * o_.val_fraction);
+    report_.val_documents += val;
+    return val;
+  }
+
+  // Documents arrive as begin_document, any number of add_text, end_document. Text is cut
+  // into pieces at safe points: after a newline that a non-space byte follows (no pre-token
+  // of either tokenizer spans such a point), so memory stays bounded whatever the document.
+  void begin_document(bool val) {
+    current_val_ = val;
+    eot_next_ = o_.end_of_text && (val ? val_started_ : train_started_);
+    (val ? val_started_ : train_started_) = true;
+  }
+  void add_text(const std::string& text) {
+    carry_ += text;
+    while (carry_.size() >= kPieceBytes) {
+      std::size_t cut = kPieceBytes;
+      while (cut > 1 && !(carry_[cut - 1] == '\n' && !std::isspace((unsigned char)carry_[cut]))) --cut;
+      if (cut <= 1) cut = kPieceBytes;  // no safe point in a whole piece: cut anyway
+      emit(carry_.substr(0, cut));
+      carry_.erase(0, cut);
+    }
+  }
+  void end_document() {
+    if (!carry_.empty() || eot_next_) emit(carry_);
+    carry_.clear();
+  }
+  void emit(std::string text) {
+    pending_bytes_ += text.size();
+    pending_.push_back({std::move(text), current_val_, eot_next_});
+    eot_next_ = false;
+    if (pending_bytes_ >= kBatchBytes) flush();
+  }
+  void add_document(const std::string& text, bool val) {
+    begin_document(val);
+    add_text(text);
+    end_document();
+  }
+
+  void flush() {
+    std::vector<std::vector<std::uint32_t>> ids(pending_.size());
+    parallel_for(pending_.size(), o_.threads, 1, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        if (pending_[i].eot_before) ids[i].push_back(tok_.end_of_text());
+        tok_.encode(pending_[i].text, ids[i]);
+      }
+    });
+    for (std::size_t i = 0; i < pending_.size(); ++i) (pending_[i].val ? *val_ : *train_).write(ids[i]);
+    pending_.clear();
+    pending_bytes_ = 0;
+    if (o_.progress) {
+      const auto now = std::chrono::steady_clock::now();
+      const double s = std::chrono::duration<double>(now - last_progress_).count();
+      if (s > 1.0) {
+        std::fprintf(stderr, "\rprepared %.1f MB, %llu tokens", double(report_.input_bytes) / 1e6,
+                     (unsigned long long)(train_->tokens() + (val_ ? val_->tokens() : 0)));
+        last_progress_ = now;
+      }
+    }
+  }
+
+  void read_text(const std::string& path, bool split_tail) {
+    std::ifstream in(path, std::ios::binary);
+    struct stat st;
+    if (!in || ::stat(path.c_str(), &st) != 0) throw Error("prepare", "cannot open input " + path);
+    // One plain-text document and a validation fraction: its last part, from the first line
+    // start at or after (1 - f) of its bytes, is the validation text.
+    const std::uint64_t val_from = split_tail ? std::uint64_t(double(st.st_size) * (1.0 - o_.val_fraction)) : ~0ull;
+    if (split_tail) {
+      ++report_.documents;
+      report_.split_document = true;
+      begin_document(false);
+    } else {
+      begin_document(next_document_is_val());
+    }
+    std::string chunk(kPieceBytes, '\0');
+    std::uint64_t offset = 0;
+    char previous = '\n';  // the byte before the chunk (a line start precedes the file)
+    bool in_val = false;
+    while (in.read(&chunk[0], std::streamsize(chunk.size())) || in.gcount() > 0) {
+      const std::string text = chunk.substr(0, std::size_t(in.gcount()));
+      report_.input_bytes += text.size();
+      std::size_t split = text.size();
+      if (split_tail && !in_val && offset + text.size() > val_from) {
+        for (std::size_t p = std::size_t(std::max(val_from, offset) - offset); p < text.size(); ++p)
+          if ((p == 0 ? previous : text[p - 1]) == '\n') {
+            split = p;
+            break;
+          }
+      }
+      add_text(text.substr(0, split));
+      if (split < text.size()) {
+        end_document();
+        begin_document(true);
+        in_val = true;
+        add_text(text.substr(split));
+      }
+      previous = text.back();
+      offset += text.size();
+    }
+    if (in.bad()) throw Error("prepare", "cannot read " + path);
+    end_document();
+  }
+
+  void read_jsonl(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("prepare", "cannot open input " + path);
+    std::string line;
+    std::uint64_t number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      report_.input_bytes += line.size() + 1;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::string text;
+      try {
+        const JsonValue doc = parse_json(line);
+        const JsonValue* t = doc.get("text");
+        if (!t || t->kind != JsonValue::Kind::string) throw Error("json", "no \"text\" string field");
+        text = t->string;
+      } catch (const Error& e) {
+        if (!o_.skip_bad_lines)
+          throw Error("prepare", path + " line " + std::to_string(number) + ": " + e.what() + " (--skip_bad_lines to skip such lines)");
+        ++report_.skipped_lines;
+        continue;
+      }
+      add_document(text, next_document_is_val());
+    }
+  }
+
+  const PrepareOptions& o_;
+  const Tokenizer& tok_;
+  std::unique_ptr<TokenWriter> train_, val_;
+  std::vector<Piece> pending_;
+  std::size_t pending_bytes_ = 0;
+  std::string carry_;         // text of the current document not yet cut into pieces
+  bool current_val_ = false;  // the current document goes to validation
+  bool eot_next_ = false;     // the next piece starts with end-of-text
+  bool train_started_ = false, val_started_ = false;
+  PrepareReport report_;
+  std::chrono::steady_clock::time_point last_progress_;
+};
+
+}  // namespace
+
+std::string validation_path(const std::string& output) {
+  return (ends_with(output, ".u16") ? output.substr(0, output.size() - 4) : output) + ".val.u16";
+}
+
+PrepareReport prepare_corpus(const PrepareOptions& options, const Tokenizer& tokenizer) {
+  return Preparer(options, tokenizer).run();
+}
+
+}  // namespace pollux

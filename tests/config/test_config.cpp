@@ -1,0 +1,79 @@
+#include <cstdio>
+#include <fstream>
+
+#include "../catch.h"
+#include "pollux/base/error.h"
+#include "pollux/config/config.h"
+
+using namespace pollux;
+
+namespace {
+
+std::string write_ini(const std::string& name, const std::string& text) {
+  std::ofstream(name) << text;
+  return name;
+}
+
+}  // namespace
+
+TEST_CASE("config: INI keys, command-line overrides win, the rest goes to the tool", "[config]") {
+  const std::string ini = write_ini("test_config_a.ini", "n_layers = 4\nn_embd = 48\nmax_steps = 7\n# comment\nh_floor = 2.5\n");
+  ParsedConfig p = parse_config({"--config", ini, "--max_steps", "9", "--out", "dir", "--auto_resume"});
+  CHECK(p.from_file);
+  CHECK(p.config.model.n_layers == 4);
+  CHECK(p.config.model.n_embd == 48);
+  CHECK(p.config.max_steps == 9);
+  CHECK(p.config.h_floor == 2.5);
+  CHECK(p.overrides == std::vector<std::string>{"--max_steps", "9"});
+  CHECK(p.extra == std::vector<std::string>{"--out", "dir", "--auto_resume"});
+  std::remove(ini.c_str());
+}
+
+TEST_CASE("config: every shipped configs/*.ini parses and validates", "[config]") {
+  for (const char* name : {"tiny.ini", "tiny-continuous.ini", "pollux-1152.ini", "pollux-1920.ini"}) {
+    INFO(name);
+    const ParsedConfig p = parse_config({"--config", std::string(POLLUX_SOURCE_DIR) + "/configs/" + name});
+    CHECK_NOTHROW(p.config.validate());
+  }
+  const Config big = parse_config({"--config", std::string(POLLUX_SOURCE_DIR) + "/configs/pollux-1152.ini"}).config;
+  CHECK(big.tokens_per_step() == 262144);
+  CHECK(big.model.n_heads() == 48);
+}
+
+TEST_CASE("config: entries round-trip through text", "[config]") {
+  Config c;
+  c.model.n_embd = 120;
+  c.h_floor = 1.2345678901234567;
+  c.data = "some file.u16";
+  c.codebook = "pollux-v4";
+  const Config back = config_from_entries(c.entries());
+  CHECK(back.entries() == c.entries());
+  CHECK(config_from_entries(c.entries(), {"--n_embd", "144"}).model.n_embd == 144);
+}
+
+TEST_CASE("config: one clear error per bad value", "[config]") {
+  auto error_of = [](std::vector<std::string> args) {
+    try {
+      parse_config(args).config.validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string floor = "--h_floor";
+  CHECK_THAT(error_of({"--n_embd", "100", floor, "1"}), Catch::Contains("n_embd") && Catch::Contains("multiple of 24"));
+  CHECK_THAT(error_of({"--d_head", "32", floor, "1"}), Catch::Contains("d_head"));
+  CHECK_THAT(error_of({"--vocab_size", "250", floor, "1"}), Catch::Contains("vocab_size"));
+  CHECK_THAT(error_of({"--vocab_size", "240", floor, "1"}), Catch::Contains("tokenizer_vocab_size"));
+  CHECK_THAT(error_of({"--n_layers", "x", floor, "1"}), Catch::Contains("n_layers") && Catch::Contains("'x'"));
+  CHECK_THAT(error_of({"--max_steps", "0", floor, "1"}), Catch::Contains("max_steps"));
+  CHECK_THAT(error_of({"--codebook", "e8", floor, "1"}), Catch::Contains("codebook") && Catch::Contains("leech"));
+  CHECK_THAT(error_of({"--quantizer", "lattice"}), Catch::Contains("h_floor"));
+  CHECK_THAT(error_of({"--h_floor", "nan"}), Catch::Contains("h_floor"));
+  CHECK_THAT(error_of({"--tokenizer", "gpt2", floor, "1"}), Catch::Contains("tokenizer_vocab_size"));
+  CHECK(error_of({floor, "1"}) == "no error");
+  const std::string ini = write_ini("test_config_b.ini", "n_layers = 2\nmystery = 3\n");
+  CHECK_THAT(error_of({"--config", ini}), Catch::Contains(ini) && Catch::Contains("mystery"));
+  std::remove(ini.c_str());
+  CHECK_THAT(error_of({"--config", "no_such.ini"}), Catch::Contains("no_such.ini"));
+}

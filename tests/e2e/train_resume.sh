@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# pollux-prepare and pollux-train on real text: exact resume (2N steps in one run equal N + N
+# bit for bit), auto-resume, SIGTERM, a NaN loss, and the errors for bad input.
+source "$(dirname "$0")/lib.sh"
+CONFIG="$(dirname "$0")/../../configs/tiny.ini"
+TEXT="$SHARED/data/corpus/tinyshakespeare.txt"
+[ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
+
+head -c 300000 "$TEXT" >"$WORK/small.txt"
+"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes --val_fraction 0.1 >/dev/null
+SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 4 --grad_accum 2 --eval_every 4 --eval_batches 2
+       --threads 1 --data "$WORK/small.u16" --val_data "$WORK/small.val.u16")
+
+# --- exact resume: 8 steps in one run against 4 + 4
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 --checkpoint_every 4 --out "$WORK/one" >/dev/null
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 4 --checkpoint_every 4 --out "$WORK/two" >/dev/null
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 --checkpoint_every 4 --out "$WORK/two" \
+  --resume "$WORK/two/pollux_step_4.h5" >/dev/null
+for run in one two; do
+  "$BIN/pollux-inspect" "$WORK/$run/pollux_step_8.h5" --json >"$WORK/$run.json"
+  cut -d, -f1-8 "$WORK/$run/metrics.csv" >"$WORK/$run.metrics"
+done
+for field in weights_sha256 optimizer_sha256 step tokens_seen sampler_counter; do
+  [ "$(json_field "$WORK/one.json" $field)" = "$(json_field "$WORK/two.json" $field)" ] || fail "resume changed $field"
+done
+cmp -s "$WORK/one.metrics" "$WORK/two.metrics" || fail "resume changed the losses: $(diff "$WORK/one.metrics" "$WORK/two.metrics")"
+[ "$(wc -l <"$WORK/two/metrics.csv")" -eq 9 ] || fail "metrics.csv should hold a header and 8 rows"
+[ "$(json_field "$WORK/one.json" step)" = 8 ] || fail "step"
+
+# --- auto_resume continues from the newest checkpoint; max_steps counts from the start
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 10 --out "$WORK/two" --auto_resume >"$WORK/auto.log"
+grep -q "resumed from .*pollux_step_8.h5 at step 8" "$WORK/auto.log" || fail "auto_resume did not pick step 8"
+[ -f "$WORK/two/pollux_step_10.h5" ] || fail "no checkpoint at step 10"
+ls "$WORK/two"/pollux_step_*.h5 | wc -l | grep -qx 3 || fail "keep_last 3 not honoured"
+# a resume with only overrides takes the rest of its configuration from the checkpoint
+"$BIN/pollux-train" --resume "$WORK/two/pollux_step_10.h5" --max_steps 11 --out "$WORK/two" >/dev/null
+[ -f "$WORK/two/pollux_step_11.h5" ] || fail "resume without --config"
+
+# --- SIGTERM finishes the step, writes a checkpoint and exits 0
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 100000 --eval_every 0 --out "$WORK/sig" >"$WORK/sig.log" 2>&1 &
+pid=$!
+for _ in $(seq 200); do [ "$(wc -l <"$WORK/sig/metrics.csv" 2>/dev/null || echo 0)" -ge 3 ] && break; sleep 0.1; done
+kill -TERM $pid
+wait $pid || fail "SIGTERM exit status $?"
+ls "$WORK/sig"/pollux_step_*.h5 >/dev/null 2>&1 || fail "no checkpoint after SIGTERM"
+grep -q "signal 15" "$WORK/sig.log" || fail "no signal message"
+
+# --- a loss that becomes infinite stops the run (exit 3) and keeps the last good checkpoint
+set +e
+"$BIN/pollux-train" "${SMALL[@]}" --quantizer none --lr 1e30 --min_lr 0 --warmup_steps 0 --checkpoint_every 1 \
+  --max_steps 20 --out "$WORK/nan" >"$WORK/nan.log" 2>&1
+status=$?
+set -e
+[ $status -eq 3 ] || fail "NaN loss exit status $status"
+grep -q "stopping; the last good checkpoint is" "$WORK/nan.log" || fail "no NaN message"
+ls "$WORK/nan"/pollux_step_*.h5 >/dev/null || fail "NaN run lost its checkpoints"
+
+# --- bad input: one clear line each
+expect_error "n_embd" "$BIN/pollux-train" "${SMALL[@]}" --n_embd 100 --out "$WORK/bad"
+expect_error "d_head" "$BIN/pollux-train" "${SMALL[@]}" --d_head 32 --out "$WORK/bad"
+expect_error "vocab_size" "$BIN/pollux-train" "${SMALL[@]}" --vocab_size 250 --out "$WORK/bad"
+expect_error "width_inertia = clamped" "$BIN/pollux-train" "${SMALL[@]}" --width_inertia reference --out "$WORK/bad"
+expect_error "codebook" "$BIN/pollux-train" "${SMALL[@]}" --codebook e8 --out "$WORK/bad"
+printf 'n_layers = 2\nbogus_key = 1\n' >"$WORK/bad.ini"
+expect_error "bogus_key" "$BIN/pollux-train" --config "$WORK/bad.ini" --data "$WORK/small.u16" --out "$WORK/bad"
+expect_error "n_embd = 96, this run asks for 120" "$BIN/pollux-train" "${SMALL[@]}" --n_embd 120 --max_steps 9 \
+  --resume "$WORK/one/pollux_step_8.h5" --out "$WORK/one"
+expect_error "codebook = leech, this run asks for pollux-v4" "$BIN/pollux-train" "${SMALL[@]}" --codebook pollux-v4 \
+  --max_steps 9 --resume "$WORK/one/pollux_step_8.h5" --out "$WORK/one"
+head -c 3000 "$WORK/one/pollux_step_8.h5" >"$WORK/cut.h5"
+expect_error "cut.h5" "$BIN/pollux-train" "${SMALL[@]}" --resume "$WORK/cut.h5" --out "$WORK/one"
+expect_error "cut.h5" "$BIN/pollux-inspect" "$WORK/cut.h5"
+printf '\x2c\x01\x41\x00' >"$WORK/big_id.u16"   # id 300, then 'A'
+expect_error "token id 300 at token offset 0" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/big_id.u16" --out "$WORK/bad"
+cp "$WORK/small.u16" "$WORK/gpt.u16"
+echo '{"tokenizer":"gpt2"}' >"$WORK/gpt.u16.json"
+expect_error "'gpt2' tokenizer but the model uses 'bytes'" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/gpt.u16" --out "$WORK/bad"
+expect_error "cannot open token file" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/missing.u16" --out "$WORK/bad"
+expect_error "no --out" "$BIN/pollux-train" "${SMALL[@]}"
+echo "train/resume: all checks passed"
