@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up, build, and run Pollux end to end on the bundled corpus on a CPU:
-# prepare -> train configs/tiny.ini -> stop -> resume -> curves.
+# prepare -> train configs/tiny.ini -> stop -> resume -> pack (compression report) ->
+# sample -> validation loss of the checkpoint and of the .plx side by side -> curves.
 # Usage: tools/main_job.sh [OUT_DIR]     (default runs/main)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,17 @@ echo "== resume from the checkpoint and continue to step 800"
 
 echo "== the final checkpoint"
 "$bin/pollux-inspect" "$out/tiny/pollux_step_800.h5"
+
+echo "== pack it into a .plx file"
+"$bin/pollux-pack" "$out/tiny/pollux_step_800.h5" --output "$out/tiny.plx"
+
+echo "== sample from the .plx file"
+"$bin/pollux-generate" "$out/tiny.plx" --prompt "ROMEO:" --max_new_tokens 300 --temperature 0.8 --seed 1
+
+echo "== held-out loss: checkpoint and .plx side by side"
+"$bin/pollux-eval" "$out/tiny/pollux_step_800.h5" --data "$out/shakespeare.val.u16"
+"$bin/pollux-eval" "$out/tiny.plx" --data "$out/shakespeare.val.u16"
+
 "$venv/bin/python" tools/plot_metrics.py "$out/tiny/metrics.csv" --output "$out/curves.png"
 
 echo "== the exact quantizer against a float64 brute force"

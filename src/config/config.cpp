@@ -52,11 +52,15 @@ double parse_double(const std::string& key, const std::string& text) {
   }
 }
 
+// The shortest of 15 or 17 significant digits that reads back as v.
 std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
+  for (int digits : {15, 17}) {
+    std::ostringstream s;
+    s.precision(digits);
+    s << v;
+    if (std::stod(s.str()) == v || digits == 17) return s.str();
+  }
+  return "";
 }
 
 template <typename T>

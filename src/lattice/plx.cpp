@@ -6,6 +6,7 @@
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
+#include "pollux/base/sha256.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/lattice/row_projection.h"
@@ -18,6 +19,16 @@ constexpr std::uint32_t kMaxConfigBytes = 16u << 20;
 constexpr int kMaxDims = 8;
 
 std::size_t padded_to_64(std::size_t offset) { return (offset + 63) / 64 * 64; }
+
+std::string hex_of(const std::uint8_t* bytes, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += digits[bytes[i] >> 4];
+    s += digits[bytes[i] & 15];
+  }
+  return s;
+}
 
 // Reads little-endian fields from a byte range, refusing any read past its end.
 class Reader {
@@ -146,8 +157,8 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
   PlxFile file;
   if (std::memcmp(in.take(8, "magic"), kMagic, 8) != 0) in.fail("not a .plx file (magic is not POLLUXH2)");
   file.version = std::uint8_t(in.le(1, "version"));
-  if (file.version != PlxFile::kVersion)
-    in.fail("format version " + std::to_string(file.version) + " is not supported (this reader knows version 4)");
+  if (file.version != 4 && file.version != 5)
+    in.fail("format version " + std::to_string(file.version) + " is not supported (this reader knows versions 4 and 5)");
   const std::uint8_t* reserved = in.take(7, "reserved bytes");
   for (int i = 0; i < 7; ++i)
     if (reserved[i] != 0) in.fail("reserved header bytes are not zero");
@@ -165,6 +176,16 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
   for (int i = 0; i < 16; ++i) file.fingerprint[i] = f32_at(fingerprint + 4 * i);
   if (file.fingerprint != codebook_fingerprint(Codebook::get(CodebookVariant::leech)))
     in.fail("codebook fingerprint does not match the Leech codebook");
+  if (file.version == 5) {
+    const std::uint8_t* id = in.take(64, "codebook identity");
+    if (id[0] > 1) in.fail("unknown codebook variant " + std::to_string(id[0]));
+    for (int i = 1; i < 32; ++i)
+      if (id[i] != 0) in.fail("reserved codebook bytes are not zero");
+    file.codebook = CodebookVariant(id[0]);
+    const Codebook& codebook = Codebook::get(file.codebook);
+    if (hex_of(id + 32, 32) != codebook.sha256())
+      in.fail("codebook SHA-256 does not match the " + to_string(file.codebook) + " table this program builds");
+  }
 
   const std::uint64_t count = in.le(4, "tensor count");
   // Each tensor record takes at least 12 bytes: a claimed count beyond that is corrupt.
@@ -194,6 +215,11 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
       in.fail("tensor " + t.name + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
     const std::uint8_t* bytes = in.take(data_len, "tensor " + t.name + " data");
     t.data.assign(bytes, bytes + data_len);
+    if (file.version == 5) {
+      const std::uint8_t* sum = in.take(32, "tensor " + t.name + " checksum");
+      if (hex_of(sum, 32) != sha256_hex(t.data.data(), t.data.size()))
+        in.fail("tensor " + t.name + " checksum mismatch: its data is corrupt");
+    }
     file.tensors.push_back(std::move(t));
   }
   if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes after the last tensor");
@@ -206,6 +232,10 @@ PlxFile read_plx(const std::string& path) {
 }
 
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
+  if (file.version != 4 && file.version != 5) throw Error("plx", "cannot write version " + std::to_string(file.version));
+  if (file.version == 4 && file.codebook != CodebookVariant::pollux_v4)
+    throw Error("plx", "version 4 cannot name its codebook and is read with pollux-v4: a " + to_string(file.codebook) +
+                           " model needs version 5");
   std::vector<std::uint8_t> out(kMagic, kMagic + 8);
   out.push_back(file.version);
   out.resize(16, 0);
@@ -216,6 +246,12 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
     std::uint32_t bits;
     std::memcpy(&bits, &f, 4);
     put_le(out, bits, 4);
+  }
+  if (file.version == 5) {
+    out.push_back(std::uint8_t(file.codebook));
+    out.resize(out.size() + 31, 0);
+    const std::string hex = Codebook::get(file.codebook).sha256();
+    for (std::size_t i = 0; i < 64; i += 2) out.push_back(std::uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
   }
   put_le(out, file.tensors.size(), 4);
   for (const PlxTensor& t : file.tensors) {
@@ -229,6 +265,12 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
     for (std::uint32_t d : t.shape) put_le(out, d, 4);
     put_le(out, t.data.size(), 8);
     out.insert(out.end(), t.data.begin(), t.data.end());
+    if (file.version == 5) {
+      Sha256 h;
+      h.update(t.data.data(), t.data.size());
+      const auto sum = h.digest();
+      out.insert(out.end(), sum.begin(), sum.end());
+    }
   }
   return out;
 }

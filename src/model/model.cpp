@@ -18,32 +18,50 @@ PolluxModel::PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Devi
   const std::int64_t d = config.n_embd, V = config.vocab_size;
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const double emb_std = 1.0 / (lattice::kC * std::sqrt(double(d)));
+  constexpr double kGain = -1.0;  // marker: a gain initialised to ones
   auto make = [&](const std::string& name, at::IntArrayRef shape, double std) {
     at::Tensor t = std < 0 ? at::ones(shape, at::kFloat) : at::normal(0.0, std, shape, gen, at::kFloat);
-    t = t.to(device).set_requires_grad(true);
-    parameters_.push_back({name, t});
-    return t;
+    parameters_.push_back({name, t.to(device).set_requires_grad(true)});
   };
-  constexpr double kGain = -1.0;  // marker: a gain initialised to ones
-  tok_emb_ = make("tok_emb.weight", {V, d}, emb_std);
-  pos_emb_ = make("pos_emb.weight", {config.seq_len, d}, emb_std);
+  make("tok_emb.weight", {V, d}, emb_std);
+  make("pos_emb.weight", {config.seq_len, d}, emb_std);
   for (int l = 0; l < config.n_layers; ++l) {
     const std::string p = "blocks." + std::to_string(l) + ".";
+    make(p + "ln1.weight", {d}, kGain);
+    make(p + "attn.q_proj.weight", {d, d}, 1.0);
+    make(p + "attn.k_proj.weight", {d, d}, 1.0);
+    make(p + "attn.v_proj.weight", {d, d}, 1.0);
+    make(p + "attn.o_proj.weight", {d, d}, 1.0);
+    make(p + "attn.q_ln.weight", {24}, kGain);
+    make(p + "attn.k_ln.weight", {24}, kGain);
+    make(p + "ln2.weight", {d}, kGain);
+    make(p + "mlp.fc1.weight", {4 * d, d}, 1.0);
+    make(p + "mlp.fc2.weight", {d, 4 * d}, 1.0);
+  }
+  make("ln_f.weight", {d}, kGain);
+  make("head.weight", {V, d}, emb_std);
+  bind();
+}
+
+void PolluxModel::bind() {
+  std::size_t i = 0;
+  auto next = [&]() { return parameters_[i++].value; };
+  tok_emb_ = next();
+  pos_emb_ = next();
+  blocks_.clear();
+  for (int l = 0; l < config_.n_layers; ++l) {
     Block b;
-    b.ln1 = make(p + "ln1.weight", {d}, kGain);
-    b.q = make(p + "attn.q_proj.weight", {d, d}, 1.0);
-    b.k = make(p + "attn.k_proj.weight", {d, d}, 1.0);
-    b.v = make(p + "attn.v_proj.weight", {d, d}, 1.0);
-    b.o = make(p + "attn.o_proj.weight", {d, d}, 1.0);
-    b.q_ln = make(p + "attn.q_ln.weight", {24}, kGain);
-    b.k_ln = make(p + "attn.k_ln.weight", {24}, kGain);
-    b.ln2 = make(p + "ln2.weight", {d}, kGain);
-    b.fc1 = make(p + "mlp.fc1.weight", {4 * d, d}, 1.0);
-    b.fc2 = make(p + "mlp.fc2.weight", {d, 4 * d}, 1.0);
+    b.ln1 = next(); b.q = next(); b.k = next(); b.v = next(); b.o = next();
+    b.q_ln = next(); b.k_ln = next(); b.ln2 = next(); b.fc1 = next(); b.fc2 = next();
     blocks_.push_back(b);
   }
-  ln_f_ = make("ln_f.weight", {d}, kGain);
-  head_ = make("head.weight", {V, d}, emb_std);
+  ln_f_ = next();
+  head_ = next();
+}
+
+void PolluxModel::to(at::Device device) {
+  for (Parameter& p : parameters_) p.value = p.value.detach().to(device).set_requires_grad(true);
+  bind();
 }
 
 at::Tensor& PolluxModel::parameter(const std::string& name) {
@@ -58,18 +76,42 @@ std::int64_t PolluxModel::parameter_count() const {
   return n;
 }
 
-at::Tensor PolluxModel::forward(const at::Tensor& idx) const {
+at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return run(idx, nullptr); }
+
+at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return run(idx, &cache); }
+
+at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   const std::int64_t B = idx.size(0), T = idx.size(1), d = config_.n_embd, H = config_.n_heads();
-  if (T > config_.seq_len)
-    throw Error("model", "sequence of " + std::to_string(T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
-  at::Tensor x = at::embedding(tok_emb_, idx) + pos_emb_.slice(0, 0, T);
+  const std::int64_t past = cache ? cache->length() : 0;
+  if (past + T > config_.seq_len)
+    throw Error("model", "sequence of " + std::to_string(past + T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
+  at::Tensor x = at::embedding(tok_emb_, idx) + pos_emb_.slice(0, past, past + T);
   const double scale = 1.0 / std::sqrt(24.0);
-  for (const Block& b : blocks_) {
+  // New positions attend causally among themselves and to every cached position.
+  at::Tensor mask;
+  if (past > 0 && T > 1)
+    mask = at::ones({T, past + T}, idx.options().dtype(at::kBool)).tril(past);
+  if (cache && cache->k.empty()) {
+    cache->k.resize(blocks_.size());
+    cache->v.resize(blocks_.size());
+  }
+  for (std::size_t l = 0; l < blocks_.size(); ++l) {
+    const Block& b = blocks_[l];
     at::Tensor h = rms_norm(x, b.ln1);
     at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
     at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
     at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
-    at::Tensor a = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true, {}, scale);
+    if (cache) {
+      if (past > 0) {
+        k = at::cat({cache->k[l], k}, 2);
+        v = at::cat({cache->v[l], v}, 2);
+      }
+      cache->k[l] = k;
+      cache->v[l] = v;
+    }
+    const bool causal = past == 0;
+    at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                                     0.0, causal && T > 1, {}, scale);
     x = x + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
     x = x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
   }

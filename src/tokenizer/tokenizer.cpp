@@ -1,5 +1,6 @@
 #include "pollux/tokenizer/tokenizer.h"
 
+#include "gpt2.h"
 #include "pollux/base/error.h"
 
 namespace pollux {
@@ -17,9 +18,11 @@ std::string ByteTokenizer::decode(const std::vector<std::uint32_t>& ids) const {
   return out;
 }
 
-std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name, const std::string& /*data_dir*/) {
+std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name, const std::string& data_dir) {
   if (name == "bytes") return std::make_unique<ByteTokenizer>();
-  throw Error("tokenizer", "unknown tokenizer '" + name + "' (this build knows: bytes)");
+  if (name == "gpt2") return std::make_unique<Gpt2Tokenizer>(data_dir + "/gpt2.tiktoken");
+  if (name == "none") throw Error("tokenizer", "the model names no tokenizer this program knows (expected gpt2 or bytes)");
+  throw Error("tokenizer", "unknown tokenizer '" + name + "' (expected gpt2 or bytes)");
 }
 
 }  // namespace pollux

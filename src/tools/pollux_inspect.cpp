@@ -31,10 +31,10 @@ int inspect_plx(const std::string& path, bool json) {
   const std::vector<std::uint8_t> bytes = read_file(path);
   const lattice::PlxFile file = lattice::parse_plx(bytes.data(), bytes.size(), path);
   const auto logical = lattice::plx_logical_tensors(file);
-  // A version-4 file cannot name its codebook: the fingerprint is the same for both, and
-  // every reference v4 file indexes the pollux-v4 table.
-  const std::string codebook = "pollux-v4";
-  const bool codebook_known = false;
+  // A version-4 file cannot name its codebook (the fingerprint is the same for both; every
+  // reference v4 file indexes the pollux-v4 table); version 5 names it.
+  const std::string codebook = lattice::to_string(file.codebook);
+  const bool codebook_known = file.version >= 5;
   std::uint64_t backbone_params = 0, backbone_bytes = 0, params = 0;
   for (const auto& t : logical) {
     params += t.parameter_count();
@@ -72,7 +72,8 @@ int inspect_plx(const std::string& path, bool json) {
     return 0;
   }
   std::printf("%s: .plx version %d, %zu bytes\n", path.c_str(), file.version, bytes.size());
-  std::printf("codebook: %s (assumed: a version-4 file cannot tell the variants apart)\n", codebook.c_str());
+  std::printf("codebook: %s%s\n", codebook.c_str(),
+              codebook_known ? " (named by the file, table SHA-256 checked)" : " (assumed: a version-4 file cannot tell the variants apart)");
   std::printf("config: %s\n", file.config_json.c_str());
   std::printf("%-44s %-8s %-14s %12s %10s %8s\n", "tensor", "storage", "shape", "params", "bytes", "bits/p");
   for (const auto& t : logical)

@@ -101,6 +101,7 @@ TEST_CASE("plx: hand-made corrupt files are each refused by name", "[plx][fixtur
   const std::vector<Case> cases = {
       {"bad magic", [](auto& b) { b[0] = 'X'; }, "magic"},
       {"future version", [](auto& b) { b[8] = 9; }, "version 9"},
+      {"v5 claimed on a v4 body", [](auto& b) { b[8] = 5; }, "codebook"},
       {"old version", [](auto& b) { b[8] = 3; }, "version 3"},
       {"reserved byte", [](auto& b) { b[12] = 1; }, "reserved"},
       {"huge config length", [](auto& b) { put_u32(b, 16, 0xFFFFFFF0u); }, "config length"},
@@ -127,6 +128,7 @@ TEST_CASE("plx: hand-made corrupt files are each refused by name", "[plx][fixtur
 
 TEST_CASE("plx: decoding refuses incomplete pairs and out-of-range indices", "[plx]") {
   PlxFile file;
+  file.codebook = CodebookVariant::leech;
   file.config_json = "{}";
   file.fingerprint = codebook_fingerprint(Codebook::get(CodebookVariant::leech));
   PlxTensor packed{"w.packed_weights", PlxDtype::u8, {9}, pack_indices(std::vector<std::uint32_t>{1, 2, 3, 4})};
@@ -142,4 +144,30 @@ TEST_CASE("plx: decoding refuses incomplete pairs and out-of-range indices", "[p
   const PlxFile back = read_plx(path);
   CHECK(serialize_plx(back) == serialize_plx(file));
   std::remove(path.c_str());
+}
+
+TEST_CASE("plx v5: codebook identity and tensor checksums are written and checked", "[plx]") {
+  PlxFile file;
+  file.version = 5;
+  file.codebook = CodebookVariant::leech;
+  file.config_json = R"({"n_embd":24})";
+  file.fingerprint = codebook_fingerprint(Codebook::get(CodebookVariant::leech));
+  file.tensors.push_back({"w.packed_weights", PlxDtype::u8, {9}, pack_indices(std::vector<std::uint32_t>{1, 2, 3, 4})});
+  file.tensors.push_back({"w.sigma_rows", PlxDtype::f16, {4}, std::vector<std::uint8_t>(8, 0x3C)});
+  const auto bytes = serialize_plx(file);
+  const PlxFile back = parse_plx(bytes.data(), bytes.size(), "v5.plx");
+  CHECK(back.version == 5);
+  CHECK(back.codebook == CodebookVariant::leech);
+  CHECK(serialize_plx(back) == bytes);
+  // A flipped data byte fails the tensor's checksum; a flipped variant fails the table hash.
+  auto corrupt = bytes;
+  corrupt[bytes.size() - 32 - 3] ^= 1;
+  CHECK_THROWS_WITH(parse_plx(corrupt.data(), corrupt.size(), "v5.plx"), Catch::Contains("w.sigma_rows checksum mismatch"));
+  corrupt = bytes;
+  corrupt[tensor_count_offset(bytes)] = 1;
+  CHECK_THROWS_WITH(parse_plx(corrupt.data(), corrupt.size(), "v5.plx"), Catch::Contains("codebook SHA-256"));
+  for (std::size_t n = 0; n < bytes.size(); ++n) REQUIRE_THROWS_AS(parse_plx(bytes.data(), n, "cut"), pollux::Error);
+  // v4 cannot carry a leech model.
+  file.version = 4;
+  CHECK_THROWS_WITH(serialize_plx(file), Catch::Contains("needs version 5"));
 }

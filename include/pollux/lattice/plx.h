@@ -1,4 +1,5 @@
-// The .plx container, version 4 (spec section 6; the reference layout, byte for byte).
+// The .plx container: version 4 (spec section 6; the reference layout, byte for byte) and
+// version 5 (ours: the same plus the codebook's identity and a checksum per tensor).
 //
 //   offset  size              field
 //   0       8                 magic "POLLUXH2"
@@ -8,9 +9,18 @@
 //   20      config_len        config JSON, UTF-8
 //           ...               zero padding up to the next multiple of 64 from file start
 //   F       64                fingerprint: 16 x f32 LE = codebook rows 0..3, columns 0..3
-//   F+64    4                 tensor_count, u32 LE
+//   v5 only:  1               codebook variant (0 leech, 1 pollux-v4), then 31 zero bytes
+//             32              SHA-256 of the variant's float32 table
+//           4                 tensor_count, u32 LE
 //           tensor_count x    name_len u16 LE | name UTF-8 | dtype u8 (0 u8, 1 i8, 2 f16,
 //                             3 f32) | ndim u8 | shape ndim x u32 LE | data_len u64 LE | data
+//                             | v5 only: SHA-256 of data (32 bytes)
+//
+// The fingerprint is the same for both codebooks, so a v4 file cannot name its codebook:
+// every reference v4 file indexes pollux-v4, and readers decode v4 with it. Version 5 names
+// it, and the reference reader refuses version 5, so no reader can decode our indices
+// against the wrong table. In v5 every lattice matrix (embeddings and head included) is
+// stored as indices + sigma; v4 stores tok_emb and head as INT8 as that layout requires.
 //
 // Tensors: a lattice matrix X.weight is stored as X.packed_weights (u8, 18-bit indices, see
 // index_packing.h) and X.sigma_rows (f16, one scale per output row); the reference stores
@@ -43,10 +53,10 @@ struct PlxTensor {
 };
 
 struct PlxFile {
-  static constexpr std::uint8_t kVersion = 4;
-  std::uint8_t version = kVersion;
-  std::string config_json;  // kept byte for byte
+  std::uint8_t version = 5;  // 4 or 5
+  std::string config_json;   // kept byte for byte
   std::array<float, 16> fingerprint{};
+  CodebookVariant codebook = CodebookVariant::pollux_v4;  // stored in v5; pollux-v4 for v4
   std::vector<PlxTensor> tensors;
 
   const PlxTensor* find(const std::string& name) const;  // nullptr if absent

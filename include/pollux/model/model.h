@@ -43,13 +43,28 @@ class PolluxModel {
   at::Tensor& parameter(const std::string& name);  // throws pollux::Error if absent
   std::int64_t parameter_count() const;
 
+  // Moves the parameters to `device` (they stay leaves that require grad).
+  void to(at::Device device);
+
   // idx: (B, T) int64 token ids, T <= seq_len. Returns (B, T, vocab_size) logits (unmasked).
   at::Tensor forward(const at::Tensor& idx) const;
+
+  // Keys and values of the positions seen so far, per layer: (B, H, T, 24) each.
+  struct KVCache {
+    std::vector<at::Tensor> k, v;
+    std::int64_t length() const { return k.empty() ? 0 : k.front().size(2); }
+  };
+  // Incremental forward for generation: idx (B, T_new) continues the cached positions;
+  // returns (B, T_new, vocab_size) logits and appends to the cache. Each new token costs one
+  // position, not the prefix.
+  at::Tensor forward(const at::Tensor& idx, KVCache& cache) const;
 
   // Mean cross-entropy of targets (B, T) under logits, ids >= tokenizer_vocab_size masked.
   at::Tensor loss(const at::Tensor& logits, const at::Tensor& targets) const;
 
  private:
+  void bind();  // points the named fields below at parameters_
+  at::Tensor run(const at::Tensor& idx, KVCache* cache) const;
   ModelConfig config_;
   std::vector<Parameter> parameters_;
   struct Block {

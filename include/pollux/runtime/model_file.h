@@ -1,0 +1,34 @@
+// Loading a trained model for inference from a .plx file (v4 or v5) or a training
+// checkpoint, and packing a checkpoint into a .plx file.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+
+#include "pollux/io/checkpoint.h"
+#include "pollux/lattice/plx.h"
+#include "pollux/model/model.h"
+
+namespace pollux {
+
+struct LoadedModel {
+  ModelConfig config;
+  std::string tokenizer;  // "bytes" or "gpt2"
+  std::string codebook;   // variant the lattice weights index
+  std::string kind;       // "plx v4", "plx v5" or "checkpoint"
+  std::unique_ptr<PolluxModel> model;
+};
+
+// Reads FILE (a .plx by its magic, else an HDF5 checkpoint) onto `device`. Throws
+// pollux::Error naming the file for anything truncated, corrupt or inconsistent.
+LoadedModel load_model(const std::string& path, at::Device device);
+
+// The .plx file of a checkpoint's lattice model. Lossless for the forward weights: it stores
+// the checkpoint's own indices, and row scales rounded to float16 (no re-quantization).
+// version 5: every lattice matrix as indices + sigma; version 4: the reference layout
+// (tok_emb and head as INT8 + row max-abs), allowed only for the pollux-v4 codebook.
+lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
+
+}  // namespace pollux

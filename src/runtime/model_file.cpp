@@ -1,0 +1,218 @@
+#include "pollux/runtime/model_file.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/base/half.h"
+#include "pollux/base/json.h"
+#include "pollux/lattice/index_packing.h"
+#include "pollux/optim/optimizer.h"
+
+namespace pollux {
+namespace {
+
+using lattice::PlxDtype;
+using lattice::PlxTensor;
+
+bool is_plx(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw Error("model", "cannot open " + path);
+  char head[8] = {};
+  const bool plx = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
+  std::fclose(f);
+  return plx;
+}
+
+// A v4 file does not name its tokenizer: GPT-2 for a GPT-2-sized vocabulary, bytes for 257
+// ids, none otherwise (such a model can still be run on token ids).
+std::string guess_tokenizer(int tokenizer_vocab_size) {
+  if (tokenizer_vocab_size == 50257) return "gpt2";
+  if (tokenizer_vocab_size == 257) return "bytes";
+  return "none";
+}
+
+int json_int(const JsonValue& doc, const std::string& key, const std::string& path) {
+  const JsonValue* v = doc.get(key);
+  if (!v || v->kind != JsonValue::Kind::number || v->number != std::floor(v->number))
+    throw Error("model", path + ": config JSON lacks the integer key " + key);
+  return int(v->number);
+}
+
+void copy_into(at::Tensor& param, const std::vector<float>& values, const std::vector<std::uint32_t>& shape,
+               const std::string& name, const std::string& path) {
+  std::vector<std::int64_t> dims(shape.begin(), shape.end());
+  if (!param.sizes().equals(dims)) throw Error("model", path + ": tensor " + name + " has the wrong shape for the config");
+  param.detach().copy_(at::from_blob(const_cast<float*>(values.data()), dims, at::kFloat));
+}
+
+LoadedModel load_plx(const std::string& path, at::Device device) {
+  const lattice::PlxFile file = lattice::read_plx(path);
+  JsonValue doc;
+  try {
+    doc = parse_json(file.config_json);
+  } catch (const Error& e) {
+    throw Error("model", path + ": config JSON: " + e.what());
+  }
+  LoadedModel out;
+  out.config.n_layers = json_int(doc, "n_layers", path);
+  out.config.n_embd = json_int(doc, "n_embd", path);
+  out.config.d_head = json_int(doc, "d_head", path);
+  out.config.seq_len = json_int(doc, "seq_len", path);
+  out.config.vocab_size = json_int(doc, "vocab_size", path);
+  out.config.tokenizer_vocab_size = json_int(doc, "tokenizer_vocab_size", path);
+  const JsonValue* tok = doc.get("tokenizer");
+  out.tokenizer = tok && tok->kind == JsonValue::Kind::string ? tok->string : guess_tokenizer(out.config.tokenizer_vocab_size);
+  out.codebook = lattice::to_string(file.codebook);
+  out.kind = "plx v" + std::to_string(file.version);
+  const ModelConfig& c = out.config;
+  if (c.n_layers <= 0 || c.n_embd <= 0 || c.n_embd % 24 != 0 || c.d_head != 24 || c.seq_len <= 0 || c.vocab_size % 24 != 0 ||
+      c.tokenizer_vocab_size <= 0 || c.tokenizer_vocab_size > c.vocab_size)
+    throw Error("model", path + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
+                                "d_head 24, tokenizer_vocab_size <= vocab_size)");
+  const auto decoded = lattice::decode_plx(file, lattice::Codebook::get(file.codebook));
+  out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
+  at::NoGradGuard no_grad;
+  for (auto& p : out.model->parameters()) {
+    auto it = decoded.find(p.name);
+    if (it == decoded.end()) throw Error("model", path + ": tensor " + p.name + " is missing");
+    copy_into(p.value, it->second.values, it->second.shape, p.name, path);
+  }
+  if (decoded.size() != out.model->parameters().size()) throw Error("model", path + ": holds tensors the model does not have");
+  out.model->to(device);
+  return out;
+}
+
+LoadedModel load_checkpoint(const std::string& path, at::Device device) {
+  const Checkpoint ck = read_checkpoint(path);
+  LoadedModel out;
+  out.config = ck.config.model;
+  out.tokenizer = ck.config.tokenizer;
+  out.codebook = ck.codebook;
+  out.kind = "checkpoint";
+  out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
+  std::map<std::string, LatticeWeight> lattice_weights;
+  for (const auto& [key, t] : ck.optimizer.tensors) {
+    if (key.rfind("indices/", 0) == 0) lattice_weights[key.substr(8)].indices = t;
+    if (key.rfind("sigma/", 0) == 0) lattice_weights[key.substr(6)].sigma = t;
+  }
+  at::NoGradGuard no_grad;
+  if (ck.config.quantizer == "lattice")
+    load_lattice_weights(*out.model, lattice_weights, lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
+  for (auto& p : out.model->parameters()) {
+    auto it = ck.weights.find(p.name);
+    if (it != ck.weights.end()) {
+      if (!it->second.sizes().equals(p.value.sizes())) throw Error("model", path + ": weight " + p.name + " has the wrong shape");
+      p.value.detach().copy_(it->second);
+    } else if (ck.config.quantizer != "lattice" || !p.lattice()) {
+      throw Error("model", path + ": weight " + p.name + " is missing");
+    }
+  }
+  out.model->to(device);
+  return out;
+}
+
+std::vector<std::uint8_t> f16_bytes(const at::Tensor& t) {
+  const at::Tensor c = t.to(at::kCPU).to(at::kFloat).contiguous();
+  std::vector<std::uint8_t> out;
+  for (std::int64_t i = 0; i < c.numel(); ++i) {
+    const std::uint16_t h = float_to_half(c.data_ptr<float>()[i]);
+    out.push_back(std::uint8_t(h & 0xFF));
+    out.push_back(std::uint8_t(h >> 8));
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> f32_bytes(const at::Tensor& t) {
+  const at::Tensor c = t.to(at::kCPU).to(at::kFloat).contiguous();
+  std::vector<std::uint8_t> out(std::size_t(c.numel()) * 4);
+  std::memcpy(out.data(), c.data_ptr<float>(), out.size());  // little-endian hosts
+  return out;
+}
+
+std::vector<std::uint32_t> dims_of(const at::Tensor& t) { return {t.sizes().begin(), t.sizes().end()}; }
+
+// The reference's config keys (spec section 6), in its order, then ours for v5.
+std::string plx_config(const Config& c, int version) {
+  JsonWriter j;
+  j.begin_object().field("n_layers", c.model.n_layers).field("n_heads", c.model.n_heads()).field("d_head", c.model.d_head)
+      .field("n_embd", c.model.n_embd).field("tokenizer_vocab_size", c.model.tokenizer_vocab_size)
+      .field("vocab_size", c.model.vocab_size).field("batch_size", c.micro_batch).field("seq_len", c.model.seq_len)
+      .field("grad_accum_steps", c.grad_accum).field("use_compile", false).field("use_gradient_checkpointing", false)
+      .field("target_tokens", c.target_tokens).field("tokenizer_dir", std::string(""))
+      .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", 0.76);
+  if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", c.codebook);
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace
+
+LoadedModel load_model(const std::string& path, at::Device device) {
+  return is_plx(path) ? load_plx(path, device) : load_checkpoint(path, device);
+}
+
+lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
+  if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
+  if (ck.config.quantizer != "lattice")
+    throw Error("pack", "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice models");
+  const auto variant = lattice::parse_codebook_variant(ck.codebook);
+  if (version == 4 && variant != lattice::CodebookVariant::pollux_v4)
+    throw Error("pack", "--format v4 is for models trained with the pollux-v4 codebook (readers decode v4 with it); "
+                        "this one uses " + ck.codebook + ": use --format v5");
+  const lattice::Codebook& codebook = lattice::Codebook::get(variant);
+  lattice::PlxFile file;
+  file.version = std::uint8_t(version);
+  file.codebook = variant;
+  file.config_json = plx_config(ck.config, version);
+  file.fingerprint = lattice::codebook_fingerprint(codebook);
+  // Parameters in model order, with their forward weights where a layout needs floats.
+  PolluxModel shape(ck.config.model, 0, at::kCPU);
+  std::map<std::string, LatticeWeight> weights;
+  for (const auto& p : shape.parameters()) {
+    if (!p.lattice()) continue;
+    auto idx = ck.optimizer.tensors.find("indices/" + p.name), sig = ck.optimizer.tensors.find("sigma/" + p.name);
+    if (idx == ck.optimizer.tensors.end() || sig == ck.optimizer.tensors.end())
+      throw Error("pack", "the checkpoint has no lattice weights for " + p.name + " (was it saved before the first step?)");
+    weights[p.name] = {idx->second, sig->second};
+  }
+  load_lattice_weights(shape, weights, codebook);
+  for (const auto& p : shape.parameters()) {
+    const std::string base = p.name.substr(0, p.name.size() - 7);  // without ".weight"
+    if (!p.lattice()) {
+      auto it = ck.weights.find(p.name);
+      if (it == ck.weights.end()) throw Error("pack", "the checkpoint has no weight " + p.name);
+      file.tensors.push_back({p.name, PlxDtype::f32, dims_of(it->second), f32_bytes(it->second)});
+      continue;
+    }
+    const bool int8 = version == 4 && (base == "tok_emb" || base == "head");
+    if (version == 4 && base == "pos_emb") {
+      file.tensors.push_back({p.name, PlxDtype::f32, dims_of(p.value), f32_bytes(p.value)});
+    } else if (int8) {
+      // INT8 rows: mu = row max-abs rounded to float16, q = round(127 w / mu).
+      const at::Tensor w = p.value.detach();
+      const at::Tensor mu = w.abs().amax({1});
+      std::vector<std::uint8_t> mu_bytes = f16_bytes(mu);
+      at::Tensor mu16 = mu.to(at::kHalf).to(at::kFloat).clamp_min(1e-30f);
+      const at::Tensor q = (w * 127.0 / mu16.unsqueeze(1)).round().clamp(-127, 127).to(at::kChar).contiguous();
+      std::vector<std::uint8_t> q_bytes(std::size_t(q.numel()));
+      std::memcpy(q_bytes.data(), q.data_ptr<std::int8_t>(), q_bytes.size());
+      file.tensors.push_back({base + ".weight_int8", PlxDtype::i8, dims_of(w), std::move(q_bytes)});
+      file.tensors.push_back({base + ".mu_rows", PlxDtype::f16, {std::uint32_t(w.size(0))}, std::move(mu_bytes)});
+    } else {
+      const LatticeWeight& lw = weights.at(p.name);
+      const at::Tensor idx = lw.indices.contiguous();
+      const std::vector<std::uint32_t> indices(idx.data_ptr<std::int32_t>(), idx.data_ptr<std::int32_t>() + idx.numel());
+      std::vector<std::uint8_t> packed = lattice::pack_indices(indices);
+      const auto bytes = std::uint32_t(packed.size());
+      file.tensors.push_back({base + ".packed_weights", PlxDtype::u8, {bytes}, std::move(packed)});
+      file.tensors.push_back({base + ".sigma_rows", PlxDtype::f16, {std::uint32_t(lw.sigma.numel())}, f16_bytes(lw.sigma)});
+    }
+  }
+  return file;
+}
+
+}  // namespace pollux

@@ -1,0 +1,80 @@
+// pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]
+//                 [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]
+#include <cstdio>
+#include <iostream>
+
+#include "cli.h"
+#include "pollux/base/error.h"
+#include "pollux/runtime/generate.h"
+#include "pollux/runtime/model_file.h"
+#include "pollux/tokenizer/tokenizer.h"
+
+#ifndef POLLUX_DATA_DIR
+#define POLLUX_DATA_DIR "data"
+#endif
+
+int main(int argc, char** argv) {
+  return pollux::cli::run("pollux-generate", [&] {
+    namespace po = boost::program_options;
+    po::options_description options("options");
+    options.add_options()
+        ("prompt", po::value<std::string>()->default_value(""), "text to continue (empty: start after end-of-text)")
+        ("max_new_tokens", po::value<int>()->default_value(200), "tokens to sample at most")
+        ("temperature", po::value<double>()->default_value(0.8), "softmax temperature (0 = greedy)")
+        ("top_k", po::value<int>()->default_value(0), "sample among the k most likely tokens (0 = all)")
+        ("top_p", po::value<double>()->default_value(1.0), "nucleus sampling mass (1 = off)")
+        ("repetition_penalty", po::value<double>()->default_value(1.0), "penalty (> 1) on tokens already in the context")
+        ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
+        ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
+        ("tokenizer_dir", po::value<std::string>()->default_value(POLLUX_DATA_DIR), "folder holding gpt2.tiktoken");
+    po::options_description hidden;
+    hidden.add_options()("model", po::value<std::string>(), "model");
+    po::positional_options_description positional;
+    positional.add("model", 1);
+    po::variables_map vm;
+    if (!pollux::cli::parse(argc, argv,
+                            "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
+                            "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
+                            "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
+                            "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
+                            "position.",
+                            options, hidden, positional, vm))
+      return 0;
+    if (!vm.count("model")) throw pollux::Error("generate", "no MODEL given (try --help)");
+    pollux::SamplingOptions o;
+    o.max_new_tokens = vm["max_new_tokens"].as<int>();
+    o.temperature = vm["temperature"].as<double>();
+    o.top_k = vm["top_k"].as<int>();
+    o.top_p = vm["top_p"].as<double>();
+    o.repetition_penalty = vm["repetition_penalty"].as<double>();
+    o.seed = vm["seed"].as<std::uint64_t>();
+    if (o.max_new_tokens < 0) throw pollux::Error("generate", "--max_new_tokens must be 0 or positive");
+    if (o.temperature < 0) throw pollux::Error("generate", "--temperature must be 0 or positive");
+    if (o.top_k < 0) throw pollux::Error("generate", "--top_k must be 0 or positive");
+    if (!(o.top_p > 0 && o.top_p <= 1)) throw pollux::Error("generate", "--top_p must be in (0, 1]");
+    if (!(o.repetition_penalty > 0)) throw pollux::Error("generate", "--repetition_penalty must be positive");
+    const std::string device = vm["device"].as<std::string>();
+    if (device != "cpu" && device != "cuda") throw pollux::Error("generate", "--device '" + device + "': expected cpu or cuda");
+    if (device == "cuda" && !at::hasCUDA()) throw pollux::Error("generate", "--device cuda but this build or machine has no CUDA");
+    const pollux::LoadedModel loaded =
+        pollux::load_model(vm["model"].as<std::string>(), device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
+    const auto tokenizer = pollux::make_tokenizer(loaded.tokenizer, vm["tokenizer_dir"].as<std::string>());
+    o.end_of_text = tokenizer->end_of_text();
+    const std::string prompt_text = vm["prompt"].as<std::string>();
+    std::vector<std::uint32_t> prompt;
+    if (prompt_text.empty()) prompt.push_back(tokenizer->end_of_text());
+    tokenizer->encode(prompt_text, prompt);
+    for (std::uint32_t id : prompt)
+      if (std::int64_t(id) >= loaded.config.tokenizer_vocab_size)
+        throw pollux::Error("generate", "the " + loaded.tokenizer + " tokenizer gives id " + std::to_string(id) +
+                                            ", outside the model's vocabulary of " + std::to_string(loaded.config.tokenizer_vocab_size));
+    std::fwrite(prompt_text.data(), 1, prompt_text.size(), stdout);
+    pollux::generate(*loaded.model, prompt, o, [&](std::uint32_t id) {
+      const std::string piece = tokenizer->decode({id});
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      std::fflush(stdout);
+    });
+    std::fputs("\n", stdout);
+    return 0;
+  });
+}

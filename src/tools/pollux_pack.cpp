@@ -1,0 +1,64 @@
+// pollux-pack CHECKPOINT --output MODEL.plx [--format v4|v5]
+#include <cstdio>
+
+#include "cli.h"
+#include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/lattice/plx.h"
+#include "pollux/runtime/model_file.h"
+
+int main(int argc, char** argv) {
+  return pollux::cli::run("pollux-pack", [&] {
+    namespace po = boost::program_options;
+    po::options_description options("options");
+    options.add_options()
+        ("output", po::value<std::string>(), ".plx file to write")
+        ("format", po::value<std::string>()->default_value("v5"),
+         "v5 (default: every lattice matrix as indices, codebook named, checksums) or v4 (the reference layout; "
+         "pollux-v4 codebook only)");
+    po::options_description hidden;
+    hidden.add_options()("checkpoint", po::value<std::string>(), "checkpoint");
+    po::positional_options_description positional;
+    positional.add("checkpoint", 1);
+    po::variables_map vm;
+    if (!pollux::cli::parse(argc, argv,
+                            "usage: pollux-pack CHECKPOINT --output MODEL.plx [--format v4|v5]\n"
+                            "Packs a training checkpoint into a deployable .plx file: the checkpoint's own codebook\n"
+                            "indices (18 bits each) and row scales, no re-quantization. Prints the compression.",
+                            options, hidden, positional, vm))
+      return 0;
+    if (!vm.count("checkpoint")) throw pollux::Error("pack", "no CHECKPOINT given (try --help)");
+    if (!vm.count("output")) throw pollux::Error("pack", "no --output MODEL.plx given");
+    const std::string format = vm["format"].as<std::string>();
+    if (format != "v4" && format != "v5") throw pollux::Error("pack", "--format '" + format + "': expected v4 or v5");
+    const std::string path = vm["checkpoint"].as<std::string>(), output = vm["output"].as<std::string>();
+    const pollux::Checkpoint ck = pollux::read_checkpoint(path);
+    const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5);
+    const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);
+    pollux::write_file_atomic(output, bytes);
+    // The compression arithmetic, from the file as written.
+    std::uint64_t params = 0, backbone = 0, backbone_bytes = 0, lattice_params = 0, lattice_bytes = 0;
+    for (const auto& t : pollux::lattice::plx_logical_tensors(file)) {
+      params += t.parameter_count();
+      const bool outside = t.name.rfind("tok_emb.", 0) == 0 || t.name.rfind("pos_emb.", 0) == 0 || t.name.rfind("head.", 0) == 0;
+      if (!outside) {
+        backbone += t.parameter_count();
+        backbone_bytes += t.stored_bytes;
+      }
+      if (t.storage == pollux::lattice::PlxStorage::lattice) {
+        lattice_params += t.parameter_count();
+        lattice_bytes += t.stored_bytes;
+      }
+    }
+    std::printf("%s -> %s (.plx %s, codebook %s, step %lld)\n", path.c_str(), output.c_str(), format.c_str(),
+                ck.codebook.c_str(), (long long)ck.step);
+    std::printf("  lattice matrices: %llu parameters in %llu bytes = %.4f bits/param (0.75 + 16/in_features)\n",
+                (unsigned long long)lattice_params, (unsigned long long)lattice_bytes,
+                8.0 * double(lattice_bytes) / double(std::max<std::uint64_t>(1, lattice_params)));
+    std::printf("  backbone: %llu parameters in %llu bytes = %.4f bits/param\n", (unsigned long long)backbone,
+                (unsigned long long)backbone_bytes, 8.0 * double(backbone_bytes) / double(std::max<std::uint64_t>(1, backbone)));
+    std::printf("  whole file: %llu parameters in %zu bytes = %.4f bits/param (float32 would be %.1f MB)\n",
+                (unsigned long long)params, bytes.size(), 8.0 * double(bytes.size()) / double(params), 4e-6 * double(params));
+    return 0;
+  });
+}
