@@ -310,6 +310,23 @@ std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file) {
   return out;
 }
 
+PlxBudget plx_budget(const std::vector<PlxLogicalTensor>& tensors) {
+  PlxBudget b;
+  for (const PlxLogicalTensor& t : tensors) {
+    b.parameters += t.parameter_count();
+    const bool outside = t.name.rfind("tok_emb.", 0) == 0 || t.name.rfind("pos_emb.", 0) == 0 || t.name.rfind("head.", 0) == 0;
+    if (!outside) {
+      b.backbone_parameters += t.parameter_count();
+      b.backbone_bytes += t.stored_bytes;
+    }
+    if (t.storage == PlxStorage::lattice) {
+      b.lattice_parameters += t.parameter_count();
+      b.lattice_bytes += t.stored_bytes;
+    }
+  }
+  return b;
+}
+
 std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codebook& codebook) {
   std::map<std::string, DecodedTensor> out;
   for (const PlxLogicalTensor& t : plx_logical_tensors(file)) {

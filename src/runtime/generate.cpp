@@ -54,7 +54,14 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
   PolluxModel::KVCache cache;
   std::vector<std::uint32_t> all(prompt), out;
   at::Tensor input = at::tensor(std::vector<std::int64_t>(prompt.begin(), prompt.end()), at::kLong).unsqueeze(0).to(device);
-  while (int(out.size()) < o.max_new_tokens && cache.length() + input.size(1) <= context) {
+  while (int(out.size()) < o.max_new_tokens) {
+    if (cache.length() + input.size(1) > context) {
+      // The context is full: start again from the last half of it (the positions are
+      // absolute, so the cache cannot slide), which costs half a context every half context.
+      const std::size_t keep = std::size_t(context / 2);
+      input = at::tensor(std::vector<std::int64_t>(all.end() - std::ptrdiff_t(keep), all.end()), at::kLong).unsqueeze(0).to(device);
+      cache = PolluxModel::KVCache();
+    }
     const at::Tensor logits = model.forward(input, cache)[0][-1];
     const at::Tensor probs = sampling_probabilities(logits, all, o, model.config().tokenizer_vocab_size);
     const auto next = std::uint32_t(at::multinomial(probs, 1, false, gen).item<std::int64_t>());

@@ -6,6 +6,8 @@
 
 namespace pollux::cli {
 
+std::string data_dir() { return POLLUX_DATA_DIR; }
+
 int run(const std::string& tool, const std::function<int()>& body) {
   try {
     return body();

@@ -11,6 +11,9 @@ namespace pollux::cli {
 
 namespace po = boost::program_options;
 
+// The folder of the bundled data (gpt2.tiktoken), the default of --tokenizer_dir.
+std::string data_dir();
+
 // Runs body(); an exception becomes "<tool>: error: <what>" on stderr and exit code 1.
 int run(const std::string& tool, const std::function<int()>& body);
 

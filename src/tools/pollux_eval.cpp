@@ -13,10 +13,6 @@
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
 
-#ifndef POLLUX_DATA_DIR
-#define POLLUX_DATA_DIR "data"
-#endif
-
 namespace {
 
 using namespace pollux;
@@ -104,7 +100,7 @@ int main(int argc, char** argv) {
         ("limit", po::value<int>()->default_value(0), "BLiMP pairs per set (0 = all)")
         ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
-        ("tokenizer_dir", po::value<std::string>()->default_value(POLLUX_DATA_DIR), "folder holding gpt2.tiktoken")
+        ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
         ("json", po::bool_switch(), "print one JSON object");
     po::options_description hidden;
     hidden.add_options()("model", po::value<std::string>(), "model");

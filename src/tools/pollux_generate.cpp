@@ -9,10 +9,6 @@
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
 
-#ifndef POLLUX_DATA_DIR
-#define POLLUX_DATA_DIR "data"
-#endif
-
 int main(int argc, char** argv) {
   return pollux::cli::run("pollux-generate", [&] {
     namespace po = boost::program_options;
@@ -26,7 +22,7 @@ int main(int argc, char** argv) {
         ("repetition_penalty", po::value<double>()->default_value(1.0), "penalty (> 1) on tokens already in the context")
         ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
-        ("tokenizer_dir", po::value<std::string>()->default_value(POLLUX_DATA_DIR), "folder holding gpt2.tiktoken");
+        ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken");
     po::options_description hidden;
     hidden.add_options()("model", po::value<std::string>(), "model");
     po::positional_options_description positional;

@@ -15,12 +15,6 @@ namespace {
 using namespace pollux;
 namespace po = boost::program_options;
 
-// The backbone is every tensor but the token and position embeddings and the head
-// (spec section 4: Pollux-1152 has a 287 M backbone of 405 M parameters).
-bool is_backbone(const std::string& name) {
-  return name.rfind("tok_emb.", 0) != 0 && name.rfind("pos_emb.", 0) != 0 && name.rfind("head.", 0) != 0;
-}
-
 std::string shape_text(const std::vector<std::uint32_t>& shape) {
   std::string s = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -35,14 +29,9 @@ int inspect_plx(const std::string& path, bool json) {
   // reference v4 file indexes the pollux-v4 table); version 5 names it.
   const std::string codebook = lattice::to_string(file.codebook);
   const bool codebook_known = file.version >= 5;
-  std::uint64_t backbone_params = 0, backbone_bytes = 0, params = 0;
-  for (const auto& t : logical) {
-    params += t.parameter_count();
-    if (is_backbone(t.name)) {
-      backbone_params += t.parameter_count();
-      backbone_bytes += t.stored_bytes;
-    }
-  }
+  const lattice::PlxBudget budget = lattice::plx_budget(logical);
+  const std::uint64_t params = budget.parameters, backbone_params = budget.backbone_parameters,
+                      backbone_bytes = budget.backbone_bytes;
   const double backbone_bpp = backbone_params ? 8.0 * double(backbone_bytes) / double(backbone_params) : 0.0;
   const double file_bpp = params ? 8.0 * double(bytes.size()) / double(params) : 0.0;
 

@@ -37,19 +37,9 @@ int main(int argc, char** argv) {
     const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);
     pollux::write_file_atomic(output, bytes);
     // The compression arithmetic, from the file as written.
-    std::uint64_t params = 0, backbone = 0, backbone_bytes = 0, lattice_params = 0, lattice_bytes = 0;
-    for (const auto& t : pollux::lattice::plx_logical_tensors(file)) {
-      params += t.parameter_count();
-      const bool outside = t.name.rfind("tok_emb.", 0) == 0 || t.name.rfind("pos_emb.", 0) == 0 || t.name.rfind("head.", 0) == 0;
-      if (!outside) {
-        backbone += t.parameter_count();
-        backbone_bytes += t.stored_bytes;
-      }
-      if (t.storage == pollux::lattice::PlxStorage::lattice) {
-        lattice_params += t.parameter_count();
-        lattice_bytes += t.stored_bytes;
-      }
-    }
+    const pollux::lattice::PlxBudget b = pollux::lattice::plx_budget(pollux::lattice::plx_logical_tensors(file));
+    const std::uint64_t params = b.parameters, backbone = b.backbone_parameters, backbone_bytes = b.backbone_bytes,
+                        lattice_params = b.lattice_parameters, lattice_bytes = b.lattice_bytes;
     std::printf("%s -> %s (.plx %s, codebook %s, step %lld)\n", path.c_str(), output.c_str(), format.c_str(),
                 ck.codebook.c_str(), (long long)ck.step);
     std::printf("  lattice matrices: %llu parameters in %llu bytes = %.4f bits/param (0.75 + 16/in_features)\n",

@@ -8,10 +8,6 @@
 #include "pollux/base/error.h"
 #include "pollux/data/prepare.h"
 
-#ifndef POLLUX_DATA_DIR
-#define POLLUX_DATA_DIR "data"
-#endif
-
 int main(int argc, char** argv) {
   return pollux::cli::run("pollux-prepare", [&] {
     namespace po = boost::program_options;
@@ -19,7 +15,7 @@ int main(int argc, char** argv) {
     options.add_options()
         ("output", po::value<std::string>(), "training token file to write (uint16 little-endian)")
         ("tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")
-        ("tokenizer_dir", po::value<std::string>()->default_value(POLLUX_DATA_DIR), "folder holding gpt2.tiktoken")
+        ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken")
         ("val_fraction", po::value<double>()->default_value(0.0), "fraction of documents for the validation file <output>.val.u16")
         ("no_eot", po::bool_switch(), "no end-of-text token between documents")
         ("skip_bad_lines", po::bool_switch(), "skip (and count) JSON lines that do not parse instead of failing")

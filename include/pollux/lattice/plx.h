@@ -86,6 +86,16 @@ struct PlxLogicalTensor {
 // Throws pollux::Error naming the tensor when a pair is incomplete or sizes disagree.
 std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file);
 
+// What a file's tensors cost: parameters and stored bytes of the whole model, of its
+// backbone (every tensor but tok_emb, pos_emb and head, spec section 4) and of its lattice
+// matrices.
+struct PlxBudget {
+  std::uint64_t parameters = 0;
+  std::uint64_t backbone_parameters = 0, backbone_bytes = 0;
+  std::uint64_t lattice_parameters = 0, lattice_bytes = 0;
+};
+PlxBudget plx_budget(const std::vector<PlxLogicalTensor>& tensors);
+
 // A tensor decoded to float32, with its logical shape.
 struct DecodedTensor {
   std::vector<std::uint32_t> shape;

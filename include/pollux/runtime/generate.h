@@ -23,8 +23,9 @@ struct SamplingOptions {
 };
 
 // Continues `prompt` (token ids); calls on_token for every new id as it is sampled and
-// returns them. Stops at end-of-text, after max_new_tokens, or when the context is full.
-// Throws pollux::Error if the prompt is empty or longer than the model's context.
+// returns them. Stops at end-of-text or after max_new_tokens; past the context, it continues
+// from the last half context. Throws pollux::Error if the prompt is empty or longer than
+// the model's context.
 std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<std::uint32_t>& prompt,
                                     const SamplingOptions& options, const std::function<void(std::uint32_t)>& on_token);
 
