@@ -1,6 +1,8 @@
 #include "cli.h"
 
+#include <cctype>
 #include <cstdio>
+#include <stdexcept>
 #include <exception>
 #include <iostream>
 
@@ -33,6 +35,19 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
     return false;
   }
   po::notify(vm);
+  return true;
+}
+
+bool parse_with_file(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
+                     const std::string& name, po::variables_map& vm) {
+  po::options_description hidden;
+  hidden.add_options()(name.c_str(), po::value<std::string>(), name.c_str());
+  po::positional_options_description positional;
+  positional.add(name.c_str(), 1);
+  if (!parse(argc, argv, usage, options, hidden, positional, vm)) return false;
+  std::string upper = name;
+  for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+  if (!vm.count(name)) throw std::runtime_error("no " + upper + " given (try --help)");
   return true;
 }
 

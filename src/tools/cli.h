@@ -24,4 +24,9 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
            const po::options_description& hidden, const po::positional_options_description& positional,
            po::variables_map& vm);
 
+// The same for tools that take one positional FILE argument, stored under `name`; throws
+// "no NAME given" when it is missing.
+bool parse_with_file(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
+                     const std::string& name, po::variables_map& vm);
+
 }  // namespace pollux::cli

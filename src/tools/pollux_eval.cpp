@@ -102,19 +102,14 @@ int main(int argc, char** argv) {
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
         ("json", po::bool_switch(), "print one JSON object");
-    po::options_description hidden;
-    hidden.add_options()("model", po::value<std::string>(), "model");
-    po::positional_options_description positional;
-    positional.add("model", 1);
     po::variables_map vm;
-    if (!cli::parse(argc, argv,
+    if (!cli::parse_with_file(argc, argv,
                     "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR [--limit N]) [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
                     "end-of-text token, is higher, as lm-evaluation-harness scores it).",
-                    options, hidden, positional, vm))
+                    options, "model", vm))
       return 0;
-    if (!vm.count("model")) throw Error("eval", "no MODEL given (try --help)");
     if (vm.count("data") == vm.count("blimp")) throw Error("eval", "give exactly one of --data FILE.u16 and --blimp DIR");
     if (vm["batch"].as<int>() <= 0) throw Error("eval", "--batch must be positive");
     const std::string device = vm["device"].as<std::string>();

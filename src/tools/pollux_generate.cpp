@@ -23,20 +23,15 @@ int main(int argc, char** argv) {
         ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken");
-    po::options_description hidden;
-    hidden.add_options()("model", po::value<std::string>(), "model");
-    po::positional_options_description positional;
-    positional.add("model", 1);
     po::variables_map vm;
-    if (!pollux::cli::parse(argc, argv,
+    if (!pollux::cli::parse_with_file(argc, argv,
                             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
                             "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
                             "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
                             "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
                             "position.",
-                            options, hidden, positional, vm))
+                            options, "model", vm))
       return 0;
-    if (!vm.count("model")) throw pollux::Error("generate", "no MODEL given (try --help)");
     pollux::SamplingOptions o;
     o.max_new_tokens = vm["max_new_tokens"].as<int>();
     o.temperature = vm["temperature"].as<double>();

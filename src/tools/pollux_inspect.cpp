@@ -131,15 +131,10 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-inspect", [&] {
     po::options_description options("options");
     options.add_options()("json", po::bool_switch(), "print one JSON object");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>(), "file to inspect");
-    po::positional_options_description positional;
-    positional.add("file", 1);
     po::variables_map vm;
-    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state).",
-                    options, hidden, positional, vm))
+    if (!cli::parse_with_file(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state).",
+                    options, "file", vm))
       return 0;
-    if (!vm.count("file")) throw Error("inspect", "no FILE given (try --help)");
     const std::string path = vm["file"].as<std::string>();
     return is_hdf5(path) ? inspect_checkpoint(path, vm["json"].as<bool>()) : inspect_plx(path, vm["json"].as<bool>());
   });

@@ -16,18 +16,13 @@ int main(int argc, char** argv) {
         ("format", po::value<std::string>()->default_value("v5"),
          "v5 (default: every lattice matrix as indices, codebook named, checksums) or v4 (the reference layout; "
          "pollux-v4 codebook only)");
-    po::options_description hidden;
-    hidden.add_options()("checkpoint", po::value<std::string>(), "checkpoint");
-    po::positional_options_description positional;
-    positional.add("checkpoint", 1);
     po::variables_map vm;
-    if (!pollux::cli::parse(argc, argv,
+    if (!pollux::cli::parse_with_file(argc, argv,
                             "usage: pollux-pack CHECKPOINT --output MODEL.plx [--format v4|v5]\n"
                             "Packs a training checkpoint into a deployable .plx file: the checkpoint's own codebook\n"
                             "indices (18 bits each) and row scales, no re-quantization. Prints the compression.",
-                            options, hidden, positional, vm))
+                            options, "checkpoint", vm))
       return 0;
-    if (!vm.count("checkpoint")) throw pollux::Error("pack", "no CHECKPOINT given (try --help)");
     if (!vm.count("output")) throw pollux::Error("pack", "no --output MODEL.plx given");
     const std::string format = vm["format"].as<std::string>();
     if (format != "v4" && format != "v5") throw pollux::Error("pack", "--format '" + format + "': expected v4 or v5");
