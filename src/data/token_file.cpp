@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
+#include "pollux/base/parallel.h"
 
 namespace pollux {
 
@@ -55,6 +57,18 @@ TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::st
   if (p == MAP_FAILED) throw Error("data", "cannot map " + path + ": " + std::strerror(errno));
   tokens_ = static_cast<const std::uint16_t*>(p);
   count_ = mapped_bytes_ / 2;
+  // Every id is checked once, on all cores (a branch-free maximum per chunk); only a file
+  // that fails is searched for the first bad offset.
+  std::vector<std::uint16_t> chunk_max(std::size_t(default_thread_count()) * 4, 0);
+  const std::size_t per = (count_ + chunk_max.size() - 1) / chunk_max.size();
+  parallel_for(chunk_max.size(), 0, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t c = b; c < e; ++c) {
+      std::uint16_t m = 0;
+      for (std::size_t i = c * per; i < std::min(count_, (c + 1) * per); ++i) m = std::max(m, tokens_[i]);
+      chunk_max[c] = m;
+    }
+  });
+  if (*std::max_element(chunk_max.begin(), chunk_max.end()) < vocab) return;
   for (std::size_t i = 0; i < count_; ++i)
     if (tokens_[i] >= vocab) {
       const std::uint16_t bad = tokens_[i];
