@@ -1,5 +1,6 @@
 // pollux-bench: timings of the hot paths. Subcommands:
 //   quantizer   the exact quantizer against a float64 brute force (spec sections 3, 3a)
+//   train       steady-state training steps of a configuration on fresh random tokens
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,9 +8,16 @@
 #include <random>
 #include <vector>
 
+#include <ATen/Parallel.h>
+#include <sys/resource.h>
+
 #include "cli.h"
+#include "pollux/config/config.h"
+#include "pollux/optim/optimizer.h"
+#include "pollux/train/step.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
+#include "pollux/base/log.h"
 #include "pollux/base/parallel.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/quantizer.h"
@@ -107,10 +115,95 @@ int bench_quantizer(int argc, const char* const* argv) {
   return mismatches == 0 ? 0 : 2;
 }
 
+// Model FLOPs per trained token: 6 per matrix parameter (forward and backward) plus the
+// attention scores and sums, 12 n_layers seq_len d (the PaLM appendix B estimate).
+double flops_per_token(const PolluxModel& model) {
+  double matrix_params = 0;
+  for (const auto& p : model.parameters())
+    if (p.value.dim() == 2 && p.name != "tok_emb.weight" && p.name != "pos_emb.weight") matrix_params += double(p.value.numel());
+  const ModelConfig& c = model.config();
+  return 6 * matrix_params + 12.0 * c.n_layers * c.seq_len * c.n_embd;
+}
+
+int bench_train(int argc, const char* const* argv) {
+  const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
+  po::options_description options("train options (and every configuration key, see pollux-train --help)");
+  options.add_options()
+      ("steps", po::value<int>()->default_value(3), "timed optimizer steps")
+      ("warmup", po::value<int>()->default_value(1), "untimed steps first")
+      ("peak_tflops", po::value<double>()->default_value(0), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
+      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  po::variables_map vm;
+  std::vector<const char*> extra{argv[0]};
+  for (const auto& a : parsed.extra) extra.push_back(a.c_str());
+  if (!cli::parse(int(extra.size()), extra.data(),
+                  "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
+                  "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
+                  "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, model\n"
+                  "FLOP/s and utilisation, peak memory.",
+                  options, {}, {}, vm))
+    return 0;
+  Config config = parsed.config;
+  if (config.quantizer == "lattice" && !(config.h_floor > 0)) config.h_floor = 1.0;  // only sets the heat
+  config.validate();
+  const int steps = vm["steps"].as<int>(), warmup = vm["warmup"].as<int>();
+  if (steps <= 0 || warmup < 0) throw Error("bench", "--steps must be positive and --warmup not negative");
+  if (config.threads > 0) at::set_num_threads(config.threads);
+  const at::Device device = config.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+  if (device.is_cuda() && !at::hasCUDA()) throw Error("bench", "device = cuda but this build or machine has no CUDA");
+  PolluxModel model(config.model, config.seed, device);
+  auto optimizer = make_optimizer(config, model);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+  auto next_batch = [&] {
+    const at::Tensor w = at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
+    return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
+  };
+  double fwd_bwd = 0, step_s = 0;
+  for (int s = 0; s < warmup + steps; ++s) {
+    auto start = std::chrono::steady_clock::now();
+    const double ce = accumulate_gradients(model, config.grad_accum, next_batch);  // .item() synchronizes
+    const double a = seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    optimizer->step(ce);  // its norms synchronize too
+    const double b = seconds_since(start);
+    if (s >= warmup) {
+      fwd_bwd += a / steps;
+      step_s += b / steps;
+    }
+  }
+  const double tokens = double(config.tokens_per_step());
+  const double tok_s = tokens / (fwd_bwd + step_s);
+  const double flops = flops_per_token(model) * tok_s;
+  const double peak = vm["peak_tflops"].as<double>();
+  struct rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);
+  const double peak_host = double(usage.ru_maxrss) * 1024.0;
+  if (vm["json"].as<bool>()) {
+    JsonWriter j;
+    j.begin_object().field("benchmark", "train").field("device", config.device).field("quantizer", config.quantizer)
+        .field("parameters", model.parameter_count()).field("tokens_per_step", config.tokens_per_step())
+        .field("steps", steps).field("tokens_per_s", tok_s).field("forward_backward_s", fwd_bwd)
+        .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
+        .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
+        .field("peak_host_memory_bytes", peak_host).end_object();
+    std::cout << j.str() << "\n";
+  } else {
+    std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", config.device.c_str(),
+                config.quantizer.c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(), steps);
+    std::printf("  forward+backward  %9.4f s per step  (%.0f tokens/s)\n", fwd_bwd, tokens / fwd_bwd);
+    std::printf("  optimizer step    %9.4f s per step\n", step_s);
+    std::printf("  end to end        %9.0f tokens/s, %.3g model FLOP/s%s\n", tok_s, flops,
+                peak > 0 ? strprintf(", MFU %.1f%%", 100 * flops / (peak * 1e12)).c_str() : "");
+    std::printf("  peak host memory  %9.1f MiB\n", peak_host / (1 << 20));
+  }
+  return 0;
+}
+
 const char* kUsage =
     "usage: pollux-bench COMMAND [options]\n"
     "commands:\n"
     "  quantizer   time the exact quantizer against a float64 brute force\n"
+    "  train       time steady-state training steps of a configuration\n"
     "Run 'pollux-bench COMMAND --help' for the options of a command.";
 
 }  // namespace
@@ -119,11 +212,12 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-bench", [&] {
     const std::string command = argc > 1 ? argv[1] : "";
     if (command == "quantizer") return bench_quantizer(argc - 1, argv + 1);
+    if (command == "train") return bench_train(argc - 1, argv + 1);
     if (command == "--help" || command == "-h") {
       std::cout << kUsage << "\n";
       return 0;
     }
     throw pollux::Error("bench", (command.empty() ? std::string("no command given") : "unknown command '" + command + "'") +
-                                     " (commands: quantizer; try --help)");
+                                     " (commands: quantizer, train; try --help)");
   });
 }

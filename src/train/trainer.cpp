@@ -1,7 +1,7 @@
 #include "pollux/train/trainer.h"
 
 #include <ATen/Parallel.h>
-#include <ATen/autocast_mode.h>
+#include <ATen/core/grad_mode.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,6 +21,7 @@
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/step.h"
 
 namespace pollux {
 namespace {
@@ -142,17 +143,11 @@ class Trainer {
     int status = 0;
     while (!finished(step, tokens)) {
       const auto step_start = std::chrono::steady_clock::now();
-      for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
-      double ce_sum = 0;
-      for (int micro = 0; micro < config_.grad_accum; ++micro) {
+      const double ce_mean = accumulate_gradients(model, config_.grad_accum, [&] {
         std::vector<std::size_t> offsets(std::size_t(config_.micro_batch));
         for (auto& o : offsets) o = sampler.next(train_file.size(), std::size_t(config_.model.seq_len) + 1);
-        auto [x, y] = train_batches.windows(offsets, device);
-        at::Tensor loss = forward_loss(model, x, y);
-        (loss / double(config_.grad_accum)).backward();
-        ce_sum += loss.item<double>();
-      }
-      const double ce_mean = ce_sum / config_.grad_accum;
+        return train_batches.windows(offsets, device);
+      });
       if (!std::isfinite(ce_mean)) {
         log::error(strprintf("loss is %g at step %lld: stopping; the last good checkpoint is %s", ce_mean,
                              (long long)step + 1, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
@@ -228,16 +223,6 @@ class Trainer {
       left = std::min<std::int64_t>(left, std::int64_t((config_.target_tokens - std::min(tokens, config_.target_tokens) +
                                                         std::uint64_t(config_.tokens_per_step()) - 1) / std::uint64_t(config_.tokens_per_step())));
     return left;
-  }
-
-  at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y) const {
-    if (!x.is_cuda()) return model.loss(model.forward(x), y);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-    at::Tensor logits = model.forward(x);
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
-    at::autocast::clear_cache();
-    return model.loss(logits, y);
   }
 
   // Mean CE over eval_batches micro-batches of evenly spaced windows (the same every time).

@@ -1,0 +1,30 @@
+#include "pollux/train/step.h"
+
+#include <ATen/autocast_mode.h>
+
+namespace pollux {
+
+at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y) {
+  if (!x.is_cuda()) return model.loss(model.forward(x), y);
+  at::autocast::set_autocast_enabled(at::kCUDA, true);
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::Tensor logits = model.forward(x);
+  at::autocast::set_autocast_enabled(at::kCUDA, false);
+  at::autocast::clear_cache();
+  return model.loss(logits, y);
+}
+
+double accumulate_gradients(PolluxModel& model, int micro_batches,
+                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch) {
+  for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
+  double sum = 0;
+  for (int micro = 0; micro < micro_batches; ++micro) {
+    auto [x, y] = next_batch();
+    at::Tensor loss = forward_loss(model, x, y);
+    (loss / double(micro_batches)).backward();
+    sum += loss.item<double>();
+  }
+  return sum / micro_batches;
+}
+
+}  // namespace pollux
