@@ -77,4 +77,10 @@ echo '{"tokenizer":"gpt2"}' >"$WORK/gpt.u16.json"
 expect_error "'gpt2' tokenizer but the model uses 'bytes'" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/gpt.u16" --out "$WORK/bad"
 expect_error "cannot open token file" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/missing.u16" --out "$WORK/bad"
 expect_error "no --out" "$BIN/pollux-train" "${SMALL[@]}"
+# --- the training benchmark runs the same step on fresh random tokens
+"$BIN/pollux-bench" train "${SMALL[@]}" --steps 2 --warmup 0 --json >"$WORK/bench.json"
+for field in tokens_per_s forward_backward_s optimizer_step_s model_flops_per_s; do
+  awk -v v="$(json_field "$WORK/bench.json" $field)" 'BEGIN { exit !(v > 0) }' || fail "bench train $field: $(cat "$WORK/bench.json")"
+done
+expect_error "--steps" "$BIN/pollux-bench" train "${SMALL[@]}" --steps 0
 echo "train/resume: all checks passed"
