@@ -168,7 +168,8 @@ std::uint32_t Quantizer::search(const T* atom) const {
   //   sign_sum  sum_k (-1)^{u_k} x_k          max_term  max_k z_k(u_k)
   //   abs_sum   sum_{k: u_k} |x_k|            abs_min   min_{k: u_k} |x_k|
   //   negative_parity  parity of the number of k with u_k set and x_k < 0
-  // with z(0) = -4 x, z(1) = +4 x (leech) or -2 x (pollux-v4).
+  // with z(0) = -4 x, z(1) = +4 x (leech) or -2 x (pollux-v4), each plus the bf16 excess of
+  // the 3 (three_excess_ x with the sign of the 3; zero for exact scoring).
   double sign_sum[4][64], max_term[4][64], abs_sum_g[4][64], abs_min[4][64];
   bool negative_parity[4][64];
   for (int g = 0; g < 4; ++g) {

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
@@ -47,17 +48,19 @@ class MetricsFile {
  public:
   static constexpr const char* kHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
 
+  // Keeps the rows of steps up to resume_step (a row that does not start with a step number
+  // is dropped) and rewrites the file atomically.
   MetricsFile(const std::string& path, std::int64_t resume_step) : path_(path) {
-    std::vector<std::string> kept;
+    std::string text = std::string(kHeader) + "\n";
     std::ifstream in(path);
     std::string line;
     if (in && std::getline(in, line) && line == kHeader)
-      while (std::getline(in, line))
-        if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= resume_step) kept.push_back(line);
-    std::ofstream out(path, std::ios::trunc);
-    out << kHeader << "\n";
-    for (const auto& l : kept) out << l << "\n";
-    if (!out) throw Error("train", "cannot write metrics file " + path);
+      while (std::getline(in, line)) {
+        char* end = nullptr;
+        const long long step = std::strtoll(line.c_str(), &end, 10);
+        if (end != line.c_str() && *end == ',' && step <= resume_step) text += line + "\n";
+      }
+    write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
   }
   void row(const std::string& text) {
     std::ofstream out(path_, std::ios::app);
