@@ -133,7 +133,6 @@ class PolluxStep : public Optimizer {
       if (!p.lattice()) p.value.detach().copy_(latent_[p.name]);
   }
 
-  std::map<std::string, LatticeWeight> lattice_weights() const override { return weights_; }
 
  private:
   PolluxModel& model_;
@@ -203,7 +202,6 @@ class AdamW : public Optimizer {
     }
   }
 
-  std::map<std::string, LatticeWeight> lattice_weights() const override { return {}; }
 
  private:
   const Config& config_;
@@ -230,7 +228,8 @@ void load_lattice_weights(PolluxModel& model, const std::map<std::string, Lattic
   for (auto& p : model.parameters()) {
     if (!p.lattice()) continue;
     auto it = weights.find(p.name);
-    if (it == weights.end()) throw Error("optimizer", "no lattice weights for " + p.name);
+    if (it == weights.end() || !it->second.indices.defined() || !it->second.sigma.defined())
+      throw Error("optimizer", "no lattice weights (indices and sigma) for " + p.name);
     const std::int64_t rows = p.value.size(0), cols = p.value.numel() / rows;
     const at::Tensor idx = it->second.indices.to(at::kCPU).contiguous(), sigma = it->second.sigma.to(at::kCPU).contiguous();
     if (idx.numel() != rows * cols / 24 || sigma.numel() != rows)

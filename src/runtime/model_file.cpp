@@ -86,6 +86,16 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
   return out;
 }
 
+// The discrete weights a checkpoint keeps in its optimizer state (indices/* and sigma/*).
+std::map<std::string, LatticeWeight> lattice_weights_of(const Checkpoint& ck) {
+  std::map<std::string, LatticeWeight> out;
+  for (const auto& [key, t] : ck.optimizer.tensors) {
+    if (key.rfind("indices/", 0) == 0) out[key.substr(8)].indices = t;
+    if (key.rfind("sigma/", 0) == 0) out[key.substr(6)].sigma = t;
+  }
+  return out;
+}
+
 LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   const Checkpoint ck = read_checkpoint(path);
   LoadedModel out;
@@ -94,14 +104,9 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   out.codebook = ck.codebook;
   out.kind = "checkpoint";
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
-  std::map<std::string, LatticeWeight> lattice_weights;
-  for (const auto& [key, t] : ck.optimizer.tensors) {
-    if (key.rfind("indices/", 0) == 0) lattice_weights[key.substr(8)].indices = t;
-    if (key.rfind("sigma/", 0) == 0) lattice_weights[key.substr(6)].sigma = t;
-  }
   at::NoGradGuard no_grad;
   if (ck.config.quantizer == "lattice")
-    load_lattice_weights(*out.model, lattice_weights, lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
+    load_lattice_weights(*out.model, lattice_weights_of(ck), lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
   for (auto& p : out.model->parameters()) {
     auto it = ck.weights.find(p.name);
     if (it != ck.weights.end()) {
@@ -171,14 +176,7 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   file.fingerprint = lattice::codebook_fingerprint(codebook);
   // Parameters in model order, with their forward weights where a layout needs floats.
   PolluxModel shape(ck.config.model, 0, at::kCPU);
-  std::map<std::string, LatticeWeight> weights;
-  for (const auto& p : shape.parameters()) {
-    if (!p.lattice()) continue;
-    auto idx = ck.optimizer.tensors.find("indices/" + p.name), sig = ck.optimizer.tensors.find("sigma/" + p.name);
-    if (idx == ck.optimizer.tensors.end() || sig == ck.optimizer.tensors.end())
-      throw Error("pack", "the checkpoint has no lattice weights for " + p.name + " (was it saved before the first step?)");
-    weights[p.name] = {idx->second, sig->second};
-  }
+  const std::map<std::string, LatticeWeight> weights = lattice_weights_of(ck);
   load_lattice_weights(shape, weights, codebook);
   for (const auto& p : shape.parameters()) {
     const std::string base = p.name.substr(0, p.name.size() - 7);  // without ".weight"

@@ -24,11 +24,13 @@ struct StepStats {
   double lr = 0;          // effective step size of the 2-D parameters
 };
 
-// The whole optimizer state: enough to continue bit for bit.
+// The whole optimizer state: enough to continue bit for bit. Tensors by key: "m/<param>",
+// "v/<param>", "latent/<param>", and for lattice matrices their discrete form
+// "indices/<param>" and "sigma/<param>" (see LatticeWeight).
 struct OptimizerState {
   std::int64_t step = 0;  // optimizer steps taken
   double heat = 0;
-  std::map<std::string, at::Tensor> tensors;  // "m/<param>", "v/<param>", "latent/<param>", ...
+  std::map<std::string, at::Tensor> tensors;
 };
 
 // Discrete form of a lattice parameter: codebook indices (rows x cols/24, int32) and one
@@ -46,8 +48,6 @@ class Optimizer {
   virtual OptimizerState state() const = 0;
   // Restores a state taken by state(); throws pollux::Error naming a missing or misshapen tensor.
   virtual void load_state(const OptimizerState& state) = 0;
-  // The discrete form of each lattice parameter, by name (empty for AdamW).
-  virtual std::map<std::string, LatticeWeight> lattice_weights() const = 0;
 };
 
 // Width inertia eta_d = 1 + C ln(d / 1152) (spec section 5a); clamped to >= 1 unless
