@@ -36,6 +36,10 @@ ls "$WORK/two"/pollux_step_*.h5 | wc -l | grep -qx 3 || fail "keep_last 3 not ho
 "$BIN/pollux-train" --resume "$WORK/two/pollux_step_10.h5" --max_steps 11 --out "$WORK/two" >/dev/null
 [ -f "$WORK/two/pollux_step_11.h5" ] || fail "resume without --config"
 
+# --- target_tokens stops training too (4 x 2 x 32 = 256 tokens per step: 600 tokens = 3 steps)
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 50 --target_tokens 600 --out "$WORK/target" >/dev/null
+[ -f "$WORK/target/pollux_step_3.h5" ] && [ ! -f "$WORK/target/pollux_step_4.h5" ] || fail "target_tokens 600 should stop at step 3"
+
 # --- SIGTERM finishes the step, writes a checkpoint and exits 0
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 100000 --eval_every 0 --out "$WORK/sig" >"$WORK/sig.log" 2>&1 &
 pid=$!
