@@ -171,3 +171,24 @@ TEST_CASE("plx v5: codebook identity and tensor checksums are written and checke
   file.version = 4;
   CHECK_THROWS_WITH(serialize_plx(file), Catch::Contains("needs version 5"));
 }
+
+TEST_CASE("plx: random byte flips are either harmless data or a clean error, never a crash", "[plx][fixture]") {
+  if (pollux::test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  const auto good = reference_bytes();
+  std::uint32_t state = 12345;
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  int refused = 0;
+  for (int k = 0; k < 3000; ++k) {
+    auto bytes = good;
+    // Mostly in the header and tensor records, where a flip changes the structure.
+    const std::size_t at = k % 2 ? next() % 1200 : next() % bytes.size();
+    bytes[at] ^= std::uint8_t(1u << (next() % 8));
+    try {
+      const PlxFile file = parse_plx(bytes.data(), bytes.size(), "flip.plx");
+      decode_plx(file, Codebook::get(CodebookVariant::pollux_v4));
+    } catch (const pollux::Error&) {
+      ++refused;
+    }
+  }
+  CHECK(refused > 100);  // structural flips are caught (config text and tensor data flips parse)
+}
