@@ -61,6 +61,7 @@ struct Writer {
     Handle ds(H5Dcreate2(file, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
     if (!ds.ok()) throw Error("checkpoint", "cannot create dataset " + name + " in " + path);
     check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data_ptr()), name);
+    attribute(ds, "sha256", sha256_hex(c.data_ptr(), std::size_t(c.numel()) * c.element_size()));
   }
   void attribute(hid_t object, const std::string& name, const std::string& value) const {
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -152,6 +153,8 @@ struct Reader {
     at::Tensor t = at::empty(shape, is_float ? at::kFloat : at::kInt);
     if (H5Dread(ds, is_float ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data_ptr()) < 0)
       fail("cannot read dataset " + name);
+    if (text(ds, "sha256") != sha256_hex(t.data_ptr(), std::size_t(t.numel()) * t.element_size()))
+      fail("dataset " + name + " does not match its SHA-256: the data is corrupt");
     return t;
   }
 };

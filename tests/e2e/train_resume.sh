@@ -74,6 +74,9 @@ expect_error "codebook = leech, this run asks for pollux-v4" "$BIN/pollux-train"
 head -c 3000 "$WORK/one/pollux_step_8.h5" >"$WORK/cut.h5"
 expect_error "cut.h5" "$BIN/pollux-train" "${SMALL[@]}" --resume "$WORK/cut.h5" --out "$WORK/one"
 expect_error "cut.h5" "$BIN/pollux-inspect" "$WORK/cut.h5"
+cp "$WORK/one/pollux_step_8.h5" "$WORK/flip.h5"   # a flipped byte in the middle of the data
+printf '\x5a' | dd of="$WORK/flip.h5" bs=1 seek=$(( $(stat -c %s "$WORK/flip.h5") / 2 )) conv=notrunc status=none
+expect_error "does not match its SHA-256" "$BIN/pollux-train" "${SMALL[@]}" --resume "$WORK/flip.h5" --out "$WORK/one"
 printf '\x2c\x01\x41\x00' >"$WORK/big_id.u16"   # id 300, then 'A'
 expect_error "token id 300 at token offset 0" "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/big_id.u16" --out "$WORK/bad"
 cp "$WORK/small.u16" "$WORK/gpt.u16"
