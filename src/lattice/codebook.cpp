@@ -13,6 +13,19 @@ namespace {
 
 using IntVector = std::array<std::int8_t, Codebook::kDim>;
 
+constexpr std::uint32_t kSlots = 1u << 19;  // hash slots for 196,560 rows
+
+// Slot of an integer vector: its 24 bytes as three words, mixed (splitmix64 finalizer).
+std::uint32_t slot_of(const std::int8_t* v) {
+  std::uint64_t w[3];
+  std::memcpy(w, v, 24);
+  std::uint64_t h = w[0] * 0x9E3779B97F4A7C15ull ^ (w[1] + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^ w[2] * 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return std::uint32_t(h) & (kSlots - 1);
+}
+
 // The shell in integer coordinates (spec section 2), unsorted.
 std::vector<IntVector> build_shell(CodebookVariant variant) {
   std::vector<IntVector> shell;
@@ -85,19 +98,18 @@ Codebook::Codebook(CodebookVariant variant) : variant_(variant) {
   for (int k = -4; k <= 4; ++k) scaled[k + 4] = float(double(k) / kIntegerScale);
   for (std::size_t i = 0; i < integer_.size(); ++i) table_[i] = scaled[integer_[i] + 4];
   sha256_ = sha256_hex(table_.data(), table_.size() * sizeof(float));
+  slots_.assign(kSlots, 0);
+  for (std::uint32_t idx = 1; idx < kSize; ++idx) {
+    std::uint32_t slot = slot_of(integer_row(idx));
+    while (slots_[slot] != 0) slot = (slot + 1) & (kSlots - 1);
+    slots_[slot] = idx;
+  }
 }
 
 std::uint32_t Codebook::index_of(const std::int8_t* v) const {
-  // Rows 1..kSize-1 are sorted; compare as signed bytes, lexicographically.
-  std::uint32_t lo = 1, hi = kSize;
-  while (lo < hi) {
-    std::uint32_t mid = lo + (hi - lo) / 2;
-    const std::int8_t* row = integer_row(mid);
-    int cmp = 0;
-    for (int i = 0; i < kDim && cmp == 0; ++i) cmp = (row[i] > v[i]) - (row[i] < v[i]);
-    if (cmp == 0) return mid;
-    if (cmp < 0) lo = mid + 1; else hi = mid;
-  }
+  // Linear probing from the vector's hash slot; the table is under 40 % full.
+  for (std::uint32_t slot = slot_of(v); slots_[slot] != 0; slot = (slot + 1) & (kSlots - 1))
+    if (std::memcmp(integer_row(slots_[slot]), v, kDim) == 0) return slots_[slot];
   bool zero = std::all_of(v, v + kDim, [](std::int8_t x) { return x == 0; });
   if (zero) return 0;
   throw Error("codebook", "vector is not in the " + to_string(variant_) + " table");

@@ -46,6 +46,7 @@ class Codebook {
   CodebookVariant variant_;
   std::vector<std::int8_t> integer_;  // kSize x 24
   std::vector<float> table_;          // kSize x 24
+  std::vector<std::uint32_t> slots_;  // open-addressing hash of the shell rows (0 = empty)
   std::string sha256_;
 };
 
