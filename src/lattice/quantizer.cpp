@@ -38,6 +38,8 @@ float to_bfloat16(float f) {
   return f;
 }
 
+// A score as the reference compares it: its float32 matrix product rounded to bfloat16.
+double reference_rounded(double score) { return to_bfloat16(float(score)); }
 
 // sum_i x_i weight[v_i + 4] in float64, in index order: score(v) of the header, with the
 // weight of each integer coordinate given by the scoring (k itself, or bf16(k / sqrt 8)).
@@ -62,7 +64,7 @@ class ExactBest {
 
   // Offers v, whose score(v) is s; vectors that score below the best so far are ignored.
   void offer(double s, const IntVector v) {
-    if (round_) s = to_bfloat16(float(s));
+    s = compared(s);
     if (s < score_) return;
     if (s > score_) {
       score_ = s;
@@ -77,7 +79,7 @@ class ExactBest {
     }
   }
   void offer(const IntVector v) { offer(weighted_score(x_, v, weight_), v); }
-  bool could_win(double s) const { return (round_ ? double(to_bfloat16(float(s))) : s) >= score_; }
+  bool could_win(double s) const { return compared(s) >= score_; }
   double score() const { return score_; }
   std::uint32_t index() {
     if (index_ == kUnknown) index_ = codebook_.index_of(vector_);
@@ -85,6 +87,7 @@ class ExactBest {
   }
 
  private:
+  double compared(double s) const { return round_ ? reference_rounded(s) : s; }
   static constexpr std::uint32_t kUnknown = 0xFFFFFFFF;
   const Codebook& codebook_;
   const double* x_;
@@ -153,8 +156,8 @@ std::uint32_t Quantizer::nearest(const double* atom) const {
 template <typename T>
 std::uint32_t Quantizer::search(const T* atom) const {
   double x[kDim], ax[kDim], abs_sum = 0.0;
+  scored_coordinates(atom, x);
   for (int i = 0; i < kDim; ++i) {
-    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
     ax[i] = std::fabs(x[i]);
     abs_sum += ax[i];
   }
@@ -179,8 +182,7 @@ std::uint32_t Quantizer::search(const T* atom) const {
     for (int k = 0; k < 6; ++k) {
       const double xi = x[kGroupPositions[g][k]], axi = std::fabs(xi);
       const bool neg = xi < 0;
-      const double z0 = -(4.0 + three_excess_) * xi;
-      const double z1 = leech_ ? (4.0 + three_excess_) * xi : -(2.0 + three_excess_) * xi;
+      const double z0 = max_term_of_coordinate(false, xi), z1 = max_term_of_coordinate(true, xi);
       const int half = 1 << k;
       for (int u = 0; u < half; ++u) {
         s[u + half] = s[u] - xi;
@@ -302,9 +304,7 @@ std::uint32_t Quantizer::search(const T* atom) const {
     double t = 0.0;  // S(c)
     for (int i = 0; i < kDim; ++i) t += (c >> i & 1) ? -x[i] : x[i];
     for (int j = 0; j < kDim; ++j) {
-      const bool bit = c >> j & 1;
-      const double z = bit ? (leech_ ? (4.0 + three_excess_) * x[j] : -(2.0 + three_excess_) * x[j])
-                           : -(4.0 + three_excess_) * x[j];
+      const double z = max_term_of_coordinate(c >> j & 1, x[j]);
       if (t + z < floor) continue;  // this j is not near the best: skip the exact score
       IntVector v;
       for (int i = 0; i < kDim; ++i) v[i] = (c >> i & 1) ? -1 : 1;
@@ -331,16 +331,26 @@ template <typename T>
 std::uint32_t Quantizer::brute_force(const T* atom) const {
   check_finite(atom, 0);
   double x[kDim];
-  for (int i = 0; i < kDim; ++i)
-    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
+  scored_coordinates(atom, x);
   double best = -INFINITY;
   std::uint32_t index = 0;
   for (std::uint32_t idx = 1; idx < Codebook::kSize; ++idx) {
     double s = weighted_score(x, codebook_.integer_row(idx), weight_);
-    if (scoring_ == Scoring::reference_bf16) s = to_bfloat16(float(s));
+    if (scoring_ == Scoring::reference_bf16) s = reference_rounded(s);
     if (s > best) { best = s; index = idx; }
   }
   return below_zero_threshold(best) ? 0 : index;
+}
+
+template <typename T>
+void Quantizer::scored_coordinates(const T* atom, double* x) const {
+  for (int i = 0; i < kDim; ++i)
+    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
+}
+
+double Quantizer::max_term_of_coordinate(bool bit, double x) const {
+  if (!bit) return -(4.0 + three_excess_) * x;
+  return leech_ ? (4.0 + three_excess_) * x : -(2.0 + three_excess_) * x;
 }
 
 double Quantizer::candidate_floor(double best, double margin) const {

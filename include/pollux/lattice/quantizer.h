@@ -59,6 +59,11 @@ class Quantizer {
  private:
   template <typename T> std::uint32_t search(const T* atom) const;
   template <typename T> std::uint32_t brute_force(const T* atom) const;
+  // The coordinates as the scoring sees them (bf16-rounded for reference_bf16).
+  template <typename T> void scored_coordinates(const T* atom, double* x) const;
+  // z_i(bit) of the shape-3 score for coordinate value x (spec section 3a), with the bf16
+  // excess of the 3 under reference_bf16 scoring.
+  double max_term_of_coordinate(bool bit, double x) const;
   bool below_zero_threshold(double score) const;  // of a score in the scoring's own units
   // Fast scores below this floor cannot win against a best fast score `best`.
   double candidate_floor(double best, double margin) const;
