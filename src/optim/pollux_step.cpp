@@ -21,6 +21,16 @@ at::Tensor need(const OptimizerState& state, const std::string& key, const at::T
   return it->second.to(like.device(), it->second.scalar_type()).clone();
 }
 
+// Writes codebook[idx] * sigma * s_lattice into `weight` (rows x cols, any device).
+void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Codebook& codebook) {
+  const std::int64_t rows = weight.size(0), cols = weight.numel() / rows;
+  const at::Tensor idx = lw.indices.to(at::kCPU).contiguous(), sigma = lw.sigma.to(at::kCPU).contiguous();
+  at::Tensor w = at::empty({rows, cols}, at::kFloat);
+  reconstruct_rows(codebook, reinterpret_cast<const std::uint32_t*>(idx.data_ptr<std::int32_t>()), sigma.data_ptr<float>(),
+                   std::size_t(rows), std::size_t(cols), w.data_ptr<float>());
+  weight.detach().copy_(w.view(weight.sizes()));
+}
+
 // Projects a latent matrix onto the lattice (spec section 3) on the CPU and writes the
 // forward weights into `weight`. Returns the discrete form.
 LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight) {
@@ -29,11 +39,18 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
   LatticeWeight out{at::empty({rows, cols / 24}, at::kInt), at::empty({rows}, at::kFloat)};
   project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
                reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>()), out.sigma.data_ptr<float>(), 0);
-  at::Tensor w = at::empty_like(cpu);
-  reconstruct_rows(quantizer.codebook(), reinterpret_cast<const std::uint32_t*>(out.indices.data_ptr<std::int32_t>()),
-                   out.sigma.data_ptr<float>(), std::size_t(rows), std::size_t(cols), w.data_ptr<float>());
-  weight.detach().copy_(w.view(weight.sizes()));
+  write_forward_weight(weight, out, quantizer.codebook());
   return out;
+}
+
+// Adam's moments and bias-corrected direction, scaled by -rate: updates m and v in place
+// from the gradient g and returns -rate * m_hat / (sqrt(v_hat) + eps).
+at::Tensor adam_direction(at::Tensor& m, at::Tensor& v, const at::Tensor& g, double beta1, double beta2, double step,
+                          double rate, double eps) {
+  const double bc1 = 1.0 - std::pow(beta1, step), bc2 = 1.0 - std::pow(beta2, step);
+  m.mul_(beta1).add_(g, 1.0 - beta1);
+  v.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+  return (m / bc1).mul(-rate).div((v / bc2).sqrt().add(eps));
 }
 
 class PolluxStep : public Optimizer {
@@ -62,7 +79,6 @@ class PolluxStep : public Optimizer {
     const double instant = std::min(1.0, std::max(kGamma, (ce_mean - h_floor_) / (h_max_ - h_floor_)));
     heat_ = step_ == 0 ? instant : heat_ + kHeatRate * (instant - heat_);
     const double t = double(step_ + 1);
-    const double bc1 = 1.0 - std::pow(kBeta1, t), bc2 = 1.0 - std::pow(kBeta2, t);
     const double decay = 1.0 - heat_ * kGamma * kGamma;
     const double atom_cap = kKinematicLimit * kLatticeScale;
 
@@ -71,13 +87,9 @@ class PolluxStep : public Optimizer {
     for (auto& p : params) {
       if (!p.value.grad().defined()) continue;
       const at::Tensor g = p.value.grad();
-      at::Tensor& m = m_[p.name];
-      at::Tensor& v = v_[p.name];
       at::Tensor& latent = latent_[p.name];
-      m.mul_(kBeta1).add_(g, 1.0 - kBeta1);
-      v.mul_(kBeta2).addcmul_(g, g, 1.0 - kBeta2);
       const double rate = heat_ * kGamma / kC / (p.lattice() ? inertia_ : 1.0);
-      at::Tensor u = (m / bc1).mul(-rate).div((v / bc2).sqrt().add(kEpsilon));
+      at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, kBeta1, kBeta2, t, rate, kEpsilon);
       if (p.lattice()) {
         // Clip every atom (24 consecutive elements) of the step to norm <= KINEMATIC_LIMIT s_lattice.
         at::Tensor atoms_u = u.view({-1, 24});
@@ -133,7 +145,6 @@ class PolluxStep : public Optimizer {
       if (!p.lattice()) p.value.detach().copy_(latent_[p.name]);
   }
 
-
  private:
   PolluxModel& model_;
   Quantizer quantizer_;
@@ -160,7 +171,6 @@ class AdamW : public Optimizer {
     if (!std::isfinite(ce_mean)) throw Error("optimizer", "the loss is not finite");
     constexpr double b1 = 0.9, b2 = 0.95, eps = 1e-8;
     const double lr = learning_rate(), t = double(step_ + 1);
-    const double bc1 = 1 - std::pow(b1, t), bc2 = 1 - std::pow(b2, t);
     at::NoGradGuard no_grad;
     double force = 0, elements = 0;
     for (auto& p : model_.parameters()) {
@@ -170,11 +180,7 @@ class AdamW : public Optimizer {
         m_[p.name] = at::zeros_like(g);
         v_[p.name] = at::zeros_like(g);
       }
-      at::Tensor& m = m_[p.name];
-      at::Tensor& v = v_[p.name];
-      m.mul_(b1).add_(g, 1 - b1);
-      v.mul_(b2).addcmul_(g, g, 1 - b2);
-      at::Tensor u = (m / bc1).mul(-lr).div((v / bc2).sqrt().add(eps));
+      at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, b1, b2, t, lr, eps);
       at::Tensor w = p.value.detach();
       if (p.value.dim() >= 2) w.mul_(1 - lr * config_.weight_decay);
       w.add_(u);
@@ -201,7 +207,6 @@ class AdamW : public Optimizer {
       v_[p.name] = need(s, "v/" + p.name, p.value.detach());
     }
   }
-
 
  private:
   const Config& config_;
@@ -230,14 +235,10 @@ void load_lattice_weights(PolluxModel& model, const std::map<std::string, Lattic
     auto it = weights.find(p.name);
     if (it == weights.end() || !it->second.indices.defined() || !it->second.sigma.defined())
       throw Error("optimizer", "no lattice weights (indices and sigma) for " + p.name);
-    const std::int64_t rows = p.value.size(0), cols = p.value.numel() / rows;
-    const at::Tensor idx = it->second.indices.to(at::kCPU).contiguous(), sigma = it->second.sigma.to(at::kCPU).contiguous();
-    if (idx.numel() != rows * cols / 24 || sigma.numel() != rows)
+    const std::int64_t rows = p.value.size(0);
+    if (it->second.indices.numel() != p.value.numel() / 24 || it->second.sigma.numel() != rows)
       throw Error("optimizer", "lattice weights of " + p.name + " do not match its shape");
-    at::Tensor w = at::empty({rows, cols}, at::kFloat);
-    reconstruct_rows(codebook, reinterpret_cast<const std::uint32_t*>(idx.data_ptr<std::int32_t>()), sigma.data_ptr<float>(),
-                     std::size_t(rows), std::size_t(cols), w.data_ptr<float>());
-    p.value.detach().copy_(w.view(p.value.sizes()));
+    write_forward_weight(p.value, it->second, codebook);
   }
 }
 
