@@ -29,6 +29,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The checkpoints pollux_step_<n>.h5 in dir, by step.
+std::vector<std::pair<std::int64_t, fs::path>> checkpoints_in(const std::string& dir) {
+  std::vector<std::pair<std::int64_t, fs::path>> found;
+  if (!fs::is_directory(dir)) return found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
+    const std::string digits = name.substr(12, name.size() - 15);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    found.emplace_back(std::stoll(digits), entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::atomic<int> g_stop_signal{0};
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
@@ -282,13 +297,7 @@ class Trainer {
   }
 
   void prune_checkpoints() const {
-    std::vector<std::pair<std::int64_t, fs::path>> found;
-    for (const auto& entry : fs::directory_iterator(options_.out_dir)) {
-      const std::string name = entry.path().filename().string();
-      if (name.rfind("pollux_step_", 0) == 0 && entry.path().extension() == ".h5")
-        found.emplace_back(std::stoll(name.substr(12)), entry.path());
-    }
-    std::sort(found.begin(), found.end());
+    const auto found = checkpoints_in(options_.out_dir);
     for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i) fs::remove(found[i].second);
   }
 
@@ -303,18 +312,8 @@ std::string checkpoint_path(const std::string& dir, std::int64_t step) {
 }
 
 std::string newest_checkpoint(const std::string& dir) {
-  std::int64_t best = -1;
-  std::string path;
-  if (!fs::is_directory(dir)) return "";
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
-    const std::string digits = name.substr(12, name.size() - 15);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::int64_t step = std::stoll(digits);
-    if (step > best) { best = step; path = entry.path().string(); }
-  }
-  return path;
+  const auto found = checkpoints_in(dir);
+  return found.empty() ? "" : found.back().second.string();
 }
 
 int train(const TrainOptions& options) { return Trainer(options).run(); }
