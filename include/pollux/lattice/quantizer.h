@@ -56,6 +56,13 @@ class Quantizer {
   std::uint32_t nearest_brute_force(const float* atom) const;
   std::uint32_t nearest_brute_force(const double* atom) const;
 
+  // The scoring rule as the fast path uses it (for the GPU search, kernels/warp_search.h):
+  // the score weight of integer coordinate k at [k + 4], the bf16 excess of the 3 in units
+  // of w(1), and the zero threshold in those units.
+  const double* score_weights() const { return weight_; }
+  double three_excess() const { return three_excess_; }
+  double fast_zero_threshold() const { return fast_zero_threshold_; }
+
  private:
   template <typename T> std::uint32_t search(const T* atom) const;
   template <typename T> std::uint32_t brute_force(const T* atom) const;

@@ -1,0 +1,187 @@
+// The exact lattice search and row projection on the GPU: one warp per atom, running the
+// steps of kernels/warp_search.h (the CPU twin runs the same functions lane by lane).
+// Arithmetic that must equal the CPU bit for bit (row scales, atoms, forward weights) uses
+// explicitly rounded intrinsics, so no fused multiply-add changes a result.
+#include <cuda_runtime.h>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "pollux/base/error.h"
+#include "pollux/kernels/lattice_search.h"
+#include "pollux/lattice/constants.h"
+
+namespace pollux::kernels {
+namespace {
+
+constexpr int kWarpsPerBlock = 8;
+constexpr unsigned kFullMask = 0xFFFFFFFFu;
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) throw Error("kernels", std::string(what) + ": " + cudaGetErrorString(status));
+}
+
+// The search tables and the float32 codebook of one variant on one device; kept for the
+// life of the process (about 23 MB).
+struct DeviceTables {
+  SearchTables tables;
+  const float* codebook;  // 196,561 x 24, the model's float table
+};
+
+template <typename T>
+const T* upload(const T* host, std::size_t count) {
+  void* device = nullptr;
+  check(cudaMalloc(&device, count * sizeof(T)), "cudaMalloc of the search tables");
+  check(cudaMemcpy(device, host, count * sizeof(T), cudaMemcpyHostToDevice), "copying the search tables");
+  return static_cast<const T*>(device);
+}
+
+const DeviceTables& device_tables(lattice::CodebookVariant variant) {
+  static std::mutex mutex;
+  static std::map<std::pair<int, int>, DeviceTables> cache;
+  int device = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto key = std::make_pair(device, int(variant));
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  const HostSearchTables& host = host_search_tables(variant);
+  const auto& table = lattice::Codebook::get(variant).table();
+  DeviceTables d{{upload(host.codewords.data(), host.codewords.size()), upload(host.check_bits.data(), host.check_bits.size()),
+                  upload(host.octads.data(), host.octads.size()), upload(host.keys.data(), host.keys.size())},
+                 upload(table.data(), table.size())};
+  return cache.emplace(key, d).first->second;
+}
+
+__device__ double warp_max(double v) {
+  for (int offset = 16; offset > 0; offset >>= 1) v = greater(v, __shfl_xor_sync(kFullMask, v, offset));
+  return v;
+}
+
+// The warp's best (score, vector): a maximum under a total order, so every lane ends with it.
+__device__ LaneBest warp_best(LaneBest b) {
+  for (int offset = 16; offset > 0; offset >>= 1) {
+    LaneBest other;
+    other.score = __shfl_xor_sync(kFullMask, b.score, offset);
+    other.key.hi = __shfl_xor_sync(kFullMask, (unsigned long long)b.key.hi, offset);
+    other.key.lo = __shfl_xor_sync(kFullMask, (unsigned long long)b.key.lo, offset);
+    b = better(b, other);
+  }
+  return b;
+}
+
+// Per-warp scratch in shared memory.
+struct WarpScratch {
+  double x[kDim];
+  double sign_sum[256];
+  double max_term[256];
+};
+
+// Searches the atom whose scored coordinate `lane` holds (lanes >= 24: ignored); every lane
+// returns its index. The whole warp must call it; `value` finite on every lane.
+__device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, WarpScratch& s, int lane,
+                                     float value) {
+  if (lane < kDim) s.x[lane] = scored_coordinate(rule, value);
+  __syncwarp();
+  fill_tables(rule, lane, s.x, s.sign_sum, s.max_term);
+  __syncwarp();
+  const double best = warp_max(lane_fast_best(tables, lane, s.x, s.sign_sum, s.max_term));
+  const double margin = search_margin(s.x);
+  std::uint32_t index = 0;
+  if (!(best + 2.0 * margin < rule.fast_zero_threshold)) {
+    const double floor = candidate_floor(rule, best, margin);
+    const LaneBest winner = warp_best(lane_exact_best(rule, tables, lane, s.x, s.sign_sum, s.max_term, floor));
+    index = index_of_best(rule, tables, winner);
+  }
+  __syncwarp();  // the scratch is reused for the next atom
+  return index;
+}
+
+__global__ void nearest_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ atoms, std::int64_t count,
+                               std::int32_t* __restrict__ indices, std::int32_t* bad) {
+  __shared__ WarpScratch scratch[kWarpsPerBlock];
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count; a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
+    const float value = lane < kDim ? atoms[a * kDim + lane] : 0.0f;
+    if (!__all_sync(kFullMask, isfinite(value))) {
+      if (lane == 0) { indices[a] = 0; atomicExch(bad, 1); }
+      continue;
+    }
+    const std::uint32_t index = warp_search(rule, tables, scratch[warp], lane, value);
+    if (lane == 0) indices[a] = std::int32_t(index);
+  }
+}
+
+// sigma_r = sqrt(float(sum_j w_rj^2 / cols) + eps): the squares summed in float64 in column
+// order, one thread per row, as lattice/row_projection.cpp does.
+__global__ void row_sigma_kernel(const float* __restrict__ w, std::int64_t rows, std::int64_t cols, float eps,
+                                 float* __restrict__ sigma, std::int32_t* bad) {
+  const std::int64_t r = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (r >= rows) return;
+  const float* row = w + r * cols;
+  double squares = 0.0;
+  for (std::int64_t j = 0; j < cols; ++j) squares = __dadd_rn(squares, __dmul_rn(double(row[j]), double(row[j])));
+  const float s = __fsqrt_rn(__fadd_rn(float(__ddiv_rn(squares, double(cols))), eps));
+  sigma[r] = s;
+  if (!isfinite(s)) atomicExch(bad, 1);
+}
+
+// Atom a of the latent: (w / sigma_r) * C, searched; the forward weight written beside the index.
+__global__ void project_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
+                               const float* __restrict__ latent, std::int64_t rows, std::int64_t cols, float c,
+                               float s_lattice, const float* __restrict__ sigma, std::int32_t* __restrict__ indices, float* __restrict__ weight,
+                               std::int32_t* bad) {
+  __shared__ WarpScratch scratch[kWarpsPerBlock];
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const std::int64_t per_row = cols / kDim, count = rows * per_row;
+  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count; a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
+    const std::int64_t r = a / per_row;
+    const float s = sigma[r];
+    const float value = lane < kDim ? __fmul_rn(__fdiv_rn(latent[a * kDim + lane], s), c) : 0.0f;
+    std::uint32_t index = 0;
+    if (__all_sync(kFullMask, isfinite(value))) index = warp_search(rule, tables, scratch[warp], lane, value);
+    else if (lane == 0) atomicExch(bad, 1);
+    if (lane == 0) indices[a] = std::int32_t(index);
+    if (lane < kDim) weight[a * kDim + lane] = __fmul_rn(__fmul_rn(codebook[std::size_t(index) * kDim + lane], s), s_lattice);
+  }
+}
+
+int grid_for(std::int64_t warps_needed) {
+  const std::int64_t blocks = (warps_needed + kWarpsPerBlock - 1) / kWarpsPerBlock;
+  return int(blocks < 1 ? 1 : blocks > 65536 ? 65536 : blocks);
+}
+
+}  // namespace
+
+bool cuda_kernels_available() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess && count > 0;
+}
+
+void nearest_cuda(const lattice::Quantizer& quantizer, const float* atoms, std::int64_t count, std::int32_t* indices,
+                  std::int32_t* bad, void* stream) {
+  if (count <= 0) return;
+  const DeviceTables& d = device_tables(quantizer.codebook().variant());
+  nearest_kernel<<<grid_for(count), kWarpsPerBlock * kWarp, 0, static_cast<cudaStream_t>(stream)>>>(
+      search_rule(quantizer), d.tables, atoms, count, indices, bad);
+  check(cudaGetLastError(), "launching the lattice search");
+}
+
+void project_rows_cuda(const lattice::Quantizer& quantizer, const float* latent, std::int64_t rows, std::int64_t cols,
+                       std::int32_t* indices, float* sigma, float* weight, std::int32_t* bad, void* stream) {
+  if (cols <= 0 || cols % kDim != 0)
+    throw Error("kernels", "row width " + std::to_string(cols) + " is not a positive multiple of 24");
+  if (rows <= 0) return;
+  const DeviceTables& d = device_tables(quantizer.codebook().variant());
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  row_sigma_kernel<<<int((rows + 127) / 128), 128, 0, s>>>(latent, rows, cols, float(lattice::kEpsilon), sigma, bad);
+  check(cudaGetLastError(), "launching the row scales");
+  project_kernel<<<grid_for(rows * (cols / kDim)), kWarpsPerBlock * kWarp, 0, s>>>(
+      search_rule(quantizer), d.tables, d.codebook, latent, rows, cols, float(lattice::kC), float(lattice::kLatticeScale), sigma,
+      indices, weight, bad);
+  check(cudaGetLastError(), "launching the row projection");
+}
+
+}  // namespace pollux::kernels
