@@ -111,6 +111,8 @@ const std::vector<Key>& keys() {
       integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
       integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
       choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
+      choice_key("precision", &Config::precision, {"bf16-autocast", "float32"},
+                 "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
       choice_key("codebook", &Config::codebook, {"leech", "pollux-v4"}, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)"),
       choice_key("quantizer", &Config::quantizer, {"lattice", "none"}, "lattice (Pollux) or none (continuous AdamW baseline)"),
       choice_key("width_inertia", &Config::width_inertia, {"clamped", "reference"}, "clamped: max(1, eta_d); reference: eta_d as is"),

@@ -4,6 +4,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include "pollux/base/error.h"
+#include "pollux/kernels/lattice_search.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/row_projection.h"
 #include "pollux/optim/optimizer.h"
@@ -31,11 +32,23 @@ void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Cod
   weight.detach().copy_(w.view(weight.sizes()));
 }
 
-// Projects a latent matrix onto the lattice (spec section 3) on the CPU and writes the
-// forward weights into `weight`. Returns the discrete form.
-LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight) {
-  const at::Tensor cpu = latent.detach().to(at::kCPU).contiguous();
-  const std::int64_t rows = cpu.size(0), cols = cpu.numel() / rows;
+// Projects a latent matrix onto the lattice (spec section 3) and writes the forward weights
+// into `weight`; returns the discrete form, on the latent's device. On a GPU the kernels of
+// kernels/lattice_search.h do it in place and only set `bad` (a device flag) for a NaN or Inf;
+// the CPU path throws at once.
+LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, at::Tensor& bad) {
+  const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
+  if (latent.is_cuda()) {
+    const at::Tensor l = latent.detach().contiguous();
+    LatticeWeight out{at::empty({rows, cols / 24}, l.options().dtype(at::kInt)), at::empty({rows}, l.options())};
+    const bool direct = weight.is_contiguous() && weight.scalar_type() == at::kFloat;
+    at::Tensor w = direct ? weight.detach() : at::empty_like(l);
+    kernels::project_rows_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
+                               out.sigma.data_ptr<float>(), w.data_ptr<float>(), bad.data_ptr<std::int32_t>(), nullptr);
+    if (!direct) weight.detach().copy_(w.view(weight.sizes()));
+    return out;
+  }
+  const at::Tensor cpu = latent.detach().contiguous();
   LatticeWeight out{at::empty({rows, cols / 24}, at::kInt), at::empty({rows}, at::kFloat)};
   project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
                reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>()), out.sigma.data_ptr<float>(), 0);
@@ -83,7 +96,11 @@ class PolluxStep : public Optimizer {
     const double atom_cap = kKinematicLimit * kLatticeScale;
 
     at::NoGradGuard no_grad;
-    double force = 0, elements = 0, changed = 0, atoms = 0;
+    // The statistics stay on the device until the end of the step: one synchronisation.
+    const at::TensorOptions stats_options = at::TensorOptions().dtype(at::kDouble).device(params.front().value.device());
+    at::Tensor force = at::zeros({}, stats_options), changed = at::zeros({}, stats_options);
+    at::Tensor bad = at::zeros({1}, stats_options.dtype(at::kInt));
+    double elements = 0, atoms = 0;
     for (auto& p : params) {
       if (!p.value.grad().defined()) continue;
       const at::Tensor g = p.value.grad();
@@ -96,9 +113,9 @@ class PolluxStep : public Optimizer {
         at::Tensor norms = atoms_u.norm(2, {1}, /*keepdim=*/true);
         u = (atoms_u * (atom_cap / (norms + kEpsilon)).clamp_max(1.0)).view(u.sizes());
         latent.mul_(decay).add_(u);
-        LatticeWeight next = project(quantizer_, latent, p.value);
+        LatticeWeight next = project(quantizer_, latent, p.value, bad);
         auto prev = weights_.find(p.name);
-        if (prev != weights_.end()) changed += double(prev->second.indices.ne(next.indices).sum().item<std::int64_t>());
+        if (prev != weights_.end()) changed += prev->second.indices.ne(next.indices).sum().to(at::kDouble);
         else changed += double(next.indices.numel());
         atoms += double(next.indices.numel());
         weights_[p.name] = next;
@@ -106,11 +123,14 @@ class PolluxStep : public Optimizer {
         latent.mul_(decay).add_(u).clamp_(1.0 - kGeometricSlack, 1.0 + kGeometricSlack);
         p.value.detach().copy_(latent);
       }
-      force += u.norm().item<double>();
+      force += u.norm().to(at::kDouble);
       elements += double(p.value.numel());
     }
+    const at::Tensor stats = at::stack({force, changed, bad.to(at::kDouble).sum()}).cpu();
+    const double* st = stats.data_ptr<double>();
+    if (st[2] != 0) throw Error("optimizer", "a latent matrix holds a NaN or Inf after the update");
     ++step_;
-    return {heat_, elements > 0 ? force / elements : 0.0, atoms > 0 ? changed / atoms : 0.0, heat_ * kGamma / kC / inertia_};
+    return {heat_, elements > 0 ? st[0] / elements : 0.0, atoms > 0 ? st[1] / atoms : 0.0, heat_ * kGamma / kC / inertia_};
   }
 
   OptimizerState state() const override {
@@ -137,8 +157,8 @@ class PolluxStep : public Optimizer {
       v_[p.name] = need(s, "v/" + p.name, like);
       if (!p.lattice()) continue;
       const std::int64_t rows = like.size(0);
-      weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / 24}, at::kInt)).cpu(),
-                          need(s, "sigma/" + p.name, at::empty({rows}, at::kFloat)).cpu()};
+      weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / 24}, like.options().dtype(at::kInt))),
+                          need(s, "sigma/" + p.name, at::empty({rows}, like.options()))};
     }
     load_lattice_weights(model_, weights_, quantizer_.codebook());
     for (auto& p : model_.parameters())  // the gains' forward value is their latent

@@ -4,8 +4,8 @@
 
 namespace pollux {
 
-at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y) {
-  if (!x.is_cuda()) return model.loss(model.forward(x), y);
+at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, bool autocast) {
+  if (!x.is_cuda() || !autocast) return model.loss(model.forward(x), y);
   at::autocast::set_autocast_enabled(at::kCUDA, true);
   at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
   at::Tensor logits = model.forward(x);
@@ -15,16 +15,17 @@ at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at:
 }
 
 double accumulate_gradients(PolluxModel& model, int micro_batches,
-                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch) {
+                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch, bool autocast) {
   for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
-  double sum = 0;
+  at::Tensor sum;  // float64, on the device of the losses
   for (int micro = 0; micro < micro_batches; ++micro) {
     auto [x, y] = next_batch();
-    at::Tensor loss = forward_loss(model, x, y);
+    at::Tensor loss = forward_loss(model, x, y, autocast);
     (loss / double(micro_batches)).backward();
-    sum += loss.item<double>();
+    const at::Tensor l = loss.detach().to(at::kDouble);
+    sum = micro == 0 ? l : sum + l;
   }
-  return sum / micro_batches;
+  return sum.item<double>() / micro_batches;
 }
 
 }  // namespace pollux

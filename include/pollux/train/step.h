@@ -10,14 +10,15 @@
 
 namespace pollux {
 
-// Mean CE of targets y under the model on inputs x; bf16 autocast on CUDA (TF32 off is set by
-// the caller), float32 on the CPU.
-at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y);
+// Mean CE of targets y under the model on inputs x; on CUDA with bf16 autocast when
+// `autocast` (TF32 off is set by the caller), float32 otherwise and always on the CPU.
+at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, bool autocast = true);
 
 // Clears the gradients, runs `micro_batches` forward/backward passes on batches from
 // next_batch (inputs, targets), accumulating the gradients of loss / micro_batches, and
-// returns the mean CE over them.
+// returns the mean CE over them. The losses are summed on the device: one synchronisation
+// per step, not one per micro-batch.
 double accumulate_gradients(PolluxModel& model, int micro_batches,
-                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch);
+                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch, bool autocast = true);
 
 }  // namespace pollux
