@@ -1,16 +1,20 @@
 #include "pollux/data/prepare.h"
 
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
+#include "pollux/data/parquet_reader.h"
 #include "pollux/data/whitespace.h"
 
 namespace pollux {
@@ -21,6 +25,38 @@ constexpr std::size_t kPieceBytes = 1u << 20;   // one piece per thread task
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_input_name(const std::string& name) {
+  return name[0] != '.' && (ends_with(name, ".parquet") || ends_with(name, ".jsonl") || ends_with(name, ".txt"));
+}
+
+// Input arguments -> files: a folder gives its .parquet, .jsonl and .txt files, a pattern that names no file gives its
+// matches (for quoted globs), each in sorted name order; anything else is a file.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& arguments) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& argument : arguments) {
+    std::vector<std::string> found;
+    std::error_code ec;
+    if (fs::is_directory(argument, ec)) {
+      for (const auto& entry : fs::directory_iterator(argument, ec))
+        if (entry.is_regular_file() && is_input_name(entry.path().filename().string())) found.push_back(entry.path().string());
+      if (ec) throw Error("prepare", "cannot list input folder " + argument + ": " + ec.message());
+      if (found.empty()) throw Error("prepare", "input folder " + argument + " holds no .parquet, .jsonl or .txt files");
+    } else if (!fs::exists(argument, ec) && argument.find_first_of("*?[") != std::string::npos) {
+      glob_t g{};
+      if (::glob(argument.c_str(), 0, nullptr, &g) == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) found.push_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      if (found.empty()) throw Error("prepare", "input pattern " + argument + " matches no file");
+    } else {
+      found.push_back(argument);
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
 }
 
 // A token file being written: to PATH.tmp, renamed into place by finish().
@@ -89,6 +125,10 @@ class Preparer {
   Preparer(const PrepareOptions& o, const Tokenizer& t) : o_(o), tok_(t) {
     if (o.output.empty()) throw Error("prepare", "no --output FILE.u16 given");
     if (o.inputs.empty()) throw Error("prepare", "no input files given");
+    inputs_ = expand_inputs(o.inputs);
+    // Every parquet file's footer and column checked before any tokenizing.
+    for (const std::string& path : inputs_)
+      if (ends_with(path, ".parquet")) ParquetTextReader(path, o.text_column);
     if (!(o.val_fraction >= 0 && o.val_fraction < 1)) throw Error("prepare", "--val_fraction must be in [0, 1)");
     if (tok_.vocab_size() > 65536) throw Error("prepare", "tokenizer " + tok_.name() + " has ids beyond uint16");
     train_ = std::make_unique<TokenWriter>(o.output, tok_.name(), framing_name(o));
@@ -98,9 +138,10 @@ class Preparer {
   PrepareReport run() {
     const auto start = std::chrono::steady_clock::now();
     last_progress_ = start;
-    const bool single_text = o_.inputs.size() == 1 && !ends_with(o_.inputs[0], ".jsonl");
-    for (const std::string& path : o_.inputs) {
+    const bool single_text = inputs_.size() == 1 && !ends_with(inputs_[0], ".jsonl") && !ends_with(inputs_[0], ".parquet");
+    for (const std::string& path : inputs_) {
       if (ends_with(path, ".jsonl")) read_jsonl(path);
+      else if (ends_with(path, ".parquet")) read_parquet(path);
       else read_text(path, single_text && val_);
     }
     flush();
@@ -108,11 +149,11 @@ class Preparer {
     report_.train_tokens = train_->tokens();
     if (val_ && val_->tokens() == 0)
       throw Error("prepare", "--val_fraction " + std::to_string(o_.val_fraction) + " selected no validation text: use more documents or a larger fraction");
-    train_->finish(o_.inputs, report_.split_document ? "train (first part of the document)" : "train",
+    train_->finish(inputs_, report_.split_document ? "train (first part of the document)" : "train",
                    report_.documents - report_.val_documents);
     if (val_) {
       report_.val_tokens = val_->tokens();
-      val_->finish(o_.inputs, report_.split_document ? "validation (last part of the document)" : "validation",
+      val_->finish(inputs_, report_.split_document ? "validation (last part of the document)" : "validation",
                    report_.split_document ? 1 : report_.val_documents);
       report_.val_output = validation_path(o_.output);
     }
@@ -277,6 +318,16 @@ class Preparer {
     }
   }
 
+  // Parquet: one document per non-null value of the text column, row group by row group.
+  void read_parquet(const std::string& path) {
+    ParquetTextReader reader(path, o_.text_column);
+    for (int g = 0; g < reader.row_groups(); ++g)
+      report_.empty_documents += reader.read_row_group(g, [&](std::string_view text) {
+        report_.input_bytes += text.size();
+        add_document(text);
+      });
+  }
+
   void read_jsonl(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("prepare", "cannot open input " + path);
@@ -304,6 +355,7 @@ class Preparer {
 
   const PrepareOptions& o_;
   const Tokenizer& tok_;
+  std::vector<std::string> inputs_;  // the input arguments expanded to files
   std::unique_ptr<TokenWriter> train_, val_;
   std::vector<Piece> pending_;
   std::size_t pending_bytes_ = 0;

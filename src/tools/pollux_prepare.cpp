@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     options.add_options()
         ("output", po::value<std::string>(), "training token file to write (uint16 little-endian)")
         ("tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")
+        ("text_column", po::value<std::string>()->default_value("text"), "parquet column holding the documents (string or large_string)")
         ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken")
         ("val_fraction", po::value<double>()->default_value(0.0), "fraction of documents for the validation file <output>.val.u16")
         ("framing", po::value<std::string>()->default_value("reference"),
@@ -31,8 +32,9 @@ int main(int argc, char** argv) {
     if (!pollux::cli::parse(argc, argv,
                             "usage: pollux-prepare INPUT... --output FILE.u16 [--tokenizer gpt2|bytes] [--val_fraction F]\n"
                             "                      [--framing reference|between] [--no_eot]\n"
-                            "Tokenizes plain-text files (one document each) and JSON-lines files (a \"text\" field\n"
-                            "per line, one document each) into one uint16 token file framed as the reference's\n"
+                            "Tokenizes plain-text files (one document each), JSON-lines files (a \"text\" field per\n"
+                            "line) and parquet files (--text_column, one document per row; an INPUT may be a folder\n"
+                            "(its .parquet, .jsonl and .txt files) or a glob, taken in sorted name order) into one uint16 token file framed as the reference's\n"
                             "FineWeb preparation (documents stripped, empty ones skipped, end-of-text after each),\n"
                             "a validation file of a fraction of the documents (a single text file gives its last\n"
                             "part), and a FILE.json sidecar naming the tokenizer and framing.",
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     pollux::PrepareOptions o;
     if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
     if (vm.count("output")) o.output = vm["output"].as<std::string>();
+    o.text_column = vm["text_column"].as<std::string>();
     o.val_fraction = vm["val_fraction"].as<double>();
     const std::string framing = vm["framing"].as<std::string>();
     if (framing == "reference") o.framing = pollux::Framing::reference;
