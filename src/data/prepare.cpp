@@ -127,8 +127,12 @@ class Preparer {
     if (o.inputs.empty()) throw Error("prepare", "no input files given");
     inputs_ = expand_inputs(o.inputs);
     // Every parquet file's footer and column checked before any tokenizing.
-    for (const std::string& path : inputs_)
+    for (const std::string& path : inputs_) {
       if (ends_with(path, ".parquet")) ParquetTextReader(path, o.text_column);
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (!ec) total_file_bytes_ += size;
+    }
     if (!(o.val_fraction >= 0 && o.val_fraction < 1)) throw Error("prepare", "--val_fraction must be in [0, 1)");
     if (tok_.vocab_size() > 65536) throw Error("prepare", "tokenizer " + tok_.name() + " has ids beyond uint16");
     train_ = std::make_unique<TokenWriter>(o.output, tok_.name(), framing_name(o));
@@ -138,11 +142,18 @@ class Preparer {
   PrepareReport run() {
     const auto start = std::chrono::steady_clock::now();
     last_progress_ = start;
+    start_ = start;
     const bool single_text = inputs_.size() == 1 && !ends_with(inputs_[0], ".jsonl") && !ends_with(inputs_[0], ".parquet");
     for (const std::string& path : inputs_) {
+      file_part_ = 0;
       if (ends_with(path, ".jsonl")) read_jsonl(path);
       else if (ends_with(path, ".parquet")) read_parquet(path);
       else read_text(path, single_text && val_);
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      files_done_bytes_ += ec ? 0 : size;
+      file_part_ = 0;
+      progress();
     }
     flush();
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -254,15 +265,26 @@ class Preparer {
     for (std::size_t i = 0; i < pending_.size(); ++i) (pending_[i].val ? *val_ : *train_).write(ids[i]);
     pending_.clear();
     pending_bytes_ = 0;
-    if (o_.progress) {
-      const auto now = std::chrono::steady_clock::now();
-      const double s = std::chrono::duration<double>(now - last_progress_).count();
-      if (s > 1.0) {
-        std::fprintf(stderr, "\rprepared %.1f MB, %llu tokens", double(report_.input_bytes) / 1e6,
-                     (unsigned long long)(train_->tokens() + (val_ ? val_->tokens() : 0)));
-        last_progress_ = now;
-      }
-    }
+    progress();
+  }
+
+  // A progress line every progress_seconds: text bytes, documents, tokens (written so far),
+  // rate, and the ETA from the share of the input files' bytes read.
+  void progress() {
+    if (!(o_.progress_seconds > 0)) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_progress_).count() < o_.progress_seconds) return;
+    last_progress_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double done = double(files_done_bytes_ + file_part_);
+    const double left = done > 0 ? elapsed * (double(total_file_bytes_) - done) / done : 0;
+    std::fprintf(stderr, "%sprepared %.1f MB of text, %llu documents, %llu tokens, %.1f MB/s, %.0f%% done, ETA %.0f s%s",
+                 ::isatty(STDERR_FILENO) ? "\r" : "", double(report_.input_bytes) / 1e6,
+                 (unsigned long long)report_.documents,
+                 (unsigned long long)(train_->tokens() + (val_ ? val_->tokens() : 0)),
+                 elapsed > 0 ? double(report_.input_bytes) / 1e6 / elapsed : 0.0,
+                 total_file_bytes_ ? 100.0 * done / double(total_file_bytes_) : 0.0, std::max(left, 0.0),
+                 ::isatty(STDERR_FILENO) ? "" : "\n");
   }
 
   void read_text(const std::string& path, bool split_tail) {
@@ -287,6 +309,7 @@ class Preparer {
     bool in_val = false;
     while (in.read(&chunk[0], std::streamsize(chunk.size())) || in.gcount() > 0) {
       report_.input_bytes += std::uint64_t(in.gcount());
+      file_part_ += std::uint64_t(in.gcount());
       text.append(chunk, 0, std::size_t(in.gcount()));
       // Whole UTF-8 characters only, so that stripping sees every whitespace code point whole;
       // an incomplete one waits for the next read.
@@ -321,11 +344,15 @@ class Preparer {
   // Parquet: one document per non-null value of the text column, row group by row group.
   void read_parquet(const std::string& path) {
     ParquetTextReader reader(path, o_.text_column);
-    for (int g = 0; g < reader.row_groups(); ++g)
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    for (int g = 0; g < reader.row_groups(); ++g) {
       report_.empty_documents += reader.read_row_group(g, [&](std::string_view text) {
         report_.input_bytes += text.size();
         add_document(text);
       });
+      file_part_ = ec ? 0 : size * std::uint64_t(g + 1) / std::uint64_t(reader.row_groups());
+    }
   }
 
   void read_jsonl(const std::string& path) {
@@ -336,6 +363,7 @@ class Preparer {
     while (std::getline(in, line)) {
       ++number;
       report_.input_bytes += line.size() + 1;
+      file_part_ += line.size() + 1;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       std::string text;
       try {
@@ -366,7 +394,10 @@ class Preparer {
   std::string held_;          // reference framing: whitespace that may turn out to be trailing
   bool train_started_ = false, val_started_ = false;
   PrepareReport report_;
-  std::chrono::steady_clock::time_point last_progress_;
+  std::chrono::steady_clock::time_point start_, last_progress_;
+  std::uint64_t total_file_bytes_ = 0;  // on disk, of all inputs
+  std::uint64_t files_done_bytes_ = 0;  // on disk, of the inputs finished
+  std::uint64_t file_part_ = 0;         // on disk, the part of the current input read
 };
 
 }  // namespace

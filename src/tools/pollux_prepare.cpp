@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
          "between: documents as they are, end-of-text between them")
         ("no_eot", po::bool_switch(), "no end-of-text tokens")
         ("skip_bad_lines", po::bool_switch(), "skip (and count) JSON lines that do not parse instead of failing")
-        ("threads", po::value<int>()->default_value(0), "threads (0 = all cores)");
+        ("threads", po::value<int>()->default_value(0), "threads (0 = all cores)")
+        ("progress", po::value<double>(), "seconds between progress lines on stderr (default: 1 on a terminal, none otherwise; 0 = none)");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>(), "input files");
     po::positional_options_description positional;
@@ -52,10 +53,10 @@ int main(int argc, char** argv) {
     o.end_of_text = !vm["no_eot"].as<bool>();
     o.skip_bad_lines = vm["skip_bad_lines"].as<bool>();
     o.threads = vm["threads"].as<int>();
-    o.progress = ::isatty(STDERR_FILENO);
+    o.progress_seconds = vm.count("progress") ? vm["progress"].as<double>() : ::isatty(STDERR_FILENO) ? 1.0 : 0.0;
     const auto tokenizer = pollux::make_tokenizer(vm["tokenizer"].as<std::string>(), vm["tokenizer_dir"].as<std::string>());
     const pollux::PrepareReport r = pollux::prepare_corpus(o, *tokenizer);
-    if (o.progress) std::fputs("\n", stderr);
+    if (o.progress_seconds > 0 && ::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
     if (r.split_document) {
       std::printf("%s: %llu tokens, the first %.0f%% of the document (%s tokenizer)\n", o.output.c_str(),
                   (unsigned long long)r.train_tokens, 100 * (1 - o.val_fraction), tokenizer->name().c_str());

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pollux-prepare on parquet: the FineWeb-Edu sample gives the reference's token file
-# byte for byte (files, folder, quoted glob); many row groups, gzip, large_string and nulls;
+# byte for byte (files, folder, quoted glob), with a progress line and a sidecar; many row groups, gzip, large_string and nulls;
 # bad parquet gives one error line naming file and column and leaves no output.
 source "$(dirname "$0")/lib.sh"
 SAMPLE="$SHARED/data/fineweb-sample"
@@ -16,7 +16,11 @@ grep -q 'train-00001-of-00002.parquet"\]' "$WORK/fw.u16.json" || fail "sidecar s
 cmp "$WORK/glob.u16" "$SAMPLE/expected.gpt2.u16" || fail "quoted glob"
 "$BIN/pollux-prepare" "$SAMPLE" --output "$WORK/folder.u16" >/dev/null
 cmp "$WORK/folder.u16" "$SAMPLE/expected.gpt2.u16" || fail "folder"
-"$BIN/pollux-prepare" "$SAMPLE" --output "$WORK/split.u16" --val_fraction 0.25 >"$WORK/out.txt"
+"$BIN/pollux-prepare" "$SAMPLE" --output "$WORK/split.u16" --val_fraction 0.25 --progress 1e-9 >"$WORK/out.txt" 2>"$WORK/progress.txt"
+grep -Eq "^prepared 1\.1 MB of text, 67 documents, 259066 tokens, [0-9.]+ MB/s, 100% done, ETA 0 s$" "$WORK/progress.txt" \
+  || fail "progress line: $(cat "$WORK/progress.txt")"
+grep -q '"framing":"reference' "$WORK/split.u16.json" || fail "sidecar framing"
+grep -q '"tokenizer":"gpt2"' "$WORK/split.val.u16.json" || fail "sidecar tokenizer"
 grep -q "from 51 documents" "$WORK/out.txt" && grep -q "from 16 documents" "$WORK/out.txt" || fail "split: $(cat "$WORK/out.txt")"
 
 # Bad input: one error line naming the file and the column, no output file left behind.

@@ -29,7 +29,7 @@ struct PrepareOptions {
   bool end_of_text = true;    // put end-of-text after (reference) or between documents
   bool skip_bad_lines = false;  // JSON lines that do not parse: skip and count, or fail
   int threads = 0;
-  bool progress = false;      // print progress lines on stderr
+  double progress_seconds = 0;  // seconds between progress lines on stderr; 0 = none
 };
 
 struct PrepareReport {
