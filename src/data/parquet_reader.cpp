@@ -58,10 +58,6 @@ ParquetTextReader::~ParquetTextReader() = default;
 
 int ParquetTextReader::row_groups() const { return impl_->reader->num_row_groups(); }
 
-std::uint64_t ParquetTextReader::rows() const {
-  return std::uint64_t(impl_->reader->parquet_reader()->metadata()->num_rows());
-}
-
 namespace {
 template <typename ArrayType>
 std::uint64_t each_string(const arrow::Array& chunk, const std::function<void(std::string_view)>& value) {
@@ -91,7 +87,5 @@ std::uint64_t ParquetTextReader::read_row_group(int index, const std::function<v
   }
   return nulls;
 }
-
-bool ParquetTextReader::available() { return true; }
 
 }  // namespace pollux

@@ -12,8 +12,6 @@ ParquetTextReader::ParquetTextReader(const std::string& path, const std::string&
 }
 ParquetTextReader::~ParquetTextReader() = default;
 int ParquetTextReader::row_groups() const { return 0; }
-std::uint64_t ParquetTextReader::rows() const { return 0; }
 std::uint64_t ParquetTextReader::read_row_group(int, const std::function<void(std::string_view)>&) { return 0; }
-bool ParquetTextReader::available() { return false; }
 
 }  // namespace pollux

@@ -22,13 +22,9 @@ class ParquetTextReader {
   ParquetTextReader& operator=(const ParquetTextReader&) = delete;
 
   int row_groups() const;
-  std::uint64_t rows() const;
   // Calls `value` with each non-null string of row group `index` in row order; returns the
   // number of null values skipped.
   std::uint64_t read_row_group(int index, const std::function<void(std::string_view)>& value);
-
-  // Whether this build can read parquet at all.
-  static bool available();
 
  private:
   struct Impl;
