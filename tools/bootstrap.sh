@@ -4,10 +4,13 @@
 #
 #   POLLUX_VENV   where the Python venv with torch lives (default ~/.cache/pollux/venv)
 #   POLLUX_TORCH  the torch requirement (default torch==2.11.0)
+#   POLLUX_PYARROW  the pyarrow requirement (default pyarrow==22.0.0): its wheel carries the
+#                 Arrow/Parquet C++ libraries pollux-prepare reads parquet with
 set -euo pipefail
 
 venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
 torch_req="${POLLUX_TORCH:-torch==2.11.0}"
+pyarrow_req="${POLLUX_PYARROW:-pyarrow==22.0.0}"
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
@@ -50,4 +53,10 @@ fi
 "$venv/bin/python" -c 'import h5py, numpy, matplotlib' 2>/dev/null \
   || "$venv/bin/python" -m pip install -q --disable-pip-version-check numpy h5py matplotlib \
   || die "pip install numpy h5py matplotlib failed: is PyPI reachable?"
+have="$("$venv/bin/python" -c 'import pyarrow; print(pyarrow.__version__)' 2>/dev/null || true)"
+if [ "$have" != "${pyarrow_req#pyarrow==}" ]; then
+  say "installing $pyarrow_req into $venv (parquet input for pollux-prepare)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$pyarrow_req" \
+    || die "pip install $pyarrow_req failed: is PyPI reachable?"
+fi
 say "ready: venv $venv"

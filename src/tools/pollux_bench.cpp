@@ -11,6 +11,7 @@
 #include <ATen/Parallel.h>
 #include <sys/resource.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
@@ -204,6 +205,7 @@ const char* kUsage =
     "commands:\n"
     "  quantizer   time the exact quantizer against a float64 brute force\n"
     "  train       time steady-state training steps of a configuration\n"
+    "  tokenizer   MB/s and tokens/s of the GPT-2 tokenizer, and of tiktoken when the venv has it\n"
     "Run 'pollux-bench COMMAND --help' for the options of a command.";
 
 }  // namespace
@@ -213,6 +215,7 @@ int main(int argc, char** argv) {
     const std::string command = argc > 1 ? argv[1] : "";
     if (command == "quantizer") return bench_quantizer(argc - 1, argv + 1);
     if (command == "train") return bench_train(argc - 1, argv + 1);
+    if (command == "tokenizer") return pollux::bench::tokenizer(argc - 1, argv + 1);
     if (command == "--help" || command == "-h") {
       std::cout << kUsage << "\n";
       return 0;

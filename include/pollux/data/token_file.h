@@ -16,7 +16,9 @@ class TokenFile {
  public:
   // Maps `path` and checks every id against `vocab` (ids must be < vocab) and the sidecar's
   // tokenizer against `tokenizer` (when the sidecar exists). Throws pollux::Error naming the
-  // file, and for a bad id its offset.
+  // file, and for a bad id its offset. The check reads the whole file once: measured 0.03 s/GB
+  // from the page cache and 0.5 s/GB from the 2-core machine's disk (1 GiB file, 2026-11-23),
+  // so a 10 B-token (20 GB) memmap costs about 10 s at open, a small share of a run.
   TokenFile(const std::string& path, std::uint32_t vocab, const std::string& tokenizer);
   ~TokenFile();
   TokenFile(const TokenFile&) = delete;
