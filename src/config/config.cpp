@@ -81,6 +81,13 @@ Key text_key(const std::string& name, std::string Config::*field, const std::str
   return {name, help, [field](const Config& c) { return c.*field; },
           [field](Config& c, const std::string& t) { c.*field = t; }};
 }
+Key bool_key(const std::string& name, bool Config::*field, const std::string& help) {
+  return {name, help, [field](const Config& c) { return std::string(c.*field ? "true" : "false"); },
+          [name, field](Config& c, const std::string& t) {
+            if (t != "true" && t != "false") bad_value(name, t, "true or false");
+            c.*field = t == "true";
+          }};
+}
 Key choice_key(const std::string& name, std::string Config::*field, std::initializer_list<const char*> allowed,
                const std::string& help) {
   std::vector<const char*> copy(allowed);
@@ -111,6 +118,8 @@ const std::vector<Key>& keys() {
       integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
       integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
       choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
+      bool_key("gradient_checkpointing", &Config::gradient_checkpointing,
+               "recompute each block in the backward pass: less activation memory, one more forward"),
       choice_key("precision", &Config::precision, {"bf16-autocast", "float32"},
                  "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
       choice_key("codebook", &Config::codebook, {"leech", "pollux-v4"}, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)"),

@@ -1,9 +1,12 @@
 #include "pollux/model/model.h"
 
+#include <ATen/core/grad_mode.h>
+
 #include <cmath>
 
 #include "pollux/base/error.h"
 #include "pollux/lattice/constants.h"
+#include "pollux/model/checkpointed_block.h"
 
 namespace pollux {
 namespace {
@@ -81,12 +84,11 @@ at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return run(idx, n
 at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return run(idx, &cache); }
 
 at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
-  const std::int64_t B = idx.size(0), T = idx.size(1), d = config_.n_embd, H = config_.n_heads();
+  const std::int64_t T = idx.size(1);
   const std::int64_t past = cache ? cache->length() : 0;
   if (past + T > config_.seq_len)
     throw Error("model", "sequence of " + std::to_string(past + T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
   at::Tensor x = at::embedding(tok_emb_, idx) + pos_emb_.slice(0, past, past + T);
-  const double scale = 1.0 / std::sqrt(24.0);
   // New positions attend causally among themselves and to every cached position.
   at::Tensor mask;
   if (past > 0 && T > 1)
@@ -95,27 +97,38 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
     cache->k.resize(blocks_.size());
     cache->v.resize(blocks_.size());
   }
-  for (std::size_t l = 0; l < blocks_.size(); ++l) {
-    const Block& b = blocks_[l];
-    at::Tensor h = rms_norm(x, b.ln1);
-    at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
-    at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
-    at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
-    if (cache) {
-      if (past > 0) {
-        k = at::cat({cache->k[l], k}, 2);
-        v = at::cat({cache->v[l], v}, 2);
-      }
-      cache->k[l] = k;
-      cache->v[l] = v;
-    }
-    const bool causal = past == 0;
-    at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                                     0.0, causal && T > 1, {}, scale);
-    x = x + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
-    x = x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
-  }
+  for (std::size_t l = 0; l < blocks_.size(); ++l)
+    x = checkpointing_ && !cache && at::GradMode::is_enabled() ? checkpointed_block(*this, l, x) : block(l, x, cache, mask);
   return at::linear(rms_norm(x, ln_f_), head_);
+}
+
+std::vector<at::Tensor> PolluxModel::block_parameters(std::size_t l) const {
+  const Block& b = blocks_.at(l);
+  return {b.ln1, b.q, b.k, b.v, b.o, b.q_ln, b.k_ln, b.ln2, b.fc1, b.fc2};
+}
+
+at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* cache, const at::Tensor& mask) const {
+  const std::int64_t B = x_in.size(0), T = x_in.size(1), d = config_.n_embd, H = config_.n_heads();
+  const std::int64_t past = cache && cache->k.at(l).defined() ? cache->k[l].size(2) : 0;
+  const double scale = 1.0 / std::sqrt(24.0);
+  const Block& b = blocks_.at(l);
+  at::Tensor h = rms_norm(x_in, b.ln1);
+  at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
+  at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
+  at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
+  if (cache) {
+    if (past > 0) {
+      k = at::cat({cache->k[l], k}, 2);
+      v = at::cat({cache->v[l], v}, 2);
+    }
+    cache->k[l] = k;
+    cache->v[l] = v;
+  }
+  const bool causal = past == 0;
+  at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                                   0.0, causal && T > 1, {}, scale);
+  const at::Tensor x = x_in + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
+  return x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
 }
 
 at::Tensor mask_padded_vocab(const at::Tensor& logits, std::int64_t active) {

@@ -1,6 +1,7 @@
 // pollux-bench: timings of the hot paths. Subcommands:
 //   quantizer   the exact quantizer against a float64 brute force (spec sections 3, 3a)
 //   train       steady-state training steps of a configuration on fresh random tokens
+//   step        pollux_step alone (bench_step.cpp); tokenizer (bench_tokenizer.cpp)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -58,11 +59,12 @@ int bench_quantizer(int argc, const char* const* argv) {
       ("check", po::value<std::size_t>(), "how many of them to check against the float64 brute force (default: all)")
       ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
       ("codebook", po::value<std::string>()->default_value("leech"), "codebook variant: leech or pollux-v4")
+      ("device", po::value<std::string>()->default_value("cpu"), "cpu, or cuda: the GPU search, checked against the CPU's exact search")
       ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the random atoms")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   po::variables_map vm;
   if (!cli::parse(argc, argv,
-                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--json]\n"
+                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D] [--json]\n"
                   "Times the exact fast quantizer on N training-like atoms and checks M of them against\n"
                   "a float64 brute force over all 196,560 shell points (timed too).",
                   options, {}, {}, vm))
@@ -77,6 +79,9 @@ int bench_quantizer(int argc, const char* const* argv) {
 
   const lattice::Quantizer quantizer(lattice::Codebook::get(variant));
   const std::vector<float> atoms = training_like_atoms(n, vm["seed"].as<std::uint64_t>());
+  const std::string device = vm["device"].as<std::string>();
+  if (device == "cuda") return bench::quantizer_cuda(quantizer, atoms, m, threads, vm["json"].as<bool>());
+  if (device != "cpu") throw Error("bench", "--device '" + device + "': expected cpu or cuda");
   std::vector<std::uint32_t> fast(n);
   auto start = std::chrono::steady_clock::now();
   quantizer.nearest(atoms.data(), n, fast.data(), threads);
@@ -153,6 +158,7 @@ int bench_train(int argc, const char* const* argv) {
   const at::Device device = config.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
   if (device.is_cuda() && !at::hasCUDA()) throw Error("bench", "device = cuda but this build or machine has no CUDA");
   PolluxModel model(config.model, config.seed, device);
+  model.set_gradient_checkpointing(config.gradient_checkpointing);
   auto optimizer = make_optimizer(config, model);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed);
   auto next_batch = [&] {
@@ -205,6 +211,7 @@ const char* kUsage =
     "commands:\n"
     "  quantizer   time the exact quantizer against a float64 brute force\n"
     "  train       time steady-state training steps of a configuration\n"
+    "  step        time pollux_step alone on a configuration's model with random gradients\n"
     "  tokenizer   MB/s and tokens/s of the GPT-2 tokenizer, and of tiktoken when the venv has it\n"
     "Run 'pollux-bench COMMAND --help' for the options of a command.";
 
@@ -216,11 +223,12 @@ int main(int argc, char** argv) {
     if (command == "quantizer") return bench_quantizer(argc - 1, argv + 1);
     if (command == "train") return bench_train(argc - 1, argv + 1);
     if (command == "tokenizer") return pollux::bench::tokenizer(argc - 1, argv + 1);
+    if (command == "step") return pollux::bench::step(argc - 1, argv + 1);
     if (command == "--help" || command == "-h") {
       std::cout << kUsage << "\n";
       return 0;
     }
     throw pollux::Error("bench", (command.empty() ? std::string("no command given") : "unknown command '" + command + "'") +
-                                     " (commands: quantizer, train; try --help)");
+                                     " (commands: quantizer, train, step, tokenizer; try --help)");
   });
 }

@@ -135,6 +135,7 @@ class Trainer {
     if (!config_.val_data.empty()) val_file = std::make_unique<TokenFile>(config_.val_data, vocab, config_.tokenizer);
 
     PolluxModel model(config_.model, config_.seed, device);
+    model.set_gradient_checkpointing(config_.gradient_checkpointing);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model);
     WindowSampler sampler(config_.seed, 0);
     std::int64_t step = 0;

@@ -32,6 +32,7 @@ struct Config {
   int keep_last = 3;
   std::uint64_t seed = 1;
   std::string device = "cpu";         // cpu | cuda
+  bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
   std::string precision = "bf16-autocast";  // bf16-autocast | float32: the forward pass on CUDA (the CPU is float32)
   std::string codebook = "leech";     // leech | pollux-v4
   std::string quantizer = "lattice";  // lattice | none (continuous AdamW baseline)

@@ -62,9 +62,21 @@ class PolluxModel {
   // Mean cross-entropy of targets (B, T) under logits, ids >= tokenizer_vocab_size masked.
   at::Tensor loss(const at::Tensor& logits, const at::Tensor& targets) const;
 
+  // Gradient checkpointing: the training forward keeps only each block's input and
+  // recomputes the block in the backward pass (less activation memory, one more forward).
+  // Gradients equal those without it. Generation (with a KV cache) is never checkpointed.
+  void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
+
+  // Block l on x (B, T, d): x + Attn(RMSNorm(x)), then + MLP(RMSNorm(.)). With a cache, the
+  // keys and values are appended to it and `mask` (if defined) says who attends to whom.
+  at::Tensor block(std::size_t l, const at::Tensor& x, KVCache* cache = nullptr, const at::Tensor& mask = {}) const;
+  // The parameters block l reads, in a fixed order.
+  std::vector<at::Tensor> block_parameters(std::size_t l) const;
+
  private:
   void bind();  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;
+  bool checkpointing_ = false;
   ModelConfig config_;
   std::vector<Parameter> parameters_;
   struct Block {

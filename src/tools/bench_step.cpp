@@ -1,0 +1,117 @@
+// pollux-bench step: the optimizer step alone (moments, clip, decay, lattice projection,
+// statistics) on a model of a configuration with random gradients, and its memory.
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "bench.h"
+#include "cli.h"
+#include "pollux/base/error.h"
+#include "pollux/base/json.h"
+#include "pollux/base/log.h"
+#include "pollux/config/config.h"
+#include "pollux/kernels/lattice_search.h"
+#include "pollux/model/model.h"
+#include "pollux/optim/optimizer.h"
+
+#ifdef POLLUX_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace pollux::bench {
+namespace {
+
+namespace po = boost::program_options;
+
+// Peak bytes the caching allocator handed out on `device` since the last reset (0 on the CPU).
+std::int64_t device_peak_bytes(const at::Device& device, bool reset) {
+#ifdef POLLUX_WITH_CUDA
+  if (device.is_cuda()) {
+    namespace alloc = c10::cuda::CUDACachingAllocator;
+    if (reset) alloc::resetPeakStats(device.index());
+    const auto stats = alloc::getDeviceStats(device.index());
+    return stats.allocated_bytes[std::size_t(c10::CachingAllocator::StatType::AGGREGATE)].peak;
+  }
+#endif
+  (void)device;
+  (void)reset;
+  return 0;
+}
+
+void synchronize(const at::Device& device) {
+  if (device.is_cuda()) at::zeros({1}, at::TensorOptions().device(device)).cpu();  // waits for the stream
+}
+
+}  // namespace
+
+int step(int argc, const char* const* argv) {
+  const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
+  po::options_description options("step options (and every configuration key, see pollux-train --help)");
+  options.add_options()
+      ("steps", po::value<int>()->default_value(5), "timed optimizer steps")
+      ("warmup", po::value<int>()->default_value(2), "untimed steps first (the first one copies the latents)")
+      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  po::variables_map vm;
+  std::vector<const char*> extra{argv[0]};
+  for (const auto& a : parsed.extra) extra.push_back(a.c_str());
+  if (!cli::parse(int(extra.size()), extra.data(),
+                  "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
+                  "Times pollux_step alone on a model of the configuration with fresh random gradients (no\n"
+                  "forward or backward pass): seconds per step, optimizer state bytes, peak memory.",
+                  options, {}, {}, vm))
+    return 0;
+  Config config = parsed.config;
+  if (config.quantizer == "lattice" && !(config.h_floor > 0)) config.h_floor = 1.0;  // only sets the heat
+  config.validate();
+  const int steps = vm["steps"].as<int>(), warmup = vm["warmup"].as<int>();
+  if (steps <= 0 || warmup < 0) throw Error("bench", "--steps must be positive and --warmup not negative");
+  if (config.threads > 0) at::set_num_threads(config.threads);
+  const at::Device device = config.device == "cuda" ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+  if (device.is_cuda() && !(at::hasCUDA() && kernels::cuda_kernels_available()))
+    throw Error("bench", "device = cuda but this build or machine has no CUDA kernels");
+
+  PolluxModel model(config.model, config.seed, device);
+  auto optimizer = make_optimizer(config, model);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed + 1);
+  for (auto& p : model.parameters())  // gradients of a plausible size, fixed across steps
+    p.value.mutable_grad() = (at::randn(p.value.sizes(), gen, at::kFloat) * 1e-3).to(device);
+  synchronize(device);
+  const std::int64_t before = device_peak_bytes(device, true);
+
+  double seconds = 0;
+  for (int s = 0; s < warmup + steps; ++s) {
+    const auto start = std::chrono::steady_clock::now();
+    optimizer->step(4.0);  // ends with the one synchronisation of its statistics
+    if (s >= warmup) seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+  }
+  const std::int64_t peak = device_peak_bytes(device, false);
+  std::int64_t state_bytes = 0;
+  for (const auto& [key, t] : optimizer->state().tensors) state_bytes += t.numel() * std::int64_t(t.element_size());
+  struct rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);
+  const double host_peak = double(usage.ru_maxrss) * 1024.0;
+
+  if (vm["json"].as<bool>()) {
+    JsonWriter j;
+    j.begin_object().field("benchmark", "step").field("device", config.device).field("quantizer", config.quantizer)
+        .field("parameters", model.parameter_count()).field("steps", steps).field("seconds", seconds)
+        .field("optimizer_state_bytes", state_bytes).field("peak_bytes", peak).field("peak_bytes_before_steps", before)
+        .field("peak_host_memory_bytes", host_peak).end_object();
+    std::cout << j.str() << "\n";
+  } else {
+    std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", config.device.c_str(), config.quantizer.c_str(),
+                (long long)model.parameter_count(), steps);
+    std::printf("  step               %9.4f s\n", seconds);
+    std::printf("  optimizer state    %9.1f MiB\n", double(state_bytes) / (1 << 20));
+    if (device.is_cuda()) std::printf("  peak device memory %9.1f MiB (%.1f MiB before the steps)\n", double(peak) / (1 << 20), double(before) / (1 << 20));
+    std::printf("  peak host memory   %9.1f MiB\n", host_peak / (1 << 20));
+  }
+  return 0;
+}
+
+}  // namespace pollux::bench
