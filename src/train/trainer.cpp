@@ -204,7 +204,14 @@ class Trainer {
       const bool stop = g_stop_signal != 0;
       const bool due = config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0;
       if (due || stop || finished(step, tokens)) {
-        last_checkpoint = save(model, *optimizer, sampler, step, tokens);
+        const std::string saved = save(model, *optimizer, sampler, step, tokens);
+        if (saved.empty()) {
+          log::error(strprintf("the state is not finite after step %lld: stopping; the last good checkpoint is %s",
+                               (long long)step, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
+          status = 3;
+          break;
+        }
+        last_checkpoint = saved;
         log::info("checkpoint " + last_checkpoint);
       }
       if (stop) {
@@ -290,6 +297,7 @@ class Trainer {
     ck.optimizer = optimizer.state();
     for (const auto& p : model.parameters())
       if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
+    if (!first_non_finite(ck).empty()) return "";  // only a finite state is a good checkpoint
     const std::string path = checkpoint_path(options_.out_dir, step);
     write_checkpoint(path, ck);
     prune_checkpoints();
