@@ -15,7 +15,11 @@
 #include "pollux/base/error.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/model/model.h"
+#include "pollux/base/file_io.h"
+#include "pollux/lattice/plx.h"
 #include "pollux/runtime/generate.h"
+#include "pollux/runtime/model_file.h"
+#include "../support/fixtures.h"
 
 namespace {
 
@@ -170,4 +174,69 @@ TEST_CASE("reliability: a loss that is not finite is an error, not a number", "[
     model.parameters().front().value.fill_(NAN);
   }
   CHECK_THROWS_WITH(evaluate_loss(model, tokens.data(), tokens.size(), 2), Catch::Contains("not finite"));
+}
+
+namespace {
+
+// The reference v4 file with its config JSON replaced (and its version set), written back.
+std::string plx_with_config(const std::string& name, int version, const std::string& from, const std::string& to) {
+  lattice::PlxFile file = lattice::read_plx(test::reference_dir() + "/reference_tiny_v4.plx");
+  const std::size_t at = file.config_json.find(from);
+  REQUIRE(at != std::string::npos);
+  file.config_json.replace(at, from.size(), to);
+  file.version = std::uint8_t(version);
+  const std::string path = temp_path(name);
+  lattice::write_plx(file, path);
+  return path;
+}
+
+std::string load_error(const std::string& path) {
+  try {
+    load_model(path, at::kCPU);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("reliability: sizes in a .plx config are capped by what its tensors hold", "[reliability][fixture]") {
+  if (test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  const std::string reference = test::reference_dir() + "/reference_tiny_v4.plx";
+  const std::string json = lattice::read_plx(reference).config_json;
+  const auto key = [&](const std::string& k) {
+    const std::size_t at = json.find("\"" + k + "\"");
+    REQUIRE(at != std::string::npos);
+    return json.substr(at, json.find_first_of(",}", at) - at);
+  };
+  REQUIRE(load_error(reference).empty());
+  struct Row {
+    const char* key;
+    const char* value;
+    const char* message;
+  };
+  const std::vector<Row> table = {
+      {"n_layers", "100000000", "parameters"}, {"n_layers", "3", "parameters"},  {"seq_len", "1000000000", "parameters"},
+      {"vocab_size", "480000000", "parameters"}, {"n_embd", "960000", "parameters"}, {"n_layers", "1e300", "out of range"},
+  };
+  for (const Row& row : table)
+    for (int version : {4, 5}) {
+      INFO(row.key << " = " << row.value << " in v" << version);
+      const std::string path = plx_with_config("cfg.plx", version, key(row.key), "\"" + std::string(row.key) + "\": " + row.value);
+      const std::string error = load_error(path);
+      CHECK(error.find(row.message) != std::string::npos);
+      CHECK(error.find(path) != std::string::npos);
+      fs::remove(path);
+    }
+}
+
+TEST_CASE("reliability: the config JSON of a v5 file is under a checksum", "[reliability][fixture]") {
+  if (test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  const std::string path = plx_with_config("v5.plx", 5, "{", "{");
+  std::vector<std::uint8_t> bytes = read_file(path);
+  REQUIRE(lattice::parse_plx(bytes.data(), bytes.size(), path).version == 5);
+  bytes[22] ^= 0x01;  // inside the config JSON, which starts at offset 20
+  CHECK_THROWS_WITH(lattice::parse_plx(bytes.data(), bytes.size(), path), Catch::Contains("config JSON does not match"));
+  fs::remove(path);
 }
