@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/data/prepare.h"
 
 int main(int argc, char** argv) {
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
     pollux::PrepareOptions o;
     if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
     if (vm.count("output")) o.output = vm["output"].as<std::string>();
+    for (const std::string& input : o.inputs)
+      for (const std::string& written : {o.output, o.output + ".json", pollux::validation_path(o.output)})
+        pollux::refuse_output_is_input(input, written, "--output");
     o.val_fraction = vm["val_fraction"].as<double>();
     o.end_of_text = !vm["no_eot"].as<bool>();
     o.skip_bad_lines = vm["skip_bad_lines"].as<bool>();

@@ -26,3 +26,19 @@ for ck in "$WORK/nan"/pollux_step_*.h5; do
   loss="$(json_field "$WORK/eval.json" loss)"
   awk -v v="$loss" 'BEGIN { exit !(v + 0 == v && v < 1e30) }' || fail "$ck has loss $loss"
 done
+
+# --- item 7: an output that is the input (by name, by another spelling, by a hard link) is
+# refused before anything is written, and the input is untouched
+CK="$WORK/nan/pollux_step_1.h5"
+cp "$CK" "$WORK/ck.copy"
+expect_error "is the input file" "$BIN/pollux-pack" "$CK" --output "$CK"
+expect_error "is the input file" "$BIN/pollux-pack" "$CK" --output "$WORK/nan/../nan/pollux_step_1.h5"
+ln "$CK" "$WORK/ck.link"
+expect_error "is the input file" "$BIN/pollux-pack" "$CK" --output "$WORK/ck.link"
+cmp -s "$CK" "$WORK/ck.copy" || fail "pollux-pack changed its input"
+cp "$WORK/small.txt" "$WORK/in.txt"
+expect_error "--output $WORK/in.txt is the input file" "$BIN/pollux-prepare" "$WORK/in.txt" --output "$WORK/in.txt" --tokenizer bytes
+cp "$WORK/small.txt" "$WORK/t.val.u16"   # the validation file of --output t.u16
+expect_error "t.val.u16 is the input file" "$BIN/pollux-prepare" "$WORK/t.val.u16" --output "$WORK/t.u16" --tokenizer bytes
+cmp -s "$WORK/small.txt" "$WORK/t.val.u16" || fail "pollux-prepare changed its input"
+cmp -s "$WORK/small.txt" "$WORK/in.txt" || fail "pollux-prepare changed its input"
