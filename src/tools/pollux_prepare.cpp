@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     o.val_fraction = vm["val_fraction"].as<double>();
     o.end_of_text = !vm["no_eot"].as<bool>();
     o.skip_bad_lines = vm["skip_bad_lines"].as<bool>();
-    o.threads = vm["threads"].as<int>();
+    o.threads = pollux::cli::threads_option(vm);
     o.progress = ::isatty(STDERR_FILENO);
     const auto tokenizer = pollux::make_tokenizer(vm["tokenizer"].as<std::string>(), vm["tokenizer_dir"].as<std::string>());
     const pollux::PrepareReport r = pollux::prepare_corpus(o, *tokenizer);

@@ -42,3 +42,10 @@ cp "$WORK/small.txt" "$WORK/t.val.u16"   # the validation file of --output t.u16
 expect_error "t.val.u16 is the input file" "$BIN/pollux-prepare" "$WORK/t.val.u16" --output "$WORK/t.u16" --tokenizer bytes
 cmp -s "$WORK/small.txt" "$WORK/t.val.u16" || fail "pollux-prepare changed its input"
 cmp -s "$WORK/small.txt" "$WORK/in.txt" || fail "pollux-prepare changed its input"
+
+# --- item 5: thread counts and seeds are ranged, one line naming the key or flag, before any work
+expect_error "key threads" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --threads 100000 --max_steps 1 --out "$WORK/bad"
+expect_error "key seed" "$BIN/pollux-train" "${SMALL[@]}" --seed -1 --max_steps 1 --out "$WORK/bad"
+expect_error "--threads 100000" timeout 20 "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/p.u16" --tokenizer bytes --threads 100000
+expect_error "--threads -2" "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/p.u16" --tokenizer bytes --threads -2
+expect_error "--threads 100000" timeout 20 "$BIN/pollux-bench" quantizer --atoms 24 --threads 100000

@@ -16,6 +16,7 @@
 #include "pollux/io/checkpoint.h"
 #include "pollux/model/model.h"
 #include "pollux/base/file_io.h"
+#include "pollux/config/config.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
@@ -239,4 +240,26 @@ TEST_CASE("reliability: the config JSON of a v5 file is under a checksum", "[rel
   bytes[22] ^= 0x01;  // inside the config JSON, which starts at offset 20
   CHECK_THROWS_WITH(lattice::parse_plx(bytes.data(), bytes.size(), path), Catch::Contains("config JSON does not match"));
   fs::remove(path);
+}
+
+TEST_CASE("reliability: absurd thread counts and seeds and sizes fail validation by key", "[reliability]") {
+  struct Row {
+    const char* key;
+    const char* value;
+  };
+  const std::vector<Row> table = {
+      {"threads", "100000"}, {"threads", "-1"},          {"seed", "-1"},        {"n_layers", "100000000"},
+      {"seq_len", "1000000000"}, {"vocab_size", "480000000"}, {"n_embd", "960000"}, {"micro_batch", "1000000"},
+      {"grad_accum", "1000000"},
+  };
+  for (const Row& row : table) {
+    INFO(row.key << " = " << row.value);
+    std::string error;
+    try {
+      parse_config({"--" + std::string(row.key), row.value, "--h_floor", "1"}).config.validate();
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    CHECK(error.find(std::string("key ") + row.key) != std::string::npos);
+  }
 }
