@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -219,6 +220,9 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
   po::store(parsed, vm);  // the command line first: its values win over the file's
   if (vm.count("config")) {
     const std::string path = vm["config"].as<std::string>();
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+      throw Error("config", "config file " + path + " is not a regular file");
     std::ifstream file(path);
     if (!file) throw Error("config", "cannot open config file " + path);
     try {

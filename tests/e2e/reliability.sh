@@ -49,3 +49,13 @@ expect_error "key seed" "$BIN/pollux-train" "${SMALL[@]}" --seed -1 --max_steps 
 expect_error "--threads 100000" timeout 20 "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/p.u16" --tokenizer bytes --threads 100000
 expect_error "--threads -2" "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/p.u16" --tokenizer bytes --threads -2
 expect_error "--threads 100000" timeout 20 "$BIN/pollux-bench" quantizer --atoms 24 --threads 100000
+
+# --- item 9: sampling values that would make the logits non-finite, and a folder as --config,
+# are one line naming the flag
+for value in nan inf 1e-40; do
+  expect_error "--temperature" "$BIN/pollux-generate" "$CK" --prompt "A" --max_new_tokens 2 --temperature "$value"
+  expect_error "--repetition_penalty" "$BIN/pollux-generate" "$CK" --prompt "A" --max_new_tokens 2 --repetition_penalty "$value"
+done
+"$BIN/pollux-generate" "$CK" --prompt "A" --max_new_tokens 2 --temperature 0.8 --repetition_penalty 1.2 >/dev/null \
+  || fail "ordinary sampling values refused"
+expect_error "$WORK is not a regular file" "$BIN/pollux-train" --config "$WORK" --data "$WORK/small.u16" --out "$WORK/bad"
