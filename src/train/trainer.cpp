@@ -22,6 +22,7 @@
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/run_lock.h"
 #include "pollux/train/step.h"
 
 namespace pollux {
@@ -120,6 +121,7 @@ class Trainer {
                                "Set width_inertia = clamped (max(1, eta_d)), or n_embd >= 576");
     if (config_.data.empty()) throw Error("train", "no training data: pass --data FILE.u16 (or set data in the config)");
     fs::create_directories(options_.out_dir);
+    const RunLock lock(options_.out_dir);
     if (config_.threads > 0) at::set_num_threads(config_.threads);
 
     const at::Device device = config_.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);

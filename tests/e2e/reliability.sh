@@ -59,3 +59,18 @@ done
 "$BIN/pollux-generate" "$CK" --prompt "A" --max_new_tokens 2 --temperature 0.8 --repetition_penalty 1.2 >/dev/null \
   || fail "ordinary sampling values refused"
 expect_error "$WORK is not a regular file" "$BIN/pollux-train" --config "$WORK" --data "$WORK/small.u16" --out "$WORK/bad"
+
+# --- item 6: a second trainer on a run folder in use gets one line; stale temporary files
+# of dead writers are removed at the next start, live writers' files are kept
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 100000 --out "$WORK/locked" >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 100); do [ -s "$WORK/locked/.lock" ] && break; sleep 0.1; done
+[ -s "$WORK/locked/.lock" ] || fail "the first trainer did not take the lock"
+expect_error "is in use by another trainer (pid $first)" "$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/locked"
+kill -9 $first; wait $first 2>/dev/null || true
+mkdir -p "$WORK/stale"
+touch "$WORK/stale/pollux_step_5.h5.tmp.999999999" "$WORK/stale/pollux_step_6.h5.tmp.$$"
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/locked" >/dev/null || fail "the lock outlived kill -9"
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/stale" >/dev/null
+[ ! -e "$WORK/stale/pollux_step_5.h5.tmp.999999999" ] || fail "a dead writer's temporary file was kept"
+[ -e "$WORK/stale/pollux_step_6.h5.tmp.$$" ] || fail "a live writer's temporary file was removed"
