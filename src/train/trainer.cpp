@@ -135,6 +135,9 @@ class Trainer {
     TokenFile train_file(config_.data, vocab, config_.tokenizer);
     std::unique_ptr<TokenFile> val_file;
     if (!config_.val_data.empty()) val_file = std::make_unique<TokenFile>(config_.val_data, vocab, config_.tokenizer);
+    if (val_file && config_.eval_every > 0 && val_file->size() < std::size_t(config_.model.seq_len) + 1)  // before any step
+      throw Error("train", "--val_data " + config_.val_data + " holds " + std::to_string(val_file->size()) +
+                               " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) + ")");
 
     PolluxModel model(config_.model, config_.seed, device);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model);

@@ -74,3 +74,10 @@ touch "$WORK/stale/pollux_step_5.h5.tmp.999999999" "$WORK/stale/pollux_step_6.h5
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/stale" >/dev/null
 [ ! -e "$WORK/stale/pollux_step_5.h5.tmp.999999999" ] || fail "a dead writer's temporary file was kept"
 [ -e "$WORK/stale/pollux_step_6.h5.tmp.$$" ] || fail "a live writer's temporary file was removed"
+
+# --- item 8: a validation file shorter than one window is refused before the first step
+head -c 40 "$WORK/small.val.u16" >"$WORK/short.val.u16"
+cp "$WORK/small.val.u16.json" "$WORK/short.val.u16.json"
+expect_error "--val_data $WORK/short.val.u16 holds 20 tokens" "$BIN/pollux-train" "${SMALL[@]}" --eval_every 2 \
+  --val_data "$WORK/short.val.u16" --max_steps 4 --out "$WORK/short"
+if ls "$WORK/short"/pollux_step_*.h5 >/dev/null 2>&1; then fail "training ran before the short --val_data was found"; fi
