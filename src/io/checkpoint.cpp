@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/sha256.h"
 #include "pollux/lattice/codebook.h"
 
@@ -207,45 +208,43 @@ void write_checkpoint(const std::string& path, const Checkpoint& ck) {
   // "The last good checkpoint" must be finite: a non-finite state is never written.
   if (const std::string bad = first_non_finite(ck); !bad.empty())
     throw Error("checkpoint", "refusing to write " + path + ": " + bad + " is not finite");
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // The file is built in memory (HDF5's core driver) and written by write_file_atomic, so a
+  // full disk or an I/O error is one error from a plain write, never a half-open HDF5 file
+  // that the library would try to flush again at exit.
+  std::vector<std::uint8_t> image;
   {
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-    if (!file.ok()) throw Error("checkpoint", "cannot create " + tmp);
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    if (!fapl.ok() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) throw Error("checkpoint", "cannot set up writing " + path);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    if (!file.ok()) throw Error("checkpoint", "cannot create " + path + " in memory");
     Writer w{path, file};
-    try {
-      w.attribute(file, "format", std::string("pollux-checkpoint"));
-      w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
-      w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
-      w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
-      w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
-      w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
-      w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
-      w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
-      w.attribute(file, "codebook", ck.codebook);
-      w.attribute(file, "codebook_sha256", ck.codebook_sha256);
-      const std::string config_json = ck.config.to_json();
-      w.attribute(file, "config_json", config_json);
-      auto config_by_name = ck.config.entries();
-      std::sort(config_by_name.begin(), config_by_name.end());
-      w.attribute(file, "attributes_sha256", attributes_sha256(ck, config_json, config_by_name));
-      Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-      for (const auto& [k, v] : config_by_name) w.attribute(config, k, v);
-      for (const auto& [name, t] : ck.weights) w.tensor("weights/" + name, t);
-      for (const auto& [name, t] : ck.optimizer.tensors) w.tensor("optimizer/" + name, t);
-      if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("checkpoint", "cannot flush " + tmp);
-    } catch (...) {
-      std::remove(tmp.c_str());
-      throw;
-    }
+    w.attribute(file, "format", std::string("pollux-checkpoint"));
+    w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
+    w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
+    w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
+    w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
+    w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
+    w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
+    w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
+    w.attribute(file, "codebook", ck.codebook);
+    w.attribute(file, "codebook_sha256", ck.codebook_sha256);
+    const std::string config_json = ck.config.to_json();
+    w.attribute(file, "config_json", config_json);
+    auto config_by_name = ck.config.entries();
+    std::sort(config_by_name.begin(), config_by_name.end());
+    w.attribute(file, "attributes_sha256", attributes_sha256(ck, config_json, config_by_name));
+    Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    for (const auto& [k, v] : config_by_name) w.attribute(config, k, v);
+    for (const auto& [name, t] : ck.weights) w.tensor("weights/" + name, t);
+    for (const auto& [name, t] : ck.optimizer.tensors) w.tensor("optimizer/" + name, t);
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("checkpoint", "cannot flush " + path + " in memory");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size <= 0) throw Error("checkpoint", "cannot take the image of " + path);
+    image.resize(std::size_t(size));
+    if (H5Fget_file_image(file, image.data(), image.size()) != size) throw Error("checkpoint", "cannot take the image of " + path);
   }
-  FILE* f = std::fopen(tmp.c_str(), "rb");
-  bool synced = f && ::fsync(fileno(f)) == 0;
-  if (f) std::fclose(f);
-  if (!synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error("checkpoint", "cannot move " + tmp + " to " + path);
-  }
+  write_file_atomic(path, image);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {

@@ -81,3 +81,19 @@ cp "$WORK/small.val.u16.json" "$WORK/short.val.u16.json"
 expect_error "--val_data $WORK/short.val.u16 holds 20 tokens" "$BIN/pollux-train" "${SMALL[@]}" --eval_every 2 \
   --val_data "$WORK/short.val.u16" --max_steps 4 --out "$WORK/short"
 if ls "$WORK/short"/pollux_step_*.h5 >/dev/null 2>&1; then fail "training ran before the short --val_data was found"; fi
+
+# --- item 3: a full disk during a checkpoint write is one error line and exit 1, no crash
+# (needs a tiny tmpfs; skipped where mount is not allowed)
+mkdir -p "$WORK/full"
+if mount -t tmpfs -o size=64k tmpfs "$WORK/full" 2>/dev/null; then
+  set +e
+  "$BIN/pollux-train" "${SMALL[@]}" --max_steps 2 --checkpoint_every 1 --out "$WORK/full/run" >/dev/null 2>"$WORK/full.err"
+  status=$?
+  set -e
+  umount "$WORK/full"
+  [ $status -eq 1 ] || fail "full disk: exit status $status (expected 1): $(cat "$WORK/full.err")"
+  [ "$(wc -l <"$WORK/full.err")" -eq 1 ] && grep -q "No space left on device" "$WORK/full.err" \
+    || fail "full disk: $(cat "$WORK/full.err")"
+else
+  echo "SKIP: full-disk check (mount not allowed)"
+fi
