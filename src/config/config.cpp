@@ -2,10 +2,12 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <sstream>
+#include <tuple>
 
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
@@ -197,7 +199,12 @@ void Config::validate() const {
   if (max_steps <= 0) fail("max_steps", "must be positive");
   if (checkpoint_every < 0) fail("checkpoint_every", "must be 0 or positive");
   if (keep_last <= 0) fail("keep_last", "must be positive");
-  if (threads < 0) fail("threads", "must be 0 (all cores) or positive");
+  if (threads < 0 || threads > kMaxThreads) fail("threads", "must be 0 (all cores) to " + std::to_string(kMaxThreads));
+  const std::vector<std::tuple<const char*, std::int64_t, std::int64_t>> caps = {
+      {"n_layers", model.n_layers, kMaxLayers}, {"n_embd", model.n_embd, kMaxWidth}, {"seq_len", model.seq_len, kMaxSeqLen},
+      {"vocab_size", model.vocab_size, kMaxVocab}, {"micro_batch", micro_batch, kMaxBatch}, {"grad_accum", grad_accum, kMaxBatch}};
+  for (const auto& [key, value, cap] : caps)
+    if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
   if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
   if (eval_batches <= 0) fail("eval_batches", "must be positive");
@@ -224,6 +231,9 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
   po::store(parsed, vm);  // the command line first: its values win over the file's
   if (vm.count("config")) {
     const std::string path = vm["config"].as<std::string>();
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+      throw Error("config", "config file " + path + " is not a regular file");
     std::ifstream file(path);
     if (!file) throw Error("config", "cannot open config file " + path);
     try {

@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <vector>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/sha256.h"
 #include "pollux/lattice/codebook.h"
 
@@ -159,6 +161,32 @@ struct Reader {
   }
 };
 
+// SHA-256 over every attribute a reader uses (the root scalars and strings, then the /config
+// attributes in name order), so a flipped byte outside the datasets is refused too.
+std::string attributes_sha256(const Checkpoint& ck, const std::string& config_json,
+                              const std::vector<std::pair<std::string, std::string>>& config_by_name) {
+  Sha256 h;
+  auto text = [&h](const std::string& s) {
+    const std::uint64_t n = s.size();
+    h.update(&n, sizeof n);
+    h.update(s.data(), s.size());
+  };
+  h.update(&ck.step, sizeof ck.step);
+  h.update(&ck.tokens_seen, sizeof ck.tokens_seen);
+  h.update(&ck.sampler_seed, sizeof ck.sampler_seed);
+  h.update(&ck.sampler_counter, sizeof ck.sampler_counter);
+  h.update(&ck.optimizer.step, sizeof ck.optimizer.step);
+  h.update(&ck.optimizer.heat, sizeof ck.optimizer.heat);
+  text(ck.codebook);
+  text(ck.codebook_sha256);
+  text(config_json);
+  for (const auto& [key, value] : config_by_name) {
+    text(key);
+    text(value);
+  }
+  return h.hex_digest();
+}
+
 void hash_tensor(Sha256& h, const at::Tensor& t) {
   const at::Tensor c = t.detach().to(at::kCPU).contiguous();
   h.update(c.data_ptr(), std::size_t(c.numel()) * c.element_size());
@@ -166,42 +194,57 @@ void hash_tensor(Sha256& h, const at::Tensor& t) {
 
 }  // namespace
 
+std::string first_non_finite(const Checkpoint& ck) {
+  if (!std::isfinite(ck.optimizer.heat)) return "heat";
+  auto finite = [](const at::Tensor& t) { return !t.is_floating_point() || t.isfinite().all().item<bool>(); };
+  for (const auto& [name, t] : ck.weights)
+    if (!finite(t)) return "weights/" + name;
+  for (const auto& [name, t] : ck.optimizer.tensors)
+    if (!finite(t)) return "optimizer/" + name;
+  return "";
+}
+
 void write_checkpoint(const std::string& path, const Checkpoint& ck) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // "The last good checkpoint" must be finite: a non-finite state is never written.
+  if (const std::string bad = first_non_finite(ck); !bad.empty())
+    throw Error("checkpoint", "refusing to write " + path + ": " + bad + " is not finite");
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // The file is built in memory (HDF5's core driver) and written by write_file_atomic, so a
+  // full disk or an I/O error is one error from a plain write, never a half-open HDF5 file
+  // that the library would try to flush again at exit.
+  std::vector<std::uint8_t> image;
   {
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-    if (!file.ok()) throw Error("checkpoint", "cannot create " + tmp);
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    if (!fapl.ok() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) throw Error("checkpoint", "cannot set up writing " + path);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    if (!file.ok()) throw Error("checkpoint", "cannot create " + path + " in memory");
     Writer w{path, file};
-    try {
-      w.attribute(file, "format", std::string("pollux-checkpoint"));
-      w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
-      w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
-      w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
-      w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
-      w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
-      w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
-      w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
-      w.attribute(file, "codebook", ck.codebook);
-      w.attribute(file, "codebook_sha256", ck.codebook_sha256);
-      w.attribute(file, "config_json", ck.config.to_json());
-      Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-      for (const auto& [k, v] : ck.config.entries()) w.attribute(config, k, v);
-      for (const auto& [name, t] : ck.weights) w.tensor("weights/" + name, t);
-      for (const auto& [name, t] : ck.optimizer.tensors) w.tensor("optimizer/" + name, t);
-      if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("checkpoint", "cannot flush " + tmp);
-    } catch (...) {
-      std::remove(tmp.c_str());
-      throw;
-    }
+    w.attribute(file, "format", std::string("pollux-checkpoint"));
+    w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
+    w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
+    w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
+    w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
+    w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
+    w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
+    w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
+    w.attribute(file, "codebook", ck.codebook);
+    w.attribute(file, "codebook_sha256", ck.codebook_sha256);
+    const std::string config_json = ck.config.to_json();
+    w.attribute(file, "config_json", config_json);
+    auto config_by_name = ck.config.entries();
+    std::sort(config_by_name.begin(), config_by_name.end());
+    w.attribute(file, "attributes_sha256", attributes_sha256(ck, config_json, config_by_name));
+    Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    for (const auto& [k, v] : config_by_name) w.attribute(config, k, v);
+    for (const auto& [name, t] : ck.weights) w.tensor("weights/" + name, t);
+    for (const auto& [name, t] : ck.optimizer.tensors) w.tensor("optimizer/" + name, t);
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("checkpoint", "cannot flush " + path + " in memory");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size <= 0) throw Error("checkpoint", "cannot take the image of " + path);
+    image.resize(std::size_t(size));
+    if (H5Fget_file_image(file, image.data(), image.size()) != size) throw Error("checkpoint", "cannot take the image of " + path);
   }
-  FILE* f = std::fopen(tmp.c_str(), "rb");
-  bool synced = f && ::fsync(fileno(f)) == 0;
-  if (f) std::fclose(f);
-  if (!synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error("checkpoint", "cannot move " + tmp + " to " + path);
-  }
+  write_file_atomic(path, image);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
@@ -223,12 +266,24 @@ Checkpoint read_checkpoint(const std::string& path) {
   ck.optimizer.heat = r.number<double>("heat", H5T_NATIVE_DOUBLE);
   ck.codebook = r.text(file, "codebook");
   ck.codebook_sha256 = r.text(file, "codebook_sha256");
+  const std::string config_json = r.text(file, "config_json");
+  const std::string stored_sha256 = r.text(file, "attributes_sha256");
   std::vector<std::pair<std::string, std::string>> entries;
   {
     // Keys a later version added may be absent (they keep their defaults); keys that fix
     // the model and its training must be there.
     Handle config(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose);
     if (!config.ok()) r.fail("group /config is missing");
+    std::vector<std::string> names;
+    auto collect_name = [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+      static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+      return 0;
+    };
+    if (H5Aiterate2(config, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &names) < 0) r.fail("cannot list /config");
+    std::vector<std::pair<std::string, std::string>> by_name;
+    for (const std::string& name : names) by_name.emplace_back(name, r.text(config, name));
+    if (attributes_sha256(ck, config_json, by_name) != stored_sha256)
+      r.fail("attributes do not match attributes_sha256: the step, heat, sampler or configuration is corrupt");
     const auto& identity = config_identity_keys();
     for (const auto& [key, unused] : Config().entries())
       if (H5Aexists(config, key.c_str()) > 0 || std::count(identity.begin(), identity.end(), key))

@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'L', 'L', 'U', 'X', 'H', '2'};
 constexpr std::uint32_t kMaxConfigBytes = 16u << 20;
+constexpr int kConfigSumBytes = 16;  // v5: leading bytes of the config JSON's SHA-256 kept in the header
 constexpr int kMaxDims = 8;
 
 std::size_t padded_to_64(std::size_t offset) { return (offset + 63) / 64 * 64; }
@@ -179,7 +180,9 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
   if (file.version == 5) {
     const std::uint8_t* id = in.take(64, "codebook identity");
     if (id[0] > 1) in.fail("unknown codebook variant " + std::to_string(id[0]));
-    for (int i = 1; i < 32; ++i)
+    if (hex_of(id + 1, kConfigSumBytes) != sha256_hex(config, config_len).substr(0, 2 * kConfigSumBytes))
+      in.fail("config JSON does not match its SHA-256: the header is corrupt");
+    for (int i = 1 + kConfigSumBytes; i < 32; ++i)
       if (id[i] != 0) in.fail("reserved codebook bytes are not zero");
     file.codebook = CodebookVariant(id[0]);
     const Codebook& codebook = Codebook::get(file.codebook);
@@ -249,9 +252,12 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
   }
   if (file.version == 5) {
     out.push_back(std::uint8_t(file.codebook));
-    out.resize(out.size() + 31, 0);
-    const std::string hex = Codebook::get(file.codebook).sha256();
-    for (std::size_t i = 0; i < 64; i += 2) out.push_back(std::uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    auto put_hex = [&out](const std::string& hex) {
+      for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(std::uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    };
+    put_hex(sha256_hex(file.config_json.data(), file.config_json.size()).substr(0, 2 * kConfigSumBytes));
+    out.resize(out.size() + 31 - kConfigSumBytes, 0);
+    put_hex(Codebook::get(file.codebook).sha256());
   }
   put_le(out, file.tensors.size(), 4);
   for (const PlxTensor& t : file.tensors) {

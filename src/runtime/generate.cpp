@@ -100,6 +100,7 @@ LossReport evaluate_loss(const PolluxModel& model, const std::uint16_t* tokens, 
   LossReport r;
   r.tokens = predicted;
   r.mean_loss = total / double(predicted);
+  if (!std::isfinite(r.mean_loss)) throw Error("eval", "the loss is not finite: the model's weights are damaged");
   r.perplexity = std::exp(r.mean_loss);
   return r;
 }

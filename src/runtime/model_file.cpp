@@ -9,6 +9,7 @@
 #include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
+#include "pollux/base/log.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/optim/optimizer.h"
 
@@ -39,7 +40,17 @@ int json_int(const JsonValue& doc, const std::string& key, const std::string& pa
   const JsonValue* v = doc.get(key);
   if (!v || v->kind != JsonValue::Kind::number || v->number != std::floor(v->number))
     throw Error("model", path + ": config JSON lacks the integer key " + key);
+  if (v->number < 0 || v->number > double(1 << 30))
+    throw Error("model", path + ": config JSON key " + key + " is out of range (0 to 2^30)");
   return int(v->number);
+}
+
+// The parameters PolluxModel(c) allocates (model.cpp): tok_emb and head (V x d), pos_emb
+// (T x d), per layer four d x d and two 4d x d matrices, two d gains and two 24-wide QK
+// gains, and ln_f. In double so that absurd sizes cannot overflow.
+double model_parameter_count(const ModelConfig& c) {
+  const double d = c.n_embd, V = c.vocab_size, T = c.seq_len, L = c.n_layers;
+  return 2 * V * d + T * d + L * (12 * d * d + 2 * d + 2 * 24) + d;
 }
 
 void copy_into(at::Tensor& param, const std::vector<float>& values, const std::vector<std::uint32_t>& shape,
@@ -73,6 +84,12 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
       c.tokenizer_vocab_size <= 0 || c.tokenizer_vocab_size > c.vocab_size)
     throw Error("model", path + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
                                 "d_head 24, tokenizer_vocab_size <= vocab_size)");
+  // Sizes in the config JSON are capped by what the file's tensors hold, before allocating.
+  double held = 0;
+  for (const auto& t : lattice::plx_logical_tensors(file)) held += double(t.parameter_count());
+  if (model_parameter_count(c) != held)
+    throw Error("model", path + strprintf(": config JSON describes a model of %.6g parameters but the file's tensors hold %.6g",
+                                          model_parameter_count(c), held));
   const auto decoded = lattice::decode_plx(file, lattice::Codebook::get(file.codebook));
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
   at::NoGradGuard no_grad;

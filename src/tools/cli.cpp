@@ -6,6 +6,8 @@
 #include <exception>
 #include <iostream>
 
+#include "pollux/config/config.h"
+
 namespace pollux::cli {
 
 std::string data_dir() { return POLLUX_DATA_DIR; }
@@ -49,6 +51,13 @@ bool parse_with_file(int argc, const char* const* argv, const std::string& usage
   for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
   if (!vm.count(name)) throw std::runtime_error("no " + upper + " given (try --help)");
   return true;
+}
+
+int threads_option(const po::variables_map& vm) {
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0 || threads > kMaxThreads)
+    throw std::runtime_error("--threads " + std::to_string(threads) + ": expected 0 (all cores) to " + std::to_string(kMaxThreads));
+  return threads;
 }
 
 }  // namespace pollux::cli

@@ -29,4 +29,7 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
 bool parse_with_file(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
                      const std::string& name, po::variables_map& vm);
 
+// The --threads option, checked to be 0 (all cores) to kMaxThreads; throws naming the flag.
+int threads_option(const po::variables_map& vm);
+
 }  // namespace pollux::cli

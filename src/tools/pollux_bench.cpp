@@ -71,10 +71,9 @@ int bench_quantizer(int argc, const char* const* argv) {
     return 0;
   const std::size_t n = vm["atoms"].as<std::size_t>();
   const std::size_t m = vm.count("check") ? vm["check"].as<std::size_t>() : n;
-  const int threads = vm["threads"].as<int>() > 0 ? vm["threads"].as<int>() : default_thread_count();
+  const int threads = cli::threads_option(vm) > 0 ? cli::threads_option(vm) : default_thread_count();
   if (n == 0) throw Error("bench", "--atoms must be positive");
   if (m > n) throw Error("bench", "--check " + std::to_string(m) + " exceeds --atoms " + std::to_string(n));
-  if (vm["threads"].as<int>() < 0) throw Error("bench", "--threads must be 0 (all cores) or positive");
   const auto variant = lattice::parse_codebook_variant(vm["codebook"].as<std::string>(), "--codebook");
 
   const lattice::Quantizer quantizer(lattice::Codebook::get(variant));

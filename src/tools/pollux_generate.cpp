@@ -40,10 +40,13 @@ int main(int argc, char** argv) {
     o.repetition_penalty = vm["repetition_penalty"].as<double>();
     o.seed = vm["seed"].as<std::uint64_t>();
     if (o.max_new_tokens < 0) throw pollux::Error("generate", "--max_new_tokens must be 0 or positive");
-    if (o.temperature < 0) throw pollux::Error("generate", "--temperature must be 0 or positive");
+    // Ranges that keep logits / temperature and logits / penalty finite.
+    if (!(o.temperature == 0 || (o.temperature >= 1e-3 && o.temperature <= 1e3)))
+      throw pollux::Error("generate", "--temperature " + std::to_string(o.temperature) + ": expected 0 (greedy) or 0.001 to 1000");
     if (o.top_k < 0) throw pollux::Error("generate", "--top_k must be 0 or positive");
     if (!(o.top_p > 0 && o.top_p <= 1)) throw pollux::Error("generate", "--top_p must be in (0, 1]");
-    if (!(o.repetition_penalty > 0)) throw pollux::Error("generate", "--repetition_penalty must be positive");
+    if (!(o.repetition_penalty >= 1e-3 && o.repetition_penalty <= 1e3))
+      throw pollux::Error("generate", "--repetition_penalty " + std::to_string(o.repetition_penalty) + ": expected 0.001 to 1000");
     const std::string device = vm["device"].as<std::string>();
     if (device != "cpu" && device != "cuda") throw pollux::Error("generate", "--device '" + device + "': expected cpu or cuda");
     if (device == "cuda" && !at::hasCUDA()) throw pollux::Error("generate", "--device cuda but this build or machine has no CUDA");

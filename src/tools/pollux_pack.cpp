@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     const std::string format = vm["format"].as<std::string>();
     if (format != "v4" && format != "v5") throw pollux::Error("pack", "--format '" + format + "': expected v4 or v5");
     const std::string path = vm["checkpoint"].as<std::string>(), output = vm["output"].as<std::string>();
+    pollux::refuse_output_is_input(path, output, "--output");
     const pollux::Checkpoint ck = pollux::read_checkpoint(path);
     const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5);
     const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/data/prepare.h"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
     if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
     if (vm.count("output")) o.output = vm["output"].as<std::string>();
     o.text_column = vm["text_column"].as<std::string>();
+    for (const std::string& input : o.inputs)
+      for (const std::string& written : {o.output, o.output + ".json", pollux::validation_path(o.output)})
+        pollux::refuse_output_is_input(input, written, "--output");
     o.val_fraction = vm["val_fraction"].as<double>();
     const std::string framing = vm["framing"].as<std::string>();
     if (framing == "reference") o.framing = pollux::Framing::reference;
@@ -52,7 +56,7 @@ int main(int argc, char** argv) {
     else throw pollux::Error("prepare", "--framing must be reference or between, not '" + framing + "'");
     o.end_of_text = !vm["no_eot"].as<bool>();
     o.skip_bad_lines = vm["skip_bad_lines"].as<bool>();
-    o.threads = vm["threads"].as<int>();
+    o.threads = pollux::cli::threads_option(vm);
     o.progress_seconds = vm.count("progress") ? vm["progress"].as<double>() : ::isatty(STDERR_FILENO) ? 1.0 : 0.0;
     const auto tokenizer = pollux::make_tokenizer(vm["tokenizer"].as<std::string>(), vm["tokenizer_dir"].as<std::string>());
     const pollux::PrepareReport r = pollux::prepare_corpus(o, *tokenizer);

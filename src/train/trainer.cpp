@@ -22,6 +22,7 @@
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/run_lock.h"
 #include "pollux/train/step.h"
 
 namespace pollux {
@@ -120,6 +121,7 @@ class Trainer {
                                "Set width_inertia = clamped (max(1, eta_d)), or n_embd >= 576");
     if (config_.data.empty()) throw Error("train", "no training data: pass --data FILE.u16 (or set data in the config)");
     fs::create_directories(options_.out_dir);
+    const RunLock lock(options_.out_dir);
     if (config_.threads > 0) at::set_num_threads(config_.threads);
 
     const at::Device device = config_.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
@@ -133,6 +135,9 @@ class Trainer {
     TokenFile train_file(config_.data, vocab, config_.tokenizer);
     std::unique_ptr<TokenFile> val_file;
     if (!config_.val_data.empty()) val_file = std::make_unique<TokenFile>(config_.val_data, vocab, config_.tokenizer);
+    if (val_file && config_.eval_every > 0 && val_file->size() < std::size_t(config_.model.seq_len) + 1)  // before any step
+      throw Error("train", "--val_data " + config_.val_data + " holds " + std::to_string(val_file->size()) +
+                               " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) + ")");
 
     PolluxModel model(config_.model, config_.seed, device);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
@@ -205,7 +210,14 @@ class Trainer {
       const bool stop = g_stop_signal != 0;
       const bool due = config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0;
       if (due || stop || finished(step, tokens)) {
-        last_checkpoint = save(model, *optimizer, sampler, step, tokens);
+        const std::string saved = save(model, *optimizer, sampler, step, tokens);
+        if (saved.empty()) {
+          log::error(strprintf("the state is not finite after step %lld: stopping; the last good checkpoint is %s",
+                               (long long)step, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
+          status = 3;
+          break;
+        }
+        last_checkpoint = saved;
         log::info("checkpoint " + last_checkpoint);
       }
       if (stop) {
@@ -293,6 +305,7 @@ class Trainer {
     ck.optimizer = optimizer.state();
     for (const auto& p : model.parameters())
       if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
+    if (!first_non_finite(ck).empty()) return "";  // only a finite state is a good checkpoint
     const std::string path = checkpoint_path(options_.out_dir, step);
     write_checkpoint(path, ck);
     prune_checkpoints();

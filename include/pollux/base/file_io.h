@@ -14,4 +14,9 @@ std::vector<std::uint8_t> read_file(const std::string& path);
 // Throws pollux::Error naming the path on any failure; PATH is then untouched.
 void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
+// Throws pollux::Error("io", ...) naming `flag` when `output` is the file `input` under
+// another or the same name (same device and inode: links and "./x" are caught). An output
+// that does not exist yet is never the input.
+void refuse_output_is_input(const std::string& input, const std::string& output, const std::string& flag);
+
 }  // namespace pollux

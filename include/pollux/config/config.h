@@ -9,6 +9,11 @@
 
 namespace pollux {
 
+// Upper ranges of the validation (Config::validate and every tool's --threads): values past
+// them are typing mistakes or hostile input, refused by name before any thread or tensor exists.
+constexpr int kMaxThreads = 1024;
+constexpr int kMaxLayers = 4096, kMaxWidth = 1 << 16, kMaxSeqLen = 1 << 20, kMaxVocab = 1 << 22, kMaxBatch = 1 << 16;
+
 struct ModelConfig {
   int n_layers = 2;
   int n_embd = 96;      // a multiple of 24; n_heads = n_embd / 24

@@ -2,7 +2,8 @@
 //
 //   /                  attributes: format = "pollux-checkpoint", format_version = 1,
 //                      step, tokens_seen, sampler_seed, sampler_counter, heat,
-//                      codebook, codebook_sha256 (of the float32 table), config_json
+//                      codebook, codebook_sha256 (of the float32 table), config_json,
+//                      attributes_sha256 (over all of these and every /config attribute)
 //   /config            one string attribute per configuration key (as in configs/*.ini)
 //   /weights/<param>   float32 forward weights of parameters that are not lattice matrices
 //                      (the gains; every parameter when quantizer = none)
@@ -10,7 +11,8 @@
 //   /optimizer/sigma/<param>    float32 (rows) row scales: weight = codebook[idx] sigma / C
 //   /optimizer/latent/<param>, /optimizer/m/<param>, /optimizer/v/<param>   float32
 //
-// Files are written to PATH.tmp.<pid>, flushed, fsync'ed and renamed, so a checkpoint on
+// Every dataset carries its own sha256 attribute. Only a finite state is written (the
+// heat and every float tensor). Files are written to PATH.tmp.<pid>, flushed, fsync'ed and renamed, so a checkpoint on
 // disk is always whole.
 #pragma once
 
@@ -35,7 +37,11 @@ struct Checkpoint {
   std::map<std::string, at::Tensor> weights;  // /weights/*
 };
 
+// Throws pollux::Error (and writes nothing) when first_non_finite(checkpoint) is not empty.
 void write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+// The name of the first non-finite part of the state ("heat", "weights/<p>",
+// "optimizer/<kind>/<p>"), or "" when the whole state is finite.
+std::string first_non_finite(const Checkpoint& checkpoint);
 
 // Throws pollux::Error naming the file for anything missing, truncated or inconsistent
 // (including a codebook_sha256 that does not match the named codebook).

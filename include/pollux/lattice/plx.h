@@ -1,5 +1,6 @@
 // The .plx container: version 4 (spec section 6; the reference layout, byte for byte) and
-// version 5 (ours: the same plus the codebook's identity and a checksum per tensor).
+// version 5 (ours: the same plus the codebook's identity, a checksum of the config JSON and
+// one per tensor).
 //
 //   offset  size              field
 //   0       8                 magic "POLLUXH2"
@@ -9,7 +10,9 @@
 //   20      config_len        config JSON, UTF-8
 //           ...               zero padding up to the next multiple of 64 from file start
 //   F       64                fingerprint: 16 x f32 LE = codebook rows 0..3, columns 0..3
-//   v5 only:  1               codebook variant (0 leech, 1 pollux-v4), then 31 zero bytes
+//   v5 only:  1               codebook variant (0 leech, 1 pollux-v4)
+//             16              the first 16 bytes of the SHA-256 of the config JSON
+//             15              zero
 //             32              SHA-256 of the variant's float32 table
 //           4                 tensor_count, u32 LE
 //           tensor_count x    name_len u16 LE | name UTF-8 | dtype u8 (0 u8, 1 i8, 2 f16,

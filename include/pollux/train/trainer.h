@@ -22,7 +22,7 @@ struct TrainOptions {
 };
 
 // Exit status: 0 on completion or after a signal (a checkpoint was written), 3 when the loss
-// became NaN or infinite (the last good checkpoint is kept). Other failures throw.
+// or the state became NaN or infinite (the last good, finite, checkpoint is kept). Other failures throw.
 int train(const TrainOptions& options);
 
 // The checkpoint path of a step: DIR/pollux_step_<step>.h5
