@@ -109,6 +109,7 @@ const std::vector<Key>& keys() {
       integer_key("max_steps", &Config::max_steps, "stop at this optimizer step, counted from the start of training"),
       integer_key("checkpoint_every", &Config::checkpoint_every, "steps between checkpoints (0 = only at the end)"),
       integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
+      integer_key("keep_every", &Config::keep_every, "keep every checkpoint whose step is a multiple of this forever (0 = none)"),
       integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
       choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
       choice_key("codebook", &Config::codebook, {"leech", "pollux-v4"}, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)"),
@@ -186,6 +187,7 @@ void Config::validate() const {
   if (max_steps <= 0) fail("max_steps", "must be positive");
   if (checkpoint_every < 0) fail("checkpoint_every", "must be 0 or positive");
   if (keep_last <= 0) fail("keep_last", "must be positive");
+  if (keep_every < 0) fail("keep_every", "must be 0 (no milestones) or positive");
   if (threads < 0) fail("threads", "must be 0 (all cores) or positive");
   if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");

@@ -44,6 +44,16 @@ std::vector<std::pair<std::int64_t, fs::path>> checkpoints_in(const std::string&
   return found;
 }
 
+// Retention: the keep_last newest checkpoints stay, and so does every milestone (a step that
+// is a multiple of keep_every > 0) whatever keep_last prunes.
+std::vector<fs::path> checkpoints_to_prune(const std::vector<std::pair<std::int64_t, fs::path>>& found, int keep_last,
+                                           std::int64_t keep_every) {
+  std::vector<fs::path> prune;
+  for (std::size_t i = 0; i + std::size_t(keep_last) < found.size(); ++i)
+    if (keep_every <= 0 || found[i].first % keep_every != 0) prune.push_back(found[i].second);
+  return prune;
+}
+
 std::atomic<int> g_stop_signal{0};
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
@@ -297,8 +307,8 @@ class Trainer {
   }
 
   void prune_checkpoints() const {
-    const auto found = checkpoints_in(options_.out_dir);
-    for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i) fs::remove(found[i].second);
+    for (const auto& path : checkpoints_to_prune(checkpoints_in(options_.out_dir), config_.keep_last, config_.keep_every))
+      fs::remove(path);
   }
 
   const TrainOptions& options_;
