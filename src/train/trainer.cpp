@@ -9,19 +9,19 @@
 #include <csignal>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
 
 #include "pollux/base/error.h"
-#include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/csv_log.h"
+#include "pollux/train/lattice_stats.h"
 #include "pollux/train/step.h"
 
 namespace pollux {
@@ -67,34 +67,8 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-// metrics.csv: one row per step, continued across resumed runs (rows past the resume point
-// of an interrupted run are dropped so curves stitch by step).
-class MetricsFile {
- public:
-  static constexpr const char* kHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
-
-  // Keeps the rows of steps up to resume_step (a row that does not start with a step number
-  // is dropped) and rewrites the file atomically.
-  MetricsFile(const std::string& path, std::int64_t resume_step) : path_(path) {
-    std::string text = std::string(kHeader) + "\n";
-    std::ifstream in(path);
-    std::string line;
-    if (in && std::getline(in, line) && line == kHeader)
-      while (std::getline(in, line)) {
-        char* end = nullptr;
-        const long long step = std::strtoll(line.c_str(), &end, 10);
-        if (end != line.c_str() && *end == ',' && step <= resume_step) text += line + "\n";
-      }
-    write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
-  }
-  void row(const std::string& text) {
-    std::ofstream out(path_, std::ios::app);
-    out << text << "\n";
-  }
-
- private:
-  std::string path_;
-};
+// metrics.csv: one row per step.
+constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
 
 // Batches of one token file.
 struct Batches {
@@ -156,7 +130,13 @@ class Trainer {
       tokens = from->tokens_seen;
       log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume.c_str(), (long long)step, (unsigned long long)tokens));
     }
-    MetricsFile metrics(options_.out_dir + "/metrics.csv", step);
+    CsvLog metrics(options_.out_dir + "/metrics.csv", kMetricsHeader, step);
+    std::vector<std::string> lattice_matrices;
+    for (const auto& p : model.parameters())
+      if (config_.quantizer == "lattice" && p.lattice()) lattice_matrices.push_back(p.name);
+    LatticeStats lattice(lattice_matrices, optimizer->state());
+    std::optional<CsvLog> lattice_log;
+    if (!lattice.empty()) lattice_log.emplace(options_.out_dir + "/lattice_stats.csv", lattice.csv_header(), step);
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
                         (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
@@ -198,8 +178,13 @@ class Trainer {
           << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed;
       metrics.row(row.str());
 
+      const bool log_step = step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens);
+      if (lattice_log) {
+        const std::string lattice_row = lattice.step(step, optimizer->state(), log_step);
+        if (log_step) lattice_log->row(lattice_row);
+      }
       const double eta_s = elapsed / double(step - first_step) * double(steps_left(step, tokens));
-      if (step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens)) {
+      if (log_step) {
         if (tty) std::fputs("\r\033[K", stdout);
         log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s | ETA %s",
                             (long long)step, (long long)config_.max_steps, ce_mean,
@@ -215,6 +200,7 @@ class Trainer {
       const bool due = config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0;
       if (due || stop || finished(step, tokens)) {
         last_checkpoint = save(model, *optimizer, sampler, step, tokens);
+        if (config_.keep_every == 0 || step % config_.keep_every == 0) lattice.milestone(optimizer->state());
         log::info("checkpoint " + last_checkpoint);
       }
       if (stop) {

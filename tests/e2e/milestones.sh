@@ -16,5 +16,27 @@ SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 2 --grad_accum
 kept="$(cd "$WORK/run" && ls pollux_step_*.h5 | sort -V | tr '\n' ' ')"
 [ "$kept" = "pollux_step_4.h5 pollux_step_8.h5 pollux_step_12.h5 " ] || fail "kept checkpoints: $kept"
 
+# --- lattice_stats.csv: one row per logged step, overall, per layer and per matrix
+STATS="$WORK/run/lattice_stats.csv"
+[ "$(wc -l <"$STATS")" -eq 13 ] || fail "lattice_stats.csv should hold a header and 12 rows: $(cut -c1-80 "$STATS")"
+[ "$(cut -d, -f1 "$STATS" | tr '\n' ' ')" = "step 1 2 3 4 5 6 7 8 9 10 11 12 " ] || fail "lattice_stats steps"
+header="$(head -1 "$STATS")"
+for column in all:churn all:null all:since_milestone all:sigma_mean blocks.0:churn blocks.0:null blocks.0:since_milestone \
+              blocks.0.attn.q_proj.weight:churn blocks.0.mlp.fc2.weight:null; do
+  [[ ",$header," == *",$column,"* ]] || fail "lattice_stats.csv lacks column $column"
+done
+# the overall churn is the optimizer's (metrics.csv column 7); since_milestone restarts at step 8
+paste -d, <(cut -d, -f7 "$WORK/run/metrics.csv") <(cut -d, -f2,4 "$STATS") | tail -n +2 >"$WORK/churn"
+awk -F, '{ d = $1 - $2; if (d > 1e-5 || d < -1e-5) exit 1 }' "$WORK/churn" || fail "churn differs from metrics.csv: $(cat "$WORK/churn")"
+awk -F, 'NR == 9 { exit !($3 > 0 && $3 == $2) }' "$WORK/churn" || fail "since_milestone at step 9 should be step 9's churn"
+awk -F, 'NR == 10 { exit !($3 >= $2) }' "$WORK/churn" || fail "since_milestone accumulates"
+# a resume from step 8 drops the later rows and continues them
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 10 --checkpoint_every 2 --keep_last 1 --keep_every 4 --out "$WORK/run" \
+  --resume "$WORK/run/pollux_step_8.h5" >/dev/null
+[ "$(cut -d, -f1 "$STATS" | tr '\n' ' ')" = "step 1 2 3 4 5 6 7 8 9 10 " ] || fail "lattice_stats not stitched on resume"
+# the continuous baseline has no lattice
+"$BIN/pollux-train" "${SMALL[@]}" --quantizer none --max_steps 2 --out "$WORK/none" >/dev/null
+[ ! -f "$WORK/none/lattice_stats.csv" ] || fail "quantizer = none wrote lattice statistics"
+
 expect_error "keep_every" "$BIN/pollux-train" "${SMALL[@]}" --keep_every -1 --out "$WORK/bad"
 echo "milestones: all checks passed"
