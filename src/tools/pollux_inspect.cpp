@@ -1,4 +1,5 @@
-// pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds.
+// pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds;
+// pollux-inspect CKPT_A CKPT_B [--json]: how many atoms changed per lattice matrix between two.
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "pollux/base/json.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/plx.h"
+#include "pollux/train/lattice_stats.h"
 
 namespace {
 
@@ -113,6 +115,42 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::printf("config:");
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");
+  const StatsTable table = lattice_table(ck.optimizer, {}, {});
+  if (table.size() > 1) {
+    std::printf("%-40s %10s %8s %10s %10s %10s\n", "lattice group", "atoms", "null%", "sigma_mean", "sigma_min", "sigma_max");
+    for (const auto& [group, c] : table)
+      std::printf("%-40s %10lld %8.3f %10.5f %10.5f %10.5f\n", group.c_str(), (long long)c.atoms,
+                  100.0 * double(c.null) / double(c.atoms), c.sigma_sum / double(c.rows), c.sigma_min, c.sigma_max);
+  }
+  return 0;
+}
+
+// Atoms whose codebook index differs between two checkpoints of one model, per matrix.
+int compare_checkpoints(const std::string& path_a, const std::string& path_b, bool json) {
+  const Checkpoint a = read_checkpoint(path_a), b = read_checkpoint(path_b);
+  const auto matrices_a = lattice_matrices(a.optimizer), matrices_b = lattice_matrices(b.optimizer);
+  if (matrices_a.empty() || matrices_b.empty())
+    throw Error("inspect", (matrices_a.empty() ? path_a : path_b) + " has no lattice matrices to compare");
+  if (matrices_a != matrices_b) throw Error("inspect", path_a + " and " + path_b + " have different lattice matrices");
+  for (const std::string& name : matrices_a)
+    if (!a.optimizer.tensors.at("indices/" + name).sizes().equals(b.optimizer.tensors.at("indices/" + name).sizes()))
+      throw Error("inspect", path_a + " and " + path_b + " differ in the shape of " + name);
+  const StatsTable table = lattice_table(b.optimizer, copy_indices(a.optimizer), {});
+  if (json) {
+    JsonWriter j;
+    j.begin_object().field("a", path_a).field("b", path_b).field("step_a", a.step).field("step_b", b.step);
+    j.key("groups").begin_array();
+    for (const auto& [group, c] : table)
+      j.begin_object().field("name", group).field("atoms", c.atoms).field("changed", c.changed).end_object();
+    j.end_array().end_object();
+    std::cout << j.str() << "\n";
+    return 0;
+  }
+  std::printf("%s (step %lld) -> %s (step %lld)\n", path_a.c_str(), (long long)a.step, path_b.c_str(), (long long)b.step);
+  std::printf("%-40s %10s %10s %9s\n", "lattice group", "atoms", "changed", "changed%");
+  for (const auto& [group, c] : table)
+    std::printf("%-40s %10lld %10lld %9.3f\n", group.c_str(), (long long)c.atoms, (long long)c.changed,
+                100.0 * double(c.changed) / double(c.atoms));
   return 0;
 }
 
@@ -131,11 +169,18 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-inspect", [&] {
     po::options_description options("options");
     options.add_options()("json", po::bool_switch(), "print one JSON object");
+    po::options_description hidden;
+    hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
+    po::positional_options_description positional;
+    positional.add("files", 2);
     po::variables_map vm;
-    if (!cli::parse_with_file(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state).",
-                    options, "file", vm))
+    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, counts\nthe atoms whose codebook index changed between them, per matrix and layer.",
+                    options, hidden, positional, vm))
       return 0;
-    const std::string path = vm["file"].as<std::string>();
-    return is_hdf5(path) ? inspect_checkpoint(path, vm["json"].as<bool>()) : inspect_plx(path, vm["json"].as<bool>());
+    if (!vm.count("files")) throw std::runtime_error("no FILE given (try --help)");
+    const auto files = vm["files"].as<std::vector<std::string>>();
+    const bool json = vm["json"].as<bool>();
+    if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
+    return is_hdf5(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });
 }

@@ -30,6 +30,14 @@ paste -d, <(cut -d, -f7 "$WORK/run/metrics.csv") <(cut -d, -f2,4 "$STATS") | tai
 awk -F, '{ d = $1 - $2; if (d > 1e-5 || d < -1e-5) exit 1 }' "$WORK/churn" || fail "churn differs from metrics.csv: $(cat "$WORK/churn")"
 awk -F, 'NR == 9 { exit !($3 > 0 && $3 == $2) }' "$WORK/churn" || fail "since_milestone at step 9 should be step 9's churn"
 awk -F, 'NR == 10 { exit !($3 >= $2) }' "$WORK/churn" || fail "since_milestone accumulates"
+# pollux-inspect: the table of one checkpoint, and the atoms changed between two (milestone 4
+# to step 8 is step 8's since_milestone)
+"$BIN/pollux-inspect" "$WORK/run/pollux_step_8.h5" | grep -Eq "^blocks\.0 +[0-9]+ +[0-9.]+ +[0-9.]+" || fail "inspect lattice table"
+"$BIN/pollux-inspect" "$WORK/run/pollux_step_4.h5" "$WORK/run/pollux_step_8.h5" --json >"$WORK/compare.json"
+"$BIN/pollux-inspect" "$WORK/run/pollux_step_4.h5" "$WORK/run/pollux_step_8.h5" | grep -q "^blocks.0.mlp.fc1.weight " || fail "compare table"
+since="$(awk -F, 'NR == 9 { print $4 }' "$STATS")"
+awk -v c="$(json_field "$WORK/compare.json" changed)" -v a="$(json_field "$WORK/compare.json" atoms)" -v s="$since" \
+  'BEGIN { d = c / a - s; exit !(c > 0 && d < 1e-5 && d > -1e-5) }' || fail "compare: $(cat "$WORK/compare.json") vs since_milestone $since"
 # a resume from step 8 drops the later rows and continues them
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 10 --checkpoint_every 2 --keep_last 1 --keep_every 4 --out "$WORK/run" \
   --resume "$WORK/run/pollux_step_8.h5" >/dev/null
@@ -37,6 +45,7 @@ awk -F, 'NR == 10 { exit !($3 >= $2) }' "$WORK/churn" || fail "since_milestone a
 # the continuous baseline has no lattice
 "$BIN/pollux-train" "${SMALL[@]}" --quantizer none --max_steps 2 --out "$WORK/none" >/dev/null
 [ ! -f "$WORK/none/lattice_stats.csv" ] || fail "quantizer = none wrote lattice statistics"
+expect_error "has no lattice matrices" "$BIN/pollux-inspect" "$WORK/run/pollux_step_4.h5" "$WORK/none/pollux_step_2.h5"
 
 expect_error "keep_every" "$BIN/pollux-train" "${SMALL[@]}" --keep_every -1 --out "$WORK/bad"
 echo "milestones: all checks passed"
