@@ -180,7 +180,6 @@ void Config::validate() const {
     fail("vocab_size", std::to_string(model.vocab_size) + " is not a positive multiple of 24");
   if (model.tokenizer_vocab_size <= 0 || model.tokenizer_vocab_size > model.vocab_size)
     fail("tokenizer_vocab_size", std::to_string(model.tokenizer_vocab_size) + " must be in 1.." + std::to_string(model.vocab_size) + " (vocab_size)");
-  if (tokenizer == "bytes" && model.tokenizer_vocab_size < 256) fail("tokenizer_vocab_size", "the bytes tokenizer needs at least 256 ids");
   if (tokenizer == "gpt2" && model.tokenizer_vocab_size < 50257) fail("tokenizer_vocab_size", "the gpt2 tokenizer needs at least 50257 ids");
   if (micro_batch <= 0) fail("micro_batch", "must be positive");
   if (grad_accum <= 0) fail("grad_accum", "must be positive");
