@@ -38,6 +38,13 @@ awk -F, 'NR == 10 { exit !($3 >= $2) }' "$WORK/churn" || fail "since_milestone a
 since="$(awk -F, 'NR == 9 { print $4 }' "$STATS")"
 awk -v c="$(json_field "$WORK/compare.json" changed)" -v a="$(json_field "$WORK/compare.json" atoms)" -v s="$since" \
   'BEGIN { d = c / a - s; exit !(c > 0 && d < 1e-5 && d > -1e-5) }' || fail "compare: $(cat "$WORK/compare.json") vs since_milestone $since"
+# pollux-inspect RUN_DIR: with 64 tokens per step, a 256-token window after the step-4
+# checkpoint covers steps 5-8; a tolerance of their largest churn makes step 4 the plateau
+tol="$(awk -F, 'NR >= 6 && NR <= 9 && $2 > m { m = $2 } END { print m }' "$STATS")"
+"$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance "$tol" >"$WORK/plateau.txt"
+grep -q "plateau from step 4: pack .*pollux_step_4.h5" "$WORK/plateau.txt" || fail "plateau: $(cat "$WORK/plateau.txt")"
+"$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance 0 | grep -q "no plateau yet" || fail "plateau at 0 churn"
+"$BIN/pollux-inspect" "$WORK/run" | grep -q "^12 .*(run too short)" || fail "the default 1.3 B-token window"
 # a resume from step 8 drops the later rows and continues them
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 10 --checkpoint_every 2 --keep_last 1 --keep_every 4 --out "$WORK/run" \
   --resume "$WORK/run/pollux_step_8.h5" >/dev/null
@@ -47,5 +54,7 @@ awk -v c="$(json_field "$WORK/compare.json" changed)" -v a="$(json_field "$WORK/
 [ ! -f "$WORK/none/lattice_stats.csv" ] || fail "quantizer = none wrote lattice statistics"
 expect_error "has no lattice matrices" "$BIN/pollux-inspect" "$WORK/run/pollux_step_4.h5" "$WORK/none/pollux_step_2.h5"
 
+mkdir "$WORK/empty"
+expect_error "empty/metrics.csv" "$BIN/pollux-inspect" "$WORK/empty"
 expect_error "keep_every" "$BIN/pollux-train" "${SMALL[@]}" --keep_every -1 --out "$WORK/bad"
 echo "milestones: all checks passed"
