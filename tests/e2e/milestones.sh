@@ -45,6 +45,14 @@ tol="$(awk -F, 'NR >= 6 && NR <= 9 && $2 > m { m = $2 } END { print m }' "$STATS
 grep -q "plateau from step 4: pack .*pollux_step_4.h5" "$WORK/plateau.txt" || fail "plateau: $(cat "$WORK/plateau.txt")"
 "$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance 0 | grep -q "no plateau yet" || fail "plateau at 0 churn"
 "$BIN/pollux-inspect" "$WORK/run" | grep -q "^12 .*(run too short)" || fail "the default 1.3 B-token window"
+# tools/plot_metrics.py draws the per-layer panels from lattice_stats.csv (where matplotlib is)
+for py in "$HOME/.cache/pollux/venv/bin/python" python3; do
+  if "$py" -c "import matplotlib" 2>/dev/null; then
+    "$py" "$(dirname "$0")/../../tools/plot_metrics.py" "$WORK/run/metrics.csv" --output "$WORK/curves.png" >/dev/null
+    [ -s "$WORK/curves.png" ] || fail "plot_metrics.py wrote no PNG"
+    break
+  fi
+done
 # a resume from step 8 drops the later rows and continues them
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 10 --checkpoint_every 2 --keep_last 1 --keep_every 4 --out "$WORK/run" \
   --resume "$WORK/run/pollux_step_8.h5" >/dev/null
