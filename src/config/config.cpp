@@ -164,7 +164,7 @@ std::string Config::to_json() const {
 const std::vector<std::string>& config_identity_keys() {
   static const std::vector<std::string> ids = {
       "n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size", "tokenizer",
-      "micro_batch", "grad_accum", "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
+      "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
       "lr", "min_lr", "warmup_steps", "weight_decay"};
   return ids;
 }

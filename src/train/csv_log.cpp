@@ -12,7 +12,8 @@ CsvLog::CsvLog(std::string path, const std::string& header, std::int64_t resume_
   std::string text = header + "\n";
   std::ifstream in(path_);
   std::string line;
-  if (in && std::getline(in, line) && line == header)
+  // A file written before columns were appended at the end keeps its rows.
+  if (in && std::getline(in, line) && (line == header || header.rfind(line + ",", 0) == 0))
     while (std::getline(in, line)) {
       char* end = nullptr;
       const long long step = std::strtoll(line.c_str(), &end, 10);

@@ -68,7 +68,7 @@ std::string format_duration(double seconds) {
 }
 
 // metrics.csv: one row per step.
-constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
+constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed";
 
 // Batches of one token file.
 struct Batches {
@@ -123,12 +123,19 @@ class Trainer {
     WindowSampler sampler(config_.seed, 0);
     std::int64_t step = 0;
     std::uint64_t tokens = 0;
+    bool batch_changed = false;  // on resume: micro_batch or grad_accum differ from the checkpoint's
     if (from) {
       restore(*from, model, *optimizer);
       sampler = WindowSampler(from->sampler_seed, from->sampler_counter);
       step = from->step;
       tokens = from->tokens_seen;
       log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume.c_str(), (long long)step, (unsigned long long)tokens));
+      batch_changed = from->config.micro_batch != config_.micro_batch || from->config.grad_accum != config_.grad_accum;
+      if (batch_changed)
+        log::warn(strprintf("batch shape changed from micro_batch %d x grad_accum %d to %d x %d: the run is no longer "
+                            "bit-exact against a straight run (metrics.csv marks step %lld with batch_changed = 1)",
+                            from->config.micro_batch, from->config.grad_accum, config_.micro_batch, config_.grad_accum,
+                            (long long)step + 1));
     }
     CsvLog metrics(options_.out_dir + "/metrics.csv", kMetricsHeader, step);
     std::vector<std::string> lattice_matrices;
@@ -175,7 +182,8 @@ class Trainer {
       std::ostringstream row;
       row.precision(8);
       row << step << "," << tokens << "," << ce_mean << "," << (std::isnan(val_loss) ? std::string() : std::to_string(val_loss))
-          << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed;
+          << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed
+          << "," << int(batch_changed && step == first_step + 1);
       metrics.row(row.str());
 
       const bool log_step = step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens);

@@ -10,7 +10,8 @@ namespace pollux {
 class CsvLog {
  public:
   // Keeps the rows of steps up to resume_step of a file with this header (a row that does not
-  // start with a step number is dropped; a file with another header starts anew) and rewrites
+  // start with a step number is dropped; a file whose header is not this one or a prefix of it
+  // starts anew) and rewrites
   // it atomically.
   CsvLog(std::string path, const std::string& header, std::int64_t resume_step);
   void row(const std::string& text);
