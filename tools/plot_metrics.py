@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Draw a pollux-train metrics.csv (loss, validation loss, heat, churn) against step and
-against tokens, to a PNG.
+against tokens, to a PNG; with the run's lattice_stats.csv beside it, a third row draws each
+layer's churn, null fraction and churn since the last milestone against step.
 
 usage: plot_metrics.py RUN_DIR/metrics.csv [MORE.csv ...] --output curves.png
 Several files (runs) are drawn on the same axes, labelled by their folder.
@@ -43,10 +44,25 @@ def main():
     except ImportError:
         sys.exit("plot_metrics: error: matplotlib is missing (tools/bootstrap.sh installs it in the venv)")
 
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8))
+    stats = {}
+    for path in args.metrics:
+        lattice = os.path.join(os.path.dirname(os.path.abspath(path)), "lattice_stats.csv")
+        if os.path.exists(lattice):
+            stats[path] = read(lattice)
+    fig, axes = plt.subplots(3 if stats else 2, 3, figsize=(15, 12 if stats else 8))
     for path in args.metrics:
         rows = read(path)
         label = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        for ax, suffix, title in zip(axes[2] if stats else (), ("churn", "null", "since_milestone"),
+                                     ("churn per layer", "null fraction per layer", "churn since the last milestone")):
+            layers = [k for k in (stats.get(path) or [{}])[0] if k.startswith("blocks.") and k.count(".") == 1
+                      and k.endswith(":" + suffix)]
+            for key in layers:
+                picked, ys = column(stats[path], key)
+                ax.plot([float(r["step"]) for r in picked], ys, label=f"{label} {key.split(':')[0]}")
+            ax.set_xlabel("step")
+            ax.set_title(title)
+            ax.grid(alpha=0.3)
         for row_axes, xkey in zip(axes, ("step", "tokens")):
             for ax, keys, title in zip(row_axes, (("loss", "val_loss"), ("heat",), ("churn",)),
                                        ("loss (nats/token)", "heat", "churn (fraction of atoms)")):

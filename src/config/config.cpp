@@ -118,6 +118,7 @@ const std::vector<Key>& keys() {
       integer_key("max_steps", &Config::max_steps, "stop at this optimizer step, counted from the start of training"),
       integer_key("checkpoint_every", &Config::checkpoint_every, "steps between checkpoints (0 = only at the end)"),
       integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
+      integer_key("keep_every", &Config::keep_every, "keep every checkpoint whose step is a multiple of this forever (0 = none)"),
       integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
       choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
       bool_key("gradient_checkpointing", &Config::gradient_checkpointing,
@@ -176,7 +177,7 @@ std::string Config::to_json() const {
 const std::vector<std::string>& config_identity_keys() {
   static const std::vector<std::string> ids = {
       "n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size", "tokenizer",
-      "micro_batch", "grad_accum", "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
+      "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
       "lr", "min_lr", "warmup_steps", "weight_decay"};
   return ids;
 }
@@ -192,13 +193,13 @@ void Config::validate() const {
     fail("vocab_size", std::to_string(model.vocab_size) + " is not a positive multiple of 24");
   if (model.tokenizer_vocab_size <= 0 || model.tokenizer_vocab_size > model.vocab_size)
     fail("tokenizer_vocab_size", std::to_string(model.tokenizer_vocab_size) + " must be in 1.." + std::to_string(model.vocab_size) + " (vocab_size)");
-  if (tokenizer == "bytes" && model.tokenizer_vocab_size < 256) fail("tokenizer_vocab_size", "the bytes tokenizer needs at least 256 ids");
   if (tokenizer == "gpt2" && model.tokenizer_vocab_size < 50257) fail("tokenizer_vocab_size", "the gpt2 tokenizer needs at least 50257 ids");
   if (micro_batch <= 0) fail("micro_batch", "must be positive");
   if (grad_accum <= 0) fail("grad_accum", "must be positive");
   if (max_steps <= 0) fail("max_steps", "must be positive");
   if (checkpoint_every < 0) fail("checkpoint_every", "must be 0 or positive");
   if (keep_last <= 0) fail("keep_last", "must be positive");
+  if (keep_every < 0) fail("keep_every", "must be 0 (no milestones) or positive");
   if (threads < 0 || threads > kMaxThreads) fail("threads", "must be 0 (all cores) to " + std::to_string(kMaxThreads));
   const std::vector<std::tuple<const char*, std::int64_t, std::int64_t>> caps = {
       {"n_layers", model.n_layers, kMaxLayers}, {"n_embd", model.n_embd, kMaxWidth}, {"seq_len", model.seq_len, kMaxSeqLen},

@@ -1,14 +1,20 @@
-// pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds.
+// pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds;
+// pollux-inspect CKPT_A CKPT_B [--json]: how many atoms changed per lattice matrix between two;
+// pollux-inspect RUN_DIR: where the run's churn has plateaued and which checkpoint to pack.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
+#include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/plx.h"
+#include "pollux/train/lattice_stats.h"
+#include "pollux/train/plateau.h"
 
 namespace {
 
@@ -113,6 +119,58 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::printf("config:");
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");
+  const StatsTable table = lattice_table(ck.optimizer, {}, {});
+  if (table.size() > 1) {
+    std::printf("%-40s %10s %8s %10s %10s %10s\n", "lattice group", "atoms", "null%", "sigma_mean", "sigma_min", "sigma_max");
+    for (const auto& [group, c] : table)
+      std::printf("%-40s %10lld %8.3f %10.5f %10.5f %10.5f\n", group.c_str(), (long long)c.atoms,
+                  100.0 * double(c.null) / double(c.atoms), c.sigma_sum / double(c.rows), c.sigma_min, c.sigma_max);
+  }
+  return 0;
+}
+
+// Atoms whose codebook index differs between two checkpoints of one model, per matrix.
+int compare_checkpoints(const std::string& path_a, const std::string& path_b, bool json) {
+  const Checkpoint a = read_checkpoint(path_a), b = read_checkpoint(path_b);
+  const auto matrices_a = lattice_matrices(a.optimizer), matrices_b = lattice_matrices(b.optimizer);
+  if (matrices_a.empty() || matrices_b.empty())
+    throw Error("inspect", (matrices_a.empty() ? path_a : path_b) + " has no lattice matrices to compare");
+  if (matrices_a != matrices_b) throw Error("inspect", path_a + " and " + path_b + " have different lattice matrices");
+  for (const std::string& name : matrices_a)
+    if (!a.optimizer.tensors.at("indices/" + name).sizes().equals(b.optimizer.tensors.at("indices/" + name).sizes()))
+      throw Error("inspect", path_a + " and " + path_b + " differ in the shape of " + name);
+  const StatsTable table = lattice_table(b.optimizer, copy_indices(a.optimizer), {});
+  if (json) {
+    JsonWriter j;
+    j.begin_object().field("a", path_a).field("b", path_b).field("step_a", a.step).field("step_b", b.step);
+    j.key("groups").begin_array();
+    for (const auto& [group, c] : table)
+      j.begin_object().field("name", group).field("atoms", c.atoms).field("changed", c.changed).end_object();
+    j.end_array().end_object();
+    std::cout << j.str() << "\n";
+    return 0;
+  }
+  std::printf("%s (step %lld) -> %s (step %lld)\n", path_a.c_str(), (long long)a.step, path_b.c_str(), (long long)b.step);
+  std::printf("%-40s %10s %10s %9s\n", "lattice group", "atoms", "changed", "changed%");
+  for (const auto& [group, c] : table)
+    std::printf("%-40s %10lld %10lld %9.3f\n", group.c_str(), (long long)c.atoms, (long long)c.changed,
+                100.0 * double(c.changed) / double(c.atoms));
+  return 0;
+}
+
+int inspect_run(const std::string& dir, std::uint64_t window_tokens, double tolerance) {
+  const PlateauReport report = find_plateau(dir, window_tokens, tolerance);
+  std::printf("%s: plateau = overall churn <= %g for %llu tokens after a checkpoint\n", dir.c_str(), tolerance,
+              (unsigned long long)window_tokens);
+  std::printf("%-10s %14s %12s %18s\n", "step", "tokens", "churn", "window max churn");
+  for (const auto& c : report.checkpoints)
+    std::printf("%-10lld %14llu %12.6g %18s\n", (long long)c.step, (unsigned long long)c.tokens, c.churn,
+                c.window_complete ? strprintf("%.6g", c.window_max_churn).c_str() : "(run too short)");
+  if (report.plateau_step >= 0)
+    std::printf("plateau from step %lld: pack %s\n", (long long)report.plateau_step, report.plateau_checkpoint.c_str());
+  else
+    std::printf("no plateau yet: no checkpoint is followed by %llu tokens of churn <= %g\n", (unsigned long long)window_tokens,
+                tolerance);
   return 0;
 }
 
@@ -130,12 +188,24 @@ bool is_hdf5(const std::string& path) {
 int main(int argc, char** argv) {
   return pollux::cli::run("pollux-inspect", [&] {
     po::options_description options("options");
-    options.add_options()("json", po::bool_switch(), "print one JSON object");
+    options.add_options()("json", po::bool_switch(), "print one JSON object")(
+        "window_tokens", po::value<std::uint64_t>()->default_value(1300000000),
+        "RUN_DIR: tokens the churn must stay low after a checkpoint (the paper: 1.3 B)")(
+        "churn_tolerance", po::value<double>()->default_value(0.001), "RUN_DIR: largest overall churn that counts as ceased");
+    po::options_description hidden;
+    hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
+    po::positional_options_description positional;
+    positional.add("files", 2);
     po::variables_map vm;
-    if (!cli::parse_with_file(argc, argv, "usage: pollux-inspect FILE [--json]\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state).",
-                    options, "file", vm))
+    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json] | pollux-inspect RUN_DIR\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, counts\nthe atoms whose codebook index changed between them, per matrix and layer. Given a run folder,\nnames the earliest checkpoint after which the overall churn stays <= --churn_tolerance for\n--window_tokens tokens (the crystallisation plateau, the checkpoint to pack).",
+                    options, hidden, positional, vm))
       return 0;
-    const std::string path = vm["file"].as<std::string>();
-    return is_hdf5(path) ? inspect_checkpoint(path, vm["json"].as<bool>()) : inspect_plx(path, vm["json"].as<bool>());
+    if (!vm.count("files")) throw std::runtime_error("no FILE given (try --help)");
+    const auto files = vm["files"].as<std::vector<std::string>>();
+    const bool json = vm["json"].as<bool>();
+    if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
+    if (std::filesystem::is_directory(files[0]))
+      return inspect_run(files[0], vm["window_tokens"].as<std::uint64_t>(), vm["churn_tolerance"].as<double>());
+    return is_hdf5(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });
 }

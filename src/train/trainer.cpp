@@ -9,19 +9,19 @@
 #include <csignal>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
 
 #include "pollux/base/error.h"
-#include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/csv_log.h"
+#include "pollux/train/lattice_stats.h"
 #include "pollux/train/run_lock.h"
 #include "pollux/train/step.h"
 
@@ -45,6 +45,16 @@ std::vector<std::pair<std::int64_t, fs::path>> checkpoints_in(const std::string&
   return found;
 }
 
+// Retention: the keep_last newest checkpoints stay, and so does every milestone (a step that
+// is a multiple of keep_every > 0) whatever keep_last prunes.
+std::vector<fs::path> checkpoints_to_prune(const std::vector<std::pair<std::int64_t, fs::path>>& found, int keep_last,
+                                           std::int64_t keep_every) {
+  std::vector<fs::path> prune;
+  for (std::size_t i = 0; i + std::size_t(keep_last) < found.size(); ++i)
+    if (keep_every <= 0 || found[i].first % keep_every != 0) prune.push_back(found[i].second);
+  return prune;
+}
+
 std::atomic<int> g_stop_signal{0};
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
@@ -58,34 +68,8 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-// metrics.csv: one row per step, continued across resumed runs (rows past the resume point
-// of an interrupted run are dropped so curves stitch by step).
-class MetricsFile {
- public:
-  static constexpr const char* kHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s";
-
-  // Keeps the rows of steps up to resume_step (a row that does not start with a step number
-  // is dropped) and rewrites the file atomically.
-  MetricsFile(const std::string& path, std::int64_t resume_step) : path_(path) {
-    std::string text = std::string(kHeader) + "\n";
-    std::ifstream in(path);
-    std::string line;
-    if (in && std::getline(in, line) && line == kHeader)
-      while (std::getline(in, line)) {
-        char* end = nullptr;
-        const long long step = std::strtoll(line.c_str(), &end, 10);
-        if (end != line.c_str() && *end == ',' && step <= resume_step) text += line + "\n";
-      }
-    write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
-  }
-  void row(const std::string& text) {
-    std::ofstream out(path_, std::ios::app);
-    out << text << "\n";
-  }
-
- private:
-  std::string path_;
-};
+// metrics.csv: one row per step.
+constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed";
 
 // Batches of one token file.
 struct Batches {
@@ -145,14 +129,27 @@ class Trainer {
     WindowSampler sampler(config_.seed, 0);
     std::int64_t step = 0;
     std::uint64_t tokens = 0;
+    bool batch_changed = false;  // on resume: micro_batch or grad_accum differ from the checkpoint's
     if (from) {
       restore(*from, model, *optimizer);
       sampler = WindowSampler(from->sampler_seed, from->sampler_counter);
       step = from->step;
       tokens = from->tokens_seen;
       log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume.c_str(), (long long)step, (unsigned long long)tokens));
+      batch_changed = from->config.micro_batch != config_.micro_batch || from->config.grad_accum != config_.grad_accum;
+      if (batch_changed)
+        log::warn(strprintf("batch shape changed from micro_batch %d x grad_accum %d to %d x %d: the run is no longer "
+                            "bit-exact against a straight run (metrics.csv marks step %lld with batch_changed = 1)",
+                            from->config.micro_batch, from->config.grad_accum, config_.micro_batch, config_.grad_accum,
+                            (long long)step + 1));
     }
-    MetricsFile metrics(options_.out_dir + "/metrics.csv", step);
+    CsvLog metrics(options_.out_dir + "/metrics.csv", kMetricsHeader, step);
+    std::vector<std::string> lattice_matrices;
+    for (const auto& p : model.parameters())
+      if (config_.quantizer == "lattice" && p.lattice()) lattice_matrices.push_back(p.name);
+    LatticeStats lattice(lattice_matrices, optimizer->state());
+    std::optional<CsvLog> lattice_log;
+    if (!lattice.empty()) lattice_log.emplace(options_.out_dir + "/lattice_stats.csv", lattice.csv_header(), step);
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
                         (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
@@ -191,11 +188,17 @@ class Trainer {
       std::ostringstream row;
       row.precision(8);
       row << step << "," << tokens << "," << ce_mean << "," << (std::isnan(val_loss) ? std::string() : std::to_string(val_loss))
-          << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed;
+          << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed
+          << "," << int(batch_changed && step == first_step + 1);
       metrics.row(row.str());
 
+      const bool log_step = step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens);
+      if (lattice_log) {
+        const std::string lattice_row = lattice.step(step, optimizer->state(), log_step);
+        if (log_step) lattice_log->row(lattice_row);
+      }
       const double eta_s = elapsed / double(step - first_step) * double(steps_left(step, tokens));
-      if (step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens)) {
+      if (log_step) {
         if (tty) std::fputs("\r\033[K", stdout);
         log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s | ETA %s",
                             (long long)step, (long long)config_.max_steps, ce_mean,
@@ -218,6 +221,7 @@ class Trainer {
           break;
         }
         last_checkpoint = saved;
+        if (config_.keep_every == 0 || step % config_.keep_every == 0) lattice.milestone(optimizer->state());
         log::info("checkpoint " + last_checkpoint);
       }
       if (stop) {
@@ -313,8 +317,8 @@ class Trainer {
   }
 
   void prune_checkpoints() const {
-    const auto found = checkpoints_in(options_.out_dir);
-    for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i) fs::remove(found[i].second);
+    for (const auto& path : checkpoints_to_prune(checkpoints_in(options_.out_dir), config_.keep_last, config_.keep_every))
+      fs::remove(path);
   }
 
   const TrainOptions& options_;

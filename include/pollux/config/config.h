@@ -34,7 +34,8 @@ struct Config {
   std::uint64_t target_tokens = 0;  // 0 = no token target; otherwise training stops there
   std::int64_t max_steps = 100;     // counted from the start of training, not of the run
   std::int64_t checkpoint_every = 0;  // 0 = only at the end
-  int keep_last = 3;
+  int keep_last = 3;                  // newest checkpoints kept, milestones aside
+  std::int64_t keep_every = 0;        // milestones: steps that are multiples are never pruned (0 = none)
   std::uint64_t seed = 1;
   std::string device = "cpu";         // cpu | cuda
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)

@@ -1,0 +1,79 @@
+#include "pollux/train/plateau.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "pollux/base/error.h"
+#include "pollux/train/trainer.h"
+
+namespace pollux {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The values of columns `names` of a CSV log, by step (an empty cell is NaN).
+std::map<std::int64_t, std::vector<double>> read_columns(const std::string& path, const std::vector<std::string>& names) {
+  std::ifstream in(path);
+  if (!in) throw Error("inspect", "cannot open " + path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::stringstream hs(line);
+  for (std::string cell; std::getline(hs, cell, ',');) header.push_back(cell);
+  std::vector<std::size_t> columns;
+  for (const std::string& name : names) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) throw Error("inspect", path + " has no column " + name);
+    columns.push_back(std::size_t(it - header.begin()));
+  }
+  std::map<std::int64_t, std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string cell; std::getline(ls, cell, ',');) cells.push_back(cell);
+    if (cells.size() < header.size() - 1) throw Error("inspect", path + ": short row '" + line.substr(0, 40) + "'");
+    cells.resize(header.size());
+    std::vector<double> values;
+    for (std::size_t c : columns) values.push_back(cells[c].empty() ? NAN : std::strtod(cells[c].c_str(), nullptr));
+    rows[std::stoll(cells[0])] = values;
+  }
+  return rows;
+}
+
+}  // namespace
+
+PlateauReport find_plateau(const std::string& run_dir, std::uint64_t window_tokens, double churn_tolerance) {
+  if (!fs::is_directory(run_dir)) throw Error("inspect", run_dir + " is not a run folder");
+  const auto tokens = read_columns(run_dir + "/metrics.csv", {"tokens"});
+  const auto churn = read_columns(run_dir + "/lattice_stats.csv", {"all:churn"});
+  if (tokens.empty()) throw Error("inspect", run_dir + "/metrics.csv has no rows");
+  const std::uint64_t last_tokens = std::uint64_t(tokens.rbegin()->second[0]);
+  PlateauReport report;
+  for (std::int64_t step = 1;; ++step) {  // the run's checkpoints, oldest first
+    const std::string path = checkpoint_path(run_dir, step);
+    if (step > tokens.rbegin()->first) break;
+    if (!fs::exists(path)) continue;
+    CheckpointChurn c;
+    c.step = step;
+    c.tokens = tokens.count(step) ? std::uint64_t(tokens.at(step)[0]) : 0;
+    c.churn = churn.count(step) ? churn.at(step)[0] : NAN;
+    c.window_complete = last_tokens >= c.tokens + window_tokens;
+    c.window_max_churn = NAN;
+    for (auto it = churn.upper_bound(step); it != churn.end(); ++it) {
+      if (!tokens.count(it->first) || std::uint64_t(tokens.at(it->first)[0]) > c.tokens + window_tokens) break;
+      c.window_max_churn = std::isnan(c.window_max_churn) ? it->second[0] : std::max(c.window_max_churn, it->second[0]);
+    }
+    if (report.plateau_step < 0 && c.window_complete && c.window_max_churn <= churn_tolerance) {
+      report.plateau_step = step;
+      report.plateau_checkpoint = path;
+    }
+    report.checkpoints.push_back(c);
+  }
+  return report;
+}
+
+}  // namespace pollux
