@@ -121,6 +121,8 @@ const std::vector<Key>& keys() {
       integer_key("keep_every", &Config::keep_every, "keep every checkpoint whose step is a multiple of this forever (0 = none)"),
       integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
       choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
+      integer_key("loss_chunk", &Config::loss_chunk,
+                  "0: logits of the whole micro-batch; N: the head and the loss fused, N rows of logits at a time"),
       bool_key("gradient_checkpointing", &Config::gradient_checkpointing,
                "recompute each block in the backward pass: less activation memory, one more forward"),
       choice_key("precision", &Config::precision, {"bf16-autocast", "float32"},
@@ -199,6 +201,7 @@ void Config::validate() const {
   if (max_steps <= 0) fail("max_steps", "must be positive");
   if (checkpoint_every < 0) fail("checkpoint_every", "must be 0 or positive");
   if (keep_last <= 0) fail("keep_last", "must be positive");
+  if (loss_chunk < 0) fail("loss_chunk", "must be 0 (whole micro-batch) or positive");
   if (keep_every < 0) fail("keep_every", "must be 0 (no milestones) or positive");
   if (threads < 0 || threads > kMaxThreads) fail("threads", "must be 0 (all cores) to " + std::to_string(kMaxThreads));
   const std::vector<std::tuple<const char*, std::int64_t, std::int64_t>> caps = {

@@ -7,6 +7,7 @@
 #include "pollux/base/error.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/model/checkpointed_block.h"
+#include "pollux/model/chunked_loss.h"
 
 namespace pollux {
 namespace {
@@ -79,9 +80,14 @@ std::int64_t PolluxModel::parameter_count() const {
   return n;
 }
 
-at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return run(idx, nullptr); }
+at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return at::linear(run(idx, nullptr), head_); }
 
-at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return run(idx, &cache); }
+at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return at::linear(run(idx, &cache), head_); }
+
+at::Tensor PolluxModel::training_loss(const at::Tensor& idx, const at::Tensor& targets, std::int64_t loss_chunk) const {
+  if (loss_chunk <= 0) return loss(forward(idx), targets);
+  return chunked_cross_entropy(run(idx, nullptr), head_, targets, config_.tokenizer_vocab_size, loss_chunk);
+}
 
 at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   const std::int64_t T = idx.size(1);
@@ -99,7 +105,7 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   }
   for (std::size_t l = 0; l < blocks_.size(); ++l)
     x = checkpointing_ && !cache && at::GradMode::is_enabled() ? checkpointed_block(*this, l, x) : block(l, x, cache, mask);
-  return at::linear(rms_norm(x, ln_f_), head_);
+  return rms_norm(x, ln_f_);
 }
 
 std::vector<at::Tensor> PolluxModel::block_parameters(std::size_t l) const {

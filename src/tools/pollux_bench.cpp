@@ -167,7 +167,7 @@ int bench_train(int argc, const char* const* argv) {
   double fwd_bwd = 0, step_s = 0;
   for (int s = 0; s < warmup + steps; ++s) {
     auto start = std::chrono::steady_clock::now();
-    const double ce = accumulate_gradients(model, config.grad_accum, next_batch, config.precision == "bf16-autocast");  // synchronizes once
+    const double ce = accumulate_gradients(model, config.grad_accum, next_batch, forward_options(config));  // synchronizes once
     const double a = seconds_since(start);
     start = std::chrono::steady_clock::now();
     optimizer->step(ce);  // its norms synchronize too

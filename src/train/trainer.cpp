@@ -168,7 +168,7 @@ class Trainer {
         std::vector<std::size_t> offsets(std::size_t(config_.micro_batch));
         for (auto& o : offsets) o = sampler.next(train_file.size(), std::size_t(config_.model.seq_len) + 1);
         return train_batches.windows(offsets, device);
-      }, autocast());
+      }, forward_options(config_));
       if (!std::isfinite(ce_mean)) {
         log::error(strprintf("loss is %g at step %lld: stopping; the last good checkpoint is %s", ce_mean,
                              (long long)step + 1, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
@@ -276,12 +276,10 @@ class Trainer {
         offsets.push_back(count > 1 ? span * k / (count - 1) : 0);
       }
       auto [x, y] = batches.windows(offsets, device);
-      sum += forward_loss(model, x, y, autocast()).item<double>();
+      sum += forward_loss(model, x, y, forward_options(config_)).item<double>();
     }
     return sum / config_.eval_batches;
   }
-
-  bool autocast() const { return config_.precision == "bf16-autocast"; }
 
   void restore(const Checkpoint& ck, PolluxModel& model, Optimizer& optimizer) const {
     if (ck.config.quantizer == "lattice" && ck.codebook != config_.codebook)

@@ -136,8 +136,8 @@ TEST_CASE("cuda training: 8 float32 steps follow the CPU's losses and lattice in
         return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
       };
     };
-    const double cpu_ce = accumulate_gradients(cpu_model, config.grad_accum, batches(at::kCPU), false);
-    const double gpu_ce = accumulate_gradients(gpu_model, config.grad_accum, batches(at::kCUDA), false);
+    const double cpu_ce = accumulate_gradients(cpu_model, config.grad_accum, batches(at::kCPU), {false, 0});
+    const double gpu_ce = accumulate_gradients(gpu_model, config.grad_accum, batches(at::kCUDA), {false, 0});
     INFO("step " << step);
     // float32 sums in another order (cuBLAS, the CPU's BLAS): equal to a few ulps of the loss.
     CHECK(gpu_ce == Approx(cpu_ce).epsilon(1e-5));

@@ -39,6 +39,7 @@ struct Config {
   std::uint64_t seed = 1;
   std::string device = "cpu";         // cpu | cuda
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
+  std::int64_t loss_chunk = 0;  // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time
   std::string precision = "bf16-autocast";  // bf16-autocast | float32: the forward pass on CUDA (the CPU is float32)
   std::string codebook = "leech";     // leech | pollux-v4
   std::string quantizer = "lattice";  // lattice | none (continuous AdamW baseline)

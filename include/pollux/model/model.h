@@ -61,6 +61,10 @@ class PolluxModel {
 
   // Mean cross-entropy of targets (B, T) under logits, ids >= tokenizer_vocab_size masked.
   at::Tensor loss(const at::Tensor& logits, const at::Tensor& targets) const;
+  // The training loss of inputs idx and targets (B, T): loss(forward(idx), targets), or with
+  // loss_chunk > 0 the head and the loss fused, loss_chunk rows of logits at a time
+  // (model/chunked_loss.h): the same value up to float32 summation order, far less memory.
+  at::Tensor training_loss(const at::Tensor& idx, const at::Tensor& targets, std::int64_t loss_chunk = 0) const;
 
   // Gradient checkpointing: the training forward keeps only each block's input and
   // recomputes the block in the backward pass (less activation memory, one more forward).
@@ -75,7 +79,7 @@ class PolluxModel {
 
  private:
   void bind();  // points the named fields below at parameters_
-  at::Tensor run(const at::Tensor& idx, KVCache* cache) const;
+  at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
   bool checkpointing_ = false;
   ModelConfig config_;
   std::vector<Parameter> parameters_;

@@ -6,19 +6,28 @@
 #include <functional>
 #include <utility>
 
+#include "pollux/config/config.h"
 #include "pollux/model/model.h"
 
 namespace pollux {
 
-// Mean CE of targets y under the model on inputs x; on CUDA with bf16 autocast when
-// `autocast` (TF32 off is set by the caller), float32 otherwise and always on the CPU.
-at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, bool autocast = true);
+// How the training forward pass runs: bf16 autocast on CUDA (TF32 off is set by the caller;
+// float32 otherwise and always on the CPU), and the loss_chunk of PolluxModel::training_loss.
+struct ForwardOptions {
+  bool autocast = true;
+  std::int64_t loss_chunk = 0;
+};
+ForwardOptions forward_options(const Config& config);
+
+// Mean CE of targets y under the model on inputs x.
+at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, const ForwardOptions& options = {});
 
 // Clears the gradients, runs `micro_batches` forward/backward passes on batches from
 // next_batch (inputs, targets), accumulating the gradients of loss / micro_batches, and
 // returns the mean CE over them. The losses are summed on the device: one synchronisation
 // per step, not one per micro-batch.
 double accumulate_gradients(PolluxModel& model, int micro_batches,
-                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch, bool autocast = true);
+                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
+                            const ForwardOptions& options = {});
 
 }  // namespace pollux
