@@ -1,0 +1,87 @@
+// Matrix-free inference on a .plx model (issue 12): every lattice matrix stays as its
+// codebook indices and y = W x is computed per row as
+//   y_r = sigma_r * s_lattice / sqrt(8) * sum_atoms <codebook_int8[idx], x_atom>
+// (the codebook in integer coordinates, spec section 2; its 1/sqrt(8) folded into the row
+// scale). No dense lattice matrix is ever built and no LibTorch is linked. The forward
+// pass is the one of spec section 4 (pre-norm blocks, per-head RMSNorm on q and k, head
+// width 24, learned positions, exact erf GELU), with a float32 KV cache.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pollux/lattice/plx.h"
+
+namespace pollux::infer {
+
+struct ModelShape {
+  int n_layers = 0, n_embd = 0, seq_len = 0, vocab_size = 0, tokenizer_vocab_size = 0;
+  std::string tokenizer;  // "bytes", "gpt2" or "none"
+  int n_heads() const { return n_embd / 24; }
+};
+
+// A matrix as rows of 24-wide atoms: atom a of row r is table[index[r * per_row + a]] (24
+// int8), times scale[r]. Lattice matrices point into the codebook's integer table; the INT8
+// rows of a v4 file (tok_emb, head) hold their own table with the identity as index.
+// A plain float32 matrix (pos_emb in v4) keeps `dense` instead and is only looked up by row.
+struct RowMatrix {
+  std::size_t rows = 0, cols = 0;
+  const std::int8_t* table = nullptr;
+  std::vector<std::int8_t> own_table;
+  std::vector<std::uint32_t> index;  // unpacked once at load: no bit fiddling per token
+  std::vector<float> scale;
+  std::vector<float> dense;
+
+  void row(std::size_t r, float* out) const;  // decodes one row (embedding look-up)
+  std::size_t bytes() const;                  // what one pass over the matrix reads
+};
+
+// Which inner product kernel runs: AVX2 + FMA where the CPU has it (checked at run time),
+// else portable C++. Exposed so tests can compare the two.
+enum class Kernel { automatic, portable, avx2 };
+bool cpu_has_avx2();
+
+// y (count x rows) = x (count x cols) W^T, rows split over `threads`. Each row's indices
+// are read once for all `count` tokens (prefill).
+void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel = Kernel::automatic);
+
+class LutModel {
+ public:
+  // Checks the whole file before any computation: config, every tensor's presence and
+  // shape, every index inside the file's codebook. Throws pollux::Error naming `source`.
+  static LutModel from_plx(const lattice::PlxFile& file, const std::string& source);
+  static LutModel load(const std::string& path);
+
+  const ModelShape& shape() const { return shape_; }
+  std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)
+  void set_threads(int threads) { threads_ = threads; }
+  void set_kernel(Kernel kernel) { kernel_ = kernel; }
+
+  // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd.
+  struct Cache {
+    std::vector<std::vector<float>> k, v;
+    std::size_t length = 0;
+  };
+  Cache new_cache() const;
+
+  // Runs `count` tokens after the cached positions (prefill when count > 1) and writes the
+  // unmasked logits of each (count x vocab_size) or, when all_logits is false, of the last
+  // only (vocab_size). Throws pollux::Error past seq_len.
+  void forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits = true) const;
+
+ private:
+  struct Block {
+    std::vector<float> ln1, q_ln, k_ln, ln2;
+    RowMatrix q, k, v, o, fc1, fc2;
+  };
+  ModelShape shape_;
+  RowMatrix tok_emb_, pos_emb_, head_;
+  std::vector<Block> blocks_;
+  std::vector<float> ln_f_;
+  int threads_ = 0;
+  Kernel kernel_ = Kernel::automatic;
+};
+
+}  // namespace pollux::infer

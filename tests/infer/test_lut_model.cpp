@@ -1,0 +1,166 @@
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "../catch.h"
+#include "../support/fixtures.h"
+#include "pollux/base/error.h"
+#include "pollux/base/half.h"
+#include "pollux/infer/lut_model.h"
+#include "pollux/lattice/index_packing.h"
+#include "pollux/runtime/model_file.h"
+
+using namespace pollux;
+using lattice::PlxDtype;
+
+namespace {
+
+// A v5 file of random lattice weights (indices anywhere in the codebook), written by hand
+// so both codebooks can be tested without training.
+lattice::PlxFile random_plx(lattice::CodebookVariant variant, std::uint32_t seed) {
+  const std::uint32_t L = 2, d = 48, T = 16, V = 264;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<std::uint32_t> index(0, lattice::Codebook::kSize - 1);
+  std::uniform_real_distribution<float> unit(0.5f, 1.5f);
+  lattice::PlxFile f;
+  f.version = 5;
+  f.codebook = variant;
+  f.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(variant));
+  f.config_json = "{\"n_layers\": 2, \"n_heads\": 2, \"d_head\": 24, \"n_embd\": 48, \"tokenizer_vocab_size\": 257, "
+                  "\"vocab_size\": 264, \"seq_len\": 16, \"tokenizer\": \"bytes\", \"codebook\": \"" +
+                  lattice::to_string(variant) + "\"}";
+  auto f16 = [&](std::uint32_t n, float mean) {
+    std::vector<std::uint8_t> out;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint16_t h = float_to_half(mean * unit(rng));
+      out.push_back(std::uint8_t(h & 0xFF));
+      out.push_back(std::uint8_t(h >> 8));
+    }
+    return out;
+  };
+  auto matrix = [&](const std::string& base, std::uint32_t rows, std::uint32_t cols, float sigma) {
+    std::vector<std::uint32_t> idx(std::size_t(rows) * cols / 24);
+    for (auto& i : idx) i = index(rng);
+    auto packed = lattice::pack_indices(idx);
+    const auto bytes = std::uint32_t(packed.size());
+    f.tensors.push_back({base + ".packed_weights", PlxDtype::u8, {bytes}, std::move(packed)});
+    f.tensors.push_back({base + ".sigma_rows", PlxDtype::f16, {rows}, f16(rows, sigma)});
+  };
+  auto gain = [&](const std::string& name, std::uint32_t n) {
+    std::vector<float> g(n);
+    for (float& x : g) x = unit(rng);
+    std::vector<std::uint8_t> bytes(n * 4);
+    std::memcpy(bytes.data(), g.data(), bytes.size());
+    f.tensors.push_back({name, PlxDtype::f32, {n}, std::move(bytes)});
+  };
+  matrix("tok_emb", V, d, 0.1f);
+  matrix("pos_emb", T, d, 0.1f);
+  for (std::uint32_t l = 0; l < L; ++l) {
+    const std::string p = "blocks." + std::to_string(l) + ".";
+    gain(p + "ln1.weight", d);
+    for (const char* m : {"q_proj", "k_proj", "v_proj", "o_proj"}) matrix(p + "attn." + m, d, d, 0.15f);
+    gain(p + "attn.q_ln.weight", 24);
+    gain(p + "attn.k_ln.weight", 24);
+    gain(p + "ln2.weight", d);
+    matrix(p + "mlp.fc1", 4 * d, d, 0.15f);
+    matrix(p + "mlp.fc2", d, 4 * d, 0.08f);
+  }
+  gain("ln_f.weight", d);
+  matrix("head", V, d, 0.1f);
+  return f;
+}
+
+std::string temp_path(const std::string& name) { return "test_infer_" + name + ".plx"; }
+
+// The dense runtime's logits (1, T, V) for `tokens`, as a flat vector.
+std::vector<float> dense_logits(const std::string& path, const std::vector<std::uint32_t>& tokens) {
+  const LoadedModel m = load_model(path, at::kCPU);
+  std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
+  at::NoGradGuard no_grad;
+  const at::Tensor x = at::tensor(ids, at::kLong).unsqueeze(0);
+  const at::Tensor logits = m.model->forward(x).contiguous();
+  return std::vector<float>(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+}
+
+// Largest difference relative to the largest dense logit: float32 summation error only.
+double relative_gap(const std::vector<float>& a, const std::vector<float>& b) {
+  REQUIRE(a.size() == b.size());
+  double gap = 0, top = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    gap = std::max(gap, double(std::abs(a[i] - b[i])));
+    top = std::max(top, double(std::abs(b[i])));
+  }
+  return gap / top;
+}
+
+// Logits of the matrix-free runtime: a prefill of `split` tokens, then one token at a time.
+std::vector<float> lut_logits(const infer::LutModel& m, const std::vector<std::uint32_t>& tokens, std::size_t split) {
+  const std::size_t V = std::size_t(m.shape().vocab_size);
+  std::vector<float> out(tokens.size() * V);
+  auto cache = m.new_cache();
+  m.forward(tokens.data(), split, cache, out.data());
+  for (std::size_t t = split; t < tokens.size(); ++t) m.forward(&tokens[t], 1, cache, &out[t * V]);
+  CHECK(cache.length == tokens.size());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("infer: random v5 models give the dense runtime's logits, both codebooks, both kernels", "[infer]") {
+  const std::vector<std::uint32_t> tokens{72, 101, 108, 108, 111, 32, 256, 3, 200, 17, 9, 44, 263, 0};
+  for (auto variant : {lattice::CodebookVariant::leech, lattice::CodebookVariant::pollux_v4}) {
+    const std::string path = temp_path(lattice::to_string(variant));
+    lattice::write_plx(random_plx(variant, 11), path);
+    const std::vector<float> dense = dense_logits(path, tokens);
+    infer::LutModel lut = infer::LutModel::load(path);
+    CHECK(lut.shape().n_layers == 2);
+    CHECK(lut.shape().tokenizer == "bytes");
+    // ~4 bytes of indices per 24 weights: far below the 4 x 24 of float32.
+    CHECK(lut.weight_bytes() < 48 * 48 * 4 * 24 / 4);
+    for (auto kernel : {infer::Kernel::portable, infer::Kernel::automatic}) {
+      lut.set_kernel(kernel);
+      for (std::size_t split : {std::size_t(1), std::size_t(5), tokens.size()}) {
+        const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
+        INFO(lattice::to_string(variant) << " split " << split << " relative gap " << gap);
+        CHECK(gap < 1e-5);
+      }
+    }
+    std::remove(path.c_str());
+  }
+}
+
+TEST_CASE("infer: the AVX2 kernel equals the portable one on prefill blocks of every size", "[infer]") {
+  if (!infer::cpu_has_avx2()) POLLUX_SKIP("no AVX2 on this CPU");
+  const lattice::Codebook& cb = lattice::Codebook::get(lattice::CodebookVariant::leech);
+  infer::RowMatrix w;
+  w.rows = 70;
+  w.cols = 96;
+  w.table = cb.integer_row(0);
+  std::mt19937 rng(3);
+  for (std::size_t i = 0; i < w.rows * w.cols / 24; ++i) w.index.push_back(std::uint32_t(rng() % lattice::Codebook::kSize));
+  for (std::size_t r = 0; r < w.rows; ++r) w.scale.push_back(0.01f * float(r + 1));
+  std::normal_distribution<float> normal;
+  for (std::size_t count = 1; count <= 7; ++count) {
+    std::vector<float> x(count * w.cols), a(count * w.rows), b(count * w.rows);
+    for (float& e : x) e = normal(rng);
+    infer::matmul(w, x.data(), count, a.data(), 1, infer::Kernel::portable);
+    infer::matmul(w, x.data(), count, b.data(), 2, infer::Kernel::avx2);
+    INFO("count " << count);
+    CHECK(relative_gap(b, a) < 1e-6);
+  }
+}
+
+TEST_CASE("infer: the reference v4 file (trained, INT8 embeddings) gives the dense runtime's logits", "[infer][fixture]") {
+  const std::string dir = test::reference_dir();
+  if (dir.empty()) POLLUX_SKIP("shared/reference not found: skipping the reference .plx");
+  const std::string path = dir + "/reference_tiny_v4.plx";
+  const infer::LutModel lut = infer::LutModel::load(path);
+  std::vector<std::uint32_t> tokens;
+  for (std::uint32_t t = 0; t < std::uint32_t(lut.shape().seq_len); ++t) tokens.push_back((t * 37 + 5) % 257);
+  const double gap = relative_gap(lut_logits(lut, tokens, 7), dense_logits(path, tokens));
+  INFO("relative gap " << gap);
+  CHECK(gap < 1e-5);
+}
