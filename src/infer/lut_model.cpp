@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -174,12 +175,13 @@ std::size_t LutModel::weight_bytes() const {
   return n;
 }
 
-LutModel::Cache LutModel::new_cache() const {
-  Cache c;
-  const std::size_t n = std::size_t(shape_.seq_len) * std::size_t(shape_.n_embd);
-  c.k.assign(blocks_.size(), std::vector<float>(n));
-  c.v.assign(blocks_.size(), std::vector<float>(n));
-  return c;
+bool LutModel::is_plx(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw Error("model", "cannot open " + path);
+  char head[8] = {};
+  const bool plx = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
+  std::fclose(f);
+  return plx;
 }
 
 void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
@@ -187,6 +189,11 @@ void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& ca
   if (count == 0) return;
   if (past + count > std::size_t(shape_.seq_len))
     throw Error("infer", "sequence of " + std::to_string(past + count) + " tokens exceeds seq_len " + std::to_string(shape_.seq_len));
+  if (cache.k.empty())
+    for (std::size_t l = 0; l < blocks_.size(); ++l) {
+      cache.k.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
+      cache.v.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
+    }
   if (cache.k.size() != blocks_.size()) throw Error("infer", "the KV cache belongs to another model");
   std::vector<float> x(count * d), h(count * d), q(count * d), k(count * d), v(count * d), att(count * d), f(count * 4 * d),
       row(d);
@@ -204,8 +211,8 @@ void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& ca
     matmul(b.q, h.data(), count, q.data(), threads_, kernel_);
     matmul(b.k, h.data(), count, k.data(), threads_, kernel_);
     matmul(b.v, h.data(), count, v.data(), threads_, kernel_);
-    float* K = cache.k[l].data();
-    float* Vc = cache.v[l].data();
+    float* K = cache.k[l].get();
+    float* Vc = cache.v[l].get();
     for (std::size_t i = 0; i < count; ++i)
       for (std::size_t hh = 0; hh < H; ++hh) {
         rms_norm(&q[i * d + hh * 24], b.q_ln.data(), 24, &q[i * d + hh * 24]);

@@ -10,7 +10,9 @@
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
 #include "pollux/infer/lut_model.h"
+#include "pollux/infer/text.h"
 #include "pollux/lattice/index_packing.h"
+#include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 
 using namespace pollux;
@@ -100,7 +102,7 @@ double relative_gap(const std::vector<float>& a, const std::vector<float>& b) {
 std::vector<float> lut_logits(const infer::LutModel& m, const std::vector<std::uint32_t>& tokens, std::size_t split) {
   const std::size_t V = std::size_t(m.shape().vocab_size);
   std::vector<float> out(tokens.size() * V);
-  auto cache = m.new_cache();
+  infer::LutModel::Cache cache;
   m.forward(tokens.data(), split, cache, out.data());
   for (std::size_t t = split; t < tokens.size(); ++t) m.forward(&tokens[t], 1, cache, &out[t * V]);
   CHECK(cache.length == tokens.size());
@@ -163,4 +165,56 @@ TEST_CASE("infer: the reference v4 file (trained, INT8 embeddings) gives the den
   const double gap = relative_gap(lut_logits(lut, tokens, 7), dense_logits(path, tokens));
   INFO("relative gap " << gap);
   CHECK(gap < 1e-5);
+}
+
+TEST_CASE("infer: greedy text, sampling distributions, loss and log-probabilities equal the dense runtime's", "[infer]") {
+  const std::string path = temp_path("text");
+  lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5), path);
+  const LoadedModel dense = load_model(path, at::kCPU);
+  const infer::LutModel lut = infer::LutModel::load(path);
+  std::remove(path.c_str());
+
+  SamplingOptions o;
+  o.temperature = 0;
+  o.max_new_tokens = 40;  // past the 16-position context: both restart from its last half
+  const std::vector<std::uint32_t> prompt{72, 101, 108};
+  const auto expected = generate(*dense.model, prompt, o, [](std::uint32_t) {});
+  std::vector<std::uint32_t> streamed;
+  CHECK(infer::generate(lut, prompt, o, [&](std::uint32_t id) { streamed.push_back(id); }) == expected);
+  CHECK(streamed == expected);
+  o.temperature = 0.9;
+  o.seed = 3;
+  const auto a = infer::generate(lut, prompt, o, [](std::uint32_t) {});
+  CHECK(a == infer::generate(lut, prompt, o, [](std::uint32_t) {}));  // same seed, same tokens
+  for (auto id : a) CHECK(id < 257);
+  CHECK_THROWS_WITH(infer::generate(lut, std::vector<std::uint32_t>(17, 65), o, [](std::uint32_t) {}),
+                    Catch::Contains("longer than the model's context of 16"));
+
+  std::vector<float> logits(264);
+  std::mt19937 rng(9);
+  std::normal_distribution<float> normal(0, 2);
+  for (float& l : logits) l = normal(rng);
+  const std::vector<std::uint32_t> context{3, 3, 7, 250};
+  for (double top_p : {1.0, 0.8}) {
+    SamplingOptions s;
+    s.temperature = 0.7;
+    s.top_k = 20;
+    s.top_p = top_p;
+    s.repetition_penalty = 1.3;
+    const at::Tensor ref = sampling_probabilities(at::from_blob(logits.data(), {264}, at::kFloat).clone(), context, s, 257);
+    const auto ours = infer::sampling_probabilities(logits.data(), 264, context, s, 257);
+    double gap = 0;
+    for (std::size_t i = 0; i < 264; ++i) gap = std::max(gap, std::abs(ours[i] - ref[std::int64_t(i)].item<double>()));
+    INFO("top_p " << top_p);
+    CHECK(gap < 1e-6);
+  }
+
+  std::vector<std::uint16_t> tokens;
+  for (std::uint16_t t = 0; t < 40; ++t) tokens.push_back(std::uint16_t((t * 53 + 11) % 257));
+  const LossReport want = evaluate_loss(*dense.model, tokens.data(), tokens.size(), 2);
+  const LossReport got = infer::evaluate_loss(lut, tokens.data(), tokens.size());
+  CHECK(got.tokens == want.tokens);
+  CHECK(got.mean_loss == Approx(want.mean_loss).epsilon(1e-5));
+  const std::vector<std::uint32_t> ids{5, 9, 200, 31, 8, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
+  CHECK(infer::sequence_logprob(lut, 256, ids) == Approx(sequence_logprob(*dense.model, 256, ids)).epsilon(1e-5));
 }

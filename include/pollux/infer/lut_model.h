@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,18 +54,21 @@ class LutModel {
   // shape, every index inside the file's codebook. Throws pollux::Error naming `source`.
   static LutModel from_plx(const lattice::PlxFile& file, const std::string& source);
   static LutModel load(const std::string& path);
+  // Whether `path` starts with the .plx magic (throws pollux::Error if it cannot be opened).
+  static bool is_plx(const std::string& path);
 
   const ModelShape& shape() const { return shape_; }
   std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)
   void set_threads(int threads) { threads_ = threads; }
   void set_kernel(Kernel kernel) { kernel_ = kernel; }
 
-  // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd.
+  // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd,
+  // allocated uninitialised on first use: pages become resident only as positions fill
+  // them. length = 0 starts a new sequence and keeps the buffers.
   struct Cache {
-    std::vector<std::vector<float>> k, v;
+    std::vector<std::unique_ptr<float[]>> k, v;
     std::size_t length = 0;
   };
-  Cache new_cache() const;
 
   // Runs `count` tokens after the cached positions (prefill when count > 1) and writes the
   // unmasked logits of each (count x vocab_size) or, when all_logits is false, of the last
