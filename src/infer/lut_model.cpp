@@ -129,6 +129,7 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
   s.vocab_size = json_int(doc, "vocab_size", source);
   s.tokenizer_vocab_size = json_int(doc, "tokenizer_vocab_size", source);
   const int d_head = json_int(doc, "d_head", source);
+  s.plx_version = file.version;
   const JsonValue* tok = doc.get("tokenizer");
   s.tokenizer = tok && tok->kind == JsonValue::Kind::string ? tok->string
                 : s.tokenizer_vocab_size == 50257                ? "gpt2"

@@ -20,6 +20,7 @@ namespace pollux::infer {
 struct ModelShape {
   int n_layers = 0, n_embd = 0, seq_len = 0, vocab_size = 0, tokenizer_vocab_size = 0;
   std::string tokenizer;  // "bytes", "gpt2" or "none"
+  int plx_version = 5;    // of the file it was read from
   int n_heads() const { return n_embd / 24; }
 };
 
