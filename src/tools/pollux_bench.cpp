@@ -1,6 +1,7 @@
 // pollux-bench: timings of the hot paths. Subcommands:
 //   quantizer   the exact quantizer against a float64 brute force (spec sections 3, 3a)
 //   train       steady-state training steps of a configuration on fresh random tokens
+//   decode      prompt processing and batch-1 decode, lut or dense runtime (bench_decode.cpp)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <ATen/Parallel.h>
 #include <sys/resource.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
@@ -204,6 +206,7 @@ const char* kUsage =
     "commands:\n"
     "  quantizer   time the exact quantizer against a float64 brute force\n"
     "  train       time steady-state training steps of a configuration\n"
+    "  decode      time prompt processing and batch-1 decode of a .plx model (lut or dense)\n"
     "Run 'pollux-bench COMMAND --help' for the options of a command.";
 
 }  // namespace
@@ -213,11 +216,12 @@ int main(int argc, char** argv) {
     const std::string command = argc > 1 ? argv[1] : "";
     if (command == "quantizer") return bench_quantizer(argc - 1, argv + 1);
     if (command == "train") return bench_train(argc - 1, argv + 1);
+    if (command == "decode") return pollux::bench::decode(argc - 1, argv + 1);
     if (command == "--help" || command == "-h") {
       std::cout << kUsage << "\n";
       return 0;
     }
     throw pollux::Error("bench", (command.empty() ? std::string("no command given") : "unknown command '" + command + "'") +
-                                     " (commands: quantizer, train; try --help)");
+                                     " (commands: quantizer, train, decode; try --help)");
   });
 }
