@@ -72,6 +72,18 @@ Timing run_dense(const PolluxModel& m, const std::vector<std::uint32_t>& prompt,
   return t;
 }
 
+// Resident memory now (VmRSS), bytes: what the loaded libraries hold before the model.
+double resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb * 1024.0;
+}
+
 infer::ModelShape shape_of(const ModelConfig& c, const std::string& tokenizer) {
   infer::ModelShape s;
   s.n_layers = c.n_layers;
@@ -105,7 +117,8 @@ int decode(int argc, const char* const* argv) {
                   "                          [--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
                   "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
                   "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
-                  "the model bytes read per decoded token.",
+                  "the model bytes read per decoded token. The resident memory before loading the model (this\n"
+                  "program links LibTorch for the dense runtime) is reported apart.",
                   options, hidden, positional, vm))
     return 0;
   const bool from_model = vm.count("model") > 0;
@@ -130,6 +143,7 @@ int decode(int argc, const char* const* argv) {
     if (P + N > seq_len)
       throw Error("bench", "--prompt_tokens + --new_tokens = " + std::to_string(P + N) + " exceeds the context of " + std::to_string(seq_len));
   };
+  const double before_load = resident_bytes();
   if (runtime == "lut") {
     infer::LutModel m = from_model ? infer::LutModel::load(vm["model"].as<std::string>())
                                    : infer::LutModel::from_plx(infer::random_model_file(shape_of(config.model, config.tokenizer),
@@ -159,13 +173,14 @@ int decode(int argc, const char* const* argv) {
     JsonWriter j;
     j.begin_object().field("runtime", runtime).field("model", model).field("prompt_tokens", P).field("new_tokens", N)
         .field("threads", threads).field("prefill_tokens_per_s", prefill).field("decode_tokens_per_s", decode_rate)
-        .field("peak_rss_bytes", peak).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
+        .field("peak_rss_bytes", peak).field("rss_before_load_bytes", before_load)
+        .field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s runtime, %s: %d prompt + %d new tokens\n", runtime.c_str(), model.c_str(), P, N);
     std::printf("  prefill           %9.1f tokens/s\n", prefill);
     std::printf("  decode            %9.2f tokens/s\n", decode_rate);
-    std::printf("  peak memory       %9.1f MiB\n", peak / (1 << 20));
+    std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model)\n", peak / (1 << 20), before_load / (1 << 20));
     std::printf("  model bytes/token %9.1f MiB\n", double(t.bytes_per_token) / (1 << 20));
   }
   return 0;

@@ -218,3 +218,24 @@ TEST_CASE("infer: greedy text, sampling distributions, loss and log-probabilitie
   const std::vector<std::uint32_t> ids{5, 9, 200, 31, 8, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
   CHECK(infer::sequence_logprob(lut, 256, ids) == Approx(sequence_logprob(*dense.model, 256, ids)).epsilon(1e-5));
 }
+
+TEST_CASE("infer: a file with an index outside the codebook, a missing or misshapen tensor is refused at load", "[infer]") {
+  lattice::PlxFile f = random_plx(lattice::CodebookVariant::leech, 2);
+  lattice::PlxFile bad_index = f;
+  for (auto& t : bad_index.tensors)
+    if (t.name == "blocks.1.mlp.fc2.packed_weights") {
+      const std::vector<std::uint32_t> big{(1u << 18) - 1};
+      const auto packed = lattice::pack_indices(big);
+      std::copy(packed.begin(), packed.begin() + 3, t.data.begin());  // the first index only
+    }
+  CHECK_THROWS_WITH(infer::LutModel::from_plx(bad_index, "bad.plx"),
+                    Catch::Contains("bad.plx") && Catch::Contains("blocks.1.mlp.fc2.packed_weights") &&
+                        Catch::Contains("outside the 196,561-entry codebook"));
+  lattice::PlxFile missing = f;
+  missing.tensors.erase(missing.tensors.begin() + 2);  // pos_emb.packed_weights
+  missing.tensors.erase(missing.tensors.begin() + 2);  // pos_emb.sigma_rows
+  CHECK_THROWS_WITH(infer::LutModel::from_plx(missing, "m.plx"), Catch::Contains("pos_emb.weight is missing"));
+  lattice::PlxFile wrong = f;
+  wrong.config_json.replace(wrong.config_json.find("\"seq_len\": 16"), 13, "\"seq_len\": 17");
+  CHECK_THROWS_WITH(infer::LutModel::from_plx(wrong, "w.plx"), Catch::Contains("pos_emb.weight has the wrong shape"));
+}
