@@ -29,6 +29,21 @@ done
 expect_error "--runtime lut runs .plx files" "$BIN/pollux-eval" "$WORK/leech/pollux_step_2.h5" --data "$WORK/small.val.u16" --runtime lut
 expect_error "--runtime 'fast'" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime fast
 
+# pollux-bench decode: a .plx file in both runtimes, and a random model of a config's shape
+for rt in lut dense; do
+  "$BIN/pollux-bench" decode "$WORK/m5.plx" --runtime $rt --prompt_tokens 8 --new_tokens 8 --threads 2 --json >"$WORK/bench.$rt.json"
+  [ "$(json_field "$WORK/bench.$rt.json" runtime)" = $rt ] || fail "bench runtime: $(cat "$WORK/bench.$rt.json")"
+  for key in prefill_tokens_per_s decode_tokens_per_s peak_rss_bytes model_bytes_per_token; do
+    awk -v v="$(json_field "$WORK/bench.$rt.json" $key)" 'BEGIN { exit !(v > 0) }' || fail "bench $rt $key: $(cat "$WORK/bench.$rt.json")"
+  done
+done
+awk -v l="$(json_field "$WORK/bench.lut.json" model_bytes_per_token)" -v d="$(json_field "$WORK/bench.dense.json" model_bytes_per_token)" \
+  'BEGIN { exit !(l * 4 < d) }' || fail "lut should read far fewer bytes per token than dense"
+"$BIN/pollux-bench" decode --config "$CONFIG" --n_layers 1 --seq_len 48 --prompt_tokens 4 --new_tokens 4 --json >"$WORK/bench.random.json"
+grep -q '"runtime":"lut"' "$WORK/bench.random.json" || fail "bench --config: $(cat "$WORK/bench.random.json")"
+expect_error "exceeds the context of 48" "$BIN/pollux-bench" decode "$WORK/m5.plx" --prompt_tokens 40 --new_tokens 9
+expect_error "exactly one of MODEL" "$BIN/pollux-bench" decode --prompt_tokens 4
+
 # Damaged files are refused by the lut runtime before any computation, naming the file.
 head -c 3000 "$WORK/m5.plx" >"$WORK/cut.plx"
 expect_error "cut.plx" "$BIN/pollux-generate" "$WORK/cut.plx" --prompt "a"
