@@ -41,7 +41,7 @@ std::vector<float> floats_of(const lattice::PlxTensor& t, const std::string& sou
 
 class TensorSource {
  public:
-  TensorSource(const lattice::PlxFile& file, const std::string& source) : file_(file), source_(source) {
+  TensorSource(const lattice::PlxFile& file, const std::string& source, IndexForm form) : file_(file), source_(source), form_(form) {
     for (const auto& t : lattice::plx_logical_tensors(file)) logical_.emplace(t.name, t);
   }
 
@@ -72,18 +72,24 @@ class TensorSource {
       const auto& q = file_.find(base + ".weight_int8")->data;
       m.own_table.assign(q.begin(), q.end());
       m.table = m.own_table.data();
-      m.index.resize(atoms);
-      for (std::size_t i = 0; i < atoms; ++i) m.index[i] = std::uint32_t(i);
+      m.index.resize(m.per_row());
+      for (std::size_t a = 0; a < m.index.size(); ++a) m.index[a] = std::uint32_t(a);
       m.scale = floats_of(*file_.find(base + ".mu_rows"), source_);
       for (float& s : m.scale) s /= 127.0f;
     } else {
       const Codebook& codebook = Codebook::get(file_.codebook);
-      m.index.resize(atoms);
-      lattice::unpack_indices(file_.find(base + ".packed_weights")->data.data(), atoms, m.index.data());
+      const auto& packed = file_.find(base + ".packed_weights")->data;
       for (std::size_t i = 0; i < atoms; ++i)
-        if (m.index[i] >= Codebook::kSize)
-          throw Error("infer", source_ + ": tensor " + base + ".packed_weights: codebook index " + std::to_string(m.index[i]) +
-                                   " (row " + std::to_string(i / (cols / lattice::kAtomDim)) + ") is outside the 196,561-entry codebook");
+        if (lattice::unpack_index(packed.data(), i) >= Codebook::kSize)
+          throw Error("infer", source_ + ": tensor " + base + ".packed_weights: codebook index " +
+                                   std::to_string(lattice::unpack_index(packed.data(), i)) + " (row " +
+                                   std::to_string(i / m.per_row()) + ") is outside the 196,561-entry codebook");
+      if (form_ == IndexForm::packed) {
+        m.packed.assign(packed.begin(), packed.begin() + std::ptrdiff_t(lattice::packed_size(atoms)));
+      } else {
+        m.index.resize(atoms);
+        lattice::unpack_indices(packed.data(), atoms, m.index.data());
+      }
       m.table = codebook.integer_row(0);
       m.scale = floats_of(*file_.find(base + ".sigma_rows"), source_);
       // Integer coordinates are codebook x sqrt(8): fold 1/sqrt(8) into s_lattice.
@@ -100,6 +106,7 @@ class TensorSource {
  private:
   const lattice::PlxFile& file_;
   std::string source_;
+  IndexForm form_;
   std::map<std::string, lattice::PlxLogicalTensor> logical_;
   std::size_t used_ = 0;
 };
@@ -114,7 +121,7 @@ void rms_norm(const float* x, const float* g, std::size_t n, float* out) {
 
 }  // namespace
 
-LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source) {
+LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form) {
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
@@ -140,7 +147,7 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
     throw Error("infer", source + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
                                   "d_head 24, tokenizer_vocab_size <= vocab_size)");
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
-  TensorSource t(file, source);
+  TensorSource t(file, source, form);
   m.tok_emb_ = t.matrix("tok_emb.weight", V, d);
   m.pos_emb_ = t.matrix("pos_emb.weight", std::uint32_t(s.seq_len), d);
   for (int l = 0; l < s.n_layers; ++l) {
@@ -164,7 +171,7 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
   return m;
 }
 
-LutModel LutModel::load(const std::string& path) { return from_plx(lattice::read_plx(path), path); }
+LutModel LutModel::load(const std::string& path, IndexForm form) { return from_plx(lattice::read_plx(path), path, form); }
 
 std::size_t LutModel::weight_bytes() const {
   // Per decoded token: every block matrix and the head in full, one row of each embedding.
@@ -186,10 +193,21 @@ bool LutModel::is_plx(const std::string& path) {
 }
 
 void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
+  const std::size_t V = std::size_t(shape_.vocab_size);
+  if (cache.length + count > std::size_t(shape_.seq_len))
+    throw Error("infer", "sequence of " + std::to_string(cache.length + count) + " tokens exceeds seq_len " + std::to_string(shape_.seq_len));
+  for (std::size_t i = 0; i < count; ++i)
+    if (tokens[i] >= std::uint32_t(shape_.vocab_size))
+      throw Error("infer", "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(shape_.vocab_size));
+  for (std::size_t begin = 0; begin < count; begin += kChunk) {
+    const std::size_t n = std::min(kChunk, count - begin);
+    if (all_logits) forward_chunk(tokens + begin, n, cache, logits + begin * V, true);
+    else forward_chunk(tokens + begin, n, cache, logits, false);  // the last chunk's last token wins
+  }
+}
+
+void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
   const std::size_t d = std::size_t(shape_.n_embd), H = std::size_t(shape_.n_heads()), past = cache.length;
-  if (count == 0) return;
-  if (past + count > std::size_t(shape_.seq_len))
-    throw Error("infer", "sequence of " + std::to_string(past + count) + " tokens exceeds seq_len " + std::to_string(shape_.seq_len));
   if (cache.k.empty())
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       cache.k.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
@@ -199,8 +217,6 @@ void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& ca
   std::vector<float> x(count * d), h(count * d), q(count * d), k(count * d), v(count * d), att(count * d), f(count * 4 * d),
       row(d);
   for (std::size_t i = 0; i < count; ++i) {
-    if (tokens[i] >= std::uint32_t(shape_.vocab_size))
-      throw Error("infer", "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(shape_.vocab_size));
     tok_emb_.row(tokens[i], &x[i * d]);
     pos_emb_.row(past + i, row.data());
     for (std::size_t j = 0; j < d; ++j) x[i * d + j] += row[j];

@@ -41,6 +41,20 @@ awk -v l="$(json_field "$WORK/bench.lut.json" model_bytes_per_token)" -v d="$(js
   'BEGIN { exit !(l * 4 < d) }' || fail "lut should read far fewer bytes per token than dense"
 "$BIN/pollux-bench" decode --config "$CONFIG" --n_layers 1 --seq_len 48 --prompt_tokens 4 --new_tokens 4 --json >"$WORK/bench.random.json"
 grep -q '"runtime":"lut"' "$WORK/bench.random.json" || fail "bench --config: $(cat "$WORK/bench.random.json")"
+"$BIN/pollux-bench" decode "$WORK/m4.plx" --kernel portable --index_form unpacked --prompt_tokens 20 --new_tokens 2 --json >"$WORK/bench.portable.json"
+grep -q '"kernel":"portable","index_form":"unpacked"' "$WORK/bench.portable.json" || fail "bench --kernel: $(cat "$WORK/bench.portable.json")"
+expect_error "--index_form 'zip'" "$BIN/pollux-bench" decode "$WORK/m5.plx" --index_form zip
+expect_error "--kernel 'sse'" "$BIN/pollux-bench" decode "$WORK/m5.plx" --kernel sse
+
+# The lut benchmark runs in pollux-bench-lut, which links no LibTorch: a packed model needs
+# none, and its peak memory is the model's, not LibTorch's (~365 MB resident on its own).
+needed=$(readelf -d "$BIN/pollux-bench-lut" | grep NEEDED) || fail "readelf found no NEEDED entries"
+echo "$needed" | grep -q 'libc.so' || fail "readelf output unexpected: $needed"
+if echo "$needed" | grep -Eiq 'torch|c10|libgomp|mkl|hdf5'; then fail "pollux-bench-lut links LibTorch: $needed"; fi
+awk -v p="$(json_field "$WORK/bench.lut.json" peak_rss_bytes)" 'BEGIN { exit !(p < 100e6) }' \
+  || fail "lut bench peak RSS should be the small model's, not LibTorch's: $(cat "$WORK/bench.lut.json")"
+awk -v p="$(json_field "$WORK/bench.dense.json" peak_rss_bytes)" 'BEGIN { exit !(p > 150e6) }' \
+  || fail "dense bench (LibTorch) should hold far more: $(cat "$WORK/bench.dense.json")"
 expect_error "exceeds the context of 48" "$BIN/pollux-bench" decode "$WORK/m5.plx" --prompt_tokens 40 --new_tokens 9
 expect_error "exactly one of MODEL" "$BIN/pollux-bench" decode --prompt_tokens 4
 

@@ -22,8 +22,8 @@ namespace {
 
 // A v5 file of random lattice weights (indices anywhere in the codebook), written by hand
 // so both codebooks can be tested without training.
-lattice::PlxFile random_plx(lattice::CodebookVariant variant, std::uint32_t seed) {
-  const std::uint32_t L = 2, d = 48, T = 16, V = 264;
+lattice::PlxFile random_plx(lattice::CodebookVariant variant, std::uint32_t seed, std::uint32_t T = 16) {
+  const std::uint32_t L = 2, d = 48, V = 264;
   std::mt19937 rng(seed);
   std::uniform_int_distribution<std::uint32_t> index(0, lattice::Codebook::kSize - 1);
   std::uniform_real_distribution<float> unit(0.5f, 1.5f);
@@ -32,7 +32,7 @@ lattice::PlxFile random_plx(lattice::CodebookVariant variant, std::uint32_t seed
   f.codebook = variant;
   f.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(variant));
   f.config_json = "{\"n_layers\": 2, \"n_heads\": 2, \"d_head\": 24, \"n_embd\": 48, \"tokenizer_vocab_size\": 257, "
-                  "\"vocab_size\": 264, \"seq_len\": 16, \"tokenizer\": \"bytes\", \"codebook\": \"" +
+                  "\"vocab_size\": 264, \"seq_len\": " + std::to_string(T) + ", \"tokenizer\": \"bytes\", \"codebook\": \"" +
                   lattice::to_string(variant) + "\"}";
   auto f16 = [&](std::uint32_t n, float mean) {
     std::vector<std::uint8_t> out;
@@ -123,7 +123,7 @@ TEST_CASE("infer: random v5 models give the dense runtime's logits, both codeboo
     // ~4 bytes of indices per 24 weights: far below the 4 x 24 of float32.
     CHECK(lut.weight_bytes() < 48 * 48 * 4 * 24 / 4);
     for (auto kernel : {infer::Kernel::portable, infer::Kernel::automatic}) {
-      lut.set_kernel(kernel);
+      lut.set_kernel(kernel);  // automatic: the widest this CPU has
       for (std::size_t split : {std::size_t(1), std::size_t(5), tokens.size()}) {
         const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
         INFO(lattice::to_string(variant) << " split " << split << " relative gap " << gap);
@@ -134,25 +134,72 @@ TEST_CASE("infer: random v5 models give the dense runtime's logits, both codeboo
   }
 }
 
-TEST_CASE("infer: the AVX2 kernel equals the portable one on prefill blocks of every size", "[infer]") {
-  if (!infer::cpu_has_avx2()) POLLUX_SKIP("no AVX2 on this CPU");
+TEST_CASE("infer: every kernel on this CPU, packed or unpacked indices, gives y = x W^T for 1 to 20 tokens", "[infer]") {
   const lattice::Codebook& cb = lattice::Codebook::get(lattice::CodebookVariant::leech);
-  infer::RowMatrix w;
-  w.rows = 70;
-  w.cols = 96;
-  w.table = cb.integer_row(0);
+  infer::RowMatrix unpacked;
+  unpacked.rows = 70;  // not a multiple of the 32-row tile
+  unpacked.cols = 120;  // 5 atoms per row: rows start inside a 4-index packed group
+  unpacked.table = cb.integer_row(0);
   std::mt19937 rng(3);
-  for (std::size_t i = 0; i < w.rows * w.cols / 24; ++i) w.index.push_back(std::uint32_t(rng() % lattice::Codebook::kSize));
-  for (std::size_t r = 0; r < w.rows; ++r) w.scale.push_back(0.01f * float(r + 1));
+  for (std::size_t i = 0; i < unpacked.rows * unpacked.cols / 24; ++i)
+    unpacked.index.push_back(std::uint32_t(rng() % lattice::Codebook::kSize));
+  for (std::size_t r = 0; r < unpacked.rows; ++r) unpacked.scale.push_back(0.01f * float(r + 1));
+  infer::RowMatrix packed = unpacked;
+  packed.packed = lattice::pack_indices(unpacked.index);
+  packed.index.clear();
+  CHECK(unpacked.bytes() - packed.bytes() == 350 * 4 - lattice::packed_size(350));  // 2.25 bytes per atom, not 4
   std::normal_distribution<float> normal;
-  for (std::size_t count = 1; count <= 7; ++count) {
-    std::vector<float> x(count * w.cols), a(count * w.rows), b(count * w.rows);
-    for (float& e : x) e = normal(rng);
-    infer::matmul(w, x.data(), count, a.data(), 1, infer::Kernel::portable);
-    infer::matmul(w, x.data(), count, b.data(), 2, infer::Kernel::avx2);
-    INFO("count " << count);
-    CHECK(relative_gap(b, a) < 1e-6);
+  for (auto kernel : {infer::Kernel::portable, infer::Kernel::avx2, infer::Kernel::avx512}) {
+    if (!infer::kernel_supported(kernel)) {
+      WARN("skipping the " << infer::to_string(kernel) << " kernel: this CPU lacks it");
+      CHECK_THROWS_WITH(infer::matmul(packed, nullptr, 1, nullptr, 1, kernel), Catch::Contains("this one lacks it"));
+      continue;
+    }
+    for (std::size_t count = 1; count <= 20; ++count) {
+      std::vector<float> x(count * unpacked.cols), want(count * unpacked.rows);
+      for (float& e : x) e = normal(rng);
+      for (std::size_t t = 0; t < count; ++t)
+        for (std::size_t r = 0; r < unpacked.rows; ++r) {
+          double s = 0;
+          for (std::size_t c = 0; c < unpacked.cols; ++c)
+            s += double(cb.integer_row(unpacked.index[r * 5 + c / 24])[c % 24]) * x[t * unpacked.cols + c];
+          want[t * unpacked.rows + r] = float(s * unpacked.scale[r]);
+        }
+      for (const infer::RowMatrix* w : {&packed, &unpacked}) {
+        std::vector<float> y(count * unpacked.rows);
+        infer::matmul(*w, x.data(), count, y.data(), 2, kernel);
+        INFO(infer::to_string(kernel) << (w == &packed ? " packed" : " unpacked") << ", count " << count);
+        CHECK(relative_gap(y, want) < 1e-6);
+      }
+    }
   }
+  CHECK(infer::resolve_kernel(infer::Kernel::automatic) != infer::Kernel::automatic);
+  CHECK_THROWS_WITH(infer::parse_kernel("sse", "--kernel"), Catch::Contains("--kernel 'sse'"));
+}
+
+TEST_CASE("infer: a prompt longer than one chunk gives the dense logits, packed and unpacked", "[infer]") {
+  const std::string path = temp_path("long");
+  lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5, 200), path);
+  std::vector<std::uint32_t> tokens(150);
+  std::mt19937 rng(9);
+  for (auto& t : tokens) t = rng() % 257;
+  const std::vector<float> dense = dense_logits(path, tokens);
+  for (auto form : {infer::IndexForm::packed, infer::IndexForm::unpacked}) {
+    const infer::LutModel lut = infer::LutModel::load(path, form);
+    REQUIRE(tokens.size() > 2 * infer::LutModel::kChunk);
+    for (std::size_t split : {tokens.size(), std::size_t(100)}) {
+      const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
+      INFO("split " << split << " relative gap " << gap);
+      CHECK(gap < 1e-5);
+    }
+    // only the last logits: those of the last chunk's last token
+    const std::size_t V = std::size_t(lut.shape().vocab_size);
+    std::vector<float> last(V);
+    infer::LutModel::Cache cache;
+    lut.forward(tokens.data(), tokens.size(), cache, last.data(), false);
+    CHECK(relative_gap(last, std::vector<float>(dense.end() - std::ptrdiff_t(V), dense.end())) < 1e-5);
+  }
+  std::remove(path.c_str());
 }
 
 TEST_CASE("infer: the reference v4 file (trained, INT8 embeddings) gives the dense runtime's logits", "[infer][fixture]") {

@@ -24,44 +24,62 @@ struct ModelShape {
   int n_heads() const { return n_embd / 24; }
 };
 
-// A matrix as rows of 24-wide atoms: atom a of row r is table[index[r * per_row + a]] (24
-// int8), times scale[r]. Lattice matrices point into the codebook's integer table; the INT8
-// rows of a v4 file (tok_emb, head) hold their own table with the identity as index.
+// How a lattice matrix's 18-bit indices are held in memory: as in the file (2.25 bytes per
+// atom, each row unpacked as it is read) or unpacked once at load into uint32 (4 bytes).
+enum class IndexForm { packed, unpacked };
+
+// A matrix as rows of 24-wide atoms: atom a of row r is table[index of (r, a)] (24 int8),
+// times scale[r]. Lattice matrices point into the codebook's integer table; the INT8 rows of
+// a v4 file (tok_emb, head) hold their own table, row r's atoms being its rows r * per_row + a.
 // A plain float32 matrix (pos_emb in v4) keeps `dense` instead and is only looked up by row.
 struct RowMatrix {
   std::size_t rows = 0, cols = 0;
   const std::int8_t* table = nullptr;
   std::vector<std::int8_t> own_table;
-  std::vector<std::uint32_t> index;  // unpacked once at load: no bit fiddling per token
+  std::vector<std::uint8_t> packed;   // IndexForm::packed
+  std::vector<std::uint32_t> index;   // IndexForm::unpacked; 0 .. per_row - 1 with own_table
   std::vector<float> scale;
   std::vector<float> dense;
 
+  std::size_t per_row() const { return cols / 24; }
+  // Row r as table rows: the table base and its per_row() indices (unpacked into `scratch`,
+  // per_row() long, when packed).
+  struct Atoms {
+    const std::int8_t* table;
+    const std::uint32_t* index;
+  };
+  Atoms atoms(std::size_t r, std::uint32_t* scratch) const;
   void row(std::size_t r, float* out) const;  // decodes one row (embedding look-up)
   std::size_t bytes() const;                  // what one pass over the matrix reads
 };
 
-// Which inner product kernel runs: AVX2 + FMA where the CPU has it (checked at run time),
-// else portable C++. Exposed so tests can compare the two.
-enum class Kernel { automatic, portable, avx2 };
-bool cpu_has_avx2();
+// Which inner product kernel runs: the widest the CPU has (checked at run time: AVX-512F,
+// else AVX2 + FMA), or portable C++. The SIMD kernels are compiled with target attributes,
+// so the binary runs on any x86-64. Exposed so tests and the benchmark can compare them.
+enum class Kernel { automatic, portable, avx2, avx512 };
+bool kernel_supported(Kernel kernel);
+Kernel resolve_kernel(Kernel kernel);  // automatic -> the widest; throws pollux::Error if unsupported
+std::string to_string(Kernel kernel);
+Kernel parse_kernel(const std::string& text, const std::string& what);
 
-// y (count x rows) = x (count x cols) W^T, rows split over `threads`. Each row's indices
-// are read once for all `count` tokens (prefill).
+// y (count x rows) = x (count x cols) W^T, rows split over `threads`. One token (or a few):
+// each row's indices are read once for all of them. Many tokens (prefill): a tile of rows is
+// decoded into float32 once and multiplied with every token while it sits in cache.
 void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel = Kernel::automatic);
 
 class LutModel {
  public:
   // Checks the whole file before any computation: config, every tensor's presence and
   // shape, every index inside the file's codebook. Throws pollux::Error naming `source`.
-  static LutModel from_plx(const lattice::PlxFile& file, const std::string& source);
-  static LutModel load(const std::string& path);
+  static LutModel from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form = IndexForm::packed);
+  static LutModel load(const std::string& path, IndexForm form = IndexForm::packed);
   // Whether `path` starts with the .plx magic (throws pollux::Error if it cannot be opened).
   static bool is_plx(const std::string& path);
 
   const ModelShape& shape() const { return shape_; }
   std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)
   void set_threads(int threads) { threads_ = threads; }
-  void set_kernel(Kernel kernel) { kernel_ = kernel; }
+  void set_kernel(Kernel kernel) { kernel_ = resolve_kernel(kernel); }
 
   // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd,
   // allocated uninitialised on first use: pages become resident only as positions fill
@@ -73,14 +91,17 @@ class LutModel {
 
   // Runs `count` tokens after the cached positions (prefill when count > 1) and writes the
   // unmasked logits of each (count x vocab_size) or, when all_logits is false, of the last
-  // only (vocab_size). Throws pollux::Error past seq_len.
+  // only (vocab_size). Throws pollux::Error past seq_len. Long inputs run in chunks of
+  // kChunk tokens, which bounds the activations' memory.
   void forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits = true) const;
+  static constexpr std::size_t kChunk = 64;
 
  private:
   struct Block {
     std::vector<float> ln1, q_ln, k_ln, ln2;
     RowMatrix q, k, v, o, fc1, fc2;
   };
+  void forward_chunk(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const;
   ModelShape shape_;
   RowMatrix tok_emb_, pos_emb_, head_;
   std::vector<Block> blocks_;
