@@ -119,6 +119,14 @@ void rms_norm(const float* x, const float* g, std::size_t n, float* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = x[i] * r * g[i];
 }
 
+// <a, b> over one head (24 values) in eight independent lanes, which the compiler turns into
+// vector instructions (a single running sum would be a chain of 24 dependent adds).
+inline float dot24(const float* a, const float* b) {
+  float lane[8];
+  for (int c = 0; c < 8; ++c) lane[c] = a[c] * b[c] + a[c + 8] * b[c + 8] + a[c + 16] * b[c + 16];
+  return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+
 }  // namespace
 
 LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form) {
@@ -240,14 +248,11 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
     parallel_for(count * H, threads_, 8, [&](std::size_t begin, std::size_t end) {
       std::vector<float> w(past + count);
       for (std::size_t job = begin; job < end; ++job) {
-        const std::size_t i = job / H, hh = job % H, n = past + i + 1;
+        const std::size_t hh = job / count, i = job % count, n = past + i + 1;  // a head's queries together
         const float* qi = &q[i * d + hh * 24];
         float top = -INFINITY;
         for (std::size_t j = 0; j < n; ++j) {
-          const float* kj = &K[j * d + hh * 24];
-          float s = 0;
-          for (int c = 0; c < 24; ++c) s += qi[c] * kj[c];
-          w[j] = s * scale;
+          w[j] = dot24(qi, &K[j * d + hh * 24]) * scale;
           top = std::max(top, w[j]);
         }
         float sum = 0;

@@ -145,16 +145,19 @@ struct RowAvx512 {
 
 // ---- prefill: a tile of kTileRows rows decoded once, then multiplied with every token -----
 
-// tile[k * kTileRows + j] = integer coordinate k of row r0 + j (0 past the last row).
+// tile[k * kTileRows + j] = integer coordinate k of row r0 + j (0 past the last row). Atom by
+// atom across the rows, so the stores of one atom (24 x kTileRows floats) stay in L1.
 void decode_tile(const RowMatrix& w, std::size_t r0, std::uint32_t* scratch, float* tile) {
   const std::size_t per_row = w.per_row(), valid = std::min(kTileRows, w.rows - r0);
   if (valid < kTileRows) std::fill(tile, tile + w.cols * kTileRows, 0.0f);
-  for (std::size_t j = 0; j < valid; ++j) {
-    const RowMatrix::Atoms at = w.atoms(r0 + j, scratch);
-    for (std::size_t a = 0; a < per_row; ++a) {
-      const std::int8_t* c = at.table + std::size_t(at.index[a]) * kDim;
-      float* t = tile + a * kDim * kTileRows + j;
-      for (int k = 0; k < kDim; ++k) t[k * kTileRows] = float(c[k]);
+  RowMatrix::Atoms rows[kTileRows];
+  for (std::size_t j = 0; j < valid; ++j) rows[j] = w.atoms(r0 + j, scratch + j * per_row);
+  for (std::size_t a = 0; a < per_row; ++a) {
+    float* t = tile + a * kDim * kTileRows;
+    for (std::size_t j = 0; j < valid; ++j) {
+      if (a + 1 < per_row) __builtin_prefetch(rows[j].table + std::size_t(rows[j].index[a + 1]) * kDim);
+      const std::int8_t* c = rows[j].table + std::size_t(rows[j].index[a]) * kDim;
+      for (int k = 0; k < kDim; ++k) t[k * kTileRows + j] = float(c[k]);
     }
   }
 }
@@ -239,7 +242,7 @@ template <std::size_t N>
 void tiles(const RowMatrix& w, const float* x, std::size_t count, float* y, std::size_t t0, std::size_t t1,
            const std::array<TileFn, N>& fns) {
   std::vector<float> tile(w.cols * kTileRows), out(N * kTileRows);
-  std::vector<std::uint32_t> scratch(w.per_row());
+  std::vector<std::uint32_t> scratch(kTileRows * w.per_row());
   for (std::size_t ti = t0; ti < t1; ++ti) {
     const std::size_t r0 = ti * kTileRows, valid = std::min(kTileRows, w.rows - r0);
     decode_tile(w, r0, scratch.data(), tile.data());
@@ -292,7 +295,11 @@ RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   const std::size_t n = per_row();
   if (!own_table.empty()) return {own_table.data() + r * cols, index.data()};
   if (!index.empty()) return {table, &index[r * n]};
-  for (std::size_t a = 0; a < n; ++a) scratch[a] = lattice::unpack_index(packed.data(), r * n + a);
+  if (r * n % 4 == 0) {  // the row starts a 4-index group (n a multiple of 4: every model size)
+    lattice::unpack_indices(packed.data() + r * n / 4 * 9, n, scratch);
+  } else {
+    for (std::size_t a = 0; a < n; ++a) scratch[a] = lattice::unpack_index(packed.data(), r * n + a);
+  }
   return {table, scratch};
 }
 

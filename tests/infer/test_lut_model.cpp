@@ -179,15 +179,15 @@ TEST_CASE("infer: every kernel on this CPU, packed or unpacked indices, gives y 
 
 TEST_CASE("infer: a prompt longer than one chunk gives the dense logits, packed and unpacked", "[infer]") {
   const std::string path = temp_path("long");
-  lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5, 200), path);
-  std::vector<std::uint32_t> tokens(150);
+  const std::size_t n = 2 * infer::LutModel::kChunk + 22;  // two whole chunks and a part
+  lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5, std::uint32_t(n + 10)), path);
+  std::vector<std::uint32_t> tokens(n);
   std::mt19937 rng(9);
   for (auto& t : tokens) t = rng() % 257;
   const std::vector<float> dense = dense_logits(path, tokens);
   for (auto form : {infer::IndexForm::packed, infer::IndexForm::unpacked}) {
     const infer::LutModel lut = infer::LutModel::load(path, form);
-    REQUIRE(tokens.size() > 2 * infer::LutModel::kChunk);
-    for (std::size_t split : {tokens.size(), std::size_t(100)}) {
+    for (std::size_t split : {n, infer::LutModel::kChunk + 3}) {
       const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
       INFO("split " << split << " relative gap " << gap);
       CHECK(gap < 1e-5);

@@ -94,7 +94,7 @@ class LutModel {
   // only (vocab_size). Throws pollux::Error past seq_len. Long inputs run in chunks of
   // kChunk tokens, which bounds the activations' memory.
   void forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits = true) const;
-  static constexpr std::size_t kChunk = 64;
+  static constexpr std::size_t kChunk = 128;
 
  private:
   struct Block {
