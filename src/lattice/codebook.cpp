@@ -92,18 +92,30 @@ Codebook::Codebook(CodebookVariant variant) : variant_(variant) {
   std::sort(shell.begin(), shell.end());  // lexicographic on signed integers = on the floats
   integer_.assign(std::size_t(kSize) * kDim, 0);
   std::memcpy(integer_.data() + kDim, shell.data(), shell.size() * kDim);
-  table_.resize(integer_.size());
-  // The float table is float32(k / sqrt(8)) for every integer coordinate k.
-  float scaled[9];
-  for (int k = -4; k <= 4; ++k) scaled[k + 4] = float(double(k) / kIntegerScale);
-  for (std::size_t i = 0; i < integer_.size(); ++i) table_[i] = scaled[integer_[i] + 4];
-  sha256_ = sha256_hex(table_.data(), table_.size() * sizeof(float));
+  // The float table is float32(k / sqrt(8)) for every integer coordinate k; its digest is
+  // taken a chunk at a time so the table itself is only built when asked for.
+  Sha256 digest;
+  std::vector<float> chunk(std::size_t(4096) * kDim);
+  for (std::size_t begin = 0; begin < integer_.size(); begin += chunk.size()) {
+    const std::size_t n = std::min(chunk.size(), integer_.size() - begin);
+    for (std::size_t i = 0; i < n; ++i) chunk[i] = to_float(integer_[begin + i]);
+    digest.update(chunk.data(), n * sizeof(float));
+  }
+  sha256_ = digest.hex_digest();
   slots_.assign(kSlots, 0);
   for (std::uint32_t idx = 1; idx < kSize; ++idx) {
     std::uint32_t slot = slot_of(integer_row(idx));
     while (slots_[slot] != 0) slot = (slot + 1) & (kSlots - 1);
     slots_[slot] = idx;
   }
+}
+
+const std::vector<float>& Codebook::table() const {
+  std::call_once(table_built_, [this] {
+    table_.resize(integer_.size());
+    for (std::size_t i = 0; i < integer_.size(); ++i) table_[i] = to_float(integer_[i]);
+  });
+  return table_;
 }
 
 std::uint32_t Codebook::index_of(const std::int8_t* v) const {

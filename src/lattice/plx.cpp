@@ -149,7 +149,7 @@ const PlxTensor* PlxFile::find(const std::string& name) const {
 std::array<float, 16> codebook_fingerprint(const Codebook& codebook) {
   std::array<float, 16> f{};
   for (int r = 0; r < 4; ++r)
-    for (int c = 0; c < 4; ++c) f[4 * r + c] = codebook.row(std::uint32_t(r))[c];
+    for (int c = 0; c < 4; ++c) f[4 * r + c] = Codebook::to_float(codebook.integer_row(std::uint32_t(r))[c]);
   return f;
 }
 

@@ -1,14 +1,17 @@
-// pollux-eval MODEL (--data FILE.u16 | --blimp DIR [--limit N]) [--json]
+// pollux-eval MODEL (--data FILE.u16 | --blimp DIR [--limit N]) [--runtime lut|dense] [--json]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "cli.h"
+#include "runtime_choice.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/data/token_file.h"
+#include "pollux/infer/text.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
@@ -18,22 +21,38 @@ namespace {
 using namespace pollux;
 namespace fs = std::filesystem;
 
-int eval_data(const LoadedModel& m, const std::string& model_path, const std::string& data, int batch, bool json) {
-  const TokenFile file(data, std::uint32_t(m.config.tokenizer_vocab_size), m.tokenizer);
-  const LossReport r = evaluate_loss(*m.model, file.data(), file.size(), batch);
+// The model under test in either runtime: the matrix-free one (lut) or the dense one.
+struct EvalModel {
+  LoadedModel dense;
+  std::unique_ptr<infer::LutModel> lut;
+  std::string kind, tokenizer;
+  std::uint32_t active_vocab = 0;
+
+  std::string runtime() const { return lut ? "lut" : "dense"; }
+  LossReport loss(const std::uint16_t* tokens, std::size_t count, int batch) const {
+    return lut ? infer::evaluate_loss(*lut, tokens, count) : evaluate_loss(*dense.model, tokens, count, batch);
+  }
+  double logprob(std::uint32_t prefix, const std::vector<std::uint32_t>& ids) const {
+    return lut ? infer::sequence_logprob(*lut, prefix, ids) : sequence_logprob(*dense.model, prefix, ids);
+  }
+};
+
+int eval_data(const EvalModel& m, const std::string& model_path, const std::string& data, int batch, bool json) {
+  const TokenFile file(data, m.active_vocab, m.tokenizer);
+  const LossReport r = m.loss(file.data(), file.size(), batch);
   if (json) {
     JsonWriter j;
-    j.begin_object().field("model", model_path).field("kind", m.kind).field("data", data).field("tokens", r.tokens)
-        .field("loss", r.mean_loss).field("perplexity", r.perplexity).end_object();
+    j.begin_object().field("model", model_path).field("kind", m.kind).field("runtime", m.runtime()).field("data", data)
+        .field("tokens", r.tokens).field("loss", r.mean_loss).field("perplexity", r.perplexity).end_object();
     std::cout << j.str() << "\n";
   } else {
-    std::printf("%s (%s) on %s: loss %.4f nats/token, perplexity %.3f over %llu tokens\n", model_path.c_str(), m.kind.c_str(),
-                data.c_str(), r.mean_loss, r.perplexity, (unsigned long long)r.tokens);
+    std::printf("%s (%s, %s runtime) on %s: loss %.4f nats/token, perplexity %.3f over %llu tokens\n", model_path.c_str(),
+                m.kind.c_str(), m.runtime().c_str(), data.c_str(), r.mean_loss, r.perplexity, (unsigned long long)r.tokens);
   }
   return 0;
 }
 
-int eval_blimp(const LoadedModel& m, const std::string& model_path, const std::string& dir, int limit,
+int eval_blimp(const EvalModel& m, const std::string& model_path, const std::string& dir, int limit,
                const std::string& tokenizer_dir, bool json) {
   if (!fs::is_directory(dir)) throw Error("eval", "BLiMP folder " + dir + " does not exist");
   std::vector<fs::path> files;
@@ -44,7 +63,7 @@ int eval_blimp(const LoadedModel& m, const std::string& model_path, const std::s
   const auto tokenizer = make_tokenizer(m.tokenizer, tokenizer_dir);
   std::uint64_t right = 0, total = 0;
   JsonWriter j;
-  j.begin_object().field("model", model_path).field("kind", m.kind).key("sets").begin_object();
+  j.begin_object().field("model", model_path).field("kind", m.kind).field("runtime", m.runtime()).key("sets").begin_object();
   if (!json) std::printf("%-56s %8s %8s\n", "set", "pairs", "accuracy");
   for (const fs::path& path : files) {
     std::ifstream in(path);
@@ -67,8 +86,8 @@ int eval_blimp(const LoadedModel& m, const std::string& model_path, const std::s
       std::vector<std::uint32_t> g, b;
       tokenizer->encode(good->string, g);
       tokenizer->encode(bad->string, b);
-      const double lg = sequence_logprob(*m.model, tokenizer->end_of_text(), g);
-      const double lb = sequence_logprob(*m.model, tokenizer->end_of_text(), b);
+      const double lg = m.logprob(tokenizer->end_of_text(), g);
+      const double lb = m.logprob(tokenizer->end_of_text(), b);
       set_right += lg > lb;
       ++set_total;
     }
@@ -100,14 +119,16 @@ int main(int argc, char** argv) {
         ("limit", po::value<int>()->default_value(0), "BLiMP pairs per set (0 = all)")
         ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
+        ("runtime", po::value<std::string>()->default_value(""), "lut (from the indices; the default for .plx on the CPU) or dense")
         ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
         ("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
-                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR [--limit N]) [--json]\n"
+                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR [--limit N]) [--runtime lut|dense] [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
-                    "end-of-text token, is higher, as lm-evaluation-harness scores it).",
+                    "end-of-text token, is higher, as lm-evaluation-harness scores it). A .plx file on the CPU\n"
+                    "runs from its codebook indices (--runtime lut) unless --runtime dense expands it.",
                     options, "model", vm))
       return 0;
     if (vm.count("data") == vm.count("blimp")) throw Error("eval", "give exactly one of --data FILE.u16 and --blimp DIR");
@@ -116,7 +137,18 @@ int main(int argc, char** argv) {
     if (device != "cpu" && device != "cuda") throw Error("eval", "--device '" + device + "': expected cpu or cuda");
     if (device == "cuda" && !at::hasCUDA()) throw Error("eval", "--device cuda but this build or machine has no CUDA");
     const std::string model_path = vm["model"].as<std::string>();
-    const LoadedModel m = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
+    EvalModel m;
+    if (cli::use_lut_runtime("eval", vm["runtime"].as<std::string>(), model_path, device)) {
+      m.lut = std::make_unique<infer::LutModel>(infer::LutModel::load(model_path));
+      m.tokenizer = m.lut->shape().tokenizer;
+      m.active_vocab = std::uint32_t(m.lut->shape().tokenizer_vocab_size);
+      m.kind = "plx v" + std::to_string(m.lut->shape().plx_version);
+    } else {
+      m.dense = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
+      m.tokenizer = m.dense.tokenizer;
+      m.active_vocab = std::uint32_t(m.dense.config.tokenizer_vocab_size);
+      m.kind = m.dense.kind;
+    }
     const bool json = vm["json"].as<bool>();
     if (vm.count("data")) return eval_data(m, model_path, vm["data"].as<std::string>(), vm["batch"].as<int>(), json);
     return eval_blimp(m, model_path, vm["blimp"].as<std::string>(), vm["limit"].as<int>(), vm["tokenizer_dir"].as<std::string>(), json);

@@ -1,10 +1,13 @@
 // pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]
 //                 [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]
+//                 [--runtime lut|dense]
 #include <cstdio>
 #include <iostream>
 
 #include "cli.h"
+#include "runtime_choice.h"
 #include "pollux/base/error.h"
+#include "pollux/infer/text.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
@@ -22,14 +25,17 @@ int main(int argc, char** argv) {
         ("repetition_penalty", po::value<double>()->default_value(1.0), "penalty (> 1) on tokens already in the context")
         ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
+        ("runtime", po::value<std::string>()->default_value(""), "lut (from the indices; the default for .plx on the CPU) or dense")
         ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken");
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(argc, argv,
                             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
                             "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
+                            "                       [--runtime lut|dense]\n"
                             "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
                             "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
-                            "position.",
+                            "position. A .plx file on the CPU runs from its codebook indices (--runtime lut) unless\n"
+                            "--runtime dense expands it into float matrices.",
                             options, "model", vm))
       return 0;
     pollux::SamplingOptions o;
@@ -50,24 +56,39 @@ int main(int argc, char** argv) {
     const std::string device = vm["device"].as<std::string>();
     if (device != "cpu" && device != "cuda") throw pollux::Error("generate", "--device '" + device + "': expected cpu or cuda");
     if (device == "cuda" && !at::hasCUDA()) throw pollux::Error("generate", "--device cuda but this build or machine has no CUDA");
-    const pollux::LoadedModel loaded =
-        pollux::load_model(vm["model"].as<std::string>(), device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
-    const auto tokenizer = pollux::make_tokenizer(loaded.tokenizer, vm["tokenizer_dir"].as<std::string>());
+    const std::string model_path = vm["model"].as<std::string>();
+    const bool lut = pollux::cli::use_lut_runtime("generate", vm["runtime"].as<std::string>(), model_path, device);
+    pollux::LoadedModel dense;
+    pollux::infer::LutModel lut_model;
+    std::string tokenizer_name;
+    std::int64_t active_vocab = 0;
+    if (lut) {
+      lut_model = pollux::infer::LutModel::load(model_path);
+      tokenizer_name = lut_model.shape().tokenizer;
+      active_vocab = lut_model.shape().tokenizer_vocab_size;
+    } else {
+      dense = pollux::load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
+      tokenizer_name = dense.tokenizer;
+      active_vocab = dense.config.tokenizer_vocab_size;
+    }
+    const auto tokenizer = pollux::make_tokenizer(tokenizer_name, vm["tokenizer_dir"].as<std::string>());
     o.end_of_text = tokenizer->end_of_text();
     const std::string prompt_text = vm["prompt"].as<std::string>();
     std::vector<std::uint32_t> prompt;
     if (prompt_text.empty()) prompt.push_back(tokenizer->end_of_text());
     tokenizer->encode(prompt_text, prompt);
     for (std::uint32_t id : prompt)
-      if (std::int64_t(id) >= loaded.config.tokenizer_vocab_size)
-        throw pollux::Error("generate", "the " + loaded.tokenizer + " tokenizer gives id " + std::to_string(id) +
-                                            ", outside the model's vocabulary of " + std::to_string(loaded.config.tokenizer_vocab_size));
+      if (std::int64_t(id) >= active_vocab)
+        throw pollux::Error("generate", "the " + tokenizer_name + " tokenizer gives id " + std::to_string(id) +
+                                            ", outside the model's vocabulary of " + std::to_string(active_vocab));
     std::fwrite(prompt_text.data(), 1, prompt_text.size(), stdout);
-    pollux::generate(*loaded.model, prompt, o, [&](std::uint32_t id) {
+    const auto stream = [&](std::uint32_t id) {
       const std::string piece = tokenizer->decode({id});
       std::fwrite(piece.data(), 1, piece.size(), stdout);
       std::fflush(stdout);
-    });
+    };
+    if (lut) pollux::infer::generate(lut_model, prompt, o, stream);
+    else pollux::generate(*dense.model, prompt, o, stream);
     std::fputs("\n", stdout);
     return 0;
   });

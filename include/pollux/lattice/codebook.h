@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,11 @@ class Codebook {
   // Row idx in integer coordinates (codebook x sqrt(8)): entries in {-4, ..., 4}.
   const std::int8_t* integer_row(std::uint32_t idx) const { return &integer_[std::size_t(idx) * kDim]; }
   // Row idx as the float32 table the model uses: integer / sqrt(8).
-  const float* row(std::uint32_t idx) const { return &table_[std::size_t(idx) * kDim]; }
-  const std::vector<float>& table() const { return table_; }  // kSize x 24, row-major
+  const float* row(std::uint32_t idx) const { return &table()[std::size_t(idx) * kDim]; }
+  // kSize x 24, row-major, 18.9 MB: built on first use, so a process that computes from the
+  // integer rows only (the matrix-free runtime) never holds it.
+  const std::vector<float>& table() const;
+  static float to_float(std::int8_t integer) { return float(double(integer) / kIntegerScale); }
   const std::string& sha256() const { return sha256_; }        // of table() as little-endian bytes
 
   // Index of an integer-coordinate vector; throws pollux::Error if it is not in the table.
@@ -45,7 +49,8 @@ class Codebook {
   explicit Codebook(CodebookVariant variant);
   CodebookVariant variant_;
   std::vector<std::int8_t> integer_;  // kSize x 24
-  std::vector<float> table_;          // kSize x 24
+  mutable std::once_flag table_built_;
+  mutable std::vector<float> table_;  // kSize x 24, see table()
   std::vector<std::uint32_t> slots_;  // open-addressing hash of the shell rows (0 = empty)
   std::string sha256_;
 };

@@ -21,4 +21,11 @@ std::vector<std::uint8_t> pack_indices(const std::vector<std::uint32_t>& indices
 // the caller knows its codebook (see check_indices in codebook use sites).
 void unpack_indices(const std::uint8_t* packed, std::size_t count, std::uint32_t* out);
 
+// Index i alone, read from the three bytes that hold it: for computing from the packed form.
+inline std::uint32_t unpack_index(const std::uint8_t* packed, std::size_t i) {
+  const std::uint8_t* b = packed + i / 4 * 9 + (i % 4) * 18 / 8;
+  const unsigned shift = 6 - unsigned(i % 4) * 2;  // index k of a group starts at bit 18k
+  return (std::uint32_t(b[0]) << 16 | std::uint32_t(b[1]) << 8 | b[2]) >> shift & 0x3FFFFu;
+}
+
 }  // namespace pollux::lattice

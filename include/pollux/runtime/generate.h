@@ -8,19 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "pollux/infer/text.h"  // SamplingOptions, LossReport
 #include "pollux/model/model.h"
 
 namespace pollux {
-
-struct SamplingOptions {
-  int max_new_tokens = 200;
-  double temperature = 0.8;  // 0 = greedy
-  int top_k = 0;             // 0 = off
-  double top_p = 1.0;        // 1 = off
-  double repetition_penalty = 1.0;  // > 1 discourages tokens already in the context
-  std::uint64_t seed = 1;
-  std::int64_t end_of_text = -1;    // stop when sampled (-1: never)
-};
 
 // Continues `prompt` (token ids); calls on_token for every new id as it is sampled and
 // returns them. Stops at end-of-text or after max_new_tokens; past the context, it continues
@@ -33,12 +24,6 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
 // padded ids masked, repetition penalty, temperature, top-k, top-p. Exposed for tests.
 at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint32_t>& context,
                                   const SamplingOptions& options, std::int64_t active_vocab);
-
-struct LossReport {
-  double mean_loss = 0;  // nats per token
-  double perplexity = 0;
-  std::uint64_t tokens = 0;
-};
 
 // Mean next-token loss over `tokens` in non-overlapping windows of seq_len + 1 (each window
 // predicts seq_len tokens; the last, shorter window too), batch windows at a time.

@@ -1,0 +1,113 @@
+// Matrix-free inference on a .plx model (issue 12): every lattice matrix stays as its
+// codebook indices and y = W x is computed per row as
+//   y_r = sigma_r * s_lattice / sqrt(8) * sum_atoms <codebook_int8[idx], x_atom>
+// (the codebook in integer coordinates, spec section 2; its 1/sqrt(8) folded into the row
+// scale). No dense lattice matrix is ever built and no LibTorch is linked. The forward
+// pass is the one of spec section 4 (pre-norm blocks, per-head RMSNorm on q and k, head
+// width 24, learned positions, exact erf GELU), with a float32 KV cache.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pollux/lattice/plx.h"
+
+namespace pollux::infer {
+
+struct ModelShape {
+  int n_layers = 0, n_embd = 0, seq_len = 0, vocab_size = 0, tokenizer_vocab_size = 0;
+  std::string tokenizer;  // "bytes", "gpt2" or "none"
+  int plx_version = 5;    // of the file it was read from
+  int n_heads() const { return n_embd / 24; }
+};
+
+// How a lattice matrix's 18-bit indices are held in memory: as in the file (2.25 bytes per
+// atom, each row unpacked as it is read) or unpacked once at load into uint32 (4 bytes).
+enum class IndexForm { packed, unpacked };
+
+// A matrix as rows of 24-wide atoms: atom a of row r is table[index of (r, a)] (24 int8),
+// times scale[r]. Lattice matrices point into the codebook's integer table; the INT8 rows of
+// a v4 file (tok_emb, head) hold their own table, row r's atoms being its rows r * per_row + a.
+// A plain float32 matrix (pos_emb in v4) keeps `dense` instead and is only looked up by row.
+struct RowMatrix {
+  std::size_t rows = 0, cols = 0;
+  const std::int8_t* table = nullptr;
+  std::vector<std::int8_t> own_table;
+  std::vector<std::uint8_t> packed;   // IndexForm::packed
+  std::vector<std::uint32_t> index;   // IndexForm::unpacked; 0 .. per_row - 1 with own_table
+  std::vector<float> scale;
+  std::vector<float> dense;
+
+  std::size_t per_row() const { return cols / 24; }
+  // Row r as table rows: the table base and its per_row() indices (unpacked into `scratch`,
+  // per_row() long, when packed).
+  struct Atoms {
+    const std::int8_t* table;
+    const std::uint32_t* index;
+  };
+  Atoms atoms(std::size_t r, std::uint32_t* scratch) const;
+  void row(std::size_t r, float* out) const;  // decodes one row (embedding look-up)
+  std::size_t bytes() const;                  // what one pass over the matrix reads
+};
+
+// Which inner product kernel runs: the widest the CPU has (checked at run time: AVX-512F,
+// else AVX2 + FMA), or portable C++. The SIMD kernels are compiled with target attributes,
+// so the binary runs on any x86-64. Exposed so tests and the benchmark can compare them.
+enum class Kernel { automatic, portable, avx2, avx512 };
+bool kernel_supported(Kernel kernel);
+Kernel resolve_kernel(Kernel kernel);  // automatic -> the widest; throws pollux::Error if unsupported
+std::string to_string(Kernel kernel);
+Kernel parse_kernel(const std::string& text, const std::string& what);
+
+// y (count x rows) = x (count x cols) W^T, rows split over `threads`. One token (or a few):
+// each row's indices are read once for all of them. Many tokens (prefill): a tile of rows is
+// decoded into float32 once and multiplied with every token while it sits in cache.
+void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel = Kernel::automatic);
+
+class LutModel {
+ public:
+  // Checks the whole file before any computation: config, every tensor's presence and
+  // shape, every index inside the file's codebook. Throws pollux::Error naming `source`.
+  static LutModel from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form = IndexForm::packed);
+  static LutModel load(const std::string& path, IndexForm form = IndexForm::packed);
+  // Whether `path` starts with the .plx magic (throws pollux::Error if it cannot be opened).
+  static bool is_plx(const std::string& path);
+
+  const ModelShape& shape() const { return shape_; }
+  std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)
+  void set_threads(int threads) { threads_ = threads; }
+  void set_kernel(Kernel kernel) { kernel_ = resolve_kernel(kernel); }
+
+  // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd,
+  // allocated uninitialised on first use: pages become resident only as positions fill
+  // them. length = 0 starts a new sequence and keeps the buffers.
+  struct Cache {
+    std::vector<std::unique_ptr<float[]>> k, v;
+    std::size_t length = 0;
+  };
+
+  // Runs `count` tokens after the cached positions (prefill when count > 1) and writes the
+  // unmasked logits of each (count x vocab_size) or, when all_logits is false, of the last
+  // only (vocab_size). Throws pollux::Error past seq_len. Long inputs run in chunks of
+  // kChunk tokens, which bounds the activations' memory.
+  void forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits = true) const;
+  static constexpr std::size_t kChunk = 128;
+
+ private:
+  struct Block {
+    std::vector<float> ln1, q_ln, k_ln, ln2;
+    RowMatrix q, k, v, o, fc1, fc2;
+  };
+  void forward_chunk(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const;
+  ModelShape shape_;
+  RowMatrix tok_emb_, pos_emb_, head_;
+  std::vector<Block> blocks_;
+  std::vector<float> ln_f_;
+  int threads_ = 0;
+  Kernel kernel_ = Kernel::automatic;
+};
+
+}  // namespace pollux::infer
