@@ -83,4 +83,34 @@ std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::v
   return out;
 }
 
+std::vector<TokenRequest> rolling_windows(const std::vector<std::uint32_t>& tokens, std::uint32_t prefix, std::size_t seq_len) {
+  std::vector<TokenRequest> windows;
+  if (tokens.empty()) return windows;
+  const std::size_t first = std::min(seq_len, tokens.size());
+  windows.push_back({{prefix}, std::vector<std::uint32_t>(tokens.begin(), tokens.begin() + std::ptrdiff_t(first))});
+  for (std::size_t predicted = first; predicted < tokens.size();) {
+    // Full windows keep one token of context; the last, shorter one a whole context's worth.
+    const std::size_t end = std::min(tokens.size(), predicted + seq_len);
+    windows.push_back({std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(end - seq_len - 1), tokens.begin() + std::ptrdiff_t(predicted)),
+                       std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(predicted), tokens.begin() + std::ptrdiff_t(end))});
+    predicted = end;
+  }
+  return windows;
+}
+
+std::vector<double> rolling_loglikelihoods(const PolluxModel& model, const std::vector<std::vector<std::uint32_t>>& texts,
+                                           std::uint32_t prefix, int batch_size) {
+  std::vector<TokenRequest> windows;
+  std::vector<std::size_t> owner;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    for (TokenRequest& w : rolling_windows(texts[i], prefix, std::size_t(model.config().seq_len))) {
+      windows.push_back(std::move(w));
+      owner.push_back(i);
+    }
+  const std::vector<Loglikelihood> scores = score_requests(model, windows, batch_size);
+  std::vector<double> out(texts.size(), 0.0);
+  for (std::size_t w = 0; w < windows.size(); ++w) out[owner[w]] += scores[w].logprob;
+  return out;
+}
+
 }  // namespace pollux::eval

@@ -7,6 +7,7 @@
 #include "pollux/base/json.h"
 #include "pollux/data/token_file.h"
 #include "pollux/eval/evaluation.h"
+#include "pollux/eval/serve.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
         ("task_dir", po::value<std::string>(), "folder of the tasks' JSON lines: T.jsonl per task, blimp/*.jsonl")
         ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
         ("batch_size", po::value<int>()->default_value(8), "requests per forward pass for --tasks and --blimp")
+        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (tools/lm_eval_pollux.py)")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
-                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR) [--limit N] [--json]\n"
+                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--limit N] [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
                     "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
@@ -96,8 +98,9 @@ int main(int argc, char** argv) {
                     "STRUCTURAL (BLiMP) and FACTUAL summaries.",
                     options, "model", vm))
       return 0;
-    if (vm.count("data") + vm.count("blimp") + vm.count("tasks") != 1)
-      throw Error("eval", "give exactly one of --data FILE.u16, --blimp DIR and --tasks LIST");
+    const bool serve = vm["serve"].as<bool>();
+    if (vm.count("data") + vm.count("blimp") + vm.count("tasks") + serve != 1)
+      throw Error("eval", "give exactly one of --data FILE.u16, --blimp DIR, --tasks LIST and --serve");
     if (vm.count("tasks") && !vm.count("task_dir")) throw Error("eval", "--tasks needs --task_dir DIR");
     if (vm["batch"].as<int>() <= 0) throw Error("eval", "--batch must be positive");
     const std::string device = vm["device"].as<std::string>();
@@ -107,6 +110,10 @@ int main(int argc, char** argv) {
     const LoadedModel m = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
     const bool json = vm["json"].as<bool>();
     if (vm.count("data")) return eval_data(m, model_path, vm["data"].as<std::string>(), vm["batch"].as<int>(), json);
+    if (serve) {
+      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, vm["batch_size"].as<int>());
+      return 0;
+    }
     if (vm.count("tasks"))
       return eval_tasks(m, model_path, vm["tasks"].as<std::string>(), vm["task_dir"].as<std::string>(), vm["limit"].as<int>(),
                         vm["tokenizer_dir"].as<std::string>(), vm["batch_size"].as<int>(), json, vm["log_samples"].as<bool>());

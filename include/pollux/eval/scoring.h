@@ -33,4 +33,14 @@ TokenRequest encode_request(const Tokenizer& tokenizer, const Request& request);
 // Throws pollux::Error for an empty continuation or one longer than the context window.
 std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size);
 
+// lm-eval's loglikelihood_rolling windows over `tokens` (utils.get_rolling_token_windows with
+// context_len 1, made disjoint): the first window predicts up to seq_len tokens after
+// `prefix`, each next one the following seq_len tokens after the one token before them.
+std::vector<TokenRequest> rolling_windows(const std::vector<std::uint32_t>& tokens, std::uint32_t prefix, std::size_t seq_len);
+
+// The total log-likelihood of each text's tokens over its rolling windows, all windows of
+// all texts scored together.
+std::vector<double> rolling_loglikelihoods(const PolluxModel& model, const std::vector<std::vector<std::uint32_t>>& texts,
+                                           std::uint32_t prefix, int batch_size);
+
 }  // namespace pollux::eval
