@@ -38,6 +38,7 @@ LM_EVAL_TASK_FILES = {
     "arc_easy": "arc/arc_easy.yaml",
     "arc_challenge": "arc/arc_challenge.yaml",
     "lambada": "lambada/lambada_openai.yaml",
+    "wikitext": "wikitext/wikitext.yaml",
 }
 
 

@@ -34,8 +34,10 @@ TokenRequest encode_request(const Tokenizer& tokenizer, const Request& request) 
   return out;
 }
 
-std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size) {
-  if (batch_size <= 0) throw Error("eval", "--batch_size must be positive");
+namespace {
+
+// score_requests for continuations of at most seq_len tokens.
+std::vector<Loglikelihood> score_fitting(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size) {
   at::NoGradGuard no_grad;
   const at::Device device = model.parameters().front().value.device();
   const std::size_t T = std::size_t(model.config().seq_len);
@@ -43,12 +45,6 @@ std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::v
   std::vector<std::size_t> order(requests.size());
   std::iota(order.begin(), order.end(), 0);
   auto total = [&](std::size_t i) { return requests[i].context.size() + requests[i].continuation.size(); };
-  for (std::size_t i : order) {
-    if (requests[i].continuation.empty()) throw Error("eval", "a request has nothing to score (empty continuation)");
-    if (requests[i].continuation.size() > T)
-      throw Error("eval", "a continuation of " + std::to_string(requests[i].continuation.size()) +
-                              " tokens is longer than the model's context of " + std::to_string(T));
-  }
   // Longest first, as lm-eval orders them: the first batch shows the peak memory at once.
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return total(a) > total(b); });
   for (std::size_t first = 0; first < order.size(); first += std::size_t(batch_size)) {
@@ -79,6 +75,37 @@ std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::v
       r.logprob = logp.gather(1, target.unsqueeze(1)).sum().item<double>();
       r.greedy = logp.argmax(1).equal(target);
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size) {
+  if (batch_size <= 0) throw Error("eval", "--batch_size must be positive");
+  const std::size_t T = std::size_t(model.config().seq_len);
+  // A continuation longer than the context is scored in rolling windows after the context's
+  // last token (lm-eval's HF model cannot score one; its windows are the rolling ones).
+  std::vector<TokenRequest> pieces;
+  std::vector<std::size_t> owner;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].continuation.empty()) throw Error("eval", "a request has nothing to score (empty continuation)");
+    if (requests[i].context.empty()) throw Error("eval", "a request has no context (not even end-of-text)");
+    if (requests[i].continuation.size() <= T) {
+      pieces.push_back(requests[i]);
+      owner.push_back(i);
+      continue;
+    }
+    for (TokenRequest& w : rolling_windows(requests[i].continuation, requests[i].context.back(), T)) {
+      pieces.push_back(std::move(w));
+      owner.push_back(i);
+    }
+  }
+  const std::vector<Loglikelihood> scored = score_fitting(model, pieces, batch_size);
+  std::vector<Loglikelihood> out(requests.size(), Loglikelihood{0.0, true});
+  for (std::size_t p = 0; p < pieces.size(); ++p) {
+    out[owner[p]].logprob += scored[p].logprob;
+    out[owner[p]].greedy = out[owner[p]].greedy && scored[p].greedy;
   }
   return out;
 }

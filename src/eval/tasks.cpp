@@ -144,13 +144,50 @@ Item make_item(const std::string& name, const JsonValue& doc, const Origin& at) 
     item.requests.push_back(space == std::string::npos ? Request{"", " " + text} : Request{text.substr(0, space), text.substr(space)});
     return item;
   }
+  if (name == "wikitext") {  // wikitext.yaml: rolling log-likelihood of the detokenized page
+    const std::string& page = string_field(doc, "page", at);
+    Item item;
+    item.requests.push_back({"", wikitext_detokenize(page)});
+    item.words = python_split_count(page);
+    item.bytes = page.size();
+    return item;
+  }
   throw Error("eval", "unknown task '" + name + "'");
+}
+
+// Python's str.isspace() for the UTF-8 character at `at`; its byte length in `length`.
+bool space_at(const std::string& s, std::size_t at, std::size_t& length) {
+  length = 1;
+  const std::size_t lead = leading_whitespace(std::string_view(s).substr(at));
+  if (lead == 0) return false;
+  // leading_whitespace counts whole characters; take the first one only.
+  const unsigned char c = static_cast<unsigned char>(s[at]);
+  length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  return true;
+}
+
+// re.sub(OPEN \s*([^CLOSE]*?)\s* CLOSE, OPEN \1 CLOSE): the text between a pair, stripped.
+std::string strip_inside_pairs(const std::string& s, char open, char close) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const std::size_t end = s[i] == open ? s.find(close, i + 1) : std::string::npos;
+    if (end == std::string::npos) {
+      out += s[i];
+      continue;
+    }
+    out += open;
+    out += std::string(strip_whitespace(std::string_view(s).substr(i + 1, end - i - 1)));
+    out += close;
+    i = end;
+  }
+  return out;
 }
 
 }  // namespace
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names{"blimp", "sciq", "piqa", "hellaswag", "winogrande", "arc_easy", "arc_challenge", "lambada"};
+  static const std::vector<std::string> names{"blimp",    "sciq",          "piqa",    "hellaswag", "winogrande",
+                                              "arc_easy", "arc_challenge", "lambada", "wikitext"};
   return names;
 }
 
@@ -161,7 +198,7 @@ std::vector<std::string> split_task_list(const std::string& list) {
     const std::size_t comma = std::min(list.find(',', at), list.size());
     const std::string name = list.substr(at, comma - at);
     if (std::find(task_names().begin(), task_names().end(), name) == task_names().end())
-      throw Error("eval", "--tasks: unknown task '" + name + "' (known: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, arc_challenge, lambada)");
+      throw Error("eval", "--tasks: unknown task '" + name + "' (known: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, arc_challenge, lambada, wikitext)");
     names.push_back(name);
     if (comma == list.size()) return names;
     at = comma + 1;
@@ -194,6 +231,42 @@ std::string python_capitalize(const std::string& text) {
   return out;
 }
 
+std::string wikitext_detokenize(const std::string& page) {
+  std::string s = replace_all(page, "s '", "s'");
+  std::string out;  // re.sub(r"/' [0-9]/", r"/'[0-9]/", s): the replacement is that literal text
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "/' ") == 0 && i + 4 < s.size() && s[i + 3] >= '0' && s[i + 3] <= '9' && s[i + 4] == '/') {
+      out += "/'[0-9]/";
+      i += 4;
+    } else {
+      out += s[i];
+    }
+  }
+  s = out;
+  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{
+           {" @-@ ", "-"}, {" @,@ ", ","}, {" @.@ ", "."}, {" : ", ": "}, {" ; ", "; "}, {" . ", ". "}, {" ! ", "! "}, {" ? ", "? "}, {" , ", ", "}})
+    s = replace_all(s, from, to);
+  for (const auto& [open, close] : std::vector<std::pair<char, char>>{{'(', ')'}, {'[', ']'}, {'{', '}'}, {'"', '"'}, {'\'', '\''}})
+    s = strip_inside_pairs(s, open, close);
+  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{
+           {"= = = =", "===="}, {"= = =", "==="}, {"= =", "=="}, {" \xc2\xb0 ", "\xc2\xb0"}, {" \n", "\n"}, {"\n ", "\n"}, {" N ", " 1 "}, {" 's", "'s"}})
+    s = replace_all(s, from, to);
+  return s;
+}
+
+std::uint64_t python_split_count(const std::string& text) {
+  std::uint64_t pieces = 1;
+  for (std::size_t i = 0, n; i < text.size();) {
+    if (!space_at(text, i, n)) {
+      i += n;
+      continue;
+    }
+    ++pieces;
+    while (i < text.size() && space_at(text, i, n)) i += n;
+  }
+  return pieces;
+}
+
 std::size_t code_points(const std::string& text) {
   return std::size_t(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
@@ -206,9 +279,10 @@ Task read_task_file(const std::string& name, const std::string& path, int limit)
   Task task;
   const std::string stem = fs::path(path).stem().string();
   task.name = name == "blimp" ? "blimp_" + stem : name == "lambada" ? "lambada_openai" : name;
-  task.group = name == "blimp" ? "structural" : name == "lambada" ? "" : "factual";
-  task.headline = (name == "blimp" || name == "winogrande" || name == "lambada") ? "acc" : "acc_norm";
+  task.group = name == "blimp" ? "structural" : (name == "lambada" || name == "wikitext") ? "" : "factual";
+  task.headline = name == "wikitext" ? "word_perplexity" : (name == "blimp" || name == "winogrande" || name == "lambada") ? "acc" : "acc_norm";
   task.last_word = name == "lambada";
+  task.rolling = name == "wikitext";
   std::string line;
   for (std::uint64_t number = 1; (limit <= 0 || task.items.size() < std::size_t(limit)) && std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     options.add_options()
         ("data", po::value<std::string>(), "token file: mean loss and perplexity in non-overlapping windows")
         ("blimp", po::value<std::string>(), "folder of BLiMP *.jsonl sets: accuracy per set and overall")
-        ("tasks", po::value<std::string>(), "comma-separated tasks scored as lm-eval 0.4 scores them: blimp,sciq,piqa,hellaswag,winogrande,arc_easy,arc_challenge,lambada")
+        ("tasks", po::value<std::string>(), "comma-separated tasks scored as lm-eval 0.4 scores them: blimp,sciq,piqa,hellaswag,winogrande,arc_easy,arc_challenge,lambada,wikitext")
         ("task_dir", po::value<std::string>(), "folder of the tasks' JSON lines: T.jsonl per task, blimp/*.jsonl")
         ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
         ("batch_size", po::value<int>()->default_value(8), "requests per forward pass for --tasks and --blimp")

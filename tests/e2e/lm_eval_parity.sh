@@ -16,7 +16,7 @@ head -c 100000 "$SHARED/data/corpus/wikitext2-valid.txt" >"$WORK/w.txt"
   --data "$WORK/w.u16" --out "$WORK/run" >/dev/null
 "$BIN/pollux-pack" "$WORK/run/pollux_step_1.h5" --output "$WORK/m.plx" >/dev/null
 
-# The five sample schemas, a LAMBADA file, two BLiMP sets; 6 items each.
+# The five sample schemas, a LAMBADA file, two WikiText pages, two BLiMP sets; 6 items each.
 mkdir -p "$WORK/tasks/blimp"
 cp "$SHARED"/data/tasks/{sciq,piqa,hellaswag,winogrande,arc_easy}.jsonl "$WORK/tasks/"
 cp "$SHARED/data/blimp/anaphor_gender_agreement.jsonl" "$SHARED/data/blimp/passive_1.jsonl" "$WORK/tasks/blimp/"
@@ -26,8 +26,14 @@ lines = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if len(l.split()
 for l in lines[:6]:
     print(json.dumps({"text": " ".join(l.split()[:30])}))
 PYEOF
+"$PY" - "$WORK/w.txt" >"$WORK/tasks/wikitext.jsonl" <<'PYEOF'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+for start in (0, 3000):  # two pages of raw WikiText, several context windows each
+    print(json.dumps({"page": text[start:start + 1500]}))
+PYEOF
 
-"$BIN/pollux-eval" "$WORK/m.plx" --tasks blimp,sciq,piqa,hellaswag,winogrande,arc_easy,lambada --task_dir "$WORK/tasks" \
+"$BIN/pollux-eval" "$WORK/m.plx" --tasks blimp,sciq,piqa,hellaswag,winogrande,arc_easy,lambada,wikitext --task_dir "$WORK/tasks" \
   --limit 6 --batch_size 4 --json --log_samples >"$WORK/native.json"
 names=$("$PY" "$ROOT/tools/lm_eval_pollux.py" --write_local_tasks "$WORK/yaml" --task_dir "$WORK/tasks")
 "$PY" "$ROOT/tools/lm_eval_pollux.py" --model_path "$WORK/m.plx" --binary "$BIN/pollux-eval" --tasks "$names" \
@@ -45,8 +51,9 @@ for name, ours in native.items():
     for metric in ("acc", "acc_norm"):
         if metric in ours:
             assert ours[metric] == theirs[metric + ",none"], (name, metric, ours[metric], theirs[metric + ",none"])
-    if "perplexity" in ours:
-        assert abs(math.log(ours["perplexity"]) - math.log(theirs["perplexity,none"])) < 1e-4, name
+    for metric in ("perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"):
+        if metric in ours:
+            assert abs(math.log(ours[metric]) - math.log(theirs[metric + ",none"])) < 1e-6, (name, metric)
     samples = lm["samples"][key]
     assert len(samples) == len(ours["loglikelihoods"]) == ours["items"], name
     for s, mine in zip(samples, ours["loglikelihoods"]):
@@ -54,7 +61,7 @@ for name, ours in native.items():
         for (a, ga), (b, gb) in zip(s["loglikelihoods"], mine):
             assert abs(a - b) < 1e-4 and ga == gb, (name, s["doc_id"], a, b)
             checked += 1
-assert len(native) == 8 and checked > 100, (len(native), checked)
+assert len(native) == 9 and checked > 100, (len(native), checked)
 print(f"{len(native)} tasks, {checked} log-likelihoods equal")
 PYEOF
 

@@ -171,6 +171,42 @@ TEST_CASE("eval: batched, length-sorted scoring equals scoring one sequence at a
     CHECK(std::isfinite(got[3].logprob));
     CHECK(got[3].logprob < 0);
   }
-  TokenRequest too_long{{256}, std::vector<std::uint32_t>(17, 'a')};
-  CHECK_THROWS_WITH(score_requests(model, {too_long}, 2), Catch::Contains("longer than the model's context of 16"));
+  // A continuation longer than the context: its rolling windows after the context's last token.
+  TokenRequest too_long{{'x', 256}, std::vector<std::uint32_t>(40, 'a')};
+  double windows = 0;
+  for (const Loglikelihood& l : score_requests(model, rolling_windows(too_long.continuation, 256, 16), 1)) windows += l.logprob;
+  CHECK(std::abs(score_requests(model, {too_long}, 2)[0].logprob - windows) < 1e-4);
+  CHECK_THROWS_WITH(score_requests(model, {TokenRequest{{256}, {}}}, 2), Catch::Contains("empty continuation"));
+}
+
+TEST_CASE("eval: wikitext pages detokenized and counted as lm-eval's wikitext task does", "[eval]") {
+  // Expected values from lm-eval 0.4.13's preprocess_wikitext.py and len(re.split(r"\s+", page)).
+  const std::string page =
+      " = = Early life = = \n The 2 @,@ 000 men ( about 3 @.@ 5 % ) said \" hello \" , and it ' s over . Mr. N was 5 \xc2\xb0 hot ; "
+      "[ a ] { b } 1980s ' fans /' 3/ x \n \xe3\x80\x80" "end\xe3\x80\x80 ";
+  CHECK(wikitext_detokenize(page) ==
+        " == Early life ==\nThe 2,000 men (about 3.5 %) said \"hello\", and it's over. Mr. 1 was 5\xc2\xb0hot; [a] {b} 1980s' fans "
+        "/'[0-9]/ x\n\xe3\x80\x80" "end\xe3\x80\x80 ");
+  CHECK(python_split_count(page) == 51);
+  CHECK(python_split_count("") == 1);
+  CHECK(python_split_count("a  b") == 2);
+  const Task t = one_task("wikitext", R"({"page": " a @-@ b \n"})");
+  CHECK(t.rolling);
+  CHECK(t.headline == "word_perplexity");
+  CHECK(t.items[0].requests[0].continuation == " a-b\n");
+  CHECK(t.items[0].words == 5);  // ["", "a", "@-@", "b", ""]
+  CHECK(t.items[0].bytes == 10);
+}
+
+TEST_CASE("eval: rolling windows as lm-eval's get_rolling_token_windows, made disjoint", "[eval]") {
+  const std::vector<std::uint32_t> tokens{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  const std::vector<TokenRequest> w = rolling_windows(tokens, 0, 4);
+  REQUIRE(w.size() == 3);
+  CHECK(w[0].context == std::vector<std::uint32_t>{0});
+  CHECK(w[0].continuation == std::vector<std::uint32_t>{1, 2, 3, 4});
+  CHECK(w[1].context == std::vector<std::uint32_t>{4});
+  CHECK(w[1].continuation == std::vector<std::uint32_t>{5, 6, 7, 8});
+  CHECK(w[2].context == std::vector<std::uint32_t>{6, 7, 8});  // the short last window keeps a full context
+  CHECK(w[2].continuation == std::vector<std::uint32_t>{9, 10});
+  CHECK(rolling_windows({}, 0, 4).empty());
 }

@@ -30,7 +30,8 @@ TokenRequest encode_request(const Tokenizer& tokenizer, const Request& request);
 // Scores every request: context + continuation cut to its last seq_len + 1 tokens, minus the
 // last token, is the input (lm-eval's _loglikelihood_tokens). Requests are sorted by length,
 // longest first, and run `batch_size` at a time, right-padded; results in request order.
-// Throws pollux::Error for an empty continuation or one longer than the context window.
+// A continuation longer than seq_len is scored in rolling windows after the context's last
+// token. Throws pollux::Error for an empty continuation or context.
 std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size);
 
 // lm-eval's loglikelihood_rolling windows over `tokens` (utils.get_rolling_token_windows with

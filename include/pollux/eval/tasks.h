@@ -4,6 +4,7 @@
 // Plain C++: no model, no tokenizer.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct Item {
   std::vector<Request> requests;
   std::vector<std::string> choices;
   int gold = 0;
+  std::uint64_t words = 0, bytes = 0;  // wikitext: of the original page, the perplexities' weights
 };
 
 struct Task {
@@ -29,11 +31,12 @@ struct Task {
   std::string group;         // "structural" (BLiMP), "factual" (the paper's table) or "" (none)
   std::string headline;      // the metric the summary takes: "acc", "acc_norm" or "perplexity"
   bool last_word = false;    // LAMBADA: greedy last-word accuracy and perplexity
+  bool rolling = false;      // wikitext: the page's log-likelihood in rolling windows
   std::vector<Item> items;
 };
 
 // The names --tasks accepts: blimp, sciq, piqa, hellaswag, winogrande, arc_easy,
-// arc_challenge, lambada.
+// arc_challenge, lambada, wikitext (field "page", as EleutherAI/wikitext_document_level).
 const std::vector<std::string>& task_names();
 
 // The names of a --tasks list ("sciq,piqa"); throws pollux::Error naming --tasks for an
@@ -59,6 +62,13 @@ std::string hellaswag_preprocess(const std::string& text);
 // Python's str.capitalize() for the characters it changes in ASCII text: the first
 // character upper case, the rest lower case (other bytes are kept).
 std::string python_capitalize(const std::string& text);
+
+// lm-eval's wikitext_detokenizer (wikitext/preprocess_wikitext.py): WikiText's spaced
+// punctuation, " @-@ " number separators and "= =" headings back to plain text.
+std::string wikitext_detokenize(const std::string& page);
+
+// len(re.split(r"\s+", text)): the words lm-eval's word perplexity divides by.
+std::uint64_t python_split_count(const std::string& text);
 
 // Characters (Unicode code points) of UTF-8 text: Python's len(str), which acc_norm uses.
 std::size_t code_points(const std::string& text);
