@@ -18,6 +18,7 @@
 #include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
+#include "pollux/eval/training.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
@@ -147,6 +148,7 @@ class Trainer {
       log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume.c_str(), (long long)step, (unsigned long long)tokens));
     }
     MetricsFile metrics(options_.out_dir + "/metrics.csv", step);
+    eval::TrainingTasks task_scores(config_, options_.out_dir, step);
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
                         (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
@@ -207,6 +209,7 @@ class Trainer {
         last_checkpoint = save(model, *optimizer, sampler, step, tokens);
         log::info("checkpoint " + last_checkpoint);
       }
+      if (const std::string scores = task_scores.at_step(model, step, tokens, finished(step, tokens)); !scores.empty()) log::info(scores);
       if (stop) {
         log::warn(strprintf("signal %d received: stopped after step %lld with a checkpoint", int(g_stop_signal), (long long)step));
         break;
