@@ -6,6 +6,10 @@
 #   POLLUX_TORCH  the torch requirement (default torch==2.11.0)
 #   POLLUX_PYARROW  the pyarrow requirement (default pyarrow==22.0.0): its wheel carries the
 #                 Arrow/Parquet C++ libraries pollux-prepare reads parquet with
+#   POLLUX_LM_EVAL=1  also install lm-evaluation-harness (POLLUX_LM_EVAL_REQ, default
+#                 lm_eval==0.4.13) for tools/lm_eval_pollux.py and the e2e.lm_eval_parity test;
+#                 pyarrow is held at POLLUX_PYARROW (lm_eval's datasets would upgrade it and
+#                 break the Arrow/Parquet C++ libraries the build links)
 set -euo pipefail
 
 venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
@@ -58,5 +62,14 @@ if [ "$have" != "${pyarrow_req#pyarrow==}" ]; then
   say "installing $pyarrow_req into $venv (parquet input for pollux-prepare)"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "$pyarrow_req" \
     || die "pip install $pyarrow_req failed: is PyPI reachable?"
+fi
+if [ "${POLLUX_LM_EVAL:-0}" = 1 ]; then
+  lm_eval_req="${POLLUX_LM_EVAL_REQ:-lm_eval==0.4.13}"
+  have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("lm_eval"))' 2>/dev/null || true)"
+  if [ "$have" != "${lm_eval_req#lm_eval==}" ]; then
+    say "installing $lm_eval_req into $venv (lm-evaluation-harness adapter)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$lm_eval_req" "$pyarrow_req" \
+      || die "pip install $lm_eval_req failed: is PyPI reachable?"
+  fi
 fi
 say "ready: venv $venv"

@@ -138,6 +138,10 @@ const std::vector<Key>& keys() {
       text_key("val_data", &Config::val_data, "held-out token file (optional)"),
       integer_key("eval_every", &Config::eval_every, "steps between validation passes (0 = never)"),
       integer_key("eval_batches", &Config::eval_batches, "micro-batches per validation pass"),
+      text_key("eval_tasks", &Config::eval_tasks, "benchmark tasks scored during training into DIR/eval_tasks.csv, e.g. blimp,sciq (empty = none)"),
+      text_key("eval_task_dir", &Config::eval_task_dir, "folder of the eval_tasks' JSON lines (T.jsonl, blimp/*.jsonl)"),
+      integer_key("eval_tasks_every", &Config::eval_tasks_every, "steps between task evaluations, and at the end (0 = never)"),
+      integer_key("eval_tasks_limit", &Config::eval_tasks_limit, "items per task file in a task evaluation (0 = all)"),
       integer_key("log_every", &Config::log_every, "steps between log lines"),
       real_key("lr", &Config::lr, "peak learning rate of the continuous baseline"),
       real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule"),
@@ -212,6 +216,9 @@ void Config::validate() const {
   if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
   if (eval_batches <= 0) fail("eval_batches", "must be positive");
+  if (eval_tasks_every < 0) fail("eval_tasks_every", "must be 0 or positive");
+  if (eval_tasks_limit < 0) fail("eval_tasks_limit", "must be 0 or positive");
+  if (!eval_tasks.empty() && eval_tasks_every > 0 && eval_task_dir.empty()) fail("eval_task_dir", "is needed by eval_tasks");
   if (log_every <= 0) fail("log_every", "must be positive");
   if (!(lr > 0)) fail("lr", "must be positive");
   if (min_lr < 0 || min_lr > lr) fail("min_lr", "must be in [0, lr]");

@@ -16,6 +16,7 @@
 #include "pollux/base/error.h"
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
+#include "pollux/eval/training.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
@@ -150,6 +151,7 @@ class Trainer {
     LatticeStats lattice(lattice_matrices, optimizer->state());
     std::optional<CsvLog> lattice_log;
     if (!lattice.empty()) lattice_log.emplace(options_.out_dir + "/lattice_stats.csv", lattice.csv_header(), step);
+    eval::TrainingTasks task_scores(config_, options_.out_dir, step);
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
                         (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
@@ -224,6 +226,7 @@ class Trainer {
         if (config_.keep_every == 0 || step % config_.keep_every == 0) lattice.milestone(optimizer->state());
         log::info("checkpoint " + last_checkpoint);
       }
+      if (const std::string scores = task_scores.at_step(model, step, tokens, finished(step, tokens)); !scores.empty()) log::info(scores);
       if (stop) {
         log::warn(strprintf("signal %d received: stopped after step %lld with a checkpoint", int(g_stop_signal), (long long)step));
         break;

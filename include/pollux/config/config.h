@@ -53,6 +53,10 @@ struct Config {
   std::string val_data;  // optional held-out token file
   std::int64_t eval_every = 50;   // steps between validation passes (0 = never)
   int eval_batches = 8;           // validation micro-batches per pass
+  std::string eval_tasks;              // benchmark tasks scored at checkpoints ("" = none), e.g. "blimp,sciq"
+  std::string eval_task_dir;           // their JSON lines: T.jsonl, blimp/*.jsonl
+  std::int64_t eval_tasks_every = 0;   // steps between task evaluations (0 = never)
+  std::int64_t eval_tasks_limit = 0;   // items per task file (0 = all)
   std::int64_t log_every = 1;
 
   // continuous baseline (quantizer = none): AdamW, linear warmup then cosine decay
