@@ -12,16 +12,37 @@
 
 namespace pollux {
 
+int open_regular_file(const std::string& path, const std::string& component) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(component, "cannot open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(component, path + " is not a regular file" + (S_ISDIR(st.st_mode) ? " (a folder)" : ""));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error("io", "cannot open " + path + ": " + std::strerror(errno));
+  const int fd = open_regular_file(path, "io");
+  struct stat st {};
+  ::fstat(fd, &st);
   std::vector<std::uint8_t> bytes;
+  bytes.reserve(std::size_t(st.st_size));
   std::uint8_t buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed) throw Error("io", "cannot read " + path);
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      throw Error("io", "cannot read " + path + ": " + why);
+    }
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  }
+  ::close(fd);
   return bytes;
 }
 

@@ -3,13 +3,15 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <tuple>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/base/printable.h"
 #include "pollux/base/json.h"
 
 namespace pollux {
@@ -26,7 +28,7 @@ struct Key {
 };
 
 [[noreturn]] void bad_value(const std::string& key, const std::string& text, const std::string& expected) {
-  throw Error("config", "key " + key + ": '" + text + "' is not " + expected);
+  throw Error("config", "key " + key + ": '" + printable_excerpt(text) + "' is not " + expected);
 }
 
 template <typename T>
@@ -153,10 +155,40 @@ const std::vector<Key>& keys() {
 
 po::options_description key_options() {
   po::options_description desc("configuration keys (INI file or --key value)");
-  // A key may be given more than once in one place (a script appending an override): the
-  // last occurrence wins. Between places, the command line (stored first) wins over the file.
+  // A key may be given more than once on the command line (a script appending an override):
+  // the last occurrence wins (an INI file may not repeat one: refuse_repeated_keys). The
+  // command line (stored first) wins over the file.
   for (const Key& k : keys()) desc.add_options()(k.name.c_str(), po::value<std::vector<std::string>>(), k.help.c_str());
   return desc;
+}
+
+std::string trimmed(const std::string& s) {
+  const std::size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// A key given twice in one INI file is a mistake (which value was meant?): refused naming
+// the key and both lines. The command line may repeat a key (a script appending an
+// override); there the last occurrence wins.
+void refuse_repeated_keys(const std::string& text, const std::string& path) {
+  std::map<std::string, int> first_line;
+  std::string section, line;
+  std::istringstream in(text);
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = trimmed(line.substr(0, line.find('#')));
+    if (line.empty()) continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = trimmed(line.substr(1, line.size() - 2)) + ".";
+      continue;
+    }
+    const std::size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;  // the INI parser names the line
+    const std::string key = section + trimmed(line.substr(0, eq));
+    const auto [it, added] = first_line.emplace(key, number);
+    if (!added)
+      throw Error("config", path + " line " + std::to_string(number) + ": key " + printable_excerpt(key) +
+                                " is given twice (first on line " + std::to_string(it->second) + ")");
+  }
 }
 
 void assign_keys(Config& config, const po::variables_map& vm) {
@@ -245,19 +277,21 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
     std::error_code ec;
     if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
       throw Error("config", "config file " + path + " is not a regular file");
-    std::ifstream file(path);
-    if (!file) throw Error("config", "cannot open config file " + path);
+    const std::vector<std::uint8_t> bytes = read_file(path);  // refuses a FIFO or a device
+    const std::string text(bytes.begin(), bytes.end());
+    refuse_repeated_keys(text, path);
+    std::istringstream file(text);
     try {
       po::store(po::parse_config_file(file, key_options(), false), vm);
     } catch (const po::error& e) {
-      throw Error("config", path + ": " + e.what());
+      throw Error("config", path + ": " + printable_excerpt(e.what(), 300));
     }
     out.from_file = true;
   }
   try {
     po::notify(vm);
   } catch (const po::error& e) {
-    throw Error("config", e.what());
+    throw Error("config", printable_excerpt(e.what(), 300));
   }
   assign_keys(out.config, vm);
   return out;

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
 #include "pollux/data/parquet_reader.h"
@@ -158,6 +159,8 @@ class Preparer {
     flush();
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     report_.train_tokens = train_->tokens();
+    if (report_.train_tokens == 0)  // a 0-token file would only fail later, in the trainer
+      throw Error("prepare", "the input gave no tokens (" + std::to_string(report_.input_bytes) + " bytes of input): nothing written to " + o_.output);
     if (val_ && val_->tokens() == 0)
       throw Error("prepare", "--val_fraction " + std::to_string(o_.val_fraction) + " selected no validation text: use more documents or a larger fraction");
     train_->finish(inputs_, report_.split_document ? "train (first part of the document)" : "train",
@@ -288,6 +291,7 @@ class Preparer {
   }
 
   void read_text(const std::string& path, bool split_tail) {
+    ::close(open_regular_file(path, "prepare"));  // a FIFO or /dev/zero is refused, never read
     std::ifstream in(path, std::ios::binary);
     struct stat st;
     if (!in || ::stat(path.c_str(), &st) != 0) throw Error("prepare", "cannot open input " + path);
@@ -343,6 +347,7 @@ class Preparer {
 
   // Parquet: one document per non-null value of the text column, row group by row group.
   void read_parquet(const std::string& path) {
+    ::close(open_regular_file(path, "prepare"));
     ParquetTextReader reader(path, o_.text_column);
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(path, ec);
@@ -356,6 +361,7 @@ class Preparer {
   }
 
   void read_jsonl(const std::string& path) {
+    ::close(open_regular_file(path, "prepare"));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("prepare", "cannot open input " + path);
     std::string line;

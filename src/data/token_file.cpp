@@ -12,18 +12,18 @@
 #include <sstream>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
 
 namespace pollux {
 
 std::string sidecar_tokenizer(const std::string& token_file) {
-  std::ifstream in(token_file + ".json");
-  if (!in) return "";
-  std::stringstream text;
-  text << in.rdbuf();
+  struct stat st {};
+  if (::stat((token_file + ".json").c_str(), &st) != 0) return "";
+  const std::vector<std::uint8_t> bytes = read_file(token_file + ".json");
   try {
-    const JsonValue doc = parse_json(text.str());
+    const JsonValue doc = parse_json(std::string(bytes.begin(), bytes.end()));
     const JsonValue* t = doc.get("tokenizer");
     if (!t || t->kind != JsonValue::Kind::string) throw Error("data", "no \"tokenizer\" string");
     return t->string;
@@ -36,8 +36,7 @@ TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::st
   const std::string made_by = sidecar_tokenizer(path);
   if (!made_by.empty() && made_by != tokenizer)
     throw Error("data", path + " was made by the '" + made_by + "' tokenizer but the model uses '" + tokenizer + "'");
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw Error("data", "cannot open token file " + path + ": " + std::strerror(errno));
+  const int fd = open_regular_file(path, "data");
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     ::close(fd);

@@ -20,6 +20,41 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
+// The whole-file digest (issue 15): HDF5 leaves the first 512 bytes to the user (its "user
+// block"); ours holds this text, the SHA-256 of every byte after the block in hex, and zeros.
+// The reader checks it before HDF5 parses anything, so no damaged structure (object
+// headers, attribute tables, B-trees) reaches the library, which can crash on them.
+constexpr std::size_t kUserBlock = 512;
+constexpr char kDigestMagic[] = "pollux-checkpoint sha256 ";
+constexpr std::size_t kDigestMagicLen = sizeof kDigestMagic - 1;
+const unsigned char kHdf5Signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+// Checks the user block digest of `path`. A file that starts with the HDF5 signature was
+// written before the digest existed and is read as it is (its attributes are still checked).
+void check_file_digest(const std::string& path) {
+  const int fd = open_regular_file(path, "checkpoint");
+  std::vector<std::uint8_t> block(kUserBlock);
+  std::size_t got = 0;
+  ssize_t n = 0;
+  while (got < block.size() && (n = ::read(fd, block.data() + got, block.size() - got)) > 0) got += std::size_t(n);
+  if (got >= 8 && std::memcmp(block.data(), kHdf5Signature, 8) == 0) {
+    ::close(fd);
+    return;
+  }
+  if (got < kUserBlock || std::memcmp(block.data(), kDigestMagic, kDigestMagicLen) != 0) {
+    ::close(fd);
+    throw Error("checkpoint", path + ": not a pollux checkpoint (no whole-file digest in its first 512 bytes; truncated or corrupt?)");
+  }
+  Sha256 sha;
+  std::vector<std::uint8_t> buffer(1 << 20);
+  while ((n = ::read(fd, buffer.data(), buffer.size())) > 0) sha.update(buffer.data(), std::size_t(n));
+  ::close(fd);
+  if (n < 0) throw Error("checkpoint", "cannot read " + path);
+  const std::string stored(reinterpret_cast<const char*>(block.data()) + kDigestMagicLen, 64);
+  if (sha.hex_digest() != stored)
+    throw Error("checkpoint", path + ": the file does not match its SHA-256 (corrupt checkpoint): refusing to read it");
+}
+
 // An HDF5 identifier closed on scope exit.
 class Handle {
  public:
@@ -216,7 +251,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& ck) {
   {
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     if (!fapl.ok() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) throw Error("checkpoint", "cannot set up writing " + path);
-    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+    if (!fcpl.ok() || H5Pset_userblock(fcpl, kUserBlock) < 0) throw Error("checkpoint", "cannot set up writing " + path);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose);
     if (!file.ok()) throw Error("checkpoint", "cannot create " + path + " in memory");
     Writer w{path, file};
     w.attribute(file, "format", std::string("pollux-checkpoint"));
@@ -244,12 +281,27 @@ void write_checkpoint(const std::string& path, const Checkpoint& ck) {
     image.resize(std::size_t(size));
     if (H5Fget_file_image(file, image.data(), image.size()) != size) throw Error("checkpoint", "cannot take the image of " + path);
   }
-  write_file_atomic(path, image);
+  // The image starts at HDF5's base address, after the user block: the block is put before it.
+  const std::string digest = kDigestMagic + sha256_hex(image.data(), image.size()) + "\n";
+  std::vector<std::uint8_t> bytes(kUserBlock + image.size(), 0);
+  std::memcpy(bytes.data(), digest.data(), digest.size());
+  std::memcpy(bytes.data() + kUserBlock, image.data(), image.size());
+  image = {};
+  write_file_atomic(path, bytes);
+}
+
+bool is_checkpoint_file(const std::string& path) {
+  const int fd = open_regular_file(path, "checkpoint");
+  std::uint8_t head[kDigestMagicLen] = {};
+  const bool full = ::read(fd, head, sizeof head) == ssize_t(sizeof head);
+  ::close(fd);
+  return full && (std::memcmp(head, kDigestMagic, kDigestMagicLen) == 0 || std::memcmp(head, kHdf5Signature, 8) == 0);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (::access(path.c_str(), R_OK) != 0) throw Error("checkpoint", "cannot open " + path + ": no such readable file");
+  check_file_digest(path);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("checkpoint", path + ": not an HDF5 file (truncated or corrupt checkpoint?)");
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw Error("checkpoint", path + ": cannot open as HDF5 (truncated or corrupt checkpoint?)");

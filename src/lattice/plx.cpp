@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "pollux/base/error.h"
+#include "pollux/base/printable.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
 #include "pollux/base/sha256.h"
@@ -91,8 +92,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype dtype) {
   const PlxTensor* t = file.find(name);
-  if (!t) throw Error("plx", "tensor " + name + " is missing");
-  if (t->dtype != dtype) throw Error("plx", "tensor " + name + " has dtype " + to_string(t->dtype) + ", expected " + to_string(dtype));
+  if (!t) throw Error("plx", "tensor " + printable_excerpt(name) + " is missing");
+  if (t->dtype != dtype) throw Error("plx", "tensor " + printable_excerpt(name) + " has dtype " + to_string(t->dtype) + ", expected " + to_string(dtype));
   return *t;
 }
 
@@ -101,11 +102,11 @@ const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype 
 PlxLogicalTensor lattice_matrix(const PlxFile& file, const PlxTensor& packed, const std::string& base) {
   const PlxTensor& sigma = partner(file, base + ".sigma_rows", PlxDtype::f16);
   if (packed.dtype != PlxDtype::u8 || packed.data.size() % 9 != 0)
-    throw Error("plx", "tensor " + packed.name + " is not u8 groups of 9 bytes");
+    throw Error("plx", "tensor " + printable_excerpt(packed.name) + " is not u8 groups of 9 bytes");
   const std::uint64_t rows = sigma.element_count(), groups = packed.data.size() / 9;
   const std::uint64_t per_row = rows == 0 ? 0 : 4 * groups / rows;
   if (per_row == 0 || (rows * per_row + 3) / 4 != groups || (rows < 4 && 4 * groups != rows * per_row))
-    throw Error("plx", "tensor " + packed.name + ": " + std::to_string(packed.data.size()) +
+    throw Error("plx", "tensor " + printable_excerpt(packed.name) + ": " + std::to_string(packed.data.size()) +
                            " bytes do not hold a whole number of atoms per row for " + std::to_string(rows) + " rows");
   return {base + ".weight", PlxStorage::lattice, {std::uint32_t(rows), std::uint32_t(per_row * kAtomDim)},
           packed.data.size() + sigma.data.size()};
@@ -114,7 +115,7 @@ PlxLogicalTensor lattice_matrix(const PlxFile& file, const PlxTensor& packed, co
 PlxLogicalTensor int8_matrix(const PlxFile& file, const PlxTensor& q, const std::string& base) {
   const PlxTensor& mu = partner(file, base + ".mu_rows", PlxDtype::f16);
   if (q.dtype != PlxDtype::i8 || q.shape.size() != 2 || q.shape[0] != mu.element_count())
-    throw Error("plx", "tensor " + q.name + " is not an i8 matrix with one " + mu.name + " entry per row");
+    throw Error("plx", "tensor " + printable_excerpt(q.name) + " is not an i8 matrix with one " + printable_excerpt(mu.name) + " entry per row");
   return {base + ".weight", PlxStorage::int8_rows, q.shape, q.data.size() + mu.data.size()};
 }
 
@@ -200,28 +201,28 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
     const std::uint64_t name_len = in.le(2, which + " name length");
     if (name_len == 0) in.fail(which + " has an empty name");
     t.name.assign(reinterpret_cast<const char*>(in.take(name_len, which + " name")), name_len);
-    const std::uint64_t dtype = in.le(1, t.name + " dtype");
-    if (dtype > 3) in.fail("tensor " + t.name + " has unknown dtype " + std::to_string(dtype));
+    const std::uint64_t dtype = in.le(1, "tensor " + printable_excerpt(t.name) + " dtype");
+    if (dtype > 3) in.fail("tensor " + printable_excerpt(t.name) + " has unknown dtype " + std::to_string(dtype));
     t.dtype = PlxDtype(dtype);
-    const std::uint64_t ndim = in.le(1, t.name + " ndim");
-    if (ndim > kMaxDims) in.fail("tensor " + t.name + " has " + std::to_string(ndim) + " dimensions (at most 8)");
+    const std::uint64_t ndim = in.le(1, "tensor " + printable_excerpt(t.name) + " ndim");
+    if (ndim > kMaxDims) in.fail("tensor " + printable_excerpt(t.name) + " has " + std::to_string(ndim) + " dimensions (at most 8)");
     std::uint64_t elements = 1;
     for (std::uint64_t d = 0; d < ndim; ++d) {
-      std::uint64_t extent = in.le(4, t.name + " shape");
+      std::uint64_t extent = in.le(4, "tensor " + printable_excerpt(t.name) + " shape");
       t.shape.push_back(std::uint32_t(extent));
       if (extent != 0 && elements > std::numeric_limits<std::uint64_t>::max() / 8 / extent)
-        in.fail("tensor " + t.name + " shape overflows");
+        in.fail("tensor " + printable_excerpt(t.name) + " shape overflows");
       elements *= extent;
     }
-    const std::uint64_t data_len = in.le(8, t.name + " data length");
+    const std::uint64_t data_len = in.le(8, "tensor " + printable_excerpt(t.name) + " data length");
     if (data_len != elements * dtype_size(t.dtype))
-      in.fail("tensor " + t.name + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
-    const std::uint8_t* bytes = in.take(data_len, "tensor " + t.name + " data");
+      in.fail("tensor " + printable_excerpt(t.name) + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
+    const std::uint8_t* bytes = in.take(data_len, "tensor " + printable_excerpt(t.name) + " data");
     t.data.assign(bytes, bytes + data_len);
     if (file.version == 5) {
-      const std::uint8_t* sum = in.take(32, "tensor " + t.name + " checksum");
+      const std::uint8_t* sum = in.take(32, "tensor " + printable_excerpt(t.name) + " checksum");
       if (hex_of(sum, 32) != sha256_hex(t.data.data(), t.data.size()))
-        in.fail("tensor " + t.name + " checksum mismatch: its data is corrupt");
+        in.fail("tensor " + printable_excerpt(t.name) + " checksum mismatch: its data is corrupt");
     }
     file.tensors.push_back(std::move(t));
   }
@@ -263,7 +264,7 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
   for (const PlxTensor& t : file.tensors) {
     if (t.name.empty() || t.name.size() > 0xFFFF || t.shape.size() > kMaxDims ||
         t.data.size() != t.element_count() * dtype_size(t.dtype))
-      throw Error("plx", "tensor '" + t.name + "' cannot be written: bad name, rank, or data size");
+      throw Error("plx", "tensor '" + printable_excerpt(t.name) + "' cannot be written: bad name, rank, or data size");
     put_le(out, t.name.size(), 2);
     out.insert(out.end(), t.name.begin(), t.name.end());
     out.push_back(std::uint8_t(t.dtype));
@@ -310,7 +311,7 @@ std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file) {
     } else if (t.dtype == PlxDtype::f32) {
       out.push_back({t.name, PlxStorage::f32, t.shape, t.data.size()});
     } else {
-      throw Error("plx", "tensor " + t.name + " has dtype " + to_string(t.dtype) + " and no known role");
+      throw Error("plx", "tensor " + printable_excerpt(t.name) + " has dtype " + to_string(t.dtype) + " and no known role");
     }
   }
   return out;

@@ -2,6 +2,8 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 
@@ -11,6 +13,7 @@
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
 #include "pollux/lattice/index_packing.h"
+#include "pollux/model/memory_plan.h"
 #include "pollux/optim/optimizer.h"
 
 namespace pollux {
@@ -20,11 +23,10 @@ using lattice::PlxDtype;
 using lattice::PlxTensor;
 
 bool is_plx(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error("model", "cannot open " + path);
+  const int fd = open_regular_file(path, "model");
   char head[8] = {};
-  const bool plx = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
-  std::fclose(f);
+  const bool plx = ::read(fd, head, 8) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
+  ::close(fd);
   return plx;
 }
 
@@ -43,14 +45,6 @@ int json_int(const JsonValue& doc, const std::string& key, const std::string& pa
   if (v->number < 0 || v->number > double(1 << 30))
     throw Error("model", path + ": config JSON key " + key + " is out of range (0 to 2^30)");
   return int(v->number);
-}
-
-// The parameters PolluxModel(c) allocates (model.cpp): tok_emb and head (V x d), pos_emb
-// (T x d), per layer four d x d and two 4d x d matrices, two d gains and two 24-wide QK
-// gains, and ln_f. In double so that absurd sizes cannot overflow.
-double model_parameter_count(const ModelConfig& c) {
-  const double d = c.n_embd, V = c.vocab_size, T = c.seq_len, L = c.n_layers;
-  return 2 * V * d + T * d + L * (12 * d * d + 2 * d + 2 * 24) + d;
 }
 
 void copy_into(at::Tensor& param, const std::vector<float>& values, const std::vector<std::uint32_t>& shape,

@@ -6,6 +6,7 @@
 #include <exception>
 #include <iostream>
 
+#include "pollux/base/printable.h"
 #include "pollux/config/config.h"
 
 namespace pollux::cli {
@@ -16,7 +17,8 @@ int run(const std::string& tool, const std::function<int()>& body) {
   try {
     return body();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
+    // One line whatever the message holds (a library's multi-line trace, bytes of a file).
+    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), printable_excerpt(e.what(), 2000).c_str());
   } catch (...) {
     std::fprintf(stderr, "%s: error: unknown failure\n", tool.c_str());
   }

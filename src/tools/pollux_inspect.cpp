@@ -174,15 +174,6 @@ int inspect_run(const std::string& dir, std::uint64_t window_tokens, double tole
   return 0;
 }
 
-bool is_hdf5(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return false;
-  unsigned char head[8] = {};
-  const bool hdf5 = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0;
-  std::fclose(f);
-  return hdf5;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -206,6 +197,6 @@ int main(int argc, char** argv) {
     if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
     if (std::filesystem::is_directory(files[0]))
       return inspect_run(files[0], vm["window_tokens"].as<std::uint64_t>(), vm["churn_tolerance"].as<double>());
-    return is_hdf5(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
+    return is_checkpoint_file(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });
 }

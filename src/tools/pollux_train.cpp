@@ -9,6 +9,7 @@
 #include "pollux/train/trainer.h"
 
 int main(int argc, char** argv) {
+  pollux::install_stop_handlers();  // before anything slow: a signal during start-up exits 0
   return pollux::cli::run("pollux-train", [&] {
     namespace po = boost::program_options;
     const std::vector<std::string> args(argv + 1, argv + argc);

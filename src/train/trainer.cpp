@@ -19,6 +19,7 @@
 #include "pollux/eval/training.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
+#include "pollux/model/memory_plan.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/csv_log.h"
@@ -90,6 +91,7 @@ class Trainer {
   explicit Trainer(const TrainOptions& o) : options_(o), config_(o.config) {}
 
   int run() {
+    install_stop_handlers();  // (pollux-train's main did so first; train() may be called without it)
     std::string resume = options_.resume;
     if (resume.empty() && options_.auto_resume) resume = newest_checkpoint(options_.out_dir);
     std::optional<Checkpoint> from;
@@ -98,6 +100,7 @@ class Trainer {
       config_ = merge_config(from->config, resume);
     }
     config_.validate();
+    refuse_larger_than_memory(config_, "train");  // before any data is read or tensor made
     const double eta = width_inertia(config_.model.n_embd, true);
     if (config_.quantizer == "lattice" && config_.width_inertia == "reference" && eta <= 0)
       throw Error("train", "width_inertia = reference gives eta_d = 1 + C ln(" + std::to_string(config_.model.n_embd) +
@@ -124,6 +127,7 @@ class Trainer {
       throw Error("train", "--val_data " + config_.val_data + " holds " + std::to_string(val_file->size()) +
                                " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) + ")");
 
+    if (stopped_before_first_step()) return 0;  // the data is read; the model is the slow part
     PolluxModel model(config_.model, config_.seed, device);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model);
@@ -156,8 +160,7 @@ class Trainer {
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
                         (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
 
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
+    if (stopped_before_first_step()) return 0;
     const Batches train_batches{train_file, std::size_t(config_.model.seq_len)};
     const auto start = std::chrono::steady_clock::now();
     const std::int64_t first_step = step;
@@ -238,6 +241,13 @@ class Trainer {
   }
 
  private:
+  // A signal before the first step: nothing to checkpoint, a clean stop (exit 0).
+  static bool stopped_before_first_step() {
+    if (g_stop_signal == 0) return false;
+    log::warn(strprintf("signal %d received before the first step: stopped, nothing written", int(g_stop_signal)));
+    return true;
+  }
+
   // The run's configuration when resuming from a checkpoint trained with `stored`.
   Config merge_config(const Config& stored, const std::string& path) const {
     const Config run = options_.config_from_file ? options_.config : config_from_entries(stored.entries(), options_.override_args);
@@ -338,5 +348,10 @@ std::string newest_checkpoint(const std::string& dir) {
 }
 
 int train(const TrainOptions& options) { return Trainer(options).run(); }
+
+void install_stop_handlers() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
 
 }  // namespace pollux

@@ -97,3 +97,42 @@ if mount -t tmpfs -o size=64k tmpfs "$WORK/full" 2>/dev/null; then
 else
   echo "SKIP: full-disk check (mount not allowed)"
 fi
+
+# --- item 9: a FIFO, /dev/zero or a folder where a file is read is one line naming it, at
+# once (a FIFO without a writer would block an ordinary open forever)
+mkfifo "$WORK/fifo" "$WORK/fifo.txt"
+expect_error "/dev/zero is not a regular file" timeout 20 "$BIN/pollux-inspect" /dev/zero
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-inspect" "$WORK/fifo"
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-eval" "$WORK/fifo" --data "$WORK/small.val.u16"
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-generate" "$WORK/fifo" --prompt A
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/fifo" --out "$WORK/bad"
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --config "$WORK/fifo" --out "$WORK/bad"
+expect_error "$WORK/fifo.txt is not a regular file" timeout 20 "$BIN/pollux-prepare" "$WORK/fifo.txt" --output "$WORK/f.u16" --tokenizer bytes
+expect_error "$WORK is not a regular file" timeout 20 "$BIN/pollux-eval" "$WORK" --data "$WORK/small.val.u16"
+
+# --- item 9: an empty input is refused, not written as a 0-token file
+: >"$WORK/empty.txt"
+expect_error "the input gave no tokens" "$BIN/pollux-prepare" "$WORK/empty.txt" --output "$WORK/empty.u16" --tokenizer bytes
+[ ! -e "$WORK/empty.u16" ] || fail "pollux-prepare wrote a file from an empty input"
+
+# --- item 9: a key twice in one INI file is refused by key and line
+cp "$CONFIG" "$WORK/twice.ini"
+echo "seed = 7" >>"$WORK/twice.ini"
+expect_error "key seed is given twice" "$BIN/pollux-train" "${SMALL[@]}" --config "$WORK/twice.ini" --out "$WORK/bad"
+
+# --- item 9: a model larger than the machine is refused by name before anything is allocated
+expect_error "this machine has" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --n_embd 49152 --n_layers 64 --out "$WORK/bad"
+
+# --- item 9: a signal during start-up (here while a wider lattice model is being built) stops
+# cleanly: exit 0, a line saying so, no checkpoint
+"$BIN/pollux-train" "${SMALL[@]}" --n_embd 384 --n_layers 4 --max_steps 5 --out "$WORK/early" >"$WORK/early.log" 2>&1 &
+early=$!
+for _ in $(seq 200); do [ -s "$WORK/early/.lock" ] && break; sleep 0.02; done
+kill -TERM $early
+set +e
+wait $early
+status=$?
+set -e
+[ $status -eq 0 ] || fail "a signal during start-up: exit status $status: $(cat "$WORK/early.log")"
+grep -q "before the first step" "$WORK/early.log" || fail "a signal during start-up: $(cat "$WORK/early.log")"
+if ls "$WORK/early"/pollux_step_*.h5 >/dev/null 2>&1; then fail "a checkpoint was written after a signal during start-up"; fi

@@ -11,6 +11,8 @@
 //   /optimizer/sigma/<param>    float32 (rows) row scales: weight = codebook[idx] sigma / C
 //   /optimizer/latent/<param>, /optimizer/m/<param>, /optimizer/v/<param>   float32
 //
+// The first 512 bytes (HDF5's user block) hold "pollux-checkpoint sha256 <hex>\n" and zeros:
+// the SHA-256 of the rest of the file, checked before HDF5 reads anything.
 // Every dataset carries its own sha256 attribute. Only a finite state is written (the
 // heat and every float tensor). Files are written to PATH.tmp.<pid>, flushed, fsync'ed and renamed, so a checkpoint on
 // disk is always whole.
@@ -46,6 +48,11 @@ std::string first_non_finite(const Checkpoint& checkpoint);
 // Throws pollux::Error naming the file for anything missing, truncated or inconsistent
 // (including a codebook_sha256 that does not match the named codebook).
 Checkpoint read_checkpoint(const std::string& path);
+
+// Whether `path` starts as a checkpoint does (the whole-file digest header, or the HDF5
+// signature of one written before it). Throws pollux::Error for a file that cannot be
+// opened or is not a regular file.
+bool is_checkpoint_file(const std::string& path);
 
 // SHA-256 over the forward weights in a fixed order (parameter name order; for a lattice
 // matrix its int32 indices then float32 sigma, otherwise its float32 values).

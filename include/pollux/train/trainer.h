@@ -25,6 +25,11 @@ struct TrainOptions {
 // or the state became NaN or infinite (the last good, finite, checkpoint is kept). Other failures throw.
 int train(const TrainOptions& options);
 
+// SIGINT and SIGTERM ask the trainer to stop after the current step (with a checkpoint) or,
+// before the first step, at once (nothing written; exit 0). pollux-train installs these
+// first thing, so a signal during start-up (reading data, building the model) is clean too.
+void install_stop_handlers();
+
 // The checkpoint path of a step: DIR/pollux_step_<step>.h5
 std::string checkpoint_path(const std::string& dir, std::int64_t step);
 // The newest pollux_step_<n>.h5 in dir, or "" when there is none.
