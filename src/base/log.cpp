@@ -26,6 +26,7 @@ void info(const std::string& message) { spdlog::info("{}", message); }
 void warn(const std::string& message) { spdlog::warn("{}", message); }
 void error(const std::string& message) { spdlog::error("{}", message); }
 void use_short_pattern() { spdlog::set_pattern("[%H:%M:%S] %v"); }
+void only_errors() { spdlog::set_level(spdlog::level::err); }
 }  // namespace log
 
 }  // namespace pollux

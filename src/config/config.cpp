@@ -135,6 +135,8 @@ const std::vector<Key>& keys() {
       choice_key("lattice_search", &Config::lattice_search, {"exact", "reference-bf16"},
                  "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)"),
       integer_key("threads", &Config::threads, "CPU threads (0 = all cores)"),
+      integer_key("dist_timeout_s", &Config::dist_timeout_s,
+                  "data-parallel runs: seconds a rank waits for the others in a collective before the run fails"),
       real_key("h_floor", &Config::h_floor, "irreducible cross-entropy of the corpus in nats (spec section 1)"),
       text_key("data", &Config::data, "training token file (uint16 little-endian)"),
       text_key("val_data", &Config::val_data, "held-out token file (optional)"),
@@ -247,6 +249,7 @@ void Config::validate() const {
     if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
   if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
+  if (dist_timeout_s <= 0) fail("dist_timeout_s", "must be positive");
   if (eval_batches <= 0) fail("eval_batches", "must be positive");
   if (eval_tasks_every < 0) fail("eval_tasks_every", "must be 0 or positive");
   if (eval_tasks_limit < 0) fail("eval_tasks_limit", "must be 0 or positive");

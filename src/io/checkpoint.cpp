@@ -212,6 +212,8 @@ std::string attributes_sha256(const Checkpoint& ck, const std::string& config_js
   h.update(&ck.sampler_counter, sizeof ck.sampler_counter);
   h.update(&ck.optimizer.step, sizeof ck.optimizer.step);
   h.update(&ck.optimizer.heat, sizeof ck.optimizer.heat);
+  // covered when not 1, so the checkpoints of one process hash as before world_size existed
+  if (ck.world_size != 1) h.update(&ck.world_size, sizeof ck.world_size);
   text(ck.codebook);
   text(ck.codebook_sha256);
   text(config_json);
@@ -264,6 +266,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& ck) {
     w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
     w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
     w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
+    w.attribute(file, "world_size", ck.world_size, H5T_NATIVE_INT);
     w.attribute(file, "codebook", ck.codebook);
     w.attribute(file, "codebook_sha256", ck.codebook_sha256);
     const std::string config_json = ck.config.to_json();
@@ -316,6 +319,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   ck.sampler_counter = r.number<std::uint64_t>("sampler_counter", H5T_NATIVE_UINT64);
   ck.optimizer.step = r.number<std::int64_t>("optimizer_step", H5T_NATIVE_INT64);
   ck.optimizer.heat = r.number<double>("heat", H5T_NATIVE_DOUBLE);
+  if (H5Aexists(file, "world_size") > 0) ck.world_size = r.number<int>("world_size", H5T_NATIVE_INT);
+  if (ck.world_size < 1) r.fail("world_size attribute is " + std::to_string(ck.world_size));
   ck.codebook = r.text(file, "codebook");
   ck.codebook_sha256 = r.text(file, "codebook_sha256");
   const std::string config_json = r.text(file, "config_json");

@@ -4,6 +4,8 @@
 #include <ATen/core/grad_mode.h>
 
 #include "pollux/base/error.h"
+#include "pollux/base/log.h"
+#include "pollux/dist/comm.h"
 #include "pollux/kernels/lattice_search.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/row_projection.h"
@@ -66,10 +68,18 @@ at::Tensor adam_direction(at::Tensor& m, at::Tensor& v, const at::Tensor& g, dou
   return (m / bc1).mul(-rate).div((v / bc2).sqrt().add(eps));
 }
 
+// This rank's rows of a parameter-shaped tensor (all of it on one rank).
+at::Tensor own_rows(const Comm* comm, const at::Tensor& t) {
+  if (!comm || !comm->distributed()) return t;
+  const RowShard s = shard_rows(t.size(0), comm->rank(), comm->world_size());
+  return t.narrow(0, s.begin, s.count);
+}
+
 class PolluxStep : public Optimizer {
  public:
-  PolluxStep(const Config& config, PolluxModel& model)
+  PolluxStep(const Config& config, PolluxModel& model, Comm* comm)
       : model_(model),
+        comm_(comm && comm->distributed() ? comm : nullptr),
         quantizer_(Codebook::get(parse_codebook_variant(config.codebook)),
                    config.lattice_search == "exact" ? Scoring::exact : Scoring::reference_bf16),
         h_floor_(config.h_floor),
@@ -84,9 +94,9 @@ class PolluxStep : public Optimizer {
     auto& params = model_.parameters();
     if (latent_.empty()) {  // the latents start as the parameters at the first step
       for (auto& p : params) {
-        latent_[p.name] = p.value.detach().clone();
-        m_[p.name] = at::zeros_like(p.value.detach());
-        v_[p.name] = at::zeros_like(p.value.detach());
+        latent_[p.name] = own_rows(comm_, p.value.detach()).clone();
+        m_[p.name] = at::zeros_like(latent_[p.name]);
+        v_[p.name] = at::zeros_like(latent_[p.name]);
       }
     }
     const double instant = std::min(1.0, std::max(kGamma, (ce_mean - h_floor_) / (h_max_ - h_floor_)));
@@ -101,9 +111,13 @@ class PolluxStep : public Optimizer {
     at::Tensor force = at::zeros({}, stats_options), changed = at::zeros({}, stats_options);
     at::Tensor bad = at::zeros({1}, stats_options.dtype(at::kInt));
     double elements = 0, atoms = 0;
+    std::vector<at::Tensor> force_squares;  // data-parallel: per parameter, this rank's |u|^2
+    const Comm::Traffic before = comm_ ? comm_->traffic() : Comm::Traffic{};
     for (auto& p : params) {
       if (!p.value.grad().defined()) continue;
-      const at::Tensor g = p.value.grad();
+      // ZeRO-1: the gradient summed over ranks, only this rank's rows of it
+      const at::Tensor g = comm_ ? comm_->reduce_scatter_rows(p.value.grad()) : p.value.grad();
+      const std::int64_t rows = p.value.size(0);
       at::Tensor& latent = latent_[p.name];
       const double rate = heat_ * kGamma / kC / (p.lattice() ? inertia_ : 1.0);
       at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, kBeta1, kBeta2, t, rate, kEpsilon);
@@ -113,7 +127,12 @@ class PolluxStep : public Optimizer {
         at::Tensor norms = atoms_u.norm(2, {1}, /*keepdim=*/true);
         u = (atoms_u * (atom_cap / (norms + kEpsilon)).clamp_max(1.0)).view(u.sizes());
         latent.mul_(decay).add_(u);
-        LatticeWeight next = project(quantizer_, latent, p.value, bad);
+        at::Tensor weight = own_rows(comm_, p.value.detach());
+        LatticeWeight next = project(quantizer_, latent, weight, bad);
+        if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
+          next = {comm_->all_gather_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
+          write_forward_weight(p.value, next, quantizer_.codebook());
+        }
         auto prev = weights_.find(p.name);
         if (prev != weights_.end()) changed += prev->second.indices.ne(next.indices).sum().to(at::kDouble);
         else changed += double(next.indices.numel());
@@ -121,10 +140,18 @@ class PolluxStep : public Optimizer {
         weights_[p.name] = next;
       } else {
         latent.mul_(decay).add_(u).clamp_(1.0 - kGeometricSlack, 1.0 + kGeometricSlack);
-        p.value.detach().copy_(latent);
+        p.value.detach().copy_(comm_ ? comm_->all_gather_rows(latent, rows) : latent);
       }
-      force += u.norm().to(at::kDouble);
+      if (comm_) force_squares.push_back(u.norm().square().to(at::kDouble));
+      else force += u.norm().to(at::kDouble);
       elements += double(p.value.numel());
+    }
+    if (comm_ && !force_squares.empty()) {
+      at::Tensor squares = at::stack(force_squares);
+      comm_->all_reduce_sum(squares);
+      force = squares.sqrt().sum();
+      if (!reported_) report_traffic(before);
+      reported_ = true;
     }
     const at::Tensor stats = at::stack({force, changed, bad.to(at::kDouble).sum()}).cpu();
     const double* st = stats.data_ptr<double>();
@@ -134,10 +161,20 @@ class PolluxStep : public Optimizer {
   }
 
   OptimizerState state() const override {
+    OptimizerState s = discrete_state();
+    // data-parallel: every rank's rows put together, in the parameters' order on every rank
+    for (const auto& p : model_.parameters()) {
+      if (!latent_.count(p.name)) continue;
+      const auto whole = [&](const at::Tensor& t) { return comm_ ? comm_->all_gather_rows(t, p.value.size(0)) : t; };
+      s.tensors["latent/" + p.name] = whole(latent_.at(p.name));
+      s.tensors["m/" + p.name] = whole(m_.at(p.name));
+      s.tensors["v/" + p.name] = whole(v_.at(p.name));
+    }
+    return s;
+  }
+
+  OptimizerState discrete_state() const override {
     OptimizerState s{step_, heat_, {}};
-    for (const auto& [name, t] : latent_) s.tensors["latent/" + name] = t;
-    for (const auto& [name, t] : m_) s.tensors["m/" + name] = t;
-    for (const auto& [name, t] : v_) s.tensors["v/" + name] = t;
     for (const auto& [name, w] : weights_) {
       s.tensors["indices/" + name] = w.indices;
       s.tensors["sigma/" + name] = w.sigma;
@@ -152,9 +189,9 @@ class PolluxStep : public Optimizer {
     if (step_ == 0) return;
     for (auto& p : model_.parameters()) {
       const at::Tensor like = p.value.detach();
-      latent_[p.name] = need(s, "latent/" + p.name, like);
-      m_[p.name] = need(s, "m/" + p.name, like);
-      v_[p.name] = need(s, "v/" + p.name, like);
+      latent_[p.name] = own_rows(comm_, need(s, "latent/" + p.name, like)).clone();
+      m_[p.name] = own_rows(comm_, need(s, "m/" + p.name, like)).clone();
+      v_[p.name] = own_rows(comm_, need(s, "v/" + p.name, like)).clone();
       if (!p.lattice()) continue;
       const std::int64_t rows = like.size(0);
       weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / 24}, like.options().dtype(at::kInt))),
@@ -162,11 +199,25 @@ class PolluxStep : public Optimizer {
     }
     load_lattice_weights(model_, weights_, quantizer_.codebook());
     for (auto& p : model_.parameters())  // the gains' forward value is their latent
-      if (!p.lattice()) p.value.detach().copy_(latent_[p.name]);
+      if (!p.lattice()) p.value.detach().copy_(need(s, "latent/" + p.name, p.value.detach()));
   }
 
  private:
+  // What a data-parallel step moves and what this rank keeps (logged once, by rank 0).
+  void report_traffic(const Comm::Traffic& before) const {
+    const Comm::Traffic& after = comm_->traffic();
+    double state_bytes = 0;
+    for (const auto* map : {&latent_, &m_, &v_})
+      for (const auto& [name, t] : *map) state_bytes += double(t.nbytes());
+    log::info(strprintf("data-parallel step on %d ranks: this rank sends %.3f MB of gradients (reduce-scatter), %.3f MB of "
+                        "indices, sigma and gains (all-gather); it keeps %.3f MB of m, v and latent (1/%d of them)",
+                        comm_->world_size(), double(after.reduce_scatter - before.reduce_scatter) / 1e6,
+                        double(after.all_gather - before.all_gather) / 1e6, state_bytes / 1e6, comm_->world_size()));
+  }
+
   PolluxModel& model_;
+  Comm* comm_;  // null on one rank
+  bool reported_ = false;
   Quantizer quantizer_;
   double h_floor_, h_max_, inertia_;
   std::int64_t step_ = 0;
@@ -178,7 +229,8 @@ class PolluxStep : public Optimizer {
 // AdamW (decoupled weight decay on matrices only), linear warmup then cosine to min_lr.
 class AdamW : public Optimizer {
  public:
-  AdamW(const Config& config, PolluxModel& model) : config_(config), model_(model) {}
+  AdamW(const Config& config, PolluxModel& model, Comm* comm)
+      : config_(config), model_(model), comm_(comm && comm->distributed() ? comm : nullptr) {}
 
   double learning_rate() const {
     const double s = double(step_), warm = double(config_.warmup_steps), total = double(config_.max_steps);
@@ -195,7 +247,8 @@ class AdamW : public Optimizer {
     double force = 0, elements = 0;
     for (auto& p : model_.parameters()) {
       if (!p.value.grad().defined()) continue;
-      const at::Tensor g = p.value.grad();
+      at::Tensor g = p.value.grad();
+      if (comm_) comm_->all_reduce_sum(g);  // the gradients summed over ranks
       if (!m_.count(p.name)) {
         m_[p.name] = at::zeros_like(g);
         v_[p.name] = at::zeros_like(g);
@@ -231,6 +284,7 @@ class AdamW : public Optimizer {
  private:
   const Config& config_;
   PolluxModel& model_;
+  Comm* comm_;  // null on one rank
   std::int64_t step_ = 0;
   std::map<std::string, at::Tensor> m_, v_;
 };
@@ -242,9 +296,9 @@ double width_inertia(int n_embd, bool reference) {
   return reference ? eta : std::max(1.0, eta);
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model) {
-  if (config.quantizer == "none") return std::make_unique<AdamW>(config, model);
-  return std::make_unique<PolluxStep>(config, model);
+std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm) {
+  if (config.quantizer == "none") return std::make_unique<AdamW>(config, model, comm);
+  return std::make_unique<PolluxStep>(config, model, comm);
 }
 
 void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,

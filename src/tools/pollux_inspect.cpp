@@ -97,7 +97,8 @@ int inspect_checkpoint(const std::string& path, bool json) {
     JsonWriter j;
     j.begin_object().field("file", path).field("kind", "checkpoint").field("step", ck.step)
         .field("tokens_seen", ck.tokens_seen).field("codebook", ck.codebook).field("codebook_sha256", ck.codebook_sha256)
-        .field("quantizer", ck.config.quantizer).field("heat", ck.optimizer.heat).field("parameters", parameters)
+        .field("quantizer", ck.config.quantizer).field("heat", ck.optimizer.heat).field("world_size", ck.world_size)
+        .field("parameters", parameters)
         .field("lattice_atoms", atoms).field("zero_atoms", zero_atoms)
         .field("sampler_seed", ck.sampler_seed).field("sampler_counter", ck.sampler_counter)
         .field("weights_sha256", weights).field("optimizer_sha256", state)
@@ -113,6 +114,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
               ck.codebook_sha256.substr(0, 16).c_str());
   if (atoms) std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms,
                          (unsigned long long)zero_atoms, 100.0 * double(zero_atoms) / double(atoms));
+  std::printf("written by %d rank%s\n", ck.world_size, ck.world_size > 1 ? "s" : "");
   std::printf("heat: %.6f, sampler: seed %llu counter %llu\n", ck.optimizer.heat, (unsigned long long)ck.sampler_seed,
               (unsigned long long)ck.sampler_counter);
   std::printf("weights_sha256: %s\noptimizer_sha256: %s\n", weights.c_str(), state.c_str());

@@ -18,17 +18,18 @@ at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at:
 
 double accumulate_gradients(PolluxModel& model, int micro_batches,
                             const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
-                            const ForwardOptions& options) {
+                            const ForwardOptions& options, int divisor) {
+  if (divisor == 0) divisor = micro_batches;
   for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
   at::Tensor sum;  // float64, on the device of the losses
   for (int micro = 0; micro < micro_batches; ++micro) {
     auto [x, y] = next_batch();
     at::Tensor loss = forward_loss(model, x, y, options);
-    (loss / double(micro_batches)).backward();
+    (loss / double(divisor)).backward();
     const at::Tensor l = loss.detach().to(at::kDouble);
     sum = micro == 0 ? l : sum + l;
   }
-  return sum.item<double>() / micro_batches;
+  return sum.item<double>() / divisor;
 }
 
 }  // namespace pollux

@@ -17,6 +17,7 @@
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/eval/training.h"
+#include "pollux/dist/comm.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/memory_plan.h"
@@ -108,11 +109,20 @@ class Trainer {
                                " <= 0 at this width: every matrix update would climb the loss (spec section 5a). "
                                "Set width_inertia = clamped (max(1, eta_d)), or n_embd >= 576");
     if (config_.data.empty()) throw Error("train", "no training data: pass --data FILE.u16 (or set data in the config)");
+    // Data-parallel: the ranks split each step's micro-batches; rank 0 alone logs and writes.
+    const DistEnv dist = DistEnv::from_environment();
+    if (config_.grad_accum % dist.world_size != 0)
+      throw Error("train", "grad_accum = " + std::to_string(config_.grad_accum) + " must be a multiple of WORLD_SIZE = " +
+                               std::to_string(dist.world_size) + " (the ranks split each step's micro-batches)");
+    writer_ = dist.rank == 0;
+    world_size_ = dist.world_size;
+    if (!writer_) log::only_errors();
     fs::create_directories(options_.out_dir);
-    const RunLock lock(options_.out_dir);
+    std::optional<RunLock> lock;
+    if (writer_) lock.emplace(options_.out_dir);
     if (config_.threads > 0) at::set_num_threads(config_.threads);
 
-    const at::Device device = config_.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+    const at::Device device = config_.device == "cuda" ? at::Device(at::kCUDA, dist.local_rank) : at::Device(at::kCPU);
     if (device.is_cuda()) {
       if (!at::hasCUDA()) throw Error("train", "device = cuda but this build or machine has no CUDA");
       // bf16 autocast with TF32 off, as the reference (spec section 5).
@@ -127,10 +137,11 @@ class Trainer {
       throw Error("train", "--val_data " + config_.val_data + " holds " + std::to_string(val_file->size()) +
                                " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) + ")");
 
+    Comm comm(dist, device, std::chrono::seconds(config_.dist_timeout_s));
     if (stopped_before_first_step()) return 0;  // the data is read; the model is the slow part
     PolluxModel model(config_.model, config_.seed, device);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
-    std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model);
+    std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model, &comm);
     WindowSampler sampler(config_.seed, 0);
     std::int64_t step = 0;
     std::uint64_t tokens = 0;
@@ -148,32 +159,40 @@ class Trainer {
                             from->config.micro_batch, from->config.grad_accum, config_.micro_batch, config_.grad_accum,
                             (long long)step + 1));
     }
-    CsvLog metrics(options_.out_dir + "/metrics.csv", kMetricsHeader, step);
+    std::optional<CsvLog> metrics;
+    if (writer_) metrics.emplace(options_.out_dir + "/metrics.csv", kMetricsHeader, step);
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())
       if (config_.quantizer == "lattice" && p.lattice()) lattice_matrices.push_back(p.name);
-    LatticeStats lattice(lattice_matrices, optimizer->state());
+    LatticeStats lattice(lattice_matrices, optimizer->discrete_state());
     std::optional<CsvLog> lattice_log;
-    if (!lattice.empty()) lattice_log.emplace(options_.out_dir + "/lattice_stats.csv", lattice.csv_header(), step);
+    if (writer_ && !lattice.empty()) lattice_log.emplace(options_.out_dir + "/lattice_stats.csv", lattice.csv_header(), step);
     eval::TrainingTasks task_scores(config_, options_.out_dir, step);
-    log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s",
+    log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s; %d rank%s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
-                        (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str()));
+                        (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str(),
+                        comm.world_size(), comm.world_size() > 1 ? "s" : ""));
 
     if (stopped_before_first_step()) return 0;
     const Batches train_batches{train_file, std::size_t(config_.model.seq_len)};
     const auto start = std::chrono::steady_clock::now();
     const std::int64_t first_step = step;
     std::string last_checkpoint = resume;
-    const bool tty = ::isatty(STDOUT_FILENO);
+    const bool tty = writer_ && ::isatty(STDOUT_FILENO);
+    const int local_micro_batches = config_.grad_accum / comm.world_size();
     int status = 0;
     while (!finished(step, tokens)) {
       const auto step_start = std::chrono::steady_clock::now();
-      const double ce_mean = accumulate_gradients(model, config_.grad_accum, [&] {
-        std::vector<std::size_t> offsets(std::size_t(config_.micro_batch));
-        for (auto& o : offsets) o = sampler.next(train_file.size(), std::size_t(config_.model.seq_len) + 1);
-        return train_batches.windows(offsets, device);
-      }, forward_options(config_));
+      // Every rank draws the step's windows; micro-batch k of the step is the same as on one rank.
+      std::vector<std::size_t> offsets(std::size_t(config_.micro_batch) * std::size_t(config_.grad_accum));
+      for (auto& o : offsets) o = sampler.next(train_file.size(), std::size_t(config_.model.seq_len) + 1);
+      int micro = comm.rank() * local_micro_batches;
+      at::Tensor ce_sum = at::full({1}, accumulate_gradients(model, local_micro_batches, [&] {
+        const auto first = offsets.begin() + std::ptrdiff_t(micro++) * config_.micro_batch;
+        return train_batches.windows(std::vector<std::size_t>(first, first + config_.micro_batch), device);
+      }, forward_options(config_), config_.grad_accum), at::kDouble);
+      comm.all_reduce_sum(ce_sum);
+      const double ce_mean = ce_sum.item<double>();
       if (!std::isfinite(ce_mean)) {
         log::error(strprintf("loss is %g at step %lld: stopping; the last good checkpoint is %s", ce_mean,
                              (long long)step + 1, last_checkpoint.empty() ? "(none)" : last_checkpoint.c_str()));
@@ -188,18 +207,18 @@ class Trainer {
       const double tok_s = double(config_.tokens_per_step()) / step_s;
 
       double val_loss = NAN;
-      if (val_file && config_.eval_every > 0 && (step % config_.eval_every == 0 || finished(step, tokens)))
+      if (writer_ && val_file && config_.eval_every > 0 && (step % config_.eval_every == 0 || finished(step, tokens)))
         val_loss = validation_loss(model, *val_file, device);
       std::ostringstream row;
       row.precision(8);
       row << step << "," << tokens << "," << ce_mean << "," << (std::isnan(val_loss) ? std::string() : std::to_string(val_loss))
           << "," << stats.heat << "," << stats.adam_force << "," << stats.churn << "," << stats.lr << "," << tok_s << "," << elapsed
           << "," << int(batch_changed && step == first_step + 1);
-      metrics.row(row.str());
+      if (metrics) metrics->row(row.str());
 
       const bool log_step = step % config_.log_every == 0 || !std::isnan(val_loss) || finished(step, tokens);
       if (lattice_log) {
-        const std::string lattice_row = lattice.step(step, optimizer->state(), log_step);
+        const std::string lattice_row = lattice.step(step, optimizer->discrete_state(), log_step);
         if (log_step) lattice_log->row(lattice_row);
       }
       const double eta_s = elapsed / double(step - first_step) * double(steps_left(step, tokens));
@@ -215,7 +234,9 @@ class Trainer {
         std::fflush(stdout);
       }
 
-      const bool stop = g_stop_signal != 0;
+      at::Tensor signalled = at::full({1}, int(g_stop_signal != 0), at::kInt);  // a signal on any rank stops all
+      comm.all_reduce_sum(signalled);
+      const bool stop = signalled.item<int>() != 0;
       const bool due = config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0;
       if (due || stop || finished(step, tokens)) {
         const std::string saved = save(model, *optimizer, sampler, step, tokens);
@@ -226,12 +247,15 @@ class Trainer {
           break;
         }
         last_checkpoint = saved;
-        if (config_.keep_every == 0 || step % config_.keep_every == 0) lattice.milestone(optimizer->state());
+        if (config_.keep_every == 0 || step % config_.keep_every == 0) lattice.milestone(optimizer->discrete_state());
         log::info("checkpoint " + last_checkpoint);
       }
       if (const std::string scores = task_scores.at_step(model, step, tokens, finished(step, tokens)); !scores.empty()) log::info(scores);
       if (stop) {
-        log::warn(strprintf("signal %d received: stopped after step %lld with a checkpoint", int(g_stop_signal), (long long)step));
+        if (g_stop_signal != 0)
+          log::warn(strprintf("signal %d received: stopped after step %lld with a checkpoint", int(g_stop_signal), (long long)step));
+        else
+          log::warn(strprintf("another rank received a stop signal: stopped after step %lld with a checkpoint", (long long)step));
         break;
       }
     }
@@ -315,6 +339,7 @@ class Trainer {
     ck.tokens_seen = tokens;
     ck.sampler_seed = sampler.seed();
     ck.sampler_counter = sampler.counter();
+    ck.world_size = world_size_;
     ck.codebook = config_.codebook;
     ck.codebook_sha256 = lattice::Codebook::get(lattice::parse_codebook_variant(config_.codebook)).sha256();
     ck.optimizer = optimizer.state();
@@ -322,6 +347,7 @@ class Trainer {
       if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
     if (!first_non_finite(ck).empty()) return "";  // only a finite state is a good checkpoint
     const std::string path = checkpoint_path(options_.out_dir, step);
+    if (!writer_) return path;  // every rank gathered the state above; rank 0 writes it
     write_checkpoint(path, ck);
     prune_checkpoints();
     return path;
@@ -334,6 +360,8 @@ class Trainer {
 
   const TrainOptions& options_;
   Config config_;
+  bool writer_ = true;  // rank 0 of a data-parallel run (or the only rank): logs and writes files
+  int world_size_ = 1;
 };
 
 }  // namespace

@@ -15,6 +15,8 @@ void warn(const std::string& message);
 void error(const std::string& message);
 // Log lines as "[HH:MM:SS] message".
 void use_short_pattern();
+// Only errors from here on (the ranks other than 0 of a data-parallel run).
+void only_errors();
 }  // namespace log
 
 }  // namespace pollux

@@ -46,6 +46,7 @@ struct Config {
   std::string width_inertia = "clamped";  // clamped: max(1, eta_d) | reference: eta_d as is
   std::string lattice_search = "exact";   // exact | reference-bf16 (the reference's approximate search)
   int threads = 0;                    // CPU threads (0 = all cores)
+  std::int64_t dist_timeout_s = 300;  // data-parallel runs: how long a rank waits for the others
 
   // corpus
   double h_floor = 0.0;  // irreducible CE of the corpus in nats (spec section 1); required > 0

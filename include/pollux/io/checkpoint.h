@@ -2,6 +2,7 @@
 //
 //   /                  attributes: format = "pollux-checkpoint", format_version = 1,
 //                      step, tokens_seen, sampler_seed, sampler_counter, heat,
+//                      world_size (ranks of the run that wrote it; absent = 1),
 //                      codebook, codebook_sha256 (of the float32 table), config_json,
 //                      attributes_sha256 (over all of these and every /config attribute)
 //   /config            one string attribute per configuration key (as in configs/*.ini)
@@ -33,6 +34,7 @@ struct Checkpoint {
   std::int64_t step = 0;  // optimizer steps completed
   std::uint64_t tokens_seen = 0;
   std::uint64_t sampler_seed = 0, sampler_counter = 0;
+  int world_size = 1;  // ranks of the data-parallel run that wrote it (any number may resume it)
   std::string codebook;         // variant name
   std::string codebook_sha256;  // of its float32 table
   OptimizerState optimizer;

@@ -16,6 +16,8 @@
 
 namespace pollux {
 
+class Comm;
+
 // What one optimizer step reports.
 struct StepStats {
   double heat = 0;        // pollux_step's macro heat (0 for AdamW)
@@ -45,7 +47,10 @@ class Optimizer {
   virtual ~Optimizer() = default;
   // One step from the accumulated gradients; ce_mean is the mean CE over the step.
   virtual StepStats step(double ce_mean) = 0;
+  // The whole state; on a data-parallel run a collective (every rank calls it, each gets it all).
   virtual OptimizerState state() const = 0;
+  // Only the step, heat, indices and sigma (what lattice statistics read): no collective.
+  virtual OptimizerState discrete_state() const { return state(); }
   // Restores a state taken by state(); throws pollux::Error naming a missing or misshapen tensor.
   virtual void load_state(const OptimizerState& state) = 0;
 };
@@ -54,7 +59,10 @@ class Optimizer {
 // `reference` is asked for.
 double width_inertia(int n_embd, bool reference);
 
-std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model);
+// With a distributed `comm`, the ranks sum their gradients: pollux_step keeps m, v and the
+// latent of its own rows of every parameter only (ZeRO-1, see Comm::reduce_scatter_rows),
+// projects them, and all-gathers the indices and sigma; AdamW all-reduces the gradients.
+std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm = nullptr);
 
 // Sets every lattice parameter of `model` to codebook[idx] * sigma * s_lattice.
 void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,

@@ -23,11 +23,12 @@ ForwardOptions forward_options(const Config& config);
 at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, const ForwardOptions& options = {});
 
 // Clears the gradients, runs `micro_batches` forward/backward passes on batches from
-// next_batch (inputs, targets), accumulating the gradients of loss / micro_batches, and
-// returns the mean CE over them. The losses are summed on the device: one synchronisation
-// per step, not one per micro-batch.
+// next_batch (inputs, targets), accumulating the gradients of loss / divisor, and returns
+// the sum of CE / divisor over them: the mean CE when divisor is micro_batches (0 says so);
+// a rank of a data-parallel run divides by the step's micro-batches over all ranks. The
+// losses are summed on the device: one synchronisation per step, not one per micro-batch.
 double accumulate_gradients(PolluxModel& model, int micro_batches,
                             const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
-                            const ForwardOptions& options = {});
+                            const ForwardOptions& options = {}, int divisor = 0);
 
 }  // namespace pollux

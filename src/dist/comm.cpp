@@ -1,0 +1,166 @@
+#include "pollux/dist/comm.h"
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <c10/util/Exception.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef POLLUX_WITH_GLOO
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
+
+#include "pollux/base/error.h"
+
+namespace pollux {
+namespace {
+
+// The variable's value, or the first of the fallbacks that is set, or "".
+std::string env(std::initializer_list<const char*> names) {
+  for (const char* name : names)
+    if (const char* v = std::getenv(name); v && *v) return v;
+  return "";
+}
+
+int env_int(std::initializer_list<const char*> names, int fallback, int min) {
+  const std::string text = env(names);
+  if (text.empty()) return fallback;
+  std::size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || value < min)
+    throw Error("dist", "environment variable " + std::string(*names.begin()) + " = '" + text + "' is not an integer >= " +
+                            std::to_string(min));
+  return value;
+}
+
+// c10d's errors carry a C++ backtrace; one line is what a user needs.
+[[noreturn]] void rethrow(const char* what, const std::exception& e) {
+  const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+  std::string message = c10 ? c10->what_without_backtrace() : e.what();
+  if (auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+  throw Error("dist", std::string(what) + " failed (a rank died or timed out?): " + message);
+}
+
+// A matrix view of t: rows x everything else (a vector is rows of 1).
+at::Tensor as_rows(const at::Tensor& t) { return t.reshape({t.size(0), -1}); }
+
+}  // namespace
+
+DistEnv DistEnv::from_environment() {
+  DistEnv e;
+  e.world_size = env_int({"WORLD_SIZE", "SLURM_NTASKS"}, 1, 1);
+  e.rank = env_int({"RANK", "SLURM_PROCID"}, 0, 0);
+  e.local_rank = env_int({"LOCAL_RANK", "SLURM_LOCALID"}, 0, 0);
+  if (e.rank >= e.world_size)
+    throw Error("dist", "RANK = " + std::to_string(e.rank) + " is not below WORLD_SIZE = " + std::to_string(e.world_size));
+  if (const std::string addr = env({"MASTER_ADDR"}); !addr.empty()) e.master_addr = addr;
+  e.master_port = env_int({"MASTER_PORT"}, e.master_port, 1);
+  if (e.master_port > 65535) throw Error("dist", "environment variable MASTER_PORT = " + std::to_string(e.master_port) + " is not a port");
+  const std::string agent = env({"TORCHELASTIC_USE_AGENT_STORE"});
+  e.agent_store = agent == "True" || agent == "true" || agent == "1";
+  return e;
+}
+
+RowShard shard_rows(std::int64_t rows, int rank, int world_size) {
+  RowShard s;
+  s.padded = (rows + world_size - 1) / world_size;
+  s.begin = std::min(rows, s.padded * rank);
+  s.count = std::min(rows, s.begin + s.padded) - s.begin;
+  return s;
+}
+
+struct Comm::Group {
+  c10::intrusive_ptr<c10d::Backend> backend;
+};
+
+Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds timeout) : env_(env) {
+  if (!distributed()) return;
+  if (device.is_cuda())
+    throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
+                            " with device = cuda needs ProcessGroupNCCL, which this build does not use yet: run the ranks on the CPU");
+#ifdef POLLUX_WITH_GLOO
+  try {
+    c10d::TCPStoreOptions options;
+    options.port = std::uint16_t(env.master_port);
+    options.isServer = !env.agent_store && env.rank == 0;
+    options.numWorkers = env.world_size;
+    options.waitWorkers = false;
+    options.timeout = timeout;
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
+    auto store = c10::make_intrusive<c10d::PrefixStore>("pollux/", tcp);
+    auto gloo = c10d::ProcessGroupGloo::Options::create_default(timeout);
+    group_ = std::make_unique<Group>();
+    group_->backend = c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, gloo);
+  } catch (const std::exception& e) {
+    rethrow(("joining the process group at " + env.master_addr + ":" + std::to_string(env.master_port)).c_str(), e);
+  }
+#else
+  (void)timeout;
+  throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
+                          " but this build has no Gloo (install Debian's libgloo-dev and reconfigure)");
+#endif
+}
+
+Comm::~Comm() {
+  if (!group_) return;
+  try {
+    group_->backend->shutdown();
+  } catch (const std::exception&) {  // a dead peer: nothing left to shut down cleanly
+  }
+}
+
+void Comm::all_reduce_sum(at::Tensor& t) {
+  if (!distributed()) return;
+  traffic_.all_reduce += std::uint64_t(t.nbytes());
+  std::vector<at::Tensor> tensors{t};
+  try {
+    group_->backend->allreduce(tensors)->wait();
+  } catch (const std::exception& e) {
+    rethrow("all_reduce", e);
+  }
+}
+
+at::Tensor Comm::reduce_scatter_rows(const at::Tensor& full) {
+  if (!distributed()) return full;
+  const at::Tensor rows = as_rows(full);
+  const RowShard shard = shard_rows(rows.size(0), env_.rank, env_.world_size);
+  at::Tensor in = at::zeros({shard.padded * env_.world_size, rows.size(1)}, rows.options());
+  in.narrow(0, 0, rows.size(0)).copy_(rows);
+  at::Tensor out = at::empty({shard.padded, rows.size(1)}, rows.options());
+  traffic_.reduce_scatter += std::uint64_t(in.nbytes());
+  try {
+    group_->backend->_reduce_scatter_base(out, in)->wait();
+  } catch (const std::exception& e) {
+    rethrow("reduce_scatter", e);
+  }
+  std::vector<std::int64_t> shape = full.sizes().vec();
+  shape[0] = shard.count;
+  return out.narrow(0, 0, shard.count).reshape(shape);
+}
+
+at::Tensor Comm::all_gather_rows(const at::Tensor& slice, std::int64_t rows) {
+  if (!distributed()) return slice;
+  const RowShard shard = shard_rows(rows, env_.rank, env_.world_size);
+  std::int64_t width = 1;
+  for (std::int64_t d = 1; d < slice.dim(); ++d) width *= slice.size(d);
+  at::Tensor in = at::zeros({shard.padded, width}, slice.options());
+  if (shard.count > 0) in.narrow(0, 0, shard.count).copy_(slice.reshape({shard.count, width}));
+  at::Tensor out = at::empty({shard.padded * env_.world_size, width}, slice.options());
+  traffic_.all_gather += std::uint64_t(in.nbytes());
+  try {
+    group_->backend->_allgather_base(out, in)->wait();
+  } catch (const std::exception& e) {
+    rethrow("all_gather", e);
+  }
+  std::vector<std::int64_t> shape = slice.sizes().vec();
+  shape[0] = rows;
+  return out.narrow(0, 0, rows).reshape(shape);
+}
+
+}  // namespace pollux
