@@ -12,14 +12,15 @@
 
 namespace pollux {
 
-int open_regular_file(const std::string& path, const std::string& component) {
+int open_regular_file(const std::string& path, const std::string& component, const std::string& what) {
+  const std::string named = (what.empty() ? "" : what + " ") + path;
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw Error(component, "cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw Error(component, "cannot open " + named + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw Error(component, path + " is not a regular file" + (S_ISDIR(st.st_mode) ? " (a folder)" : ""));
+    throw Error(component, named + " is not a regular file" + (S_ISDIR(st.st_mode) ? " (a folder)" : ""));
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;

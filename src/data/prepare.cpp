@@ -291,7 +291,7 @@ class Preparer {
   }
 
   void read_text(const std::string& path, bool split_tail) {
-    ::close(open_regular_file(path, "prepare"));  // a FIFO or /dev/zero is refused, never read
+    ::close(open_regular_file(path, "prepare", "input"));  // a FIFO or /dev/zero is refused, never read
     std::ifstream in(path, std::ios::binary);
     struct stat st;
     if (!in || ::stat(path.c_str(), &st) != 0) throw Error("prepare", "cannot open input " + path);
@@ -347,7 +347,7 @@ class Preparer {
 
   // Parquet: one document per non-null value of the text column, row group by row group.
   void read_parquet(const std::string& path) {
-    ::close(open_regular_file(path, "prepare"));
+    ::close(open_regular_file(path, "prepare", "input"));
     ParquetTextReader reader(path, o_.text_column);
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(path, ec);
@@ -361,7 +361,7 @@ class Preparer {
   }
 
   void read_jsonl(const std::string& path) {
-    ::close(open_regular_file(path, "prepare"));
+    ::close(open_regular_file(path, "prepare", "input"));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("prepare", "cannot open input " + path);
     std::string line;

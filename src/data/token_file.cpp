@@ -36,7 +36,7 @@ TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::st
   const std::string made_by = sidecar_tokenizer(path);
   if (!made_by.empty() && made_by != tokenizer)
     throw Error("data", path + " was made by the '" + made_by + "' tokenizer but the model uses '" + tokenizer + "'");
-  const int fd = open_regular_file(path, "data");
+  const int fd = open_regular_file(path, "data", "token file");
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     ::close(fd);

@@ -191,14 +191,6 @@ std::size_t LutModel::weight_bytes() const {
   return n;
 }
 
-bool LutModel::is_plx(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error("model", "cannot open " + path);
-  char head[8] = {};
-  const bool plx = std::fread(head, 1, 8, f) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
-  std::fclose(f);
-  return plx;
-}
 
 void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
   const std::size_t V = std::size_t(shape_.vocab_size);

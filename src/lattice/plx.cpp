@@ -1,5 +1,7 @@
 #include "pollux/lattice/plx.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <limits>
 
@@ -233,6 +235,14 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
 PlxFile read_plx(const std::string& path) {
   std::vector<std::uint8_t> bytes = read_file(path);
   return parse_plx(bytes.data(), bytes.size(), path);
+}
+
+bool is_plx_file(const std::string& path) {
+  const int fd = open_regular_file(path, "plx");
+  char head[8] = {};
+  const bool plx = ::read(fd, head, 8) == 8 && std::memcmp(head, kMagic, 8) == 0;
+  ::close(fd);
+  return plx;
 }
 
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {

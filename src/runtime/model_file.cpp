@@ -22,14 +22,6 @@ namespace {
 using lattice::PlxDtype;
 using lattice::PlxTensor;
 
-bool is_plx(const std::string& path) {
-  const int fd = open_regular_file(path, "model");
-  char head[8] = {};
-  const bool plx = ::read(fd, head, 8) == 8 && std::memcmp(head, "POLLUXH2", 8) == 0;
-  ::close(fd);
-  return plx;
-}
-
 // A v4 file does not name its tokenizer: GPT-2 for a GPT-2-sized vocabulary, bytes for 257
 // ids, none otherwise (such a model can still be run on token ids).
 std::string guess_tokenizer(int tokenizer_vocab_size) {
@@ -80,7 +72,11 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
                                 "d_head 24, tokenizer_vocab_size <= vocab_size)");
   // Sizes in the config JSON are capped by what the file's tensors hold, before allocating.
   double held = 0;
-  for (const auto& t : lattice::plx_logical_tensors(file)) held += double(t.parameter_count());
+  try {
+    for (const auto& t : lattice::plx_logical_tensors(file)) held += double(t.parameter_count());
+  } catch (const Error& e) {  // the tensor's own message, with the file it is in
+    throw Error("model", path + ": " + e.what());
+  }
   if (model_parameter_count(c) != held)
     throw Error("model", path + strprintf(": config JSON describes a model of %.6g parameters but the file's tensors hold %.6g",
                                           model_parameter_count(c), held));
@@ -168,7 +164,7 @@ std::string plx_config(const Config& c, int version) {
 }  // namespace
 
 LoadedModel load_model(const std::string& path, at::Device device) {
-  return is_plx(path) ? load_plx(path, device) : load_checkpoint(path, device);
+  return lattice::is_plx_file(path) ? load_plx(path, device) : load_checkpoint(path, device);
 }
 
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "pollux/base/error.h"
-#include "pollux/infer/lut_model.h"
+#include "pollux/lattice/plx.h"
 
 namespace pollux::cli {
 
@@ -16,7 +16,7 @@ inline bool use_lut_runtime(const std::string& tool, const std::string& requeste
   if (requested != "" && requested != "lut" && requested != "dense")
     throw Error(tool, "--runtime '" + requested + "': expected lut or dense");
   if (requested == "dense") return false;
-  const bool possible = device == "cpu" && infer::LutModel::is_plx(model_path);
+  const bool possible = device == "cpu" && lattice::is_plx_file(model_path);
   if (requested == "lut" && !possible) throw Error(tool, "--runtime lut runs .plx files on the CPU (--device cpu)");
   return possible;
 }

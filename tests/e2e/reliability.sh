@@ -106,7 +106,7 @@ expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-inspect"
 expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-eval" "$WORK/fifo" --data "$WORK/small.val.u16"
 expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-generate" "$WORK/fifo" --prompt A
 expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --data "$WORK/fifo" --out "$WORK/bad"
-expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --config "$WORK/fifo" --out "$WORK/bad"
+expect_error "$WORK/fifo is not a regular file" timeout 20 "$BIN/pollux-train" --config "$WORK/fifo" --data "$WORK/small.u16" --out "$WORK/bad"
 expect_error "$WORK/fifo.txt is not a regular file" timeout 20 "$BIN/pollux-prepare" "$WORK/fifo.txt" --output "$WORK/f.u16" --tokenizer bytes
 expect_error "$WORK is not a regular file" timeout 20 "$BIN/pollux-eval" "$WORK" --data "$WORK/small.val.u16"
 
@@ -118,7 +118,7 @@ expect_error "the input gave no tokens" "$BIN/pollux-prepare" "$WORK/empty.txt" 
 # --- item 9: a key twice in one INI file is refused by key and line
 cp "$CONFIG" "$WORK/twice.ini"
 echo "seed = 7" >>"$WORK/twice.ini"
-expect_error "key seed is given twice" "$BIN/pollux-train" "${SMALL[@]}" --config "$WORK/twice.ini" --out "$WORK/bad"
+expect_error "key seed is given twice" "$BIN/pollux-train" --config "$WORK/twice.ini" --data "$WORK/small.u16" --out "$WORK/bad"
 
 # --- item 9: a model larger than the machine is refused by name before anything is allocated
 expect_error "this machine has" timeout 20 "$BIN/pollux-train" "${SMALL[@]}" --n_embd 49152 --n_layers 64 --out "$WORK/bad"

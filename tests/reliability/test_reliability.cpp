@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "../catch.h"
 #include "pollux/base/error.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/model/memory_plan.h"
@@ -25,6 +24,8 @@
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "../support/fixtures.h"
+// Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
+#include "../catch.h"
 
 namespace {
 
@@ -338,6 +339,7 @@ TEST_CASE("reliability: what an error line echoes from a file is capped and esca
   const std::string path = temp_path("long_name.plx");
   lattice::write_plx(file, path);
   const std::string error = load_error(path);
+  INFO(error);
   CHECK(error.find(path) != std::string::npos);
   CHECK(error.find("... (60000 bytes)") != std::string::npos);
   CHECK(error.size() < 1200);
@@ -345,7 +347,7 @@ TEST_CASE("reliability: what an error line echoes from a file is capped and esca
   fs::remove(path);
 }
 
-TEST_CASE("reliability: a key twice in one INI file is refused by key and line; twice on the command line, the last wins",
+TEST_CASE("reliability: a key twice in one INI file is refused by key and line, and on the command line the last wins",
           "[reliability]") {
   const std::string path = temp_path("twice.ini");
   write_file_atomic(path, [] {

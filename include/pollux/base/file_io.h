@@ -11,7 +11,8 @@ namespace pollux {
 // Opens `path` for reading and returns the descriptor; throws pollux::Error(component, ...)
 // naming the path when it cannot be opened or is not a regular file (a folder, a FIFO,
 // /dev/zero): never blocks on a FIFO and never reads an endless device.
-int open_regular_file(const std::string& path, const std::string& component);
+// `what` names the file's role in the message ("cannot open token file PATH").
+int open_regular_file(const std::string& path, const std::string& component, const std::string& what = "");
 
 // Throws pollux::Error naming the path if it cannot be read or is not a regular file.
 std::vector<std::uint8_t> read_file(const std::string& path);

@@ -73,8 +73,6 @@ class LutModel {
   // shape, every index inside the file's codebook. Throws pollux::Error naming `source`.
   static LutModel from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form = IndexForm::packed);
   static LutModel load(const std::string& path, IndexForm form = IndexForm::packed);
-  // Whether `path` starts with the .plx magic (throws pollux::Error if it cannot be opened).
-  static bool is_plx(const std::string& path);
 
   const ModelShape& shape() const { return shape_; }
   std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)

@@ -71,6 +71,9 @@ std::array<float, 16> codebook_fingerprint(const Codebook& codebook);
 // `source` names the bytes in errors (usually the path).
 PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source);
 PlxFile read_plx(const std::string& path);
+// Whether `path` starts with the .plx magic; throws pollux::Error naming a file that cannot be
+// opened or is not a regular file (never blocks on a FIFO).
+bool is_plx_file(const std::string& path);
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file);
 void write_plx(const PlxFile& file, const std::string& path);  // atomic
 
