@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "pollux/base/error.h"
@@ -15,7 +16,9 @@ double model_parameter_count(const ModelConfig& c) {
 
 double training_bytes_lower_bound(const Config& config) {
   const ModelConfig& m = config.model;
-  return 16 * model_parameter_count(m) + 8 * double(config.micro_batch) * m.seq_len * m.vocab_size;
+  const double rows = double(config.micro_batch) * m.seq_len;  // token rows of the logits
+  const double logit_rows = config.loss_chunk > 0 ? std::min(rows, double(config.loss_chunk)) : rows;
+  return 16 * model_parameter_count(m) + 8 * logit_rows * m.vocab_size;
 }
 
 std::uint64_t physical_memory_bytes() {

@@ -1,6 +1,9 @@
 #include "pollux/train/step.h"
 
 #include <ATen/autocast_mode.h>
+#include <ATen/core/grad_mode.h>
+
+#include "pollux/base/error.h"
 
 namespace pollux {
 
@@ -30,6 +33,33 @@ double accumulate_gradients(PolluxModel& model, int micro_batches,
     sum = micro == 0 ? l : sum + l;
   }
   return sum.item<double>() / divisor;
+}
+
+std::pair<at::Tensor, at::Tensor> window_batch(const TokenFile& file, const std::vector<std::size_t>& offsets,
+                                               std::size_t seq_len, at::Device device) {
+  const auto rows = std::int64_t(offsets.size()), T = std::int64_t(seq_len);
+  at::Tensor x = at::empty({rows, T}, at::kLong), y = at::empty({rows, T}, at::kLong);
+  fill_windows(file, offsets, seq_len, x.data_ptr<std::int64_t>(), y.data_ptr<std::int64_t>());
+  return {x.to(device), y.to(device)};
+}
+
+double held_out_loss(const PolluxModel& model, const TokenFile& file, const Config& config, at::Device device) {
+  at::NoGradGuard no_grad;
+  const std::size_t seq_len = std::size_t(config.model.seq_len), window = seq_len + 1;
+  if (file.size() < window) throw Error("train", "validation file " + file.path() + " is shorter than one window");
+  const std::size_t count = std::size_t(config.eval_batches) * std::size_t(config.micro_batch);
+  const std::size_t span = file.size() - window;
+  double sum = 0;
+  for (int b = 0; b < config.eval_batches; ++b) {
+    std::vector<std::size_t> offsets;
+    for (int r = 0; r < config.micro_batch; ++r) {
+      const std::size_t k = std::size_t(b) * std::size_t(config.micro_batch) + std::size_t(r);
+      offsets.push_back(count > 1 ? span * k / (count - 1) : 0);
+    }
+    auto [x, y] = window_batch(file, offsets, seq_len, device);
+    sum += forward_loss(model, x, y, forward_options(config)).item<double>();
+  }
+  return sum / config.eval_batches;
 }
 
 }  // namespace pollux

@@ -16,7 +16,8 @@ double model_parameter_count(const ModelConfig& c);
 
 // A lower bound of the host memory training `config` takes: 16 bytes per parameter (float32
 // weight, gradient and the two Adam moments; pollux_step keeps more) and the logits of one
-// micro-batch and their gradient (micro_batch x seq_len x vocab_size x 8 bytes).
+// micro-batch and their gradient (micro_batch x seq_len x vocab_size x 8 bytes; loss_chunk rows
+// when the loss is chunked).
 double training_bytes_lower_bound(const Config& config);
 
 // The machine's physical memory in bytes (0 when it cannot be read).

@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <utility>
+#include <vector>
 
 #include "pollux/config/config.h"
+#include "pollux/data/token_file.h"
 #include "pollux/model/model.h"
 
 namespace pollux {
@@ -30,5 +32,14 @@ at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at:
 double accumulate_gradients(PolluxModel& model, int micro_batches,
                             const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
                             const ForwardOptions& options = {}, int divisor = 0);
+
+// Inputs and targets of the windows of `file` that start at `offsets` (seq_len + 1 tokens
+// each), on `device`.
+std::pair<at::Tensor, at::Tensor> window_batch(const TokenFile& file, const std::vector<std::size_t>& offsets,
+                                               std::size_t seq_len, at::Device device);
+
+// Mean CE over config.eval_batches micro-batches of evenly spaced windows of `file` (the same
+// windows every time, so values along a run compare).
+double held_out_loss(const PolluxModel& model, const TokenFile& file, const Config& config, at::Device device);
 
 }  // namespace pollux

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pollux/config/config.h"
+#include "pollux/train/checkpoint_policy.h"  // checkpoint_path, newest_checkpoint
 
 namespace pollux {
 
@@ -29,10 +30,5 @@ int train(const TrainOptions& options);
 // before the first step, at once (nothing written; exit 0). pollux-train installs these
 // first thing, so a signal during start-up (reading data, building the model) is clean too.
 void install_stop_handlers();
-
-// The checkpoint path of a step: DIR/pollux_step_<step>.h5
-std::string checkpoint_path(const std::string& dir, std::int64_t step);
-// The newest pollux_step_<n>.h5 in dir, or "" when there is none.
-std::string newest_checkpoint(const std::string& dir);
 
 }  // namespace pollux

@@ -1,0 +1,44 @@
+// When a training run writes a checkpoint and which ones it keeps: every checkpoint_every
+// steps, when it is asked to stop and at its last step; the keep_last newest stay, and so
+// does every milestone (a step that is a multiple of keep_every > 0) whatever keep_last prunes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "pollux/config/config.h"
+#include "pollux/data/token_file.h"
+#include "pollux/model/model.h"
+#include "pollux/optim/optimizer.h"
+
+namespace pollux {
+
+class CheckpointPolicy {
+ public:
+  // `writer`: the rank that writes files (rank 0, or the only one); world_size is recorded.
+  CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size);
+
+  bool due(std::int64_t step, bool stopping, bool last) const;
+  // A milestone: kept forever, and lattice churn "since_milestone" counts from it.
+  bool milestone(std::int64_t step) const;
+
+  // Writes the checkpoint of `step` and prunes the older ones; returns its path, or "" when
+  // the state is not finite (nothing written: only a finite state is a good checkpoint). On a
+  // data-parallel run every rank calls it (gathering the sharded optimizer state is a
+  // collective) and the writer writes.
+  std::string save(const PolluxModel& model, const Optimizer& optimizer, const WindowSampler& sampler, std::int64_t step,
+                   std::uint64_t tokens) const;
+
+ private:
+  const Config& config_;
+  std::string run_dir_;
+  bool writer_;
+  int world_size_;
+};
+
+// The checkpoint path of a step: DIR/pollux_step_<step>.h5
+std::string checkpoint_path(const std::string& dir, std::int64_t step);
+// The newest pollux_step_<n>.h5 in dir, or "" when there is none.
+std::string newest_checkpoint(const std::string& dir);
+
+}  // namespace pollux

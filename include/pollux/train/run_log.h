@@ -1,0 +1,57 @@
+// What a training run reports after each step: a row of metrics.csv, a row of
+// lattice_stats.csv on logged steps (lattice runs), and the console line (a progress line
+// rewritten in place between logged steps when stdout is a terminal). Only the writing rank
+// of a data-parallel run reports; the others' RunLog does nothing.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pollux/config/config.h"
+#include "pollux/optim/optimizer.h"
+#include "pollux/train/csv_log.h"
+#include "pollux/train/lattice_stats.h"
+
+namespace pollux {
+
+struct StepRecord {
+  std::int64_t step = 0;
+  std::uint64_t tokens = 0;
+  double loss = 0;
+  double val_loss = NAN;  // NaN: not measured at this step
+  StepStats stats;
+  double tokens_per_s = 0, elapsed_s = 0, eta_s = 0;
+  bool batch_changed = false;  // the first step after a resume with another batch shape
+  bool last = false;           // the run's final step
+};
+
+class RunLog {
+ public:
+  // Continues RUN_DIR/metrics.csv and lattice_stats.csv from resume_step. `lattice_matrices`
+  // (empty for quantizer = none) and `start` (the optimizer state the run begins from) seed the
+  // lattice statistics.
+  RunLog(const Config& config, const std::string& run_dir, std::int64_t resume_step,
+         const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer);
+
+  // Call after every optimizer step.
+  void step(const StepRecord& record, const Optimizer& optimizer);
+  // A milestone checkpoint was written: lattice churn "since_milestone" counts from here.
+  void milestone(const Optimizer& optimizer);
+
+ private:
+  bool logged(const StepRecord& r) const;
+
+  std::int64_t max_steps_;
+  int log_every_;
+  bool writer_, tty_;
+  std::optional<CsvLog> metrics_, lattice_csv_;
+  std::optional<LatticeStats> lattice_;
+};
+
+// "1h02m", "3m05s", "42s" ("?" for a negative or non-finite time).
+std::string format_duration(double seconds);
+
+}  // namespace pollux

@@ -1,0 +1,76 @@
+#include "pollux/train/checkpoint_policy.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "pollux/io/checkpoint.h"
+#include "pollux/lattice/codebook.h"
+
+namespace pollux {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The checkpoints pollux_step_<n>.h5 in dir, by step.
+std::vector<std::pair<std::int64_t, fs::path>> checkpoints_in(const std::string& dir) {
+  std::vector<std::pair<std::int64_t, fs::path>> found;
+  if (!fs::is_directory(dir)) return found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
+    const std::string digits = name.substr(12, name.size() - 15);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    found.emplace_back(std::stoll(digits), entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace
+
+CheckpointPolicy::CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size)
+    : config_(config), run_dir_(std::move(run_dir)), writer_(writer), world_size_(world_size) {}
+
+bool CheckpointPolicy::due(std::int64_t step, bool stopping, bool last) const {
+  return stopping || last || (config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0);
+}
+
+bool CheckpointPolicy::milestone(std::int64_t step) const { return config_.keep_every == 0 || step % config_.keep_every == 0; }
+
+std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& optimizer, const WindowSampler& sampler,
+                                   std::int64_t step, std::uint64_t tokens) const {
+  Checkpoint ck;
+  ck.config = config_;
+  ck.step = step;
+  ck.tokens_seen = tokens;
+  ck.sampler_seed = sampler.seed();
+  ck.sampler_counter = sampler.counter();
+  ck.world_size = world_size_;
+  ck.codebook = config_.codebook;
+  ck.codebook_sha256 = lattice::Codebook::get(lattice::parse_codebook_variant(config_.codebook)).sha256();
+  ck.optimizer = optimizer.state();
+  for (const auto& p : model.parameters())
+    if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
+  if (!first_non_finite(ck).empty()) return "";
+  const std::string path = checkpoint_path(run_dir_, step);
+  if (!writer_) return path;
+  write_checkpoint(path, ck);
+  const auto found = checkpoints_in(run_dir_);
+  for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i)
+    if (config_.keep_every <= 0 || found[i].first % config_.keep_every != 0) fs::remove(found[i].second);
+  return path;
+}
+
+std::string checkpoint_path(const std::string& dir, std::int64_t step) {
+  return dir + "/pollux_step_" + std::to_string(step) + ".h5";
+}
+
+std::string newest_checkpoint(const std::string& dir) {
+  const auto found = checkpoints_in(dir);
+  return found.empty() ? "" : found.back().second.string();
+}
+
+}  // namespace pollux

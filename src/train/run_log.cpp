@@ -1,0 +1,68 @@
+#include "pollux/train/run_log.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "pollux/base/log.h"
+
+namespace pollux {
+
+namespace {
+constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed";
+}  // namespace
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+RunLog::RunLog(const Config& config, const std::string& run_dir, std::int64_t resume_step,
+               const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer)
+    : max_steps_(config.max_steps), log_every_(config.log_every), writer_(writer), tty_(writer && ::isatty(STDOUT_FILENO)) {
+  if (!writer_) return;
+  metrics_.emplace(run_dir + "/metrics.csv", kMetricsHeader, resume_step);
+  lattice_.emplace(lattice_matrices, start);
+  if (!lattice_->empty()) lattice_csv_.emplace(run_dir + "/lattice_stats.csv", lattice_->csv_header(), resume_step);
+}
+
+bool RunLog::logged(const StepRecord& r) const { return r.step % log_every_ == 0 || !std::isnan(r.val_loss) || r.last; }
+
+void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
+  if (!writer_) return;
+  std::ostringstream row;
+  row.precision(8);
+  row << r.step << "," << r.tokens << "," << r.loss << "," << (std::isnan(r.val_loss) ? std::string() : std::to_string(r.val_loss))
+      << "," << r.stats.heat << "," << r.stats.adam_force << "," << r.stats.churn << "," << r.stats.lr << "," << r.tokens_per_s
+      << "," << r.elapsed_s << "," << int(r.batch_changed);
+  metrics_->row(row.str());
+
+  const bool log_step = logged(r);
+  if (lattice_csv_) {  // every step: the churn counts against the previous step's indices
+    const std::string lattice_row = lattice_->step(r.step, optimizer.discrete_state(), log_step);
+    if (log_step) lattice_csv_->row(lattice_row);
+  }
+  if (log_step) {
+    if (tty_) std::fputs("\r\033[K", stdout);
+    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s | ETA %s",
+                        (long long)r.step, (long long)max_steps_, r.loss,
+                        std::isnan(r.val_loss) ? "" : strprintf(" | val %.4f", r.val_loss).c_str(), r.stats.heat,
+                        r.stats.adam_force, 100 * r.stats.churn, r.tokens_per_s, format_duration(r.eta_s).c_str()));
+  } else if (tty_) {
+    std::printf("\r\033[Kstep %lld/%lld | loss %.4f | %.0f tok/s | ETA %s", (long long)r.step, (long long)max_steps_, r.loss,
+                r.tokens_per_s, format_duration(r.eta_s).c_str());
+    std::fflush(stdout);
+  }
+}
+
+void RunLog::milestone(const Optimizer& optimizer) {
+  if (lattice_csv_) lattice_->milestone(optimizer.discrete_state());
+}
+
+}  // namespace pollux
