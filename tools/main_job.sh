@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up, build, and run Pollux end to end on the bundled corpus on a CPU:
-# prepare -> train configs/tiny.ini -> stop -> resume -> pack (compression report) ->
+# prepare -> train configs/tiny.ini -> stop -> resume -> crystallisation report -> pack (compression report) ->
 # sample -> validation loss of the checkpoint and of the .plx side by side -> curves.
 # Usage: tools/main_job.sh [OUT_DIR]     (default runs/main)
 set -euo pipefail
@@ -18,14 +18,17 @@ echo "== prepare: tinyshakespeare as bytes, the last 10% held out"
 
 echo "== train configs/tiny.ini to step 400, then stop"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
-  --out "$out/tiny" --max_steps 400 --log_every 50
+  --out "$out/tiny" --max_steps 400 --log_every 50 --keep_every 200
 
 echo "== resume from the checkpoint and continue to step 800"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
-  --out "$out/tiny" --max_steps 800 --log_every 50 --auto_resume
+  --out "$out/tiny" --max_steps 800 --log_every 50 --keep_every 200 --auto_resume
 
 echo "== the final checkpoint"
 "$bin/pollux-inspect" "$out/tiny/pollux_step_800.h5"
+
+echo "== crystallisation: churn at each kept checkpoint and over the next 200 steps (819,200 tokens)"
+"$bin/pollux-inspect" "$out/tiny" --window_tokens 819200 --churn_tolerance 0.001
 
 echo "== pack it into a .plx file"
 "$bin/pollux-pack" "$out/tiny/pollux_step_800.h5" --output "$out/tiny.plx"
