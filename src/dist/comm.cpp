@@ -10,6 +10,10 @@
 #ifdef POLLUX_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
+#ifdef POLLUX_WITH_NCCL
+#include <c10/cuda/CUDAFunctions.h>
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include "pollux/base/error.h"
 
@@ -55,6 +59,7 @@ at::Tensor as_rows(const at::Tensor& t) { return t.reshape({t.size(0), -1}); }
 DistEnv DistEnv::from_environment() {
   DistEnv e;
   e.world_size = env_int({"WORLD_SIZE", "SLURM_NTASKS"}, 1, 1);
+  e.launched = !env({"WORLD_SIZE"}).empty() || e.world_size > 1;
   e.rank = env_int({"RANK", "SLURM_PROCID"}, 0, 0);
   e.local_rank = env_int({"LOCAL_RANK", "SLURM_LOCALID"}, 0, 0);
   if (e.rank >= e.world_size)
@@ -79,12 +84,39 @@ struct Comm::Group {
   c10::intrusive_ptr<c10d::Backend> backend;
 };
 
-Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds timeout) : env_(env) {
-  if (!distributed()) return;
-  if (device.is_cuda())
+namespace {
+
+// The backend of a group of `env.world_size` ranks on `device`, or null where this build has
+// none for that device and the run is one rank (its collectives are then the identity).
+c10::intrusive_ptr<c10d::Backend> make_backend(const DistEnv& env, at::Device device, const c10::intrusive_ptr<c10d::Store>& store,
+                                               std::chrono::milliseconds timeout) {
+  if (device.is_cuda()) {
+#ifdef POLLUX_WITH_NCCL
+    c10::cuda::set_device(c10::DeviceIndex(env.local_rank));
+    auto options = c10d::ProcessGroupNCCL::Options::create();
+    options->timeout = timeout;
+    return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, options);
+#else
+    if (env.world_size == 1) return {};
     throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
-                            " with device = cuda needs ProcessGroupNCCL, which this build does not use yet: run the ranks on the CPU");
+                            " with device = cuda needs ProcessGroupNCCL, which this build lacks (no nccl.h found at configure time)");
+#endif
+  }
 #ifdef POLLUX_WITH_GLOO
+  return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size,
+                                                     c10d::ProcessGroupGloo::Options::create_default(timeout));
+#else
+  if (env.world_size == 1) return {};
+  throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
+                          " but this build has no Gloo for CPU ranks (install Debian's libgloo-dev and reconfigure)");
+#endif
+}
+
+}  // namespace
+
+Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds timeout) : env_(env), device_(device) {
+  if (!env.launched) return;
+  c10::intrusive_ptr<c10d::Backend> backend;
   try {
     c10d::TCPStoreOptions options;
     options.port = std::uint16_t(env.master_port);
@@ -93,18 +125,15 @@ Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds time
     options.waitWorkers = false;
     options.timeout = timeout;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
-    auto store = c10::make_intrusive<c10d::PrefixStore>("pollux/", tcp);
-    auto gloo = c10d::ProcessGroupGloo::Options::create_default(timeout);
-    group_ = std::make_unique<Group>();
-    group_->backend = c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, gloo);
+    backend = make_backend(env, device, c10::make_intrusive<c10d::PrefixStore>("pollux/", tcp), timeout);
+  } catch (const Error&) {
+    throw;
   } catch (const std::exception& e) {
     rethrow(("joining the process group at " + env.master_addr + ":" + std::to_string(env.master_port)).c_str(), e);
   }
-#else
-  (void)timeout;
-  throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
-                          " but this build has no Gloo (install Debian's libgloo-dev and reconfigure)");
-#endif
+  if (!backend) return;
+  group_ = std::make_unique<Group>();
+  group_->backend = backend;
 }
 
 Comm::~Comm() {
@@ -118,17 +147,18 @@ Comm::~Comm() {
 void Comm::all_reduce_sum(at::Tensor& t) {
   if (!distributed()) return;
   traffic_.all_reduce += std::uint64_t(t.nbytes());
-  std::vector<at::Tensor> tensors{t};
+  std::vector<at::Tensor> tensors{t.to(device_)};  // a host scalar (the loss, a stop flag) goes to the GPU on NCCL
   try {
     group_->backend->allreduce(tensors)->wait();
   } catch (const std::exception& e) {
     rethrow("all_reduce", e);
   }
+  if (!tensors[0].is_same(t)) t.copy_(tensors[0]);
 }
 
 at::Tensor Comm::reduce_scatter_rows(const at::Tensor& full) {
   if (!distributed()) return full;
-  const at::Tensor rows = as_rows(full);
+  const at::Tensor rows = as_rows(full).to(device_);
   const RowShard shard = shard_rows(rows.size(0), env_.rank, env_.world_size);
   at::Tensor in = at::zeros({shard.padded * env_.world_size, rows.size(1)}, rows.options());
   in.narrow(0, 0, rows.size(0)).copy_(rows);
@@ -141,7 +171,7 @@ at::Tensor Comm::reduce_scatter_rows(const at::Tensor& full) {
   }
   std::vector<std::int64_t> shape = full.sizes().vec();
   shape[0] = shard.count;
-  return out.narrow(0, 0, shard.count).reshape(shape);
+  return out.narrow(0, 0, shard.count).reshape(shape).to(full.device());
 }
 
 at::Tensor Comm::all_gather_rows(const at::Tensor& slice, std::int64_t rows) {
@@ -149,9 +179,9 @@ at::Tensor Comm::all_gather_rows(const at::Tensor& slice, std::int64_t rows) {
   const RowShard shard = shard_rows(rows, env_.rank, env_.world_size);
   std::int64_t width = 1;
   for (std::int64_t d = 1; d < slice.dim(); ++d) width *= slice.size(d);
-  at::Tensor in = at::zeros({shard.padded, width}, slice.options());
+  at::Tensor in = at::zeros({shard.padded, width}, slice.options().device(device_));
   if (shard.count > 0) in.narrow(0, 0, shard.count).copy_(slice.reshape({shard.count, width}));
-  at::Tensor out = at::empty({shard.padded * env_.world_size, width}, slice.options());
+  at::Tensor out = at::empty({shard.padded * env_.world_size, width}, slice.options().device(device_));
   traffic_.all_gather += std::uint64_t(in.nbytes());
   try {
     group_->backend->_allgather_base(out, in)->wait();
@@ -160,7 +190,7 @@ at::Tensor Comm::all_gather_rows(const at::Tensor& slice, std::int64_t rows) {
   }
   std::vector<std::int64_t> shape = slice.sizes().vec();
   shape[0] = rows;
-  return out.narrow(0, 0, rows).reshape(shape);
+  return out.narrow(0, 0, rows).reshape(shape).to(slice.device());
 }
 
 }  // namespace pollux

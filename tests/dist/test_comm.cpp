@@ -20,6 +20,7 @@ namespace {
 int two_ranks(int port, std::chrono::milliseconds timeout, const std::function<void(Comm&)>& body) {
   DistEnv env;
   env.world_size = 2;
+  env.launched = true;
   env.master_port = port;
   const pid_t child = fork();
   if (child == 0) {
@@ -61,6 +62,7 @@ TEST_CASE("DistEnv reads torchrun's variables and refuses bad ones by name") {
   REQUIRE(e.master_addr == "node7");
   REQUIRE(e.master_port == 29999);
   REQUIRE(e.agent_store);
+  REQUIRE(e.launched);
   setenv("RANK", "4", 1);
   CHECK_THROWS_WITH(DistEnv::from_environment(), Catch::Contains("RANK = 4 is not below WORLD_SIZE = 4"));
   setenv("WORLD_SIZE", "two", 1);
@@ -70,6 +72,10 @@ TEST_CASE("DistEnv reads torchrun's variables and refuses bad ones by name") {
   REQUIRE(e.world_size == 1);
   REQUIRE(e.rank == 0);
   CHECK_FALSE(e.agent_store);
+  CHECK_FALSE(e.launched);
+  setenv("WORLD_SIZE", "1", 1);  // torchrun --nproc_per_node 1
+  CHECK(DistEnv::from_environment().launched);
+  unsetenv("WORLD_SIZE");
 }
 
 TEST_CASE("shard_rows gives every rank ceil(rows / world) rows, the last ones fewer") {
@@ -90,6 +96,21 @@ TEST_CASE("one rank: the collectives are the identity") {
   REQUIRE(same.equal(t));
   REQUIRE(comm.reduce_scatter_rows(t).equal(t));
   REQUIRE(comm.all_gather_rows(t, 3).equal(t));
+}
+
+TEST_CASE("one launched rank joins a group of one, whose collectives give the same tensors") {
+  DistEnv env;
+  env.launched = true;
+  env.master_port = free_port() + 1;
+  Comm comm(env, at::kCPU, std::chrono::milliseconds(10000));
+  REQUIRE(comm.distributed());
+  at::Tensor t = at::arange(10, at::kFloat).view({5, 2});
+  at::Tensor sum = t.clone();
+  comm.all_reduce_sum(sum);
+  REQUIRE(sum.equal(t));
+  REQUIRE(comm.reduce_scatter_rows(t).equal(t));
+  REQUIRE(comm.all_gather_rows(t, 5).equal(t));
+  REQUIRE(comm.traffic().all_gather == std::uint64_t(t.nbytes()));
 }
 
 TEST_CASE("two ranks: all_reduce, reduce_scatter and all_gather by rows over Gloo") {

@@ -36,6 +36,11 @@ grep -q "data-parallel step on 2 ranks: .* MB of gradients .* MB of indices, sig
 [ "$(json_field "$WORK/two.json" world_size)" = 2 ] || fail "inspect should show world_size 2"
 "$BIN/pollux-inspect" "$WORK/one/pollux_step_8.h5" | grep -q "written by 1 rank$" || fail "inspect should show 1 rank"
 
+# --- world size 1 under torchrun (a process group of one, the sharded path): the same bits
+"$TORCHRUN" --no-python --standalone --nproc_per_node 1 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 \
+  --checkpoint_every 4 --out "$WORK/w1" >"$WORK/w1.log" 2>&1 || fail "torchrun, 1 rank: $(tail -5 "$WORK/w1.log")"
+same "$WORK/one/pollux_step_8.h5" "$WORK/w1/pollux_step_8.h5" "1 torchrun rank against 1 process"
+
 # --- saved by 2 ranks at step 4, resumed by 1 to step 8: the straight run
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 --out "$WORK/resumed" --resume "$WORK/two/pollux_step_4.h5" >/dev/null
 same "$WORK/one/pollux_step_8.h5" "$WORK/resumed/pollux_step_8.h5" "2 ranks to step 4, 1 rank to 8"

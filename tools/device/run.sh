@@ -35,6 +35,20 @@ for k in quantizer quantizer_v4 step train_tiny train; do
   ${cmd[$k]} >"$work/$k.json" 2>"$work/$k.err"
 done
 
+# Issue 10: world size 1 over ProcessGroupNCCL gives the plain run's weights (tiny, float32,
+# 8 steps), and the bytes one Pollux-1152 step hands to the collectives.
+"$bin/pollux-prepare" data/tinyshakespeare.txt --output "$work/bytes.u16" --tokenizer bytes >/dev/null 2>&1
+"$bin/pollux-prepare" data/tinyshakespeare.txt --output "$work/gpt2.u16" --tokenizer gpt2 >/dev/null 2>&1
+tiny=(--config configs/tiny.ini --device cuda --precision float32 --max_steps 8 --eval_every 0 --data "$work/bytes.u16")
+torchrun1=("$python" -m torch.distributed.run --no-python --standalone --nproc_per_node 1)
+"$bin/pollux-train" "${tiny[@]}" --out "$work/plain" >"$work/plain.log" 2>&1
+"${torchrun1[@]}" "$bin/pollux-train" "${tiny[@]}" --out "$work/nccl1" >"$work/nccl1.log" 2>&1
+"${torchrun1[@]}" "$bin/pollux-train" --config configs/pollux-1152.ini --device cuda --max_steps 1 --grad_accum 1 \
+  --eval_every 0 --checkpoint_every 0 --data "$work/gpt2.u16" --out "$work/nccl1152" >"$work/nccl1152.log" 2>&1
+sha() { "$bin/pollux-inspect" "$1" --json 2>/dev/null | grep -o '"weights_sha256": *"[0-9a-f]*"'; }
+a="$(sha "$work/plain/pollux_step_8.h5")"; b="$(sha "$work/nccl1/pollux_step_8.h5")"
+nccl="$([ -n "$a" ] && [ "$a" = "$b" ] && echo equal || echo "DIFFERENT or failed: see nccl1.log")"
+
 field() { grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | head -1 | cut -d: -f2; }
 echo "== $(cat "$work/gpu.txt")"
 row "CUDA tests" "$cuda_tests"
@@ -44,6 +58,8 @@ row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atom
 row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
 row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
 row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s)"
+row "NCCL world size 1 vs plain (weights)" "$nccl"
+row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
 
 # One record of the run, the fields the GPU issues ask for.
 "$python" - "$work" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" <<'PY'

@@ -2,6 +2,10 @@
 // CPU, NCCL on CUDA, a TCPStore for the rendezvous. The launcher (torchrun, srun, or plain
 // environment variables) says who is who; a run without WORLD_SIZE (or with 1) is one rank
 // and every collective is the identity.
+//
+// CPU ranks use c10d's ProcessGroupGloo, CUDA ranks ProcessGroupNCCL (one GPU per rank, picked
+// by LOCAL_RANK); tensors handed to a collective may live on the host, they are moved to the
+// group's device and back.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -23,6 +27,9 @@ struct DistEnv {
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   bool agent_store = false;  // the launcher hosts the store: every rank connects as a client
+  // Started by a launcher (WORLD_SIZE set, or more than one Slurm task): a process group is
+  // joined even for one rank, so that world size 1 runs the same path as N.
+  bool launched = false;
 
   // Throws pollux::Error naming the variable for a malformed or inconsistent value.
   static DistEnv from_environment();
@@ -37,8 +44,9 @@ RowShard shard_rows(std::int64_t rows, int rank, int world_size);
 
 class Comm {
  public:
-  // Joins the process group the environment describes; `timeout` bounds the rendezvous and
-  // every collective, so a rank that dies ends the others with an error instead of a hang.
+  // Joins the process group the environment describes (when it was launched); `timeout`
+  // bounds the rendezvous and every collective, so a rank that dies ends the others with an
+  // error instead of a hang (on NCCL, its watchdog aborts the process at the timeout).
   Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds timeout);
   ~Comm();  // shuts the process group down
   Comm(const Comm&) = delete;
@@ -46,7 +54,7 @@ class Comm {
 
   int rank() const { return env_.rank; }
   int world_size() const { return env_.world_size; }
-  bool distributed() const { return env_.world_size > 1; }
+  bool distributed() const { return group_ != nullptr; }
 
   // In place: t becomes the sum over ranks.
   void all_reduce_sum(at::Tensor& t);
@@ -64,6 +72,7 @@ class Comm {
  private:
   struct Group;
   DistEnv env_;
+  at::Device device_;  // where the group's collectives run
   std::unique_ptr<Group> group_;
   Traffic traffic_;
 };
