@@ -136,6 +136,40 @@ Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds time
   group_->backend = backend;
 }
 
+at::Tensor pack_indices_18(const at::Tensor& indices) {
+  const std::int64_t rows = indices.size(0), atoms = indices.size(1), groups = (atoms + 3) / 4;
+  at::Tensor a = at::zeros({rows, groups * 4}, indices.options().dtype(at::kLong));
+  a.narrow(1, 0, atoms).copy_(indices);
+  a = a.view({rows, groups, 4});
+  // atoms 0-2 and the low 10 bits of atom 3 fill 64 bits; its high 8 bits are the ninth byte
+  const at::Tensor low = a.select(2, 0)
+                             .bitwise_or(a.select(2, 1).bitwise_left_shift(18))
+                             .bitwise_or(a.select(2, 2).bitwise_left_shift(36))
+                             .bitwise_or(a.select(2, 3).bitwise_and(0x3FF).bitwise_left_shift(54))
+                             .contiguous();
+  const at::Tensor high = a.select(2, 3).bitwise_right_shift(10).to(at::kByte);
+  return at::cat({low.view(at::kByte).view({rows, groups, 8}), high.unsqueeze(2)}, 2).view({rows, groups * 9});
+}
+
+at::Tensor unpack_indices_18(const at::Tensor& packed, std::int64_t atoms) {
+  const std::int64_t rows = packed.size(0), groups = packed.size(1) / 9;
+  const at::Tensor bytes = packed.view({rows, groups, 9});
+  const at::Tensor low = bytes.narrow(2, 0, 8).contiguous().view(at::kLong).view({rows, groups});
+  const at::Tensor high = bytes.select(2, 8).to(at::kLong);
+  constexpr std::int64_t mask = (1 << 18) - 1;
+  // >> is arithmetic on int64: every field is masked after its shift
+  const at::Tensor a = at::stack({low.bitwise_and(mask), low.bitwise_right_shift(18).bitwise_and(mask),
+                                  low.bitwise_right_shift(36).bitwise_and(mask),
+                                  low.bitwise_right_shift(54).bitwise_and(0x3FF).bitwise_or(high.bitwise_left_shift(10))},
+                                 2);
+  return a.view({rows, groups * 4}).narrow(1, 0, atoms).to(at::kInt).contiguous();
+}
+
+at::Tensor Comm::all_gather_index_rows(const at::Tensor& slice, std::int64_t rows) {
+  if (!distributed()) return slice;
+  return unpack_indices_18(all_gather_rows(pack_indices_18(slice), rows), slice.size(1));
+}
+
 Comm::~Comm() {
   if (!group_) return;
   try {

@@ -130,7 +130,7 @@ class PolluxStep : public Optimizer {
         at::Tensor weight = own_rows(comm_, p.value.detach());
         LatticeWeight next = project(quantizer_, latent, weight, bad);
         if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
-          next = {comm_->all_gather_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
+          next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
           write_forward_weight(p.value, next, quantizer_.codebook());
         }
         auto prev = weights_.find(p.name);

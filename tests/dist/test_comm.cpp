@@ -98,6 +98,20 @@ TEST_CASE("one rank: the collectives are the identity") {
   REQUIRE(comm.all_gather_rows(t, 3).equal(t));
 }
 
+TEST_CASE("lattice indices pack to 18 bits each and back, for any number of atoms per row") {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  for (std::int64_t atoms : {1, 3, 4, 5, 48}) {
+    INFO(atoms << " atoms per row");
+    at::Tensor indices = at::randint(196561, {7, atoms}, gen, at::kInt);
+    indices.view(-1)[0] = (1 << 18) - 1;  // every bit of the largest 18-bit value
+    if (indices.numel() > 1) indices.view(-1)[1] = 196560;
+    const at::Tensor packed = pack_indices_18(indices);
+    REQUIRE(packed.scalar_type() == at::kByte);
+    REQUIRE(packed.size(1) == 9 * ((atoms + 3) / 4));
+    REQUIRE(unpack_indices_18(packed, atoms).equal(indices));
+  }
+}
+
 TEST_CASE("one launched rank joins a group of one, whose collectives give the same tensors") {
   DistEnv env;
   env.launched = true;
