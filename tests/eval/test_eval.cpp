@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "../support/small_model.h"
 #include "../catch.h"
 #include "pollux/base/error.h"
 #include "pollux/eval/evaluation.h"
@@ -141,12 +142,7 @@ TEST_CASE("eval: requests are encoded as lm-eval's TemplateLM encodes them", "[e
 }
 
 TEST_CASE("eval: batched, length-sorted scoring equals scoring one sequence at a time", "[eval]") {
-  ModelConfig c;
-  c.n_layers = 1;
-  c.n_embd = 48;
-  c.seq_len = 16;
-  c.vocab_size = 264;
-  c.tokenizer_vocab_size = 257;
+  const ModelConfig c = test::small_model(1, 16);
   const PolluxModel model(c, 3, at::kCPU);
   std::vector<TokenRequest> requests{{{256}, {'a', 'b', 'c'}}, {{256, 'x', 'y', 'z', 'w'}, {'q'}}, {{256}, {'h', 'i'}}};
   // A request longer than the context keeps its last seq_len + 1 tokens, as lm-eval cuts it.

@@ -3,16 +3,14 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 
+#include "../support/small_model.h"
 #include "../catch.h"
 #include "pollux/model/model.h"
 
 using namespace pollux;
 
 TEST_CASE("gradient checkpointing: the same loss and the same gradients, bit for bit", "[model]") {
-  ModelConfig c;
-  c.n_layers = 3;
-  c.n_embd = 48;
-  c.seq_len = 16;
+  const ModelConfig c = test::small_model(3, 16);
   PolluxModel plain(c, 3, at::kCPU), checkpointed(c, 3, at::kCPU);
   checkpointed.set_gradient_checkpointing(true);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(4);

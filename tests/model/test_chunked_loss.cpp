@@ -2,18 +2,14 @@
 // summation order, for chunks that do and do not divide the rows, with the padded vocabulary.
 #include <ATen/ATen.h>
 
+#include "../support/small_model.h"
 #include "../catch.h"
 #include "pollux/model/model.h"
 
 using namespace pollux;
 
 TEST_CASE("chunked loss: the same loss and gradients as the whole-batch logits", "[model]") {
-  ModelConfig c;
-  c.n_layers = 2;
-  c.n_embd = 48;
-  c.seq_len = 16;
-  c.vocab_size = 264;
-  c.tokenizer_vocab_size = 257;  // 7 padded ids masked
+  const ModelConfig c = test::small_model(2, 16);  // 7 padded ids masked
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(6);
   const at::Tensor w = at::randint(c.tokenizer_vocab_size, {3, c.seq_len + 1}, gen, at::kLong);
   const at::Tensor x = w.slice(1, 0, -1), y = w.slice(1, 1);

@@ -14,6 +14,7 @@
 
 #include <cmath>
 
+#include "../support/small_model.h"
 #include "../catch.h"
 #include "../support/fixtures.h"
 #include "pollux/base/error.h"
@@ -111,12 +112,7 @@ TEST_CASE("width inertia: the reference formula, and its clamp at 1", "[optimize
 }
 
 TEST_CASE("model: shapes, parameter names, and the padded vocabulary is masked", "[model]") {
-  ModelConfig m;
-  m.n_layers = 1;
-  m.n_embd = 48;
-  m.seq_len = 8;
-  m.vocab_size = 72;
-  m.tokenizer_vocab_size = 60;
+  const ModelConfig m = test::small_model(1, 8, 48, 72, 60);
   PolluxModel model(m, 3, at::kCPU);
   CHECK(model.parameters().size() == 14);
   CHECK(model.parameter_count() == 2 * 72 * 48 + 8 * 48 + 4 * 48 * 48 + 2 * 4 * 48 * 48 + 3 * 48 + 2 * 24);

@@ -24,6 +24,7 @@
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "../support/fixtures.h"
+#include "../support/small_model.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
 #include "../catch.h"
 
@@ -202,12 +203,7 @@ TEST_CASE("reliability: a non-finite state is never written as a checkpoint", "[
 }
 
 TEST_CASE("reliability: a loss that is not finite is an error, not a number", "[reliability]") {
-  ModelConfig c;
-  c.n_layers = 1;
-  c.n_embd = 48;
-  c.seq_len = 8;
-  c.vocab_size = 264;
-  c.tokenizer_vocab_size = 257;
+  const ModelConfig c = test::small_model(1, 8);
   PolluxModel model(c, 7, at::kCPU);
   std::vector<std::uint16_t> tokens(20, 65);
   REQUIRE(std::isfinite(evaluate_loss(model, tokens.data(), tokens.size(), 2).mean_loss));

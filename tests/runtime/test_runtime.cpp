@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../support/small_model.h"
 #include "../catch.h"
 #include "../support/fixtures.h"
 #include "pollux/base/error.h"
@@ -36,12 +37,7 @@ TEST_CASE("runtime: the reference v4 file gives the reference runtime's logits",
 }
 
 TEST_CASE("runtime: KV-cached generation equals the full forward, and sampling options work", "[runtime]") {
-  ModelConfig c;
-  c.n_layers = 2;
-  c.n_embd = 48;
-  c.seq_len = 16;
-  c.vocab_size = 264;
-  c.tokenizer_vocab_size = 257;
+  const ModelConfig c = test::small_model(2, 16);
   PolluxModel model(c, 7, at::kCPU);
   at::NoGradGuard no_grad;
   const at::Tensor idx = at::randint(257, {1, 12}, at::kLong);
