@@ -4,7 +4,7 @@
 # another world size; a killed rank ends the other; a signal on one rank stops both.
 source "$(dirname "$0")/lib.sh"
 CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$SHARED/data/corpus/tinyshakespeare.txt"
+TEXT="$CORPUS"
 [ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 TORCHRUN="${TORCHRUN:-torchrun}"
 command -v "$TORCHRUN" >/dev/null || fail "no torchrun at '$TORCHRUN' (set TORCHRUN)"

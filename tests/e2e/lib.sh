@@ -3,6 +3,8 @@
 set -euo pipefail
 BIN="$1"
 SHARED="$2"
+# The corpus bundled with the repository (data/README.md), so these tests run without shared/.
+CORPUS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/data/tinyshakespeare.txt"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 

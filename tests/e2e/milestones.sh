@@ -3,7 +3,7 @@
 # run, on a tiny real run.
 source "$(dirname "$0")/lib.sh"
 CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$SHARED/data/corpus/tinyshakespeare.txt"
+TEXT="$CORPUS"
 [ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 
 head -c 100000 "$TEXT" >"$WORK/small.txt"

@@ -3,7 +3,7 @@
 # a second writer and a full disk. Each block names the issue item it covers.
 source "$(dirname "$0")/lib.sh"
 CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$SHARED/data/corpus/tinyshakespeare.txt"
+TEXT="$CORPUS"
 [ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 
 head -c 60000 "$TEXT" >"$WORK/small.txt"

@@ -3,7 +3,7 @@
 # bit for bit), auto-resume, SIGTERM, a NaN loss, and the errors for bad input.
 source "$(dirname "$0")/lib.sh"
 CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$SHARED/data/corpus/tinyshakespeare.txt"
+TEXT="$CORPUS"
 [ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 
 head -c 300000 "$TEXT" >"$WORK/small.txt"
