@@ -160,18 +160,19 @@ int compare_checkpoints(const std::string& path_a, const std::string& path_b, bo
   return 0;
 }
 
-int inspect_run(const std::string& dir, std::uint64_t window_tokens, double tolerance) {
-  const PlateauReport report = find_plateau(dir, window_tokens, tolerance);
-  std::printf("%s: plateau = overall churn <= %g for %llu tokens after a checkpoint\n", dir.c_str(), tolerance,
-              (unsigned long long)window_tokens);
-  std::printf("%-10s %14s %12s %18s\n", "step", "tokens", "churn", "window max churn");
+int inspect_run(const std::string& dir, std::uint64_t window_tokens, double tolerance, double score_tolerance) {
+  const PlateauReport report = find_plateau(dir, window_tokens, tolerance, score_tolerance);
+  std::printf("%s: plateau = overall churn <= %g, and task accuracies within %g, for %llu tokens after a checkpoint\n",
+              dir.c_str(), tolerance, score_tolerance, (unsigned long long)window_tokens);
+  std::printf("%-10s %14s %12s %18s %18s\n", "step", "tokens", "churn", "window max churn", "window max score");
   for (const auto& c : report.checkpoints)
-    std::printf("%-10lld %14llu %12.6g %18s\n", (long long)c.step, (unsigned long long)c.tokens, c.churn,
-                c.window_complete ? strprintf("%.6g", c.window_max_churn).c_str() : "(run too short)");
+    std::printf("%-10lld %14llu %12.6g %18s %18s\n", (long long)c.step, (unsigned long long)c.tokens, c.churn,
+                c.window_complete ? strprintf("%.6g", c.window_max_churn).c_str() : "(run too short)",
+                std::isnan(c.window_max_score_change) ? "(no task scores)" : strprintf("%.4g", c.window_max_score_change).c_str());
   if (report.plateau_step >= 0)
     std::printf("plateau from step %lld: pack %s\n", (long long)report.plateau_step, report.plateau_checkpoint.c_str());
   else
-    std::printf("no plateau yet: no checkpoint is followed by %llu tokens of churn <= %g\n", (unsigned long long)window_tokens,
+    std::printf("no plateau yet: no checkpoint is followed by %llu tokens of churn <= %g and settled task scores\n", (unsigned long long)window_tokens,
                 tolerance);
   return 0;
 }
@@ -184,13 +185,15 @@ int main(int argc, char** argv) {
     options.add_options()("json", po::bool_switch(), "print one JSON object")(
         "window_tokens", po::value<std::uint64_t>()->default_value(1300000000),
         "RUN_DIR: tokens the churn must stay low after a checkpoint (the paper: 1.3 B)")(
-        "churn_tolerance", po::value<double>()->default_value(0.001), "RUN_DIR: largest overall churn that counts as ceased");
+        "churn_tolerance", po::value<double>()->default_value(0.001), "RUN_DIR: largest overall churn that counts as ceased")(
+        "score_tolerance", po::value<double>()->default_value(0.01),
+        "RUN_DIR: largest change of a task accuracy (eval_tasks.csv) over the window that counts as a plateau");
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
     po::positional_options_description positional;
     positional.add("files", 2);
     po::variables_map vm;
-    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json] | pollux-inspect RUN_DIR\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, counts\nthe atoms whose codebook index changed between them, per matrix and layer. Given a run folder,\nnames the earliest checkpoint after which the overall churn stays <= --churn_tolerance for\n--window_tokens tokens (the crystallisation plateau, the checkpoint to pack).",
+    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json] | pollux-inspect RUN_DIR\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, counts\nthe atoms whose codebook index changed between them, per matrix and layer. Given a run folder,\nnames the earliest checkpoint after which the overall churn stays <= --churn_tolerance for\n--window_tokens tokens, and the task accuracies the run scored within --score_tolerance (the\ncrystallisation plateau, the checkpoint to pack).",
                     options, hidden, positional, vm))
       return 0;
     if (!vm.count("files")) throw std::runtime_error("no FILE given (try --help)");
@@ -198,7 +201,8 @@ int main(int argc, char** argv) {
     const bool json = vm["json"].as<bool>();
     if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
     if (std::filesystem::is_directory(files[0]))
-      return inspect_run(files[0], vm["window_tokens"].as<std::uint64_t>(), vm["churn_tolerance"].as<double>());
+      return inspect_run(files[0], vm["window_tokens"].as<std::uint64_t>(), vm["churn_tolerance"].as<double>(),
+                         vm["score_tolerance"].as<double>());
     return is_checkpoint_file(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });
 }

@@ -45,6 +45,16 @@ tol="$(awk -F, 'NR >= 6 && NR <= 9 && $2 > m { m = $2 } END { print m }' "$STATS
 grep -q "plateau from step 4: pack .*pollux_step_4.h5" "$WORK/plateau.txt" || fail "plateau: $(cat "$WORK/plateau.txt")"
 "$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance 0 | grep -q "no plateau yet" || fail "plateau at 0 churn"
 "$BIN/pollux-inspect" "$WORK/run" | grep -q "^12 .*(run too short)" || fail "the default 1.3 B-token window"
+# task scores (eval_tasks.csv): blimp's accuracy still moves 0.10 in the window after step 4 and
+# 0.005 after step 8, so the plateau waits for step 8; perplexities are not compared
+printf 'step,tokens,task,metric,value\n4,256,blimp,acc,0.5\n4,256,wikitext,word_perplexity,900\n8,512,blimp,acc,0.6\n8,512,wikitext,word_perplexity,500\n12,768,blimp,acc,0.605\n' \
+  >"$WORK/run/eval_tasks.csv"
+"$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance 1 >"$WORK/plateau.txt"
+grep -q "plateau from step 8: pack" "$WORK/plateau.txt" || fail "task scores should move the plateau to step 8: $(cat "$WORK/plateau.txt")"
+grep -Eq "^4 .* 0\.1 *$" "$WORK/plateau.txt" || fail "step 4's window score change should be 0.1: $(cat "$WORK/plateau.txt")"
+"$BIN/pollux-inspect" "$WORK/run" --window_tokens 256 --churn_tolerance 1 --score_tolerance 0.2 | grep -q "plateau from step 4: pack" \
+  || fail "a score tolerance of 0.2 should accept step 4"
+rm "$WORK/run/eval_tasks.csv"
 # tools/plot_metrics.py draws the per-layer panels from lattice_stats.csv (where matplotlib is)
 for py in "$HOME/.cache/pollux/venv/bin/python" python3; do
   if "$py" -c "import matplotlib" 2>/dev/null; then
