@@ -1,4 +1,4 @@
-// pollux-bench decode MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]
+// pollux-bench decode MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense] [--device cpu|cuda (dense)]
 //                    [--prompt_tokens P] [--new_tokens N] [--threads T] [--json]
 // The dense runtime runs here; the lut one is handed to pollux-bench-lut (see bench.h).
 #include <ATen/ATen.h>
@@ -48,8 +48,11 @@ int decode(int argc, const char* const* argv) {
   DecodeTiming t;
   t.rss_before_load = resident_bytes();
   LoadedModel loaded;
-  if (!run->model.empty()) loaded = load_model(run->model, at::kCPU);
-  else loaded.model = std::make_unique<PolluxModel>(run->config.model, run->config.seed, at::kCPU);
+  const bool cuda = run->config.device == "cuda";
+  if (cuda && !at::hasCUDA()) throw Error("bench", "--device cuda but this build or machine has no CUDA");
+  const at::Device device = cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+  if (!run->model.empty()) loaded = load_model(run->model, device);
+  else loaded.model = std::make_unique<PolluxModel>(run->config.model, run->config.seed, device);
   const PolluxModel& m = *loaded.model;
   const std::int64_t active = m.config().tokenizer_vocab_size;
   if (run->prompt_tokens + run->new_tokens > m.config().seq_len)
@@ -61,17 +64,19 @@ int decode(int argc, const char* const* argv) {
   // Prefill of the prompt, then greedy batch-1 decode.
   PolluxModel::KVCache cache;
   auto start = std::chrono::steady_clock::now();
-  at::Tensor logits = m.forward(at::tensor(prompt, at::kLong).unsqueeze(0), cache)[0][-1];
+  // float32 on either device; each token's argmax is read back, which synchronises the GPU
+  at::Tensor logits = m.forward(at::tensor(prompt, at::kLong).unsqueeze(0).to(device), cache)[0][-1];
+  (void)logits.sum().item<float>();
   t.prefill_s = seconds_since(start);
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < run->new_tokens; ++i) {
     const std::int64_t next = logits.slice(0, 0, active).argmax().item<std::int64_t>();
-    logits = m.forward(at::full({1, 1}, next, at::kLong), cache)[0][-1];
+    logits = m.forward(at::full({1, 1}, next, at::TensorOptions(at::kLong).device(device)), cache)[0][-1];
   }
   t.decode_s = seconds_since(start);
   for (const auto& p : m.parameters())  // every matrix in full, one row of each embedding
     t.bytes_per_token += std::size_t(p.name.rfind("_emb.") != std::string::npos ? p.value.size(1) : p.value.numel()) * 4;
-  t.kernel = "libtorch";
+  t.kernel = cuda ? "libtorch-cuda" : "libtorch";
   return report_decode(*run, t);
 }
 

@@ -71,7 +71,8 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
   run.new_tokens = vm["new_tokens"].as<int>();
   if (run.prompt_tokens <= 0 || run.new_tokens < 0) throw Error("bench", "--prompt_tokens must be positive and --new_tokens not negative");
   run.config = parsed.config;
-  if (parsed.from_file && run.config.device != "cpu") throw Error("bench", "decode runs on the CPU: give --device cpu");
+  if (run.runtime == "lut" && run.config.device != "cpu")
+    throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");
   const std::string form = vm["index_form"].as<std::string>();
   if (form != "packed" && form != "unpacked") throw Error("bench", "--index_form '" + form + "': expected packed or unpacked");

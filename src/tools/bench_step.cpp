@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "bench.h"
+#include "device_memory.h"
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
@@ -24,9 +25,6 @@
 #endif
 
 namespace pollux::bench {
-namespace {
-
-namespace po = boost::program_options;
 
 // Peak bytes the caching allocator handed out on `device` since the last reset (0 on the CPU).
 std::int64_t device_peak_bytes(const at::Device& device, bool reset) {
@@ -42,6 +40,11 @@ std::int64_t device_peak_bytes(const at::Device& device, bool reset) {
   (void)reset;
   return 0;
 }
+
+namespace {
+
+namespace po = boost::program_options;
+
 
 void synchronize(const at::Device& device) {
   if (device.is_cuda()) at::zeros({1}, at::TensorOptions().device(device)).cpu();  // waits for the stream

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "bench.h"
+#include "device_memory.h"
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
@@ -166,6 +167,7 @@ int bench_train(int argc, const char* const* argv) {
     return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
   };
   double fwd_bwd = 0, step_s = 0;
+  pollux::bench::device_peak_bytes(device, true);
   for (int s = 0; s < warmup + steps; ++s) {
     auto start = std::chrono::steady_clock::now();
     const double ce = accumulate_gradients(model, config.grad_accum, next_batch, forward_options(config));  // synchronizes once
@@ -185,6 +187,7 @@ int bench_train(int argc, const char* const* argv) {
   struct rusage usage;
   ::getrusage(RUSAGE_SELF, &usage);
   const double peak_host = double(usage.ru_maxrss) * 1024.0;
+  const std::int64_t peak_device = pollux::bench::device_peak_bytes(device, false);
   if (vm["json"].as<bool>()) {
     JsonWriter j;
     j.begin_object().field("benchmark", "train").field("device", config.device).field("quantizer", config.quantizer)
@@ -192,7 +195,7 @@ int bench_train(int argc, const char* const* argv) {
         .field("steps", steps).field("tokens_per_s", tok_s).field("forward_backward_s", fwd_bwd)
         .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
         .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
-        .field("peak_host_memory_bytes", peak_host).end_object();
+        .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", config.device.c_str(),
@@ -202,6 +205,7 @@ int bench_train(int argc, const char* const* argv) {
     std::printf("  end to end        %9.0f tokens/s, %.3g model FLOP/s%s\n", tok_s, flops,
                 peak > 0 ? strprintf(", MFU %.1f%%", 100 * flops / (peak * 1e12)).c_str() : "");
     std::printf("  peak host memory  %9.1f MiB\n", peak_host / (1 << 20));
+    if (device.is_cuda()) std::printf("  peak device memory %8.1f MiB\n", double(peak_device) / (1 << 20));
   }
   return 0;
 }

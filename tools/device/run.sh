@@ -30,7 +30,8 @@ cmd[quantizer_v4]="$bin/pollux-bench quantizer --device cuda --codebook pollux-v
 cmd[step]="$bin/pollux-bench step --config configs/pollux-1152.ini --device cuda --json"
 cmd[train_tiny]="$bin/pollux-bench train --config configs/tiny.ini --device cuda --steps 5 --json"
 cmd[train]="$bin/pollux-bench train --config configs/pollux-1152.ini --device cuda --steps 2 --peak_tflops 989 --json"
-for k in quantizer quantizer_v4 step train_tiny train; do
+cmd[decode]="$bin/pollux-bench decode --config configs/pollux-1152.ini --device cuda --runtime dense --prompt_tokens 128 --new_tokens 256 --json"
+for k in quantizer quantizer_v4 step train_tiny train decode; do
   [ "$k" = train ] && [ "${1:-}" = quick ] && continue
   ${cmd[$k]} >"$work/$k.json" 2>"$work/$k.err"
 done
@@ -58,18 +59,19 @@ row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atom
 row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
 row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
 row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s)"
+row "Pollux-1152 decode, batch 1 (tokens/s)" "$(field "$work/decode.json" decode_tokens_per_s)"
 row "NCCL world size 1 vs plain (weights)" "$nccl"
 row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
 
 # One record of the run, the fields the GPU issues ask for.
-"$python" - "$work" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" <<'PY'
+"$python" - "$work" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" "${cmd[decode]}" <<'PY'
 import datetime, json, os, subprocess, sys
-out, qcmd, scmd, tcmd = sys.argv[1:5]
+out, qcmd, scmd, tcmd, dcmd = sys.argv[1:6]
 def load(name):
     try:
         with open(os.path.join(out, name)) as f: return json.load(f)
     except Exception as e: return {"error": f"{name}: {e}"}
-q, s, t = load("quantizer.json"), load("step.json"), load("train.json")
+q, s, t, d = load("quantizer.json"), load("step.json"), load("train.json"), load("decode.json")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
 gpu = open(os.path.join(out, "gpu.txt")).read().strip()
 record = {
@@ -81,7 +83,8 @@ record = {
                     "peak_bytes": s.get("peak_bytes"), "optimizer_state_bytes": s.get("optimizer_state_bytes")},
     "train": {"command": tcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": t.get("tokens_per_s"),
               "forward_backward_tokens_per_s": t.get("forward_backward_tokens_per_s"),
-              "optimizer_step_s": t.get("optimizer_step_s"), "mfu": t.get("mfu")},
+              "optimizer_step_s": t.get("optimizer_step_s"), "mfu": t.get("mfu"), "peak_bytes": t.get("peak_bytes")},
+    "decode": {"command": dcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": d.get("decode_tokens_per_s")},
 }
 name = f"{record['date']}-{commit}.json"
 with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
