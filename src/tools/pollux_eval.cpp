@@ -1,4 +1,6 @@
 // pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--runtime lut|dense] [--json]
+#include <ATen/Parallel.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -21,13 +23,14 @@ using namespace pollux;
 
 // --data in either runtime: the matrix-free one (lut, from the indices) or the dense one.
 int eval_data(const std::string& model_path, const std::string& runtime, const std::string& device, const std::string& data,
-              int batch, bool json) {
+              int batch, int threads, bool json) {
   std::string kind, tokenizer;
   std::uint32_t active_vocab = 0;
   std::unique_ptr<infer::LutModel> lut;
   LoadedModel dense;
   if (runtime == "lut") {
     lut = std::make_unique<infer::LutModel>(infer::LutModel::load(model_path));
+    lut->set_threads(threads);
     tokenizer = lut->shape().tokenizer;
     active_vocab = std::uint32_t(lut->shape().tokenizer_vocab_size);
     kind = "plx v" + std::to_string(lut->shape().plx_version);
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
+        ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""),
          "--data: lut (from the indices; the default for .plx on the CPU) or dense; tasks, BLiMP and --serve run dense")
         ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
@@ -114,7 +118,7 @@ int main(int argc, char** argv) {
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
                     "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--limit N]\n"
-                    "                  [--runtime lut|dense] [--json]\n"
+                    "                  [--runtime lut|dense] [--threads T] [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
                     "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
@@ -135,9 +139,11 @@ int main(int argc, char** argv) {
     const std::string model_path = vm["model"].as<std::string>();
     const bool json = vm["json"].as<bool>();
     const std::string runtime = vm["runtime"].as<std::string>();
+    const int threads = cli::threads_option("eval", vm["threads"].as<int>());
+    if (threads > 0) at::set_num_threads(threads);
     if (vm.count("data"))
       return eval_data(model_path, cli::use_lut_runtime("eval", runtime, model_path, device) ? "lut" : "dense", device,
-                       vm["data"].as<std::string>(), vm["batch"].as<int>(), json);
+                       vm["data"].as<std::string>(), vm["batch"].as<int>(), threads, json);
     if (runtime == "lut") throw Error("eval", "--runtime lut scores --data only: tasks, BLiMP and --serve run the dense model");
     const LoadedModel m = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
     if (serve) {

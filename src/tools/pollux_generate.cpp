@@ -1,6 +1,8 @@
 // pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]
 //                 [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]
 //                 [--runtime lut|dense]
+#include <ATen/Parallel.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -25,13 +27,14 @@ int main(int argc, char** argv) {
         ("repetition_penalty", po::value<double>()->default_value(1.0), "penalty (> 1) on tokens already in the context")
         ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
+        ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""), "lut (from the indices; the default for .plx on the CPU) or dense")
         ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken");
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(argc, argv,
                             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
                             "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
-                            "                       [--runtime lut|dense]\n"
+                            "                       [--runtime lut|dense] [--threads T]\n"
                             "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
                             "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
                             "position. A .plx file on the CPU runs from its codebook indices (--runtime lut) unless\n"
@@ -58,12 +61,15 @@ int main(int argc, char** argv) {
     if (device == "cuda" && !at::hasCUDA()) throw pollux::Error("generate", "--device cuda but this build or machine has no CUDA");
     const std::string model_path = vm["model"].as<std::string>();
     const bool lut = pollux::cli::use_lut_runtime("generate", vm["runtime"].as<std::string>(), model_path, device);
+    const int threads = pollux::cli::threads_option("generate", vm["threads"].as<int>());
+    if (threads > 0) at::set_num_threads(threads);
     pollux::LoadedModel dense;
     pollux::infer::LutModel lut_model;
     std::string tokenizer_name;
     std::int64_t active_vocab = 0;
     if (lut) {
       lut_model = pollux::infer::LutModel::load(model_path);
+      lut_model.set_threads(threads);
       tokenizer_name = lut_model.shape().tokenizer;
       active_vocab = lut_model.shape().tokenizer_vocab_size;
     } else {

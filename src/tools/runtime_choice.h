@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pollux/base/error.h"
+#include "pollux/config/config.h"
 #include "pollux/lattice/plx.h"
 
 namespace pollux::cli {
@@ -19,6 +20,13 @@ inline bool use_lut_runtime(const std::string& tool, const std::string& requeste
   const bool possible = device == "cpu" && lattice::is_plx_file(model_path);
   if (requested == "lut" && !possible) throw Error(tool, "--runtime lut runs .plx files on the CPU (--device cpu)");
   return possible;
+}
+
+// --threads of pollux-generate and pollux-eval (0 = all cores), checked as the config key is.
+inline int threads_option(const std::string& tool, int threads) {
+  if (threads < 0 || threads > kMaxThreads)
+    throw Error(tool, "--threads " + std::to_string(threads) + ": expected 0 (all cores) to " + std::to_string(kMaxThreads));
+  return threads;
 }
 
 }  // namespace pollux::cli

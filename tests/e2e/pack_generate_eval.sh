@@ -18,6 +18,12 @@ grep -q "bits/param" "$WORK/pack.txt" || fail "no compression report"
 "$BIN/pollux-eval" "$WORK/m.plx" --data "$WORK/small.val.u16" --json >"$WORK/plx.json"
 awk -v a="$(json_field "$WORK/ck.json" loss)" -v b="$(json_field "$WORK/plx.json" loss)" \
   'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.01) }' || fail "v5 loss differs: $(cat "$WORK/ck.json" "$WORK/plx.json")"
+# --threads: one thread scores what all cores score; a bad count is refused by flag
+"$BIN/pollux-eval" "$WORK/m.plx" --data "$WORK/small.val.u16" --json --threads 1 >"$WORK/plx1.json"
+awk -v a="$(json_field "$WORK/plx.json" loss)" -v b="$(json_field "$WORK/plx1.json" loss)" \
+  'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' || fail "--threads 1 changed the loss: $(cat "$WORK/plx1.json")"
+expect_error "--threads -1" "$BIN/pollux-eval" "$WORK/m.plx" --data "$WORK/small.val.u16" --threads -1
+expect_error "--threads 5000" "$BIN/pollux-generate" "$WORK/m.plx" --prompt A --threads 5000
 "$BIN/pollux-inspect" "$WORK/m.plx" --json >"$WORK/inspect.json"
 [ "$(json_field "$WORK/inspect.json" version)" = 5 ] || fail "version"
 [ "$(json_field "$WORK/inspect.json" codebook)" = leech ] || fail "codebook"
