@@ -10,7 +10,6 @@
 #include <iostream>
 
 #include "bench.h"
-#include "device_memory.h"
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
@@ -19,27 +18,11 @@
 #include "pollux/kernels/lattice_search.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/step.h"
 
-#ifdef POLLUX_WITH_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
 
 namespace pollux::bench {
 
-// Peak bytes the caching allocator handed out on `device` since the last reset (0 on the CPU).
-std::int64_t device_peak_bytes(const at::Device& device, bool reset) {
-#ifdef POLLUX_WITH_CUDA
-  if (device.is_cuda()) {
-    namespace alloc = c10::cuda::CUDACachingAllocator;
-    if (reset) alloc::resetPeakStats(device.index());
-    const auto stats = alloc::getDeviceStats(device.index());
-    return stats.allocated_bytes[std::size_t(c10::CachingAllocator::StatType::AGGREGATE)].peak;
-  }
-#endif
-  (void)device;
-  (void)reset;
-  return 0;
-}
 
 namespace {
 

@@ -14,7 +14,6 @@
 #include <sys/resource.h>
 
 #include "bench.h"
-#include "device_memory.h"
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
@@ -167,7 +166,7 @@ int bench_train(int argc, const char* const* argv) {
     return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
   };
   double fwd_bwd = 0, step_s = 0;
-  pollux::bench::device_peak_bytes(device, true);
+  pollux::device_peak_bytes(device, true);
   for (int s = 0; s < warmup + steps; ++s) {
     auto start = std::chrono::steady_clock::now();
     const double ce = accumulate_gradients(model, config.grad_accum, next_batch, forward_options(config));  // synchronizes once
@@ -187,7 +186,7 @@ int bench_train(int argc, const char* const* argv) {
   struct rusage usage;
   ::getrusage(RUSAGE_SELF, &usage);
   const double peak_host = double(usage.ru_maxrss) * 1024.0;
-  const std::int64_t peak_device = pollux::bench::device_peak_bytes(device, false);
+  const std::int64_t peak_device = pollux::device_peak_bytes(device, false);
   if (vm["json"].as<bool>()) {
     JsonWriter j;
     j.begin_object().field("benchmark", "train").field("device", config.device).field("quantizer", config.quantizer)

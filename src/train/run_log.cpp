@@ -50,10 +50,12 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   }
   if (log_step) {
     if (tty_) std::fputs("\r\033[K", stdout);
-    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s | ETA %s",
+    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s%s | ETA %s",
                         (long long)r.step, (long long)max_steps_, r.loss,
                         std::isnan(r.val_loss) ? "" : strprintf(" | val %.4f", r.val_loss).c_str(), r.stats.heat,
-                        r.stats.adam_force, 100 * r.stats.churn, r.tokens_per_s, format_duration(r.eta_s).c_str()));
+                        r.stats.adam_force, 100 * r.stats.churn, r.tokens_per_s,
+                        r.peak_device_bytes > 0 ? strprintf(" | peak %.2f GiB", double(r.peak_device_bytes) / (1 << 30)).c_str() : "",
+                        format_duration(r.eta_s).c_str()));
   } else if (tty_) {
     std::printf("\r\033[Kstep %lld/%lld | loss %.4f | %.0f tok/s | ETA %s", (long long)r.step, (long long)max_steps_, r.loss,
                 r.tokens_per_s, format_duration(r.eta_s).c_str());

@@ -5,6 +5,10 @@
 
 #include "pollux/base/error.h"
 
+#ifdef POLLUX_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 namespace pollux {
 
 ForwardOptions forward_options(const Config& config) { return {config.precision == "bf16-autocast", config.loss_chunk}; }
@@ -60,6 +64,20 @@ double held_out_loss(const PolluxModel& model, const TokenFile& file, const Conf
     sum += forward_loss(model, x, y, forward_options(config)).item<double>();
   }
   return sum / config.eval_batches;
+}
+
+std::int64_t device_peak_bytes(const at::Device& device, bool reset) {
+#ifdef POLLUX_WITH_CUDA
+  if (device.is_cuda()) {
+    namespace alloc = c10::cuda::CUDACachingAllocator;
+    if (reset) alloc::resetPeakStats(device.index());
+    const auto stats = alloc::getDeviceStats(device.index());
+    return stats.allocated_bytes[std::size_t(c10::CachingAllocator::StatType::AGGREGATE)].peak;
+  }
+#endif
+  (void)device;
+  (void)reset;
+  return 0;
 }
 
 }  // namespace pollux

@@ -117,6 +117,7 @@ class Trainer {
       r.elapsed_s = seconds_since(start);
       r.eta_s = r.elapsed_s / double(at.step - first_step) * double(steps_left(at));
       r.batch_changed = batch_changed && at.step == first_step + 1;
+      r.peak_device_bytes = device_peak_bytes(s.device, false);
       s.log.step(r, s.optimizer);
 
       const bool stop = stop_requested(s.comm);

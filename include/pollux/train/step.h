@@ -38,6 +38,10 @@ double accumulate_gradients(PolluxModel& model, int micro_batches,
 std::pair<at::Tensor, at::Tensor> window_batch(const TokenFile& file, const std::vector<std::size_t>& offsets,
                                                std::size_t seq_len, at::Device device);
 
+// Peak bytes the CUDA caching allocator handed out on `device` since the last reset (0 on the
+// CPU); `reset` starts a new count.
+std::int64_t device_peak_bytes(const at::Device& device, bool reset);
+
 // Mean CE over config.eval_batches micro-batches of evenly spaced windows of `file` (the same
 // windows every time, so values along a run compare).
 double held_out_loss(const PolluxModel& model, const TokenFile& file, const Config& config, at::Device device);
