@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "../catch.h"
+#include "../support/fixture_tensors.h"
 #include "../support/fixtures.h"
 #include "pollux/base/error.h"
 #include "pollux/io/reference_import.h"
@@ -18,16 +19,8 @@ using namespace pollux;
 
 namespace {
 
-at::Tensor fixture_tensor(const test::H5File& h5, const std::string& path) {
-  const auto shape = h5.shape(path);
-  const auto values = h5.floats(path);
-  return at::from_blob(const_cast<float*>(values.data()), std::vector<std::int64_t>(shape.begin(), shape.end()), at::kFloat).clone();
-}
-
-// Largest |a - b| relative to the largest |b|.
-double relative_error(const at::Tensor& a, const at::Tensor& b) {
-  return (a - b).abs().max().item<double>() / std::max(1e-30, b.abs().max().item<double>());
-}
+using test::fixture_tensor;
+using test::relative_error;
 
 void put32(std::string& s, std::uint32_t v) { for (int i = 0; i < 4; ++i) s += char(v >> (8 * i) & 0xff); }
 void put16(std::string& s, std::uint32_t v) { for (int i = 0; i < 2; ++i) s += char(v >> (8 * i) & 0xff); }

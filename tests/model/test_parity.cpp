@@ -16,26 +16,15 @@
 
 #include "../support/small_model.h"
 #include "../catch.h"
+#include "../support/fixture_tensors.h"
 #include "../support/fixtures.h"
 #include "pollux/base/error.h"
 #include "pollux/optim/optimizer.h"
 
 using namespace pollux;
 
-namespace {
-
-at::Tensor fixture_tensor(const test::H5File& h5, const std::string& path) {
-  const auto shape = h5.shape(path);
-  const auto values = h5.floats(path);
-  return at::from_blob(const_cast<float*>(values.data()), std::vector<std::int64_t>(shape.begin(), shape.end()), at::kFloat).clone();
-}
-
-// Largest |a - b| relative to the largest |b| of the tensor.
-double relative_error(const at::Tensor& a, const at::Tensor& b) {
-  return (a - b).abs().max().item<double>() / std::max(1e-30, b.abs().max().item<double>());
-}
-
-}  // namespace
+using test::fixture_tensor;
+using test::relative_error;
 
 TEST_CASE("pollux_step reproduces the reference trajectory", "[parity][fixture]") {
   const std::string dir = test::reference_dir();
