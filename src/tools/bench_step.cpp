@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "bench.h"
+#include "config_bench.h"
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
@@ -36,29 +37,21 @@ void synchronize(const at::Device& device) {
 }  // namespace
 
 int step(int argc, const char* const* argv) {
-  const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
   po::options_description options("step options (and every configuration key, see pollux-train --help)");
   options.add_options()
       ("steps", po::value<int>()->default_value(5), "timed optimizer steps")
       ("warmup", po::value<int>()->default_value(2), "untimed steps first (the first one copies the latents)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
-  po::variables_map vm;
-  std::vector<const char*> extra{argv[0]};
-  for (const auto& a : parsed.extra) extra.push_back(a.c_str());
-  if (!cli::parse(int(extra.size()), extra.data(),
-                  "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
-                  "Times pollux_step alone on a model of the configuration with fresh random gradients (no\n"
-                  "forward or backward pass): seconds per step, optimizer state bytes, peak memory.",
-                  options, {}, {}, vm))
-    return 0;
-  Config config = parsed.config;
-  if (config.quantizer == "lattice" && !(config.h_floor > 0)) config.h_floor = 1.0;  // only sets the heat
-  config.validate();
-  const int steps = vm["steps"].as<int>(), warmup = vm["warmup"].as<int>();
-  if (steps <= 0 || warmup < 0) throw Error("bench", "--steps must be positive and --warmup not negative");
-  if (config.threads > 0) at::set_num_threads(config.threads);
-  const at::Device device = config.device == "cuda" ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
-  if (device.is_cuda() && !(at::hasCUDA() && kernels::cuda_kernels_available()))
+  const auto bench = parse_config_bench(argc, argv, options,
+                                        "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
+                                        "Times pollux_step alone on a model of the configuration with fresh random gradients (no\n"
+                                        "forward or backward pass): seconds per step, optimizer state bytes, peak memory.");
+  if (!bench) return 0;
+  const Config& config = bench->config;
+  const po::variables_map& vm = bench->options;
+  const int steps = bench->steps, warmup = bench->warmup;
+  const at::Device device = bench->device;
+  if (device.is_cuda() && !kernels::cuda_kernels_available())
     throw Error("bench", "device = cuda but this build or machine has no CUDA kernels");
 
   PolluxModel model(config.model, config.seed, device);

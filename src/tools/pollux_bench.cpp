@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "bench.h"
+#include "config_bench.h"
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
@@ -132,31 +133,23 @@ double flops_per_token(const PolluxModel& model) {
 }
 
 int bench_train(int argc, const char* const* argv) {
-  const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
   po::options_description options("train options (and every configuration key, see pollux-train --help)");
   options.add_options()
       ("steps", po::value<int>()->default_value(3), "timed optimizer steps")
       ("warmup", po::value<int>()->default_value(1), "untimed steps first")
       ("peak_tflops", po::value<double>()->default_value(0), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
-  po::variables_map vm;
-  std::vector<const char*> extra{argv[0]};
-  for (const auto& a : parsed.extra) extra.push_back(a.c_str());
-  if (!cli::parse(int(extra.size()), extra.data(),
-                  "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
-                  "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
-                  "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, model\n"
-                  "FLOP/s and utilisation, peak memory.",
-                  options, {}, {}, vm))
-    return 0;
-  Config config = parsed.config;
-  if (config.quantizer == "lattice" && !(config.h_floor > 0)) config.h_floor = 1.0;  // only sets the heat
-  config.validate();
-  const int steps = vm["steps"].as<int>(), warmup = vm["warmup"].as<int>();
-  if (steps <= 0 || warmup < 0) throw Error("bench", "--steps must be positive and --warmup not negative");
-  if (config.threads > 0) at::set_num_threads(config.threads);
-  const at::Device device = config.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-  if (device.is_cuda() && !at::hasCUDA()) throw Error("bench", "device = cuda but this build or machine has no CUDA");
+  const auto bench = pollux::bench::parse_config_bench(
+      argc, argv, options,
+      "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
+      "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
+      "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, model\n"
+      "FLOP/s and utilisation, peak memory.");
+  if (!bench) return 0;
+  const Config& config = bench->config;
+  const po::variables_map& vm = bench->options;
+  const int steps = bench->steps, warmup = bench->warmup;
+  const at::Device device = bench->device;
   PolluxModel model(config.model, config.seed, device);
   model.set_gradient_checkpointing(config.gradient_checkpointing);
   auto optimizer = make_optimizer(config, model);
