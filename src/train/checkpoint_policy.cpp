@@ -5,31 +5,15 @@
 #include <utility>
 #include <vector>
 
+#include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/model/model.h"
+#include "pollux/optim/optimizer.h"
 #include "pollux/lattice/codebook.h"
 
 namespace pollux {
 
-namespace {
-
 namespace fs = std::filesystem;
-
-// The checkpoints pollux_step_<n>.h5 in dir, by step.
-std::vector<std::pair<std::int64_t, fs::path>> checkpoints_in(const std::string& dir) {
-  std::vector<std::pair<std::int64_t, fs::path>> found;
-  if (!fs::is_directory(dir)) return found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
-    const std::string digits = name.substr(12, name.size() - 15);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-    found.emplace_back(std::stoll(digits), entry.path());
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-}  // namespace
 
 CheckpointPolicy::CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size)
     : config_(config), run_dir_(std::move(run_dir)), writer_(writer), world_size_(world_size) {}
@@ -64,13 +48,27 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   return path;
 }
 
+std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::string& dir) {
+  std::vector<std::pair<std::int64_t, std::string>> found;
+  if (!fs::is_directory(dir)) return found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
+    const std::string digits = name.substr(12, name.size() - 15);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    found.emplace_back(std::stoll(digits), entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::string checkpoint_path(const std::string& dir, std::int64_t step) {
   return dir + "/pollux_step_" + std::to_string(step) + ".h5";
 }
 
 std::string newest_checkpoint(const std::string& dir) {
   const auto found = checkpoints_in(dir);
-  return found.empty() ? "" : found.back().second.string();
+  return found.empty() ? "" : found.back().second;
 }
 
 }  // namespace pollux

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "pollux/base/error.h"
-#include "pollux/train/trainer.h"
+#include "pollux/train/checkpoint_policy.h"
 
 namespace pollux {
 namespace {
@@ -76,13 +76,11 @@ PlateauReport find_plateau(const std::string& run_dir, std::uint64_t window_toke
   if (tokens.empty()) throw Error("inspect", run_dir + "/metrics.csv has no rows");
   const std::uint64_t last_tokens = std::uint64_t(tokens.rbegin()->second[0]);
   PlateauReport report;
-  for (std::int64_t step = 1;; ++step) {  // the run's checkpoints, oldest first
-    const std::string path = checkpoint_path(run_dir, step);
-    if (step > tokens.rbegin()->first) break;
-    if (!fs::exists(path)) continue;
+  for (const auto& [step, path] : checkpoints_in(run_dir)) {  // oldest first
+    if (step > tokens.rbegin()->first) break;  // written by a later run whose rows were dropped
     CheckpointChurn c;
     c.step = step;
-    c.tokens = tokens.count(step) ? std::uint64_t(tokens.at(step)[0]) : 0;
+    c.tokens = tokens_at(step);
     c.churn = churn.count(step) ? churn.at(step)[0] : NAN;
     c.window_complete = last_tokens >= c.tokens + window_tokens;
     c.window_max_churn = NAN;

@@ -5,13 +5,16 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pollux/config/config.h"
-#include "pollux/data/token_file.h"
-#include "pollux/model/model.h"
-#include "pollux/optim/optimizer.h"
 
 namespace pollux {
+
+class Optimizer;
+class PolluxModel;
+class WindowSampler;
 
 class CheckpointPolicy {
  public:
@@ -38,6 +41,8 @@ class CheckpointPolicy {
 
 // The checkpoint path of a step: DIR/pollux_step_<step>.h5
 std::string checkpoint_path(const std::string& dir, std::int64_t step);
+// The checkpoints pollux_step_<n>.h5 in dir (none when it is not a folder), by step.
+std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::string& dir);
 // The newest pollux_step_<n>.h5 in dir, or "" when there is none.
 std::string newest_checkpoint(const std::string& dir);
 

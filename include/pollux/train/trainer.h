@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "pollux/config/config.h"
-#include "pollux/train/checkpoint_policy.h"  // checkpoint_path, newest_checkpoint
 
 namespace pollux {
 
