@@ -51,6 +51,17 @@ int env_int(std::initializer_list<const char*> names, int fallback, int min) {
   throw Error("dist", std::string(what) + " failed (a rank died or timed out?): " + message);
 }
 
+// Starts one collective and waits for it; c10d's failure (a dead or silent peer) becomes one
+// pollux::Error line.
+template <typename Start>
+void complete(const char* what, Start&& start) {
+  try {
+    start()->wait();
+  } catch (const std::exception& e) {
+    rethrow(what, e);
+  }
+}
+
 // A matrix view of t: rows x everything else (a vector is rows of 1).
 at::Tensor as_rows(const at::Tensor& t) { return t.reshape({t.size(0), -1}); }
 
@@ -182,11 +193,7 @@ void Comm::all_reduce_sum(at::Tensor& t) {
   if (!distributed()) return;
   traffic_.all_reduce += std::uint64_t(t.nbytes());
   std::vector<at::Tensor> tensors{t.to(device_)};  // a host scalar (the loss, a stop flag) goes to the GPU on NCCL
-  try {
-    group_->backend->allreduce(tensors)->wait();
-  } catch (const std::exception& e) {
-    rethrow("all_reduce", e);
-  }
+  complete("all_reduce", [&] { return group_->backend->allreduce(tensors); });
   if (!tensors[0].is_same(t)) t.copy_(tensors[0]);
 }
 
@@ -198,11 +205,7 @@ at::Tensor Comm::reduce_scatter_rows(const at::Tensor& full) {
   in.narrow(0, 0, rows.size(0)).copy_(rows);
   at::Tensor out = at::empty({shard.padded, rows.size(1)}, rows.options());
   traffic_.reduce_scatter += std::uint64_t(in.nbytes());
-  try {
-    group_->backend->_reduce_scatter_base(out, in)->wait();
-  } catch (const std::exception& e) {
-    rethrow("reduce_scatter", e);
-  }
+  complete("reduce_scatter", [&] { return group_->backend->_reduce_scatter_base(out, in); });
   std::vector<std::int64_t> shape = full.sizes().vec();
   shape[0] = shard.count;
   return out.narrow(0, 0, shard.count).reshape(shape).to(full.device());
@@ -217,11 +220,7 @@ at::Tensor Comm::all_gather_rows(const at::Tensor& slice, std::int64_t rows) {
   if (shard.count > 0) in.narrow(0, 0, shard.count).copy_(slice.reshape({shard.count, width}));
   at::Tensor out = at::empty({shard.padded * env_.world_size, width}, slice.options().device(device_));
   traffic_.all_gather += std::uint64_t(in.nbytes());
-  try {
-    group_->backend->_allgather_base(out, in)->wait();
-  } catch (const std::exception& e) {
-    rethrow("all_gather", e);
-  }
+  complete("all_gather", [&] { return group_->backend->_allgather_base(out, in); });
   std::vector<std::int64_t> shape = slice.sizes().vec();
   shape[0] = rows;
   return out.narrow(0, 0, rows).reshape(shape).to(slice.device());
