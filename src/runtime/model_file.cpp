@@ -2,13 +2,10 @@
 
 #include <ATen/core/grad_mode.h>
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstring>
 
 #include "pollux/base/error.h"
-#include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"

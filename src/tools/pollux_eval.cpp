@@ -1,9 +1,6 @@
 // pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--runtime lut|dense] [--json]
-#include <ATen/Parallel.h>
-
 #include <cstdio>
 #include <iostream>
-#include <memory>
 
 #include "cli.h"
 #include "runtime_choice.h"
@@ -22,35 +19,18 @@ namespace {
 using namespace pollux;
 
 // --data in either runtime: the matrix-free one (lut, from the indices) or the dense one.
-int eval_data(const std::string& model_path, const std::string& runtime, const std::string& device, const std::string& data,
-              int batch, int threads, bool json) {
-  std::string kind, tokenizer;
-  std::uint32_t active_vocab = 0;
-  std::unique_ptr<infer::LutModel> lut;
-  LoadedModel dense;
-  if (runtime == "lut") {
-    lut = std::make_unique<infer::LutModel>(infer::LutModel::load(model_path));
-    lut->set_threads(threads);
-    tokenizer = lut->shape().tokenizer;
-    active_vocab = std::uint32_t(lut->shape().tokenizer_vocab_size);
-    kind = "plx v" + std::to_string(lut->shape().plx_version);
-  } else {
-    dense = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
-    tokenizer = dense.tokenizer;
-    active_vocab = std::uint32_t(dense.config.tokenizer_vocab_size);
-    kind = dense.kind;
-  }
-  const TokenFile file(data, active_vocab, tokenizer);
-  const LossReport r = lut ? infer::evaluate_loss(*lut, file.data(), file.size())
-                           : evaluate_loss(*dense.model, file.data(), file.size(), batch);
+int eval_data(const std::string& model_path, const cli::RunnableModel& m, const std::string& data, int batch, bool json) {
+  const TokenFile file(data, m.active_vocab, m.tokenizer);
+  const LossReport r = m.lut ? infer::evaluate_loss(*m.lut, file.data(), file.size())
+                             : evaluate_loss(*m.dense.model, file.data(), file.size(), batch);
   if (json) {
     JsonWriter j;
-    j.begin_object().field("model", model_path).field("kind", kind).field("runtime", runtime).field("data", data)
+    j.begin_object().field("model", model_path).field("kind", m.kind).field("runtime", m.runtime()).field("data", data)
         .field("tokens", r.tokens).field("loss", r.mean_loss).field("perplexity", r.perplexity).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s (%s, %s runtime) on %s: loss %.4f nats/token, perplexity %.3f over %llu tokens\n", model_path.c_str(),
-                kind.c_str(), runtime.c_str(), data.c_str(), r.mean_loss, r.perplexity, (unsigned long long)r.tokens);
+                m.kind.c_str(), m.runtime().c_str(), data.c_str(), r.mean_loss, r.perplexity, (unsigned long long)r.tokens);
   }
   return 0;
 }
@@ -140,12 +120,12 @@ int main(int argc, char** argv) {
     const bool json = vm["json"].as<bool>();
     const std::string runtime = vm["runtime"].as<std::string>();
     const int threads = cli::threads_option("eval", vm["threads"].as<int>());
-    if (threads > 0) at::set_num_threads(threads);
     if (vm.count("data"))
-      return eval_data(model_path, cli::use_lut_runtime("eval", runtime, model_path, device) ? "lut" : "dense", device,
-                       vm["data"].as<std::string>(), vm["batch"].as<int>(), threads, json);
+      return eval_data(model_path,
+                       cli::load_runnable(cli::use_lut_runtime("eval", runtime, model_path, device), model_path, device, threads),
+                       vm["data"].as<std::string>(), vm["batch"].as<int>(), json);
     if (runtime == "lut") throw Error("eval", "--runtime lut scores --data only: tasks, BLiMP and --serve run the dense model");
-    const LoadedModel m = load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
+    const LoadedModel m = std::move(cli::load_runnable(false, model_path, device, threads).dense);
     if (serve) {
       eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, vm["batch_size"].as<int>());
       return 0;

@@ -1,8 +1,6 @@
 // pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]
 //                 [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]
-//                 [--runtime lut|dense]
-#include <ATen/Parallel.h>
-
+//                 [--runtime lut|dense] [--threads T]
 #include <cstdio>
 #include <iostream>
 
@@ -62,21 +60,9 @@ int main(int argc, char** argv) {
     const std::string model_path = vm["model"].as<std::string>();
     const bool lut = pollux::cli::use_lut_runtime("generate", vm["runtime"].as<std::string>(), model_path, device);
     const int threads = pollux::cli::threads_option("generate", vm["threads"].as<int>());
-    if (threads > 0) at::set_num_threads(threads);
-    pollux::LoadedModel dense;
-    pollux::infer::LutModel lut_model;
-    std::string tokenizer_name;
-    std::int64_t active_vocab = 0;
-    if (lut) {
-      lut_model = pollux::infer::LutModel::load(model_path);
-      lut_model.set_threads(threads);
-      tokenizer_name = lut_model.shape().tokenizer;
-      active_vocab = lut_model.shape().tokenizer_vocab_size;
-    } else {
-      dense = pollux::load_model(model_path, device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU));
-      tokenizer_name = dense.tokenizer;
-      active_vocab = dense.config.tokenizer_vocab_size;
-    }
+    const pollux::cli::RunnableModel m = pollux::cli::load_runnable(lut, model_path, device, threads);
+    const std::string& tokenizer_name = m.tokenizer;
+    const std::int64_t active_vocab = m.active_vocab;
     const auto tokenizer = pollux::make_tokenizer(tokenizer_name, vm["tokenizer_dir"].as<std::string>());
     o.end_of_text = tokenizer->end_of_text();
     const std::string prompt_text = vm["prompt"].as<std::string>();
@@ -93,8 +79,8 @@ int main(int argc, char** argv) {
       std::fwrite(piece.data(), 1, piece.size(), stdout);
       std::fflush(stdout);
     };
-    if (lut) pollux::infer::generate(lut_model, prompt, o, stream);
-    else pollux::generate(*dense.model, prompt, o, stream);
+    if (m.lut) pollux::infer::generate(*m.lut, prompt, o, stream);
+    else pollux::generate(*m.dense.model, prompt, o, stream);
     std::fputs("\n", stdout);
     return 0;
   });
