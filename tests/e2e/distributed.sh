@@ -3,14 +3,10 @@
 # weights of one process bit for bit with sharded optimizer state; checkpoints resume with
 # another world size; a killed rank ends the other; a signal on one rank stops both.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$CORPUS"
-[ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 TORCHRUN="${TORCHRUN:-torchrun}"
 command -v "$TORCHRUN" >/dev/null || fail "no torchrun at '$TORCHRUN' (set TORCHRUN)"
 
-head -c 300000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes --val_fraction 0.1 >/dev/null
+small_corpus 300000 --val_fraction 0.1
 SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 4 --grad_accum 2 --eval_every 4 --eval_batches 2
        --threads 1 --data "$WORK/small.u16" --val_data "$WORK/small.val.u16")
 PORT=$((20000 + RANDOM % 20000))

@@ -2,11 +2,8 @@
 # pollux-eval --tasks on the sample task files, its errors, and tasks scored during training
 # into the run's eval_tasks.csv.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$(dirname "$0")/../../data/tinyshakespeare.txt"
 [ -d "$SHARED/data/tasks" ] && [ -d "$SHARED/data/blimp" ] || { echo "SKIP: no sample tasks in $SHARED/data"; exit 0; }
-head -c 100000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes >/dev/null
+small_corpus 100000
 mkdir -p "$WORK/tasks/blimp"
 cp "$SHARED"/data/tasks/{sciq,piqa,hellaswag,winogrande,arc_easy}.jsonl "$WORK/tasks/"
 cp "$SHARED/data/blimp/passive_1.jsonl" "$SHARED/data/blimp/npi_present_1.jsonl" "$WORK/tasks/blimp/"

@@ -2,10 +2,7 @@
 # The matrix-free runtime (--runtime lut, the default for .plx on the CPU) against the dense
 # one on a freshly trained model: the same greedy text, the same loss; damaged files refused.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$(dirname "$0")/../../data/tinyshakespeare.txt"
-head -c 60000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes --val_fraction 0.1 >/dev/null
+small_corpus 60000 --val_fraction 0.1
 SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 48 --micro_batch 4 --threads 2 --eval_every 0
        --data "$WORK/small.u16" --max_steps 2)
 "$BIN/pollux-train" "${SMALL[@]}" --out "$WORK/leech" >/dev/null

@@ -3,8 +3,10 @@
 set -euo pipefail
 BIN="$1"
 SHARED="$2"
-# The corpus bundled with the repository (data/README.md), so these tests run without shared/.
+# The corpus bundled with the repository (data/README.md), so these tests run without shared/,
+# and the config the small runs start from.
 CORPUS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/data/tinyshakespeare.txt"
+CONFIG="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/configs/tiny.ini"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -22,3 +24,10 @@ expect_error() {
 
 # json_field FILE KEY: the raw value of a top-level scalar field of a one-line JSON object.
 json_field() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2- | tr -d '"'; }
+
+# small_corpus BYTES [PREPARE_OPTION...]: the corpus's first BYTES in $WORK/small.txt, prepared
+# as byte tokens into $WORK/small.u16 (pass --val_fraction F for $WORK/small.val.u16 too).
+small_corpus() {
+  head -c "$1" "$CORPUS" >"$WORK/small.txt"; shift
+  "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes "$@" >/dev/null
+}

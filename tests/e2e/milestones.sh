@@ -2,12 +2,8 @@
 # Checkpoint retention with milestones (keep_every) and the per-layer lattice statistics of a
 # run, on a tiny real run.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$CORPUS"
-[ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 
-head -c 100000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes >/dev/null
+small_corpus 100000
 SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 2 --grad_accum 1 --eval_every 0 --log_every 1
        --threads 1 --data "$WORK/small.u16")
 

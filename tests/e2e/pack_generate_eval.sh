@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # pollux-pack, pollux-generate, pollux-eval and pollux-inspect on a freshly trained model.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$(dirname "$0")/../../data/tinyshakespeare.txt"
-head -c 200000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes --val_fraction 0.1 >/dev/null
+small_corpus 200000 --val_fraction 0.1
 SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 48 --micro_batch 4 --threads 2 --eval_every 0
        --data "$WORK/small.u16" --max_steps 6)
 "$BIN/pollux-train" "${SMALL[@]}" --out "$WORK/leech" >/dev/null
@@ -52,7 +49,7 @@ awk -v a="$(json_field "$WORK/v4ck.json" loss)" -v b="$(json_field "$WORK/v4.jso
 "$BIN/pollux-generate" "$CK" --prompt "ROMEO:" --max_new_tokens 30 --seed 5 --top_k 5 --top_p 0.9 --repetition_penalty 1.2 >/dev/null
 cmp -s "$WORK/a.txt" "$WORK/b.txt" || fail "same seed, different text"
 grep -q "^ROMEO:" "$WORK/a.txt" || fail "prompt not echoed"
-long=$(head -c 100 "$TEXT" | tr -d '\n')
+long=$(head -c 100 "$CORPUS" | tr -d '\n')
 expect_error "longer than the model's context of 48" "$BIN/pollux-generate" "$WORK/m.plx" --prompt "$long"
 expect_error "--top_p" "$BIN/pollux-generate" "$WORK/m.plx" --top_p 0
 

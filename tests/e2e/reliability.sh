@@ -2,12 +2,8 @@
 # Issue 15, end to end: what the tools do with corrupt files, non-finite state, bad options,
 # a second writer and a full disk. Each block names the issue item it covers.
 source "$(dirname "$0")/lib.sh"
-CONFIG="$(dirname "$0")/../../configs/tiny.ini"
-TEXT="$CORPUS"
-[ -f "$TEXT" ] || { echo "SKIP: $TEXT not found"; exit 0; }
 
-head -c 60000 "$TEXT" >"$WORK/small.txt"
-"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes --val_fraction 0.1 >/dev/null
+small_corpus 60000 --val_fraction 0.1
 SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 4 --grad_accum 1 --eval_every 0
        --threads 1 --data "$WORK/small.u16")
 
