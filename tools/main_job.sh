@@ -6,41 +6,52 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/main}"
+# Each phase prints its wall time when the next one starts (and the last at the end).
+phase_name="" phase_start=$SECONDS
+phase() {
+  [ -z "$phase_name" ] || printf '   (%s: %d s)\n' "$phase_name" $((SECONDS - phase_start))
+  phase_name="$1" phase_start=$SECONDS
+  [ "$1" = end ] || echo "== $1"
+}
+phase "set up: Debian packages and the torch venv (once: ~5 GB, minutes)"
 tools/bootstrap.sh
+phase "build the seven tools this job runs (not the tests: tools/test.sh builds those)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build
+cmake --build build --target pollux-prepare pollux-train pollux-inspect pollux-pack pollux-generate pollux-eval pollux-bench
 venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
 bin=build/bin
 mkdir -p "$out"
 
-echo "== prepare: tinyshakespeare as bytes, the last 10% held out"
+phase "prepare: tinyshakespeare as bytes, the last 10% held out"
 "$bin/pollux-prepare" data/tinyshakespeare.txt --output "$out/shakespeare.u16" --tokenizer bytes --val_fraction 0.1
 
-echo "== train configs/tiny.ini to step 400, then stop"
+phase "train configs/tiny.ini to step 400, then stop (a run of this job before is replaced)"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
-  --out "$out/tiny" --max_steps 400 --log_every 50 --keep_every 200
+  --out "$out/tiny" --max_steps 400 --log_every 50 --keep_every 200 --overwrite
 
-echo "== resume from the checkpoint and continue to step 800"
+phase "resume from the checkpoint and continue to step 800"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
   --out "$out/tiny" --max_steps 800 --log_every 50 --keep_every 200 --auto_resume
 
-echo "== the final checkpoint"
+phase "the final checkpoint"
 "$bin/pollux-inspect" "$out/tiny/pollux_step_800.h5"
 
-echo "== crystallisation: churn at each kept checkpoint and over the next 200 steps (819,200 tokens)"
+phase "crystallisation: churn at each kept checkpoint and over the next 200 steps (819,200 tokens)"
 "$bin/pollux-inspect" "$out/tiny" --window_tokens 819200 --churn_tolerance 0.001
 
-echo "== pack it into a .plx file"
+phase "pack it into a .plx file"
 "$bin/pollux-pack" "$out/tiny/pollux_step_800.h5" --output "$out/tiny.plx"
 
-echo "== sample from the .plx file"
+phase "sample from the .plx file"
 "$bin/pollux-generate" "$out/tiny.plx" --prompt "ROMEO:" --max_new_tokens 300 --temperature 0.8 --seed 1
 
-echo "== held-out loss: checkpoint and .plx side by side"
+phase "held-out loss: checkpoint and .plx side by side"
 "$bin/pollux-eval" "$out/tiny/pollux_step_800.h5" --data "$out/shakespeare.val.u16"
 "$bin/pollux-eval" "$out/tiny.plx" --data "$out/shakespeare.val.u16"
 
+phase "curves: $out/curves.png"
 "$venv/bin/python" tools/plot_metrics.py "$out/tiny/metrics.csv" --output "$out/curves.png"
 
-echo "== the exact quantizer against a float64 brute force"
+phase "the exact quantizer against a float64 brute force"
 "$bin/pollux-bench" quantizer --atoms 100000 --check 2000
+phase end

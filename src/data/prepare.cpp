@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "pollux/base/error.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
@@ -75,6 +76,7 @@ class TokenWriter {
     }
   }
   void write(const std::vector<std::uint32_t>& ids) {
+    throw_if_stopped();  // pollux-prepare's SIGINT/SIGTERM: unwinding removes the temporary file
     std::vector<std::uint16_t> out(ids.begin(), ids.end());  // ids < 65536, checked by the caller
     if (!out.empty() && std::fwrite(out.data(), 2, out.size(), file_) != out.size())
       throw Error("prepare", "cannot write " + tmp_ + " (disk full?)");

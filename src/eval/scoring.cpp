@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "pollux/base/error.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/data/whitespace.h"
 
 namespace pollux::eval {
@@ -48,6 +49,7 @@ std::vector<Loglikelihood> score_fitting(const PolluxModel& model, const std::ve
   // Longest first, as lm-eval orders them: the first batch shows the peak memory at once.
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return total(a) > total(b); });
   for (std::size_t first = 0; first < order.size(); first += std::size_t(batch_size)) {
+    throw_if_stopped();  // a trainer's stop signal ends its task evaluation between batches
     const std::size_t count = std::min(order.size() - first, std::size_t(batch_size));
     std::vector<std::vector<std::int64_t>> inputs(count), targets(count);
     std::size_t width = 0;

@@ -43,8 +43,9 @@ void copy_into(at::Tensor& param, const std::vector<float>& values, const std::v
   param.detach().copy_(at::from_blob(const_cast<float*>(values.data()), dims, at::kFloat));
 }
 
-LoadedModel load_plx(const std::string& path, at::Device device) {
-  const lattice::PlxFile file = lattice::read_plx(path);
+// The model a .plx file describes, checked against its tensors before anything is allocated
+// (everything but the model itself).
+LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) {
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
@@ -77,6 +78,12 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
   if (model_parameter_count(c) != held)
     throw Error("model", path + strprintf(": config JSON describes a model of %.6g parameters but the file's tensors hold %.6g",
                                           model_parameter_count(c), held));
+  return out;
+}
+
+LoadedModel load_plx(const std::string& path, at::Device device) {
+  const lattice::PlxFile file = lattice::read_plx(path);
+  LoadedModel out = describe_plx(file, path);
   const auto decoded = lattice::decode_plx(file, lattice::Codebook::get(file.codebook));
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
   at::NoGradGuard no_grad;
@@ -162,6 +169,11 @@ std::string plx_config(const Config& c, int version) {
 
 LoadedModel load_model(const std::string& path, at::Device device) {
   return lattice::is_plx_file(path) ? load_plx(path, device) : load_checkpoint(path, device);
+}
+
+void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& path) {
+  const lattice::PlxFile file = lattice::parse_plx(bytes.data(), bytes.size(), path);
+  describe_plx(file, path);
 }
 
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {

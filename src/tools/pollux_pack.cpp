@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     const pollux::Checkpoint ck = pollux::read_checkpoint(path);
     const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5);
     const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);
+    pollux::check_plx_image(bytes, output);  // a file no reader takes never replaces a good one
     pollux::write_file_atomic(output, bytes);
     // The compression arithmetic, from the file as written.
     const pollux::lattice::PlxBudget b = pollux::lattice::plx_budget(pollux::lattice::plx_logical_tensors(file));

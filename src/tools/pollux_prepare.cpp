@@ -7,9 +7,11 @@
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/data/prepare.h"
 
 int main(int argc, char** argv) {
+  pollux::install_stop_handlers();  // a signal stops between documents and removes the partial files
   return pollux::cli::run("pollux-prepare", [&] {
     namespace po = boost::program_options;
     po::options_description options("options");

@@ -1,5 +1,5 @@
 // pollux-train --config FILE [--KEY VALUE ...] --data PATH [--val_data PATH] --out DIR
-//              [--resume CKPT | --auto_resume]
+//              [--resume CKPT | --auto_resume] [--overwrite]
 #include <iostream>
 
 #include "cli.h"
@@ -18,14 +18,16 @@ int main(int argc, char** argv) {
     options.add_options()
         ("out", po::value<std::string>(), "output folder: checkpoints pollux_step_<n>.h5 and metrics.csv")
         ("resume", po::value<std::string>(), "continue from this checkpoint")
-        ("auto_resume", po::bool_switch(), "continue from the newest checkpoint in --out, if there is one");
+        ("auto_resume", po::bool_switch(), "continue from the newest checkpoint in --out, if there is one")
+        ("overwrite", po::bool_switch(), "let this run replace another run's checkpoints and logs in --out (without it such a folder is refused)");
     po::variables_map vm;
     const std::string usage =
         "usage: pollux-train --config FILE [--KEY VALUE ...] --data PATH [--val_data PATH] --out DIR\n"
-        "                    [--resume CKPT | --auto_resume]\n"
+        "                    [--resume CKPT | --auto_resume] [--overwrite]\n"
         "Trains a Pollux model (or the continuous baseline with --quantizer none). Every key of a\n"
         "configs/*.ini file is also an option that overrides it. max_steps and target_tokens count\n"
         "from the start of training; a resumed run continues the step count and the metrics.\n"
+        "A fresh run into a folder that holds checkpoints or logs is refused unless --overwrite.\n"
         "SIGINT/SIGTERM finish the current step, write a checkpoint and exit 0; a NaN loss exits 3.\n\n" +
         pollux::config_help();
     if (!pollux::cli::parse(int(parsed.extra.size()) + 1,
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     o.out_dir = vm["out"].as<std::string>();
     if (vm.count("resume")) o.resume = vm["resume"].as<std::string>();
     o.auto_resume = vm["auto_resume"].as<bool>();
+    o.overwrite = vm["overwrite"].as<bool>();
     if (!o.resume.empty() && o.auto_resume) throw pollux::Error("train", "give --resume or --auto_resume, not both");
     if (!parsed.from_file && o.resume.empty() && !o.auto_resume)
       throw pollux::Error("train", "no --config FILE given (and nothing to resume)");

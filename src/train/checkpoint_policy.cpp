@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "pollux/base/error.h"
+#include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/model/model.h"
@@ -22,7 +24,9 @@ bool CheckpointPolicy::due(std::int64_t step, bool stopping, bool last) const {
   return stopping || last || (config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0);
 }
 
-bool CheckpointPolicy::milestone(std::int64_t step) const { return config_.keep_every == 0 || step % config_.keep_every == 0; }
+bool CheckpointPolicy::milestone(std::int64_t step) const { return config_.keep_every > 0 && step % config_.keep_every == 0; }
+
+bool CheckpointPolicy::resets_since_milestone(std::int64_t step) const { return config_.keep_every == 0 || milestone(step); }
 
 std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& optimizer, const WindowSampler& sampler,
                                    std::int64_t step, std::uint64_t tokens) const {
@@ -42,9 +46,12 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   const std::string path = checkpoint_path(run_dir_, step);
   if (!writer_) return path;
   write_checkpoint(path, ck);
-  const auto found = checkpoints_in(run_dir_);
+  // Retention sees only this run's checkpoints up to this step (claim_run_folder made sure
+  // there are no later ones), so it never removes the one just written.
+  auto found = checkpoints_in(run_dir_);
+  found.erase(std::remove_if(found.begin(), found.end(), [&](const auto& f) { return f.first > step; }), found.end());
   for (std::size_t i = 0; i + std::size_t(config_.keep_last) < found.size(); ++i)
-    if (config_.keep_every <= 0 || found[i].first % config_.keep_every != 0) fs::remove(found[i].second);
+    if (!milestone(found[i].first)) fs::remove(found[i].second);
   return path;
 }
 
@@ -64,6 +71,25 @@ std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::stri
 
 std::string checkpoint_path(const std::string& dir, std::int64_t step) {
   return dir + "/pollux_step_" + std::to_string(step) + ".h5";
+}
+
+void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fresh, bool overwrite) {
+  std::vector<std::string> theirs;
+  for (const auto& [step, path] : checkpoints_in(dir))
+    if (fresh || step > resume_step) theirs.push_back(path);
+  if (fresh)
+    for (const char* log : {"metrics.csv", "lattice_stats.csv", "eval_tasks.csv"})
+      if (fs::exists(dir + "/" + log)) theirs.push_back(dir + "/" + log);
+  if (theirs.empty()) return;
+  if (!overwrite)
+    throw Error("train", "--out " + dir + " holds another run's files (" + theirs.front() +
+                             (theirs.size() > 1 ? strprintf(" and %zu more", theirs.size() - 1) : std::string()) + "): " +
+                             (fresh ? "continue it with --auto_resume, " : "resume from its newest checkpoint, ") +
+                             "choose another --out, or pass --overwrite to replace them");
+  for (const std::string& path : theirs) {
+    fs::remove(path);
+    log::warn("--overwrite: removed " + path);
+  }
 }
 
 std::string newest_checkpoint(const std::string& dir) {

@@ -4,6 +4,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include "pollux/base/error.h"
+#include "pollux/base/stop_signal.h"
 
 #ifdef POLLUX_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -60,6 +61,7 @@ double held_out_loss(const PolluxModel& model, const TokenFile& file, const Conf
       const std::size_t k = std::size_t(b) * std::size_t(config.micro_batch) + std::size_t(r);
       offsets.push_back(count > 1 ? span * k / (count - 1) : 0);
     }
+    throw_if_stopped();
     auto [x, y] = window_batch(file, offsets, seq_len, device);
     sum += forward_loss(model, x, y, forward_options(config)).item<double>();
   }

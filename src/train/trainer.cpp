@@ -3,16 +3,16 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "pollux/base/error.h"
 #include "pollux/base/log.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/data/token_file.h"
 #include "pollux/dist/comm.h"
 #include "pollux/eval/training.h"
@@ -30,9 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::atomic<int> g_stop_signal{0};
-extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -90,8 +87,7 @@ class Trainer {
 
     const Session session{model, *optimizer, comm, device, run_log, checkpoints, tasks ? &*tasks : nullptr};
     const int status = loop(session, at, batch_changed);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    restore_default_signal_actions();
     return status;
   }
 
@@ -113,27 +109,30 @@ class Trainer {
       r.loss = loss;
       r.tokens_per_s = double(config_.tokens_per_step()) / seconds_since(step_start);
       r.last = finished(at);
-      if (validation_due(r.step, r.last)) r.val_loss = held_out_loss(s.model, *val_file_, config_, s.device);
+      if (validation_due(r.step, r.last))
+        unless_stopped("validation", [&] { r.val_loss = held_out_loss(s.model, *val_file_, config_, s.device); });
       r.elapsed_s = seconds_since(start);
       r.eta_s = r.elapsed_s / double(at.step - first_step) * double(steps_left(at));
       r.batch_changed = batch_changed && at.step == first_step + 1;
       r.peak_device_bytes = device_peak_bytes(s.device, false);
       s.log.step(r, s.optimizer);
+      if (s.tasks)
+        unless_stopped("task evaluation", [&] {
+          if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
+        });
 
-      const bool stop = stop_requested(s.comm);
+      const bool stop = stop_requested(s.comm);  // a signal during validation or tasks counts here
       if (s.checkpoints.due(at.step, stop, r.last)) {
         const std::string saved = s.checkpoints.save(s.model, s.optimizer, at.sampler, at.step, at.tokens);
         if (saved.empty())
           return stop_not_finite(strprintf("the state is not finite after step %lld", (long long)at.step), last_checkpoint);
         last_checkpoint = saved;
-        if (s.checkpoints.milestone(at.step)) s.log.milestone(s.optimizer);
+        if (s.checkpoints.resets_since_milestone(at.step)) s.log.milestone(s.optimizer);
         log::info("checkpoint " + saved);
       }
-      if (s.tasks)
-        if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
       if (stop) {
         log::warn(strprintf("%s: stopped after step %lld with a checkpoint",
-                            g_stop_signal != 0 ? strprintf("signal %d received", int(g_stop_signal)).c_str()
+                            stop_signal() != 0 ? strprintf("signal %d received", stop_signal()).c_str()
                                                : "another rank received a stop signal",
                             (long long)at.step));
         break;
@@ -159,9 +158,19 @@ class Trainer {
     return sum.item<double>();
   }
 
+  // Evaluation between steps gives way to a stop signal between its batches: what it was
+  // measuring is dropped, and the loop goes on to write its checkpoint and stop.
+  static void unless_stopped(const char* what, const std::function<void()>& evaluate) {
+    try {
+      evaluate();
+    } catch (const Stopped&) {
+      log::warn(strprintf("signal %d received during %s: its result is dropped", stop_signal(), what));
+    }
+  }
+
   // A signal on any rank stops every rank after the same step.
   static bool stop_requested(Comm& comm) {
-    at::Tensor signalled = at::full({1}, int(g_stop_signal != 0), at::kInt);
+    at::Tensor signalled = at::full({1}, int(stop_signal() != 0), at::kInt);
     comm.all_reduce_sum(signalled);
     return signalled.item<int>() != 0;
   }
@@ -173,8 +182,8 @@ class Trainer {
 
   // A signal before the first step: nothing to checkpoint, a clean stop (exit 0).
   static bool stopped_before_first_step() {
-    if (g_stop_signal == 0) return false;
-    log::warn(strprintf("signal %d received before the first step: stopped, nothing written", int(g_stop_signal)));
+    if (stop_signal() == 0) return false;
+    log::warn(strprintf("signal %d received before the first step: stopped, nothing written", stop_signal()));
     return true;
   }
 
@@ -186,6 +195,7 @@ class Trainer {
     std::optional<Checkpoint> from;
     if (!resume_.empty()) {
       from = read_checkpoint(resume_);
+      resume_step_ = from->step;
       config_ = merge_config(from->config, resume_);
     }
     config_.validate();
@@ -209,7 +219,10 @@ class Trainer {
     writer_ = dist.rank == 0;
     if (!writer_) log::only_errors();
     fs::create_directories(options_.out_dir);
-    if (writer_) lock_.emplace(options_.out_dir);
+    if (writer_) {
+      lock_.emplace(options_.out_dir);
+      claim_run_folder(options_.out_dir, resume_step_, resume_.empty() && !options_.auto_resume, options_.overwrite);
+    }
     if (config_.threads > 0) at::set_num_threads(config_.threads);
   }
 
@@ -291,6 +304,7 @@ class Trainer {
   const TrainOptions& options_;
   Config config_;
   std::string resume_;  // the checkpoint this run continues from ("" = a fresh run)
+  std::int64_t resume_step_ = 0;
   bool writer_ = true;  // rank 0 of a data-parallel run (or the only rank): logs and writes files
   std::optional<RunLock> lock_;
   std::unique_ptr<TokenFile> train_file_, val_file_;
@@ -299,10 +313,5 @@ class Trainer {
 }  // namespace
 
 int train(const TrainOptions& options) { return Trainer(options).run(); }
-
-void install_stop_handlers() {
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-}
 
 }  // namespace pollux

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/plx.h"
@@ -30,5 +31,10 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // version 5: every lattice matrix as indices + sigma; version 4: the reference layout
 // (tok_emb and head as INT8 + row max-abs), allowed only for the pollux-v4 codebook.
 lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
+
+// Reads a .plx image as load_model does before it allocates anything (the container, the
+// config and the size of every tensor against it); throws the reader's pollux::Error naming `path`. pollux-pack calls it
+// before the image replaces anything at `path`.
+void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& path);
 
 }  // namespace pollux

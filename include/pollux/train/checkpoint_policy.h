@@ -22,8 +22,11 @@ class CheckpointPolicy {
   CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size);
 
   bool due(std::int64_t step, bool stopping, bool last) const;
-  // A milestone: kept forever, and lattice churn "since_milestone" counts from it.
+  // A milestone (a multiple of keep_every > 0): kept forever whatever keep_last prunes.
   bool milestone(std::int64_t step) const;
+  // Lattice churn "since_milestone" counts from a milestone, or from every checkpoint when
+  // keep_every = 0 (no milestones).
+  bool resets_since_milestone(std::int64_t step) const;
 
   // Writes the checkpoint of `step` and prunes the older ones; returns its path, or "" when
   // the state is not finite (nothing written: only a finite state is a good checkpoint). On a
@@ -43,6 +46,11 @@ class CheckpointPolicy {
 std::string checkpoint_path(const std::string& dir, std::int64_t step);
 // The checkpoints pollux_step_<n>.h5 in dir (none when it is not a folder), by step.
 std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::string& dir);
+// Makes `dir` ready for a run that continues from `resume_step`, or for a fresh run: another
+// run's files (for a fresh run any checkpoint or log, for a resumed one a checkpoint past
+// resume_step) are refused with an error naming --out, so a mistyped --out loses nothing;
+// with `overwrite` they are removed.
+void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fresh, bool overwrite);
 // The newest pollux_step_<n>.h5 in dir, or "" when there is none.
 std::string newest_checkpoint(const std::string& dir);
 

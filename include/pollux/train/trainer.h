@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pollux/base/stop_signal.h"
 #include "pollux/config/config.h"
 
 namespace pollux {
@@ -19,15 +20,16 @@ struct TrainOptions {
   std::string out_dir;
   std::string resume;        // checkpoint to continue from ("" = none)
   bool auto_resume = false;  // continue from the newest checkpoint in out_dir, if any
+  bool overwrite = false;    // a fresh run may replace another run's files in out_dir
 };
 
 // Exit status: 0 on completion or after a signal (a checkpoint was written), 3 when the loss
 // or the state became NaN or infinite (the last good, finite, checkpoint is kept). Other failures throw.
+//
+// SIGINT and SIGTERM (base/stop_signal.h) ask the trainer to stop after the current step,
+// cutting short a validation or task evaluation in progress, with a checkpoint; before the
+// first step, at once (nothing written; exit 0). pollux-train installs the handlers first
+// thing, so a signal during start-up (reading data, building the model) is clean too.
 int train(const TrainOptions& options);
-
-// SIGINT and SIGTERM ask the trainer to stop after the current step (with a checkpoint) or,
-// before the first step, at once (nothing written; exit 0). pollux-train installs these
-// first thing, so a signal during start-up (reading data, building the model) is clean too.
-void install_stop_handlers();
 
 }  // namespace pollux
