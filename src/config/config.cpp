@@ -134,6 +134,8 @@ const std::vector<Key>& keys() {
       choice_key("width_inertia", &Config::width_inertia, {"clamped", "reference"}, "clamped: max(1, eta_d); reference: eta_d as is"),
       choice_key("lattice_search", &Config::lattice_search, {"exact", "reference-bf16"},
                  "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)"),
+      choice_key("projection", &Config::projection, {"incremental", "full"},
+                 "incremental: search only the atoms that may have left their lattice point (a proof, same bits); full: search every atom"),
       integer_key("threads", &Config::threads, "CPU threads (0 = all cores)"),
       integer_key("dist_timeout_s", &Config::dist_timeout_s,
                   "data-parallel runs: seconds a rank waits for the others in a collective before the run fails"),

@@ -1,5 +1,7 @@
 #include "pollux/lattice/row_projection.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -15,28 +17,72 @@ void check_width(std::size_t cols) {
     throw Error("lattice", "row width " + std::to_string(cols) + " is not a positive multiple of 24");
 }
 
+// sigma_r of a row (float32, the sum of squares in float64); throws for a NaN or Inf.
+float row_sigma(const float* row, std::size_t cols, std::size_t r) {
+  double squares = 0.0;
+  for (std::size_t j = 0; j < cols; ++j) squares += double(row[j]) * row[j];
+  const float s = std::sqrt(float(squares / double(cols)) + float(kEpsilon));
+  if (!std::isfinite(s)) throw Error("lattice", "row " + std::to_string(r) + " holds a NaN or Inf");
+  return s;
+}
+
+// Atom a of a row, scaled: (W_r / sigma_r) * C in float32.
+void scaled_atom(const float* row, std::size_t a, float s, float* atom) {
+  const float c = float(kC);
+  for (int k = 0; k < kAtomDim; ++k) atom[k] = (row[a * kAtomDim + k] / s) * c;
+}
+
+std::size_t grain(std::size_t per_row) { return std::max<std::size_t>(1, 4096 / per_row); }
+
 }  // namespace
 
 void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
                   std::uint32_t* indices, float* sigma, int threads) {
   check_width(cols);
   const std::size_t per_row = cols / kAtomDim;
-  const float c = float(kC), eps = float(kEpsilon);
-  parallel_for(rows, threads, std::max<std::size_t>(1, 4096 / per_row), [&](std::size_t begin, std::size_t end) {
+  parallel_for(rows, threads, grain(per_row), [&](std::size_t begin, std::size_t end) {
     float atom[kAtomDim];
     for (std::size_t r = begin; r < end; ++r) {
       const float* row = w + r * cols;
-      double squares = 0.0;
-      for (std::size_t j = 0; j < cols; ++j) squares += double(row[j]) * row[j];
-      const float s = std::sqrt(float(squares / double(cols)) + eps);
-      if (!std::isfinite(s)) throw Error("lattice", "row " + std::to_string(r) + " holds a NaN or Inf");
-      sigma[r] = s;
+      const float s = sigma[r] = row_sigma(row, cols, r);
       for (std::size_t a = 0; a < per_row; ++a) {
-        for (int k = 0; k < kAtomDim; ++k) atom[k] = (row[a * kAtomDim + k] / s) * c;
+        scaled_atom(row, a, s, atom);
         indices[r * per_row + a] = quantizer.nearest(atom);
       }
     }
   });
+}
+
+std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
+                                     std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads) {
+  check_width(cols);
+  const std::size_t per_row = cols / kAtomDim;
+  if (memory.atoms.size() != rows * cols || memory.certificates.size() != rows * per_row) {
+    memory.atoms.assign(rows * cols, 0.0f);
+    memory.certificates.assign(rows * per_row, CertifiedIndex{});  // no certificate: every atom is searched
+  }
+  std::atomic<std::size_t> searched{0};
+  parallel_for(rows, threads, grain(per_row), [&](std::size_t begin, std::size_t end) {
+    float atom[kAtomDim];
+    std::size_t count = 0;
+    for (std::size_t r = begin; r < end; ++r) {
+      const float* row = w + r * cols;
+      const float s = sigma[r] = row_sigma(row, cols, r);
+      for (std::size_t a = 0; a < per_row; ++a) {
+        const std::size_t k = r * per_row + a;
+        float* at_search = memory.atoms.data() + k * kAtomDim;
+        scaled_atom(row, a, s, atom);
+        CertifiedIndex& certificate = memory.certificates[k];
+        if (certificate.index == indices[k] && quantizer.certificate_holds(at_search, atom, certificate)) continue;  // the index stands
+        certificate = quantizer.nearest_certified(atom);
+        indices[k] = certificate.index;
+        std::copy(atom, atom + kAtomDim, at_search);
+        ++count;
+      }
+    }
+    searched += count;
+  });
+  return searched;
 }
 
 void reconstruct_rows(const Codebook& codebook, const std::uint32_t* indices, const float* sigma,

@@ -35,10 +35,13 @@ void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Cod
 }
 
 // Projects a latent matrix onto the lattice (spec section 3) and writes the forward weights
-// into `weight`; returns the discrete form, on the latent's device. On a GPU the kernels of
-// kernels/lattice_search.h do it in place and only set `bad` (a device flag) for a NaN or Inf;
-// the CPU path throws at once.
-LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, at::Tensor& bad) {
+// into `weight`; returns the discrete form, on the latent's device, and adds the atoms it
+// searched to `searched`. With `memory` (CPU, exact scoring) only the atoms that may have left
+// their lattice point are searched (issue 19), starting from the `previous` indices of these
+// rows. On a GPU the kernels of kernels/lattice_search.h search every atom in place and only
+// set `bad` (a device flag) for a NaN or Inf; the CPU path throws at once.
+LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, at::Tensor& bad,
+                      SearchMemory* memory, const at::Tensor& previous, std::int64_t& searched) {
   const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
   if (latent.is_cuda()) {
     const at::Tensor l = latent.detach().contiguous();
@@ -48,12 +51,20 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
     kernels::project_rows_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
                                out.sigma.data_ptr<float>(), w.data_ptr<float>(), bad.data_ptr<std::int32_t>(), nullptr);
     if (!direct) weight.detach().copy_(w.view(weight.sizes()));
+    searched += out.indices.numel();
     return out;
   }
   const at::Tensor cpu = latent.detach().contiguous();
-  LatticeWeight out{at::empty({rows, cols / 24}, at::kInt), at::empty({rows}, at::kFloat)};
-  project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
-               reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>()), out.sigma.data_ptr<float>(), 0);
+  LatticeWeight out{memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone() : at::empty({rows, cols / 24}, at::kInt),
+                    at::empty({rows}, at::kFloat)};
+  auto* indices = reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>());
+  if (memory) {
+    searched += std::int64_t(project_rows_incremental(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
+                                                      indices, out.sigma.data_ptr<float>(), *memory, 0));
+  } else {
+    project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols), indices, out.sigma.data_ptr<float>(), 0);
+    searched += out.indices.numel();
+  }
   write_forward_weight(weight, out, quantizer.codebook());
   return out;
 }
@@ -84,7 +95,8 @@ class PolluxStep : public Optimizer {
                    config.lattice_search == "exact" ? Scoring::exact : Scoring::reference_bf16),
         h_floor_(config.h_floor),
         h_max_(std::log(double(config.model.vocab_size))),
-        inertia_(width_inertia(config.model.n_embd, config.width_inertia == "reference")) {
+        inertia_(width_inertia(config.model.n_embd, config.width_inertia == "reference")),
+        incremental_(config.projection == "incremental" && config.lattice_search == "exact" && config.device == "cpu") {
     if (!(h_max_ > h_floor_))
       throw Error("optimizer", "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
   }
@@ -111,6 +123,7 @@ class PolluxStep : public Optimizer {
     at::Tensor force = at::zeros({}, stats_options), changed = at::zeros({}, stats_options);
     at::Tensor bad = at::zeros({1}, stats_options.dtype(at::kInt));
     double elements = 0, atoms = 0;
+    std::int64_t searched = 0;
     std::vector<at::Tensor> force_squares;  // data-parallel: per parameter, this rank's |u|^2
     const Comm::Traffic before = comm_ ? comm_->traffic() : Comm::Traffic{};
     for (auto& p : params) {
@@ -128,12 +141,13 @@ class PolluxStep : public Optimizer {
         u = (atoms_u * (atom_cap / (norms + kEpsilon)).clamp_max(1.0)).view(u.sizes());
         latent.mul_(decay).add_(u);
         at::Tensor weight = own_rows(comm_, p.value.detach());
-        LatticeWeight next = project(quantizer_, latent, weight, bad);
+        auto prev = weights_.find(p.name);
+        const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
+        LatticeWeight next = project(quantizer_, latent, weight, bad, incremental_ ? &memory_[p.name] : nullptr, previous, searched);
         if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
           next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
           write_forward_weight(p.value, next, quantizer_.codebook());
         }
-        auto prev = weights_.find(p.name);
         if (prev != weights_.end()) changed += prev->second.indices.ne(next.indices).sum().to(at::kDouble);
         else changed += double(next.indices.numel());
         atoms += double(next.indices.numel());
@@ -157,7 +171,10 @@ class PolluxStep : public Optimizer {
     const double* st = stats.data_ptr<double>();
     if (st[2] != 0) throw Error("optimizer", "a latent matrix holds a NaN or Inf after the update");
     ++step_;
-    return {heat_, elements > 0 ? st[0] / elements : 0.0, atoms > 0 ? st[1] / atoms : 0.0, heat_ * kGamma / kC / inertia_};
+    // searched: this rank's share of its own rows (all rows on one rank)
+    const double own_atoms = comm_ ? atoms / comm_->world_size() : atoms;
+    return {heat_, elements > 0 ? st[0] / elements : 0.0, atoms > 0 ? st[1] / atoms : 0.0, heat_ * kGamma / kC / inertia_,
+            own_atoms > 0 ? std::min(1.0, double(searched) / own_atoms) : 0.0};
   }
 
   OptimizerState state() const override {
@@ -186,6 +203,7 @@ class PolluxStep : public Optimizer {
     step_ = s.step;
     heat_ = s.heat;
     latent_.clear(); m_.clear(); v_.clear(); weights_.clear();
+    memory_.clear();  // not part of the state: the first step after a load searches every atom
     if (step_ == 0) return;
     for (auto& p : model_.parameters()) {
       const at::Tensor like = p.value.detach();
@@ -220,6 +238,8 @@ class PolluxStep : public Optimizer {
   bool reported_ = false;
   Quantizer quantizer_;
   double h_floor_, h_max_, inertia_;
+  bool incremental_;  // projection = incremental (CPU, exact scoring): memory_ holds the certificates
+  std::map<std::string, SearchMemory> memory_;
   std::int64_t step_ = 0;
   double heat_ = 0;
   std::map<std::string, at::Tensor> latent_, m_, v_;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include "bench.h"
 #include "config_bench.h"
@@ -44,8 +45,9 @@ int step(int argc, const char* const* argv) {
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   const auto bench = parse_config_bench(argc, argv, options,
                                         "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
-                                        "Times pollux_step alone on a model of the configuration with fresh random gradients (no\n"
-                                        "forward or backward pass): seconds per step, optimizer state bytes, peak memory.");
+                                        "Times pollux_step alone on a model of the configuration (no forward or backward pass)\n"
+                                        "with gradients that move like training's (a persistent direction plus fresh noise each\n"
+                                        "step): seconds per step, the fraction of atoms searched, optimizer state bytes, peak memory.");
   if (!bench) return 0;
   const Config& config = bench->config;
   const po::variables_map& vm = bench->options;
@@ -56,17 +58,31 @@ int step(int argc, const char* const* argv) {
 
   PolluxModel model(config.model, config.seed, device);
   auto optimizer = make_optimizer(config, model);
+  // Gradients that move like training's: a direction that persists from step to step (the
+  // signal Adam's momentum follows) plus as much fresh noise each step (the minibatch), at a
+  // plausible size. One fixed gradient would move every atom in a straight line, and a fresh
+  // one each step would leave m near zero: neither churns the lattice as training does.
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed + 1);
-  for (auto& p : model.parameters())  // gradients of a plausible size, fixed across steps
-    p.value.mutable_grad() = (at::randn(p.value.sizes(), gen, at::kFloat) * 1e-3).to(device);
-  synchronize(device);
+  std::vector<at::Tensor> persistent;
+  for (auto& p : model.parameters()) persistent.push_back(at::randn(p.value.sizes(), gen, at::kFloat) * 1e-3);
+  auto draw_gradients = [&] {
+    std::size_t k = 0;
+    for (auto& p : model.parameters())
+      p.value.mutable_grad() = (persistent[k++] + at::randn(p.value.sizes(), gen, at::kFloat) * 1e-3).to(device);
+    synchronize(device);
+  };
+  draw_gradients();
   const std::int64_t before = device_peak_bytes(device, true);
 
-  double seconds = 0;
+  double seconds = 0, searched = 0;
   for (int s = 0; s < warmup + steps; ++s) {
+    if (s > 0) draw_gradients();
     const auto start = std::chrono::steady_clock::now();
-    optimizer->step(4.0);  // ends with the one synchronisation of its statistics
-    if (s >= warmup) seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+    const StepStats stats = optimizer->step(4.0);  // ends with the one synchronisation of its statistics
+    if (s >= warmup) {
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+      searched += stats.searched / steps;
+    }
   }
   const std::int64_t peak = device_peak_bytes(device, false);
   std::int64_t state_bytes = 0;
@@ -79,13 +95,15 @@ int step(int argc, const char* const* argv) {
     JsonWriter j;
     j.begin_object().field("benchmark", "step").field("device", config.device).field("quantizer", config.quantizer)
         .field("parameters", model.parameter_count()).field("steps", steps).field("seconds", seconds)
+        .field("projection", config.projection).field("searched_fraction", searched)
         .field("optimizer_state_bytes", state_bytes).field("peak_bytes", peak).field("peak_bytes_before_steps", before)
         .field("peak_host_memory_bytes", host_peak).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", config.device.c_str(), config.quantizer.c_str(),
                 (long long)model.parameter_count(), steps);
-    std::printf("  step               %9.4f s\n", seconds);
+    std::printf("  step               %9.4f s (projection %s: %.1f%% of the atoms searched)\n", seconds,
+                config.projection.c_str(), 100 * searched);
     std::printf("  optimizer state    %9.1f MiB\n", double(state_bytes) / (1 << 20));
     if (device.is_cuda()) std::printf("  peak device memory %9.1f MiB (%.1f MiB before the steps)\n", double(peak) / (1 << 20), double(before) / (1 << 20));
     std::printf("  peak host memory   %9.1f MiB\n", host_peak / (1 << 20));

@@ -143,8 +143,8 @@ int bench_train(int argc, const char* const* argv) {
       argc, argv, options,
       "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
       "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
-      "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, model\n"
-      "FLOP/s and utilisation, peak memory.");
+      "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, the\n"
+      "fraction of atoms the projection searched, model FLOP/s and utilisation, peak memory.");
   if (!bench) return 0;
   const Config& config = bench->config;
   const po::variables_map& vm = bench->options;
@@ -158,18 +158,19 @@ int bench_train(int argc, const char* const* argv) {
     const at::Tensor w = at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
     return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
   };
-  double fwd_bwd = 0, step_s = 0;
+  double fwd_bwd = 0, step_s = 0, searched = 0;
   pollux::device_peak_bytes(device, true);
   for (int s = 0; s < warmup + steps; ++s) {
     auto start = std::chrono::steady_clock::now();
     const double ce = accumulate_gradients(model, config.grad_accum, next_batch, forward_options(config));  // synchronizes once
     const double a = seconds_since(start);
     start = std::chrono::steady_clock::now();
-    optimizer->step(ce);  // its norms synchronize too
+    const pollux::StepStats stats = optimizer->step(ce);  // its norms synchronize too
     const double b = seconds_since(start);
     if (s >= warmup) {
       fwd_bwd += a / steps;
       step_s += b / steps;
+      searched += stats.searched / steps;
     }
   }
   const double tokens = double(config.tokens_per_step());
@@ -186,6 +187,7 @@ int bench_train(int argc, const char* const* argv) {
         .field("parameters", model.parameter_count()).field("tokens_per_step", config.tokens_per_step())
         .field("steps", steps).field("tokens_per_s", tok_s).field("forward_backward_s", fwd_bwd)
         .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
+        .field("projection", config.projection).field("searched_fraction", searched)
         .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
         .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).end_object();
     std::cout << j.str() << "\n";
@@ -193,7 +195,8 @@ int bench_train(int argc, const char* const* argv) {
     std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", config.device.c_str(),
                 config.quantizer.c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(), steps);
     std::printf("  forward+backward  %9.4f s per step  (%.0f tokens/s)\n", fwd_bwd, tokens / fwd_bwd);
-    std::printf("  optimizer step    %9.4f s per step\n", step_s);
+    std::printf("  optimizer step    %9.4f s per step (projection %s: %.1f%% of the atoms searched)\n", step_s,
+                config.projection.c_str(), 100 * searched);
     std::printf("  end to end        %9.0f tokens/s, %.3g model FLOP/s%s\n", tok_s, flops,
                 peak > 0 ? strprintf(", MFU %.1f%%", 100 * flops / (peak * 1e12)).c_str() : "");
     std::printf("  peak host memory  %9.1f MiB\n", peak_host / (1 << 20));

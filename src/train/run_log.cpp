@@ -10,7 +10,7 @@
 namespace pollux {
 
 namespace {
-constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed";
+constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed,searched";
 }  // namespace
 
 std::string format_duration(double seconds) {
@@ -40,7 +40,7 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   row.precision(8);
   row << r.step << "," << r.tokens << "," << r.loss << "," << (std::isnan(r.val_loss) ? std::string() : std::to_string(r.val_loss))
       << "," << r.stats.heat << "," << r.stats.adam_force << "," << r.stats.churn << "," << r.stats.lr << "," << r.tokens_per_s
-      << "," << r.elapsed_s << "," << int(r.batch_changed);
+      << "," << r.elapsed_s << "," << int(r.batch_changed) << "," << r.stats.searched;
   metrics_->row(row.str());
 
   const bool log_step = logged(r);
@@ -50,10 +50,12 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   }
   if (log_step) {
     if (tty_) std::fputs("\r\033[K", stdout);
-    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%% | %.0f tok/s%s | ETA %s",
+    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%%%s | %.0f tok/s%s | ETA %s",
                         (long long)r.step, (long long)max_steps_, r.loss,
                         std::isnan(r.val_loss) ? "" : strprintf(" | val %.4f", r.val_loss).c_str(), r.stats.heat,
-                        r.stats.adam_force, 100 * r.stats.churn, r.tokens_per_s,
+                        r.stats.adam_force, 100 * r.stats.churn,
+                        r.stats.searched > 0 ? strprintf(" | searched %.1f%%", 100 * r.stats.searched).c_str() : "",
+                        r.tokens_per_s,
                         r.peak_device_bytes > 0 ? strprintf(" | peak %.2f GiB", double(r.peak_device_bytes) / (1 << 30)).c_str() : "",
                         format_duration(r.eta_s).c_str()));
   } else if (tty_) {

@@ -44,6 +44,7 @@ struct Config {
   std::string codebook = "leech";     // leech | pollux-v4
   std::string quantizer = "lattice";  // lattice | none (continuous AdamW baseline)
   std::string width_inertia = "clamped";  // clamped: max(1, eta_d) | reference: eta_d as is
+  std::string projection = "incremental";  // incremental | full: the same weights, full searches every atom
   std::string lattice_search = "exact";   // exact | reference-bf16 (the reference's approximate search)
   int threads = 0;                    // CPU threads (0 = all cores)
   std::int64_t dist_timeout_s = 300;  // data-parallel runs: how long a rank waits for the others

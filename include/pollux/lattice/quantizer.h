@@ -16,6 +16,7 @@
 // the best is re-scored with score(v), so the answer equals the brute force on every input.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -39,6 +40,23 @@ enum class Scoring : std::uint8_t { exact, reference_bf16 };
 double atom_score(const float* atom, const std::int8_t* integer_vector);
 double atom_score(const double* atom, const std::int8_t* integer_vector);
 
+// A search result with its certificate (issue 19; exact scoring only). At the searched
+// position x, `rivals` are the shell points that score best after the winner (index 0: none)
+// and `others` bounds the true score <x, v> of every other shell point v (of every shell point
+// when the winner is the zero vector), rounding included. All shell points have |v| = sqrt(32)
+// in integer coordinates, so after a move to x' no other score exceeds
+//   others + sqrt(32) |x' - x|,
+// and certificate_holds() needs the winner's own score at x', computed, to exceed that, each
+// rival's score at x', computed, and the zero threshold, all by a bound on the rounding of
+// every score at x', margin(x') = 2^-38 sum_i |x'_i|. Then the nearest point of x' is the
+// winner, bit for bit as a full search finds it: a proof, not a heuristic.
+inline constexpr int kCertifiedRivals = 8;
+struct CertifiedIndex {
+  std::uint32_t index = 0;
+  double others = INFINITY;  // +Inf: no certificate
+  std::uint32_t rivals[kCertifiedRivals] = {};
+};
+
 class Quantizer {
  public:
   explicit Quantizer(const Codebook& codebook, Scoring scoring = Scoring::exact);
@@ -52,6 +70,13 @@ class Quantizer {
   // (0 = all cores).
   void nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads = 0) const;
 
+  // nearest() with the certificate above (exact scoring; throws pollux::Error under
+  // reference_bf16). The search scores more candidates exactly, which costs a little.
+  CertifiedIndex nearest_certified(const float* atom) const;
+  // Whether the nearest point of an atom that moved from `searched` (where `certificate` was
+  // taken) to `moved` is proven to be the certificate's index still. False for NaN or Inf.
+  bool certificate_holds(const float* searched, const float* moved, const CertifiedIndex& certificate) const;
+
   // The slow reference: the score of all 196,560 shell points.
   std::uint32_t nearest_brute_force(const float* atom) const;
   std::uint32_t nearest_brute_force(const double* atom) const;
@@ -64,7 +89,8 @@ class Quantizer {
   double fast_zero_threshold() const { return fast_zero_threshold_; }
 
  private:
-  template <typename T> std::uint32_t search(const T* atom) const;
+  // The nearest index; with `certificate` non-null (exact scoring) also its certificate.
+  template <typename T> std::uint32_t search(const T* atom, CertifiedIndex* certificate = nullptr) const;
   template <typename T> std::uint32_t brute_force(const T* atom) const;
   // The coordinates as the scoring sees them (bf16-rounded for reference_bf16).
   template <typename T> void scored_coordinates(const T* atom, double* x) const;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "pollux/lattice/quantizer.h"
 
@@ -20,6 +21,21 @@ namespace pollux::lattice {
 // or W holds a NaN or Inf.
 void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
                   std::uint32_t* indices, float* sigma, int threads = 0);
+
+// What incremental projection keeps of a matrix between steps (issue 19): each atom's
+// scaled position at its last search and that search's certificate (quantizer.h).
+// Empty, or sized for another matrix: every atom is searched, and the memory is rebuilt.
+struct SearchMemory {
+  std::vector<float> atoms;   // rows * cols: (W_r / sigma_r) * C at each atom's last search
+  std::vector<CertifiedIndex> certificates;  // rows * cols / 24
+};
+
+// project_rows, searching only the atoms that left their certificate since their last search;
+// the others keep the index `indices` holds on entry (the previous step's). Equal to
+// project_rows bit for bit whatever `memory` and `indices` hold (a certificate is used only
+// for the index it certifies; exact scoring only). Returns the number of atoms searched.
+std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
+                                     std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads = 0);
 
 // The inverse: the forward weights from indices and row scales. Throws pollux::Error if an
 // index is outside the codebook.

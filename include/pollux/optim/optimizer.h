@@ -24,6 +24,7 @@ struct StepStats {
   double adam_force = 0;  // sum of update norms / parameter count
   double churn = 0;       // fraction of atoms whose codebook index changed (0 for AdamW)
   double lr = 0;          // effective step size of the 2-D parameters
+  double searched = 0;    // fraction of atoms whose nearest point was searched (1 with projection = full; 0 for AdamW)
 };
 
 // The whole optimizer state: enough to continue bit for bit. Tensors by key: "m/<param>",
