@@ -67,7 +67,8 @@ int bench_quantizer(int argc, const char* const* argv) {
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   po::variables_map vm;
   if (!cli::parse(argc, argv,
-                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D] [--json]\n"
+                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D]\n"
+                  "                              [--seed S] [--json]\n"
                   "Times the exact fast quantizer on N training-like atoms and checks M of them against\n"
                   "a float64 brute force over all 196,560 shell points (timed too).",
                   options, {}, {}, vm))
@@ -141,7 +142,8 @@ int bench_train(int argc, const char* const* argv) {
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   const auto bench = pollux::bench::parse_config_bench(
       argc, argv, options,
-      "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
+      "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P]\n"
+      "                          [--json]\n"
       "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
       "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, model\n"
       "FLOP/s and utilisation, peak memory.");

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
         ("batch_size", po::value<int>()->default_value(8),
          "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")
-        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (tools/lm_eval_pollux.py)")
+        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
-                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--limit N]\n"
-                    "                  [--runtime lut|dense] [--threads T] [--json]\n"
+                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve)\n"
+                    "                  [--limit N] [--batch_size B] [--runtime lut|dense] [--threads T] [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
                     "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
