@@ -85,6 +85,9 @@ if [ -s "$WORK/gen.err" ]; then
   [ "$(wc -l <"$WORK/gen.err")" -eq 1 ] || fail "generate printed $(wc -l <"$WORK/gen.err") error lines"
   ! grep -qE "Exception raised from|frame #" "$WORK/gen.err" || fail "a backtrace in the error line: $(cat "$WORK/gen.err")"
 fi
+# a benchmark of a model larger than the machine is refused by name, not by a failed allocation
+expect_error "training this model needs at least" "$BIN/pollux-bench" train "${SMALL[@]}" --n_embd 49152 --steps 1
+expect_error "training this model needs at least" "$BIN/pollux-bench" step "${SMALL[@]}" --n_embd 49152
 MASTER_ADDR=no-such-host.invalid MASTER_PORT=29551 WORLD_SIZE=2 RANK=0 LOCAL_RANK=0 \
   expect_error "joining the process group at no-such-host.invalid:29551" \
   "$BIN/pollux-train" "${SMALL[@]}" --grad_accum 2 --dist_timeout_s 2 --max_steps 1 --out "$WORK/dist"
