@@ -157,12 +157,27 @@ const std::vector<Key>& keys() {
   return all;
 }
 
+// No prefix guessing: --max_step is an unknown option, not --max_steps.
+constexpr int kCommandLineStyle = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+
 po::options_description key_options() {
   po::options_description desc("configuration keys (INI file or --key value)");
   // A key may be given more than once on the command line (a script appending an override):
   // the last occurrence wins (an INI file may not repeat one: refuse_repeated_keys). The
   // command line (stored first) wins over the file.
-  for (const Key& k : keys()) desc.add_options()(k.name.c_str(), po::value<std::vector<std::string>>(), k.help.c_str());
+  const Config defaults;
+  for (const Key& k : keys()) {
+    const std::string value = k.get(defaults);  // shown in --help as Boost shows a default
+    desc.add_options()(k.name.c_str(), po::value<std::vector<std::string>>()->value_name(value.empty() ? "arg" : "arg (=" + value + ")"),
+                       k.help.c_str());
+  }
+  return desc;
+}
+
+// The keys and --config FILE: what a command line takes.
+po::options_description command_line_options() {
+  po::options_description desc = key_options();
+  desc.add_options()("config", po::value<std::string>(), "INI file of configuration keys (the command line overrides it)");
   return desc;
 }
 
@@ -231,6 +246,13 @@ void Config::validate() const {
     fail("n_embd", std::to_string(model.n_embd) + " is not a positive multiple of 24");
   if (model.n_layers <= 0) fail("n_layers", "must be positive");
   if (model.seq_len <= 0) fail("seq_len", "must be positive");
+  // A .plx file packs pos_emb (seq_len rows of n_embd / 24 atoms) 4 atoms to a 9-byte group; a
+  // reader recovers the row width from the byte count only with 4 or more rows or whole groups
+  // (lattice_matrix in src/lattice/plx.cpp), so a shorter context must fill whole groups.
+  const std::int64_t pos_atoms = std::int64_t(model.seq_len) * (model.n_embd / 24);
+  if (quantizer == "lattice" && model.seq_len < 4 && pos_atoms % 4 != 0)
+    fail("seq_len", std::to_string(model.seq_len) + " with n_embd " + std::to_string(model.n_embd) + " gives pos_emb " +
+                        std::to_string(pos_atoms) + " atoms, which a .plx file cannot hold: use seq_len >= 4 (or a multiple of 4 atoms)");
   if (model.vocab_size <= 0 || model.vocab_size % 24 != 0)
     fail("vocab_size", std::to_string(model.vocab_size) + " is not a positive multiple of 24");
   if (model.tokenizer_vocab_size <= 0 || model.tokenizer_vocab_size > model.vocab_size)
@@ -264,10 +286,9 @@ void Config::validate() const {
 }
 
 ParsedConfig parse_config(const std::vector<std::string>& args) {
-  po::options_description desc = key_options();
-  desc.add_options()("config", po::value<std::string>(), "INI file of configuration keys");
+  const po::options_description desc = command_line_options();
   po::variables_map vm;
-  po::parsed_options parsed = po::command_line_parser(args).options(desc).allow_unregistered().run();
+  po::parsed_options parsed = po::command_line_parser(args).options(desc).style(kCommandLineStyle).allow_unregistered().run();
   ParsedConfig out;
   out.extra = po::collect_unrecognized(parsed.options, po::include_positional);
   for (const auto& option : parsed.options)
@@ -305,7 +326,7 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
 Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
                            const std::vector<std::string>& override_args) {
   po::variables_map vm;
-  po::store(po::command_line_parser(override_args).options(key_options()).run(), vm);
+  po::store(po::command_line_parser(override_args).options(key_options()).style(kCommandLineStyle).run(), vm);
   std::stringstream ini;
   for (const auto& [k, v] : entries) ini << k << " = " << v << "\n";
   try {
@@ -320,7 +341,7 @@ Config config_from_entries(const std::vector<std::pair<std::string, std::string>
 
 std::string config_help() {
   std::ostringstream s;
-  s << key_options();
+  s << command_line_options();
   return s.str();
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <c10/util/Exception.h>
+#include <c10/util/Logging.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef POLLUX_WITH_GLOO
@@ -128,6 +129,13 @@ c10::intrusive_ptr<c10d::Backend> make_backend(const DistEnv& env, at::Device de
 Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds timeout) : env_(env), device_(device) {
   if (!env.launched) return;
   c10::intrusive_ptr<c10d::Backend> backend;
+  // c10d logs each failed connection attempt (an unresolvable MASTER_ADDR gave 46 lines, a
+  // backtrace among them) before it throws: joining is quiet, its failure one line (rethrow).
+  struct QuietLog {
+    int saved = FLAGS_caffe2_log_level;
+    QuietLog() { FLAGS_caffe2_log_level = 3; }  // FATAL only
+    ~QuietLog() { FLAGS_caffe2_log_level = saved; }
+  } quiet;
   try {
     c10d::TCPStoreOptions options;
     options.port = std::uint16_t(env.master_port);

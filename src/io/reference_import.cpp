@@ -1,7 +1,9 @@
 #include "pollux/io/reference_import.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -57,6 +59,10 @@ std::map<std::string, Entry> zip_entries(const std::vector<std::uint8_t>& f, con
 
 // ---- a restricted pickle reader
 
+// torch.save nests a checkpoint a handful of levels deep; a pickle nested deeper than this is
+// refused (200,000 nested one-tuples fit in 200 KB).
+constexpr std::size_t kMaxNesting = 100;
+
 struct Value;
 using ValuePtr = std::shared_ptr<Value>;
 struct Value {
@@ -65,8 +71,20 @@ struct Value {
   double f = 0;
   std::string s;                // text; global "module name"; storage key
   std::vector<ValuePtr> items;  // tuple, list; dict: key, value, key, value...
+  std::size_t depth = 1;        // nesting of items as built (a list filled later through the memo may be deeper)
   at::ScalarType dtype = at::kFloat;  // storage
   at::Tensor t;
+  // Frees the items iteratively: the default, recursive destructor overflows the stack on a
+  // deep chain that the depth bound does not see (lists nested through the memo).
+  ~Value() {
+    std::vector<ValuePtr> pending = std::move(items);
+    while (!pending.empty()) {
+      ValuePtr v = std::move(pending.back());
+      pending.pop_back();
+      if (v.use_count() == 1)
+        for (ValuePtr& item : v->items) pending.push_back(std::move(item));
+    }
+  }
 };
 
 ValuePtr make(Value::Kind kind) {
@@ -240,19 +258,25 @@ class PickleReader {
     v->s = full;
     return v;
   }
-  static ValuePtr tuple_of(std::vector<ValuePtr> items) {
+  // Adds items to a container, refusing nesting past kMaxNesting.
+  void insert(Value& container, const std::vector<ValuePtr>& items) const {
+    for (const ValuePtr& item : items) container.depth = std::max(container.depth, item->depth + 1);
+    if (container.depth > kMaxNesting) fail("containers nested more than " + std::to_string(kMaxNesting) + " deep");
+    container.items.insert(container.items.end(), items.begin(), items.end());
+  }
+  ValuePtr tuple_of(const std::vector<ValuePtr>& items) const {
     auto v = make(Value::tuple);
-    v->items = std::move(items);
+    insert(*v, items);
     return v;
   }
   void add_items(ValuePtr dict, const std::vector<ValuePtr>& items) {
     if (!dict) dict = top();
     if (dict->kind != Value::dict || items.size() % 2) fail("malformed pickle (items for a non-dict)");
-    dict->items.insert(dict->items.end(), items.begin(), items.end());
+    insert(*dict, items);
   }
   void append(const ValuePtr& list, const std::vector<ValuePtr>& items) {
     if (list->kind != Value::list) fail("malformed pickle (append to a non-list)");
-    list->items.insert(list->items.end(), items.begin(), items.end());
+    insert(*list, items);
   }
   // ('storage', torch.<T>Storage, key, location, numel)
   ValuePtr persistent(const ValuePtr& id) {
@@ -284,22 +308,33 @@ class PickleReader {
     const Value& storage = *a[0];
     const auto entry = entries_.find(prefix_ + "data/" + storage.s);
     if (entry == entries_.end()) fail("tensor storage data/" + storage.s + " is missing");
-    const std::int64_t element = at::elementSize(storage.dtype);
-    if (storage.i < 0 || std::int64_t(entry->second.size) != storage.i * element)
+    const std::int64_t element = std::int64_t(at::elementSize(storage.dtype));
+    std::int64_t storage_bytes = 0;
+    if (storage.i < 0 || __builtin_mul_overflow(storage.i, element, &storage_bytes) ||
+        std::int64_t(entry->second.size) != storage_bytes)
       fail("tensor storage data/" + storage.s + " has " + std::to_string(entry->second.size) + " bytes, not " +
            std::to_string(storage.i) + " elements");
+    // Every product of sizes read from the file is checked: a view reaching past its storage,
+    // or holding more elements than it (a stride-0 [50000, 50000] view of a few bytes would be
+    // a 10 GB copy), is refused; torch.save writes neither.
     std::vector<std::int64_t> size, stride;
-    std::int64_t last = a[1]->i;  // the furthest element the view reaches
-    bool empty = false;
+    std::int64_t last = a[1]->i, numel = 1;  // the furthest element the view reaches; its element count
     for (std::size_t k = 0; k < a[2]->items.size(); ++k) {
       if (a[2]->items[k]->kind != Value::integer || a[3]->items[k]->kind != Value::integer) fail("malformed tensor shape");
       size.push_back(a[2]->items[k]->i);
       stride.push_back(a[3]->items[k]->i);
       if (size.back() < 0 || stride.back() < 0) fail("negative tensor shape or stride");
-      if (size.back() == 0) empty = true;
-      else last += (size.back() - 1) * stride.back();
+      std::int64_t reach = 0;
+      if (__builtin_mul_overflow(numel, size.back(), &numel) ||
+          (size.back() > 0 && (__builtin_mul_overflow(size.back() - 1, stride.back(), &reach) ||
+                               __builtin_add_overflow(last, reach, &last))))
+        fail("a tensor shape or stride whose product overflows (storage data/" + storage.s + ")");
     }
+    const bool empty = numel == 0;
     if (a[1]->i < 0 || (!empty && last >= storage.i)) fail("a tensor view runs past its storage data/" + storage.s);
+    if (numel > storage.i)
+      fail("a tensor view of " + std::to_string(numel) + " elements repeats the " + std::to_string(storage.i) +
+           " of its storage data/" + storage.s);
     const at::Tensor flat = at::from_blob(const_cast<std::uint8_t*>(&f_[entry->second.offset]), {storage.i},
                                           at::TensorOptions().dtype(storage.dtype));
     auto v = make(Value::tensor);
@@ -333,7 +368,14 @@ class Fields {
     fail(key, "is missing");
   }
   Fields dict(const std::string& key) const { return Fields(get(key, Value::dict), where_ + key + ".", path_); }
-  std::int64_t integer(const std::string& key) const { return get(key, Value::integer).i; }
+  // An integer that T holds, and not negative: every integer of a reference checkpoint counts something.
+  template <typename T>
+  T integer_in(const std::string& key) const {
+    const std::int64_t i = get(key, Value::integer).i;
+    if (i < 0 || std::uint64_t(i) > std::uint64_t(std::numeric_limits<T>::max()))
+      fail(key, "is " + std::to_string(i) + ", outside 0.." + std::to_string(std::numeric_limits<T>::max()));
+    return T(i);
+  }
   const at::Tensor& tensor(const std::string& key) const { return get(key, Value::tensor).t; }
   [[noreturn]] void fail(const std::string& key, const std::string& why) const {
     throw Error("import", path_ + ": " + where_ + key + " " + why + ": not a reference trainer checkpoint");
@@ -361,36 +403,49 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
   const ValuePtr root = PickleReader(file, entries.at(prefix + "data.pkl"), prefix, entries, path).read();
 
   const Fields top(*root, "", path);
-  const Fields reference = top.dict("config"), physics = top.dict("physics_state_dict");
-  const Fields weights = top.dict("model_state_dict"), scalars = physics.dict("tensors"), m = physics.dict("m_buffers"),
-               v = physics.dict("v_buffers"), latents = physics.dict("continuous_pre_weights");
-
+  const Fields reference = top.dict("config");
   Checkpoint ck;
   Config& c = ck.config;
-  c.model.n_layers = int(reference.integer("n_layers"));
-  c.model.n_embd = int(reference.integer("n_embd"));
-  c.model.d_head = int(reference.integer("d_head"));
-  c.model.seq_len = int(reference.integer("seq_len"));
-  c.model.vocab_size = int(reference.integer("vocab_size"));
-  c.model.tokenizer_vocab_size = int(reference.integer("tokenizer_vocab_size"));
-  c.micro_batch = int(reference.integer("batch_size"));
-  c.grad_accum = int(reference.integer("grad_accum_steps"));
-  c.target_tokens = std::uint64_t(reference.integer("target_tokens"));
+  // Every number is range-checked before it is narrowed, then the configuration goes through
+  // the validation an INI file gets, before any tensor of its shape exists.
+  c.model.n_layers = reference.integer_in<int>("n_layers");
+  c.model.n_embd = reference.integer_in<int>("n_embd");
+  c.model.d_head = reference.integer_in<int>("d_head");
+  c.model.seq_len = reference.integer_in<int>("seq_len");
+  c.model.vocab_size = reference.integer_in<int>("vocab_size");
+  c.model.tokenizer_vocab_size = reference.integer_in<int>("tokenizer_vocab_size");
+  c.micro_batch = reference.integer_in<int>("batch_size");
+  c.grad_accum = reference.integer_in<int>("grad_accum_steps");
+  c.target_tokens = reference.integer_in<std::uint64_t>("target_tokens");
   c.h_floor = h_floor;
   c.codebook = "pollux-v4";
   c.lattice_search = "reference-bf16";
+  try {
+    c.validate();
+  } catch (const Error& e) {
+    throw Error("import", path + ": the reference's config: " + e.what());
+  }
   // The reference applies eta_d as is; our trainer refuses eta_d <= 0 (spec section 5a), so
   // such narrow models continue with the clamped form.
   c.width_inertia = width_inertia(c.model.n_embd, true) > 0 ? "reference" : "clamped";
+  ck.step = top.integer_in<std::int64_t>("step");
+  ck.tokens_seen = top.integer_in<std::uint64_t>("tokens_seen");
+
+  const Fields physics = top.dict("physics_state_dict");
+  const Fields weights = top.dict("model_state_dict"), scalars = physics.dict("tensors"), m = physics.dict("m_buffers"),
+               v = physics.dict("v_buffers"), latents = physics.dict("continuous_pre_weights");
   ck.codebook = c.codebook;
   const lattice::Codebook& codebook = lattice::Codebook::get(lattice::parse_codebook_variant(c.codebook));
   ck.codebook_sha256 = codebook.sha256();
-  ck.step = top.integer("step");
-  ck.tokens_seen = std::uint64_t(top.integer("tokens_seen"));
   ck.sampler_seed = c.seed;  // the reference's batch order cannot be continued: ours starts afresh
-  ck.optimizer.step = scalars.tensor("step").item<std::int64_t>();
-  ck.optimizer.heat = scalars.tensor("macro_heat").item<double>();
+  const at::Tensor& step = scalars.tensor("step");
+  const at::Tensor& heat = scalars.tensor("macro_heat");
+  if (step.numel() != 1) physics.fail("tensors.step", "is not one number");
+  if (heat.numel() != 1) physics.fail("tensors.macro_heat", "is not one number");
+  ck.optimizer.step = step.item<std::int64_t>();
+  ck.optimizer.heat = heat.item<double>();
   if (ck.optimizer.step != ck.step) top.fail("step", "differs from physics_state_dict.tensors.step");
+  if (!std::isfinite(ck.optimizer.heat)) physics.fail("tensors.macro_heat", "is not a finite number");
 
   const lattice::Quantizer quantizer(codebook, lattice::Scoring::reference_bf16);
   const PolluxModel model(c.model, c.seed, at::kCPU);

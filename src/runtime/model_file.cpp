@@ -151,15 +151,17 @@ std::vector<std::uint8_t> f32_bytes(const at::Tensor& t) {
 
 std::vector<std::uint32_t> dims_of(const at::Tensor& t) { return {t.sizes().begin(), t.sizes().end()}; }
 
-// The reference's config keys (spec section 6), in its order, then ours for v5.
-std::string plx_config(const Config& c, int version) {
+// The reference's config keys (spec section 6), in its order, then ours for v5. The reference
+// writes bits_per_param = 0.76 whatever the model; ours is the file's own backbone figure, the
+// one pollux-inspect reports (indices, row scales and gains of the blocks).
+std::string plx_config(const Config& c, int version, double bits_per_param) {
   JsonWriter j;
   j.begin_object().field("n_layers", c.model.n_layers).field("n_heads", c.model.n_heads()).field("d_head", c.model.d_head)
       .field("n_embd", c.model.n_embd).field("tokenizer_vocab_size", c.model.tokenizer_vocab_size)
       .field("vocab_size", c.model.vocab_size).field("batch_size", c.micro_batch).field("seq_len", c.model.seq_len)
       .field("grad_accum_steps", c.grad_accum).field("use_compile", false).field("use_gradient_checkpointing", false)
       .field("target_tokens", c.target_tokens).field("tokenizer_dir", std::string(""))
-      .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", 0.76);
+      .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", bits_per_param);
   if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", c.codebook);
   j.end_object();
   return j.str();
@@ -188,7 +190,6 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   lattice::PlxFile file;
   file.version = std::uint8_t(version);
   file.codebook = variant;
-  file.config_json = plx_config(ck.config, version);
   file.fingerprint = lattice::codebook_fingerprint(codebook);
   // Parameters in model order, with their forward weights where a layout needs floats.
   PolluxModel shape(ck.config.model, 0, at::kCPU);
@@ -226,6 +227,9 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
       file.tensors.push_back({base + ".sigma_rows", PlxDtype::f16, {std::uint32_t(lw.sigma.numel())}, f16_bytes(lw.sigma)});
     }
   }
+  const lattice::PlxBudget budget = lattice::plx_budget(lattice::plx_logical_tensors(file));
+  file.config_json = plx_config(ck.config, version,
+                                budget.backbone_parameters ? 8.0 * double(budget.backbone_bytes) / double(budget.backbone_parameters) : 0.0);
   return file;
 }
 

@@ -35,7 +35,8 @@ struct DecodeRun {
   infer::IndexForm index_form = infer::IndexForm::packed;
   bool json = false;
 };
-std::optional<DecodeRun> parse_decode(int argc, const char* const* argv);  // nullopt after --help
+// `command` is how the usage line names the program: "pollux-bench decode" or "pollux-bench-lut".
+std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const std::string& command);  // nullopt after --help
 
 struct DecodeTiming {
   double prefill_s = 0, decode_s = 0, rss_before_load = 0;

@@ -40,7 +40,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int decode(int argc, const char* const* argv) {
-  const auto run = parse_decode(argc, argv);
+  const auto run = parse_decode(argc, argv, "pollux-bench decode");
   if (!run) return 0;
   if (run->runtime == "lut") exec_lut(argc, argv);
   at::NoGradGuard no_grad;

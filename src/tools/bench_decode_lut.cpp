@@ -34,7 +34,7 @@ infer::ModelShape shape_of(const ModelConfig& c, const std::string& tokenizer) {
 
 }  // namespace
 
-std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
+std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const std::string& command) {
   const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
   po::options_description options("decode options (and every configuration key with --config, see pollux-train --help)");
   options.add_options()
@@ -53,8 +53,8 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
   std::vector<const char*> extra{argv[0]};
   for (const auto& a : parsed.extra) extra.push_back(a.c_str());
   if (!cli::parse(int(extra.size()), extra.data(),
-                  "usage: pollux-bench decode MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]\n"
-                  "                          [--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
+                  "usage: " + command + " MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]\n" +
+                      std::string(command.size() + 8, ' ') + "[--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
                   "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
                   "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
                   "the model bytes read per decoded token. The lut runtime runs in pollux-bench-lut, a program\n"

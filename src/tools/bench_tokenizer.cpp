@@ -81,7 +81,7 @@ int tokenizer(int argc, const char* const* argv) {
   po::options_description options("tokenizer options");
   options.add_options()
       ("input", po::value<std::string>()->default_value(cli::data_dir() + "/tinyshakespeare.txt"), "UTF-8 text to tokenize")
-      ("mb", po::value<double>()->default_value(22), "repeat the text until it holds at least this many MB")
+      ("mb", po::value<double>()->default_value(22, "22"), "repeat the text until it holds at least this many MB")
       ("threads", po::value<int>()->default_value(0), "threads for both tokenizers (0 = all cores)")
       ("repeats", po::value<int>()->default_value(3), "timed passes of each tokenizer; the best counts")
       ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <exception>
 #include <iostream>
+#include <sstream>
 
 #include "pollux/base/printable.h"
 #include "pollux/config/config.h"
@@ -13,12 +14,24 @@ namespace pollux::cli {
 
 std::string data_dir() { return POLLUX_DATA_DIR; }
 
+namespace {
+
+// A LibTorch (c10) error appends its C++ backtrace to the message ("Exception raised from F at
+// FILE:LINE (most recent call first):" then one "frame #N" line each): only the message is kept.
+std::string without_backtrace(std::string what) {
+  for (const char* marker : {"\nException raised from ", "\nframe #0"})
+    if (const std::size_t at = what.find(marker); at != std::string::npos) what.resize(at);
+  return what;
+}
+
+}  // namespace
+
 int run(const std::string& tool, const std::function<int()>& body) {
   try {
     return body();
   } catch (const std::exception& e) {
-    // One line whatever the message holds (a library's multi-line trace, bytes of a file).
-    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), printable_excerpt(e.what(), 2000).c_str());
+    // One line whatever the message holds (a library's multi-line message, bytes of a file).
+    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), printable_excerpt(without_backtrace(e.what()), 2000).c_str());
   } catch (...) {
     std::fprintf(stderr, "%s: error: unknown failure\n", tool.c_str());
   }
@@ -33,7 +46,11 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
   visible.add_options()("help,h", "print this help and exit");
   po::options_description all;
   all.add(visible).add(hidden);
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  po::store(po::command_line_parser(argc, argv)
+                .options(all)
+                .positional(positional)
+                .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)  // --max_step is no --max_steps
+                .run(), vm);
   if (vm.count("help")) {
     std::cout << usage << "\n\n" << visible << "\n";
     return false;
@@ -53,6 +70,23 @@ bool parse_with_file(int argc, const char* const* argv, const std::string& usage
   for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
   if (!vm.count(name)) throw std::runtime_error("no " + upper + " given (try --help)");
   return true;
+}
+
+std::int64_t integer_in(const po::variables_map& vm, const std::string& name, std::int64_t lo, std::int64_t hi) {
+  const std::int64_t v = vm[name].as<std::int64_t>();
+  if (v < lo || v > hi)
+    throw std::runtime_error("--" + name + " " + std::to_string(v) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi));
+  return v;
+}
+
+double number_in(const po::variables_map& vm, const std::string& name, double lo, double hi) {
+  const double v = vm[name].as<double>();
+  if (!(v >= lo && v <= hi)) {
+    std::ostringstream s;
+    s << "--" << name << " " << v << ": expected " << lo << " to " << hi;
+    throw std::runtime_error(s.str());
+  }
+  return v;
 }
 
 int threads_option(const po::variables_map& vm) {

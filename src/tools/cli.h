@@ -29,6 +29,12 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
 bool parse_with_file(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
                      const std::string& name, po::variables_map& vm);
 
+// Number options checked to lie in [lo, hi] (a NaN never does); throw "--NAME V: expected
+// LO to HI". Declare integer ones as po::value<std::int64_t>: an unsigned type would take
+// "-5" as 2^64 - 5.
+std::int64_t integer_in(const po::variables_map& vm, const std::string& name, std::int64_t lo, std::int64_t hi);
+double number_in(const po::variables_map& vm, const std::string& name, double lo, double hi);
+
 // The --threads option, checked to be 0 (all cores) to kMaxThreads; throws naming the flag.
 int threads_option(const po::variables_map& vm);
 

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "pollux/base/error.h"
+#include "pollux/model/memory_plan.h"
 
 namespace pollux::bench {
 
@@ -21,6 +22,7 @@ std::optional<ConfigBench> parse_config_bench(int argc, const char* const* argv,
   b.config = parsed.config;
   if (b.config.quantizer == "lattice" && !(b.config.h_floor > 0)) b.config.h_floor = 1.0;
   b.config.validate();
+  refuse_larger_than_memory(b.config, "bench");  // by name, before a tensor is made (not a c10 allocation failure)
   b.steps = b.options["steps"].as<int>();
   b.warmup = b.options["warmup"].as<int>();
   if (b.steps <= 0 || b.warmup < 0) throw Error("bench", "--steps must be positive and --warmup not negative");

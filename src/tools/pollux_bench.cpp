@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -57,29 +58,29 @@ std::vector<float> training_like_atoms(std::size_t count, std::uint64_t seed) {
 int bench_quantizer(int argc, const char* const* argv) {
   po::options_description options("quantizer options");
   options.add_options()
-      ("atoms", po::value<std::size_t>()->default_value(200000), "number of fresh random atoms to quantize")
-      ("check", po::value<std::size_t>(), "how many of them to check against the float64 brute force (default: all)")
+      ("atoms", po::value<std::int64_t>()->default_value(200000), "number of fresh random atoms to quantize (1 to 20000000)")
+      ("check", po::value<std::int64_t>(), "how many of them to check against the float64 brute force (default: all)")
       ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
       ("codebook", po::value<std::string>()->default_value("leech"), "codebook variant: leech or pollux-v4")
       ("device", po::value<std::string>()->default_value("cpu"), "cpu, or cuda: the GPU search, checked against the CPU's exact search")
-      ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the random atoms")
+      ("seed", po::value<std::int64_t>()->default_value(1), "seed of the random atoms")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   po::variables_map vm;
   if (!cli::parse(argc, argv,
-                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D] [--json]\n"
+                  "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D]\n"
+                  "                              [--seed S] [--json]\n"
                   "Times the exact fast quantizer on N training-like atoms and checks M of them against\n"
                   "a float64 brute force over all 196,560 shell points (timed too).",
                   options, {}, {}, vm))
     return 0;
-  const std::size_t n = vm["atoms"].as<std::size_t>();
-  const std::size_t m = vm.count("check") ? vm["check"].as<std::size_t>() : n;
+  // 20 million atoms are 1.9 GB of floats: more is a typing mistake on a benchmark.
+  const auto n = std::size_t(cli::integer_in(vm, "atoms", 1, 20000000));
+  const auto m = vm.count("check") ? std::size_t(cli::integer_in(vm, "check", 0, std::int64_t(n))) : n;
   const int threads = cli::threads_option(vm) > 0 ? cli::threads_option(vm) : default_thread_count();
-  if (n == 0) throw Error("bench", "--atoms must be positive");
-  if (m > n) throw Error("bench", "--check " + std::to_string(m) + " exceeds --atoms " + std::to_string(n));
   const auto variant = lattice::parse_codebook_variant(vm["codebook"].as<std::string>(), "--codebook");
 
   const lattice::Quantizer quantizer(lattice::Codebook::get(variant));
-  const std::vector<float> atoms = training_like_atoms(n, vm["seed"].as<std::uint64_t>());
+  const std::vector<float> atoms = training_like_atoms(n, std::uint64_t(cli::integer_in(vm, "seed", 0, std::numeric_limits<std::int64_t>::max())));
   const std::string device = vm["device"].as<std::string>();
   if (device == "cuda") return bench::quantizer_cuda(quantizer, atoms, m, threads, vm["json"].as<bool>());
   if (device != "cpu") throw Error("bench", "--device '" + device + "': expected cpu or cuda");
@@ -137,11 +138,12 @@ int bench_train(int argc, const char* const* argv) {
   options.add_options()
       ("steps", po::value<int>()->default_value(3), "timed optimizer steps")
       ("warmup", po::value<int>()->default_value(1), "untimed steps first")
-      ("peak_tflops", po::value<double>()->default_value(0), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
+      ("peak_tflops", po::value<double>()->default_value(0, "0"), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   const auto bench = pollux::bench::parse_config_bench(
       argc, argv, options,
-      "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P] [--json]\n"
+      "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P]\n"
+      "                          [--json]\n"
       "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
       "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, the\n"
       "fraction of atoms the projection searched, model FLOP/s and utilisation, peak memory.");

@@ -5,7 +5,7 @@
 
 int main(int argc, char** argv) {
   return pollux::cli::run("pollux-bench-lut", [&] {
-    const auto run = pollux::bench::parse_decode(argc, argv);
+    const auto run = pollux::bench::parse_decode(argc, argv, "pollux-bench-lut");
     return run ? pollux::bench::decode_lut(*run) : 0;
   });
 }

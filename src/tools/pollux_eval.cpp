@@ -82,13 +82,15 @@ int main(int argc, char** argv) {
     options.add_options()
         ("data", po::value<std::string>(), "token file: mean loss and perplexity in non-overlapping windows")
         ("blimp", po::value<std::string>(), "folder of BLiMP *.jsonl sets: accuracy per set and overall")
-        ("tasks", po::value<std::string>(), "comma-separated tasks scored as lm-eval 0.4 scores them: blimp,sciq,piqa,hellaswag,winogrande,arc_easy,arc_challenge,lambada,wikitext")
+        ("tasks", po::value<std::string>(),
+         "comma-separated tasks scored as lm-eval 0.4 scores them, of: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, "
+         "arc_challenge, lambada, wikitext")
         ("task_dir", po::value<std::string>(), "folder of the tasks' JSON lines: T.jsonl per task, blimp/*.jsonl")
         ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
-        ("batch_size", po::value<int>()->default_value(8), "requests per forward pass for --tasks and --blimp")
-        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (tools/lm_eval_pollux.py)")
+        ("batch_size", po::value<int>()->default_value(8),
+         "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")
+        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
-        ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""),
@@ -97,8 +99,8 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
-                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve) [--limit N]\n"
-                    "                  [--runtime lut|dense] [--threads T] [--json]\n"
+                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve)\n"
+                    "                  [--limit N] [--batch_size B] [--runtime lut|dense] [--threads T] [--json]\n"
                     "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
                     "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
                     "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
@@ -112,7 +114,10 @@ int main(int argc, char** argv) {
     if (vm.count("data") + vm.count("blimp") + vm.count("tasks") + serve != 1)
       throw Error("eval", "give exactly one of --data FILE.u16, --blimp DIR, --tasks LIST and --serve");
     if (vm.count("tasks") && !vm.count("task_dir")) throw Error("eval", "--tasks needs --task_dir DIR");
-    if (vm["batch"].as<int>() <= 0) throw Error("eval", "--batch must be positive");
+    const int batch_size = vm["batch_size"].as<int>();
+    if (batch_size <= 0 || batch_size > kMaxBatch)
+      throw Error("eval", "--batch_size " + std::to_string(batch_size) + ": expected 1 to " + std::to_string(kMaxBatch));
+    if (vm["limit"].as<int>() < 0) throw Error("eval", "--limit must be 0 (all) or positive");
     const std::string device = vm["device"].as<std::string>();
     if (device != "cpu" && device != "cuda") throw Error("eval", "--device '" + device + "': expected cpu or cuda");
     if (device == "cuda" && !at::hasCUDA()) throw Error("eval", "--device cuda but this build or machine has no CUDA");
@@ -123,17 +128,17 @@ int main(int argc, char** argv) {
     if (vm.count("data"))
       return eval_data(model_path,
                        cli::load_runnable(cli::use_lut_runtime("eval", runtime, model_path, device), model_path, device, threads),
-                       vm["data"].as<std::string>(), vm["batch"].as<int>(), json);
+                       vm["data"].as<std::string>(), batch_size, json);
     if (runtime == "lut") throw Error("eval", "--runtime lut scores --data only: tasks, BLiMP and --serve run the dense model");
     const LoadedModel m = std::move(cli::load_runnable(false, model_path, device, threads).dense);
     if (serve) {
-      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, vm["batch_size"].as<int>());
+      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, batch_size);
       return 0;
     }
     if (vm.count("tasks"))
       return eval_tasks(m, model_path, vm["tasks"].as<std::string>(), vm["task_dir"].as<std::string>(), vm["limit"].as<int>(),
-                        vm["tokenizer_dir"].as<std::string>(), vm["batch_size"].as<int>(), json, vm["log_samples"].as<bool>());
+                        vm["tokenizer_dir"].as<std::string>(), batch_size, json, vm["log_samples"].as<bool>());
     return eval_blimp(m, model_path, vm["blimp"].as<std::string>(), vm["limit"].as<int>(), vm["tokenizer_dir"].as<std::string>(),
-                      vm["batch_size"].as<int>(), json);
+                      batch_size, json);
   });
 }

@@ -3,6 +3,7 @@
 //                 [--runtime lut|dense] [--threads T]
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "cli.h"
 #include "runtime_choice.h"
@@ -19,11 +20,11 @@ int main(int argc, char** argv) {
     options.add_options()
         ("prompt", po::value<std::string>()->default_value(""), "text to continue (empty: start after end-of-text)")
         ("max_new_tokens", po::value<int>()->default_value(200), "tokens to sample at most")
-        ("temperature", po::value<double>()->default_value(0.8), "softmax temperature (0 = greedy)")
+        ("temperature", po::value<double>()->default_value(0.8, "0.8"), "softmax temperature (0 = greedy)")
         ("top_k", po::value<int>()->default_value(0), "sample among the k most likely tokens (0 = all)")
-        ("top_p", po::value<double>()->default_value(1.0), "nucleus sampling mass (1 = off)")
-        ("repetition_penalty", po::value<double>()->default_value(1.0), "penalty (> 1) on tokens already in the context")
-        ("seed", po::value<std::uint64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
+        ("top_p", po::value<double>()->default_value(1.0, "1"), "nucleus sampling mass (1 = off)")
+        ("repetition_penalty", po::value<double>()->default_value(1.0, "1"), "penalty (> 1) on tokens already in the context")
+        ("seed", po::value<std::int64_t>()->default_value(1), "sampling seed: the same seed gives the same text")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""), "lut (from the indices; the default for .plx on the CPU) or dense")
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
     o.top_k = vm["top_k"].as<int>();
     o.top_p = vm["top_p"].as<double>();
     o.repetition_penalty = vm["repetition_penalty"].as<double>();
-    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed = std::uint64_t(pollux::cli::integer_in(vm, "seed", 0, std::numeric_limits<std::int64_t>::max()));
     if (o.max_new_tokens < 0) throw pollux::Error("generate", "--max_new_tokens must be 0 or positive");
     // Ranges that keep logits / temperature and logits / penalty finite.
     if (!(o.temperature == 0 || (o.temperature >= 1e-3 && o.temperature <= 1e3)))

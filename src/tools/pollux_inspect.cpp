@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include "cli.h"
 #include "pollux/base/error.h"
@@ -183,10 +184,10 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-inspect", [&] {
     po::options_description options("options");
     options.add_options()("json", po::bool_switch(), "print one JSON object")(
-        "window_tokens", po::value<std::uint64_t>()->default_value(1300000000),
+        "window_tokens", po::value<std::int64_t>()->default_value(1300000000),
         "RUN_DIR: tokens the churn must stay low after a checkpoint (the paper: 1.3 B)")(
-        "churn_tolerance", po::value<double>()->default_value(0.001), "RUN_DIR: largest overall churn that counts as ceased")(
-        "score_tolerance", po::value<double>()->default_value(0.01),
+        "churn_tolerance", po::value<double>()->default_value(0.001, "0.001"), "RUN_DIR: largest overall churn that counts as ceased")(
+        "score_tolerance", po::value<double>()->default_value(0.01, "0.01"),
         "RUN_DIR: largest change of a task accuracy (eval_tasks.csv) over the window that counts as a plateau");
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
@@ -201,8 +202,8 @@ int main(int argc, char** argv) {
     const bool json = vm["json"].as<bool>();
     if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
     if (std::filesystem::is_directory(files[0]))
-      return inspect_run(files[0], vm["window_tokens"].as<std::uint64_t>(), vm["churn_tolerance"].as<double>(),
-                         vm["score_tolerance"].as<double>());
+      return inspect_run(files[0], std::uint64_t(cli::integer_in(vm, "window_tokens", 1, std::numeric_limits<std::int64_t>::max())),
+                         cli::number_in(vm, "churn_tolerance", 0, 1), cli::number_in(vm, "score_tolerance", 0, 1));
     return is_checkpoint_file(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });
 }

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
         ("tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")
         ("text_column", po::value<std::string>()->default_value("text"), "parquet column holding the documents (string or large_string)")
         ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken")
-        ("val_fraction", po::value<double>()->default_value(0.0), "fraction of documents for the validation file <output>.val.u16")
+        ("val_fraction", po::value<double>()->default_value(0.0, "0"), "fraction of documents for the validation file <output>.val.u16")
         ("framing", po::value<std::string>()->default_value("reference"),
          "reference: each document stripped as Python's str.strip() does, empty ones skipped, end-of-text after every document; "
          "between: documents as they are, end-of-text between them")
@@ -38,8 +38,9 @@ int main(int argc, char** argv) {
                             "                      [--framing reference|between] [--no_eot]\n"
                             "Tokenizes plain-text files (one document each), JSON-lines files (a \"text\" field per\n"
                             "line) and parquet files (--text_column, one document per row; an INPUT may be a folder\n"
-                            "(its .parquet, .jsonl and .txt files) or a glob, taken in sorted name order) into one uint16 token file framed as the reference's\n"
-                            "FineWeb preparation (documents stripped, empty ones skipped, end-of-text after each),\n"
+                            "(its .parquet, .jsonl and .txt files) or a glob, taken in sorted name order) into one\n"
+                            "uint16 token file framed as the reference's FineWeb preparation (documents stripped,\n"
+                            "empty ones skipped, end-of-text after each),\n"
                             "a validation file of a fraction of the documents (a single text file gives its last\n"
                             "part), and a FILE.json sidecar naming the tokenizer and framing.",
                             options, hidden, positional, vm))

@@ -62,7 +62,8 @@ std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::stri
     const std::string name = entry.path().filename().string();
     if (name.rfind("pollux_step_", 0) != 0 || entry.path().extension() != ".h5") continue;
     const std::string digits = name.substr(12, name.size() - 15);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    // Only names a run writes: a step past 18 digits (beyond int64) is some other file.
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
     found.emplace_back(std::stoll(digits), entry.path().string());
   }
   std::sort(found.begin(), found.end());

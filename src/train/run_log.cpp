@@ -10,7 +10,14 @@
 namespace pollux {
 
 namespace {
-constexpr const char* kMetricsHeader = "step,tokens,loss,val_loss,heat,adam_force,churn,lr,tokens_per_s,elapsed_s,batch_changed,searched";
+
+// Column 8 is what the optimizer moves the 2-D parameters by: the AdamW baseline's learning
+// rate (config lr, warmed up and decayed), or the lattice step size heat * gamma / C / inertia
+// (spec section 5), which no config key sets. Lattice runs logged it as "lr" before.
+std::string metrics_header(const std::string& step_column) {
+  return "step,tokens,loss,val_loss,heat,adam_force,churn," + step_column + ",tokens_per_s,elapsed_s,batch_changed,searched";
+}
+
 }  // namespace
 
 std::string format_duration(double seconds) {
@@ -27,7 +34,9 @@ RunLog::RunLog(const Config& config, const std::string& run_dir, std::int64_t re
                const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer)
     : max_steps_(config.max_steps), log_every_(config.log_every), writer_(writer), tty_(writer && ::isatty(STDOUT_FILENO)) {
   if (!writer_) return;
-  metrics_.emplace(run_dir + "/metrics.csv", kMetricsHeader, resume_step);
+  const bool lattice = config.quantizer == "lattice";
+  metrics_.emplace(run_dir + "/metrics.csv", metrics_header(lattice ? "step_size" : "lr"), resume_step,
+                   lattice ? metrics_header("lr") : "");
   lattice_.emplace(lattice_matrices, start);
   if (!lattice_->empty()) lattice_csv_.emplace(run_dir + "/lattice_stats.csv", lattice_->csv_header(), resume_step);
 }

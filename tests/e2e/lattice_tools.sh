@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 [ "$(json_field "$WORK/bench.json" mismatches)" = 0 ] || fail "quantizer mismatches: $(cat "$WORK/bench.json")"
 [ "$(json_field "$WORK/bench.json" checked)" = 300 ] || fail "checked != 300"
 "$BIN/pollux-bench" quantizer --atoms 500 --codebook pollux-v4 | grep -q "mismatches 0 of 500" || fail "table output"
-expect_error "--check 10 exceeds --atoms 5" "$BIN/pollux-bench" quantizer --atoms 5 --check 10
+expect_error "--check 10: expected 0 to 5" "$BIN/pollux-bench" quantizer --atoms 5 --check 10
 expect_error "--codebook" "$BIN/pollux-bench" quantizer --codebook e8
 expect_error "unknown command 'train2'" "$BIN/pollux-bench" train2
 "$BIN/pollux-bench" --help | grep -q quantizer || fail "bench --help"

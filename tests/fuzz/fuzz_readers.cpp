@@ -1,11 +1,11 @@
 // Fuzz harness (issue 15): a seeded mutation loop over every file a tool reads (.plx v4 and
-// v5, checkpoints, INI files, token files), each case run through the real reader in this
+// v5, checkpoints, INI files, token files, the reference's torch.save files), each case run through the real reader in this
 // process. A reader may refuse a case with pollux::Error; anything else fails the run: any
 // other exception (a c10 trace, std::bad_alloc past the memory cap), a crash (SIGSEGV,
 // SIGBUS, SIGFPE, SIGABRT) or a case running past its time cap. Each failure names the file
 // type, the case and the seed, so `pollux-fuzz --type T --seed S --first C --cases 1` replays it.
 //
-//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|checkpoint|ini|tokens|checkpoint-forged]
+//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|checkpoint|ini|tokens|pt|checkpoint-forged]
 //               [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
 //
 // Defaults come from POLLUX_FUZZ_CASES and POLLUX_FUZZ_SEED when set (2000 and 1 otherwise).
@@ -35,8 +35,10 @@
 #include "pollux/config/config.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/io/reference_import.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/model_file.h"
+#include "../support/torch_save.h"
 
 namespace {
 
@@ -130,6 +132,40 @@ Bytes mutate_below_digest(const Bytes& file, std::mt19937_64& rng) {
   return out;
 }
 
+// pollux-import's input (issue 25): in 1 case of 8 the reference .pt with its bytes mutated
+// anywhere (zip structure, tensor data); in 3 its data.pkl mutated in place with the length
+// kept, so the zip still opens and the pickle reader sees the mutation; otherwise a hand-built
+// torch.save file, mutated or not: 200,000 nested one-tuples, a config, a tensor view.
+Bytes mutate_pt(const Bytes& reference, std::mt19937_64& rng) {
+  const std::uint64_t pick = rng() % 8;
+  if (pick == 0) return mutate(reference, rng);
+  if (pick < 4) {
+    // torch.save's first zip entry is data.pkl: local header, name, extra field, then the pickle.
+    const auto le = [&](std::size_t at, int n) {
+      std::size_t v = 0;
+      for (int i = n - 1; i >= 0; --i) v = v << 8 | reference[at + std::size_t(i)];
+      return v;
+    };
+    const std::size_t begin = 30 + le(26, 2) + le(28, 2), size = le(22, 4);
+    Bytes out = reference;
+    const Bytes pickle(reference.begin() + std::ptrdiff_t(begin), reference.begin() + std::ptrdiff_t(begin + size));
+    Bytes changed = mutate(pickle, rng);
+    changed.resize(size, std::uint8_t('.'));
+    std::copy(changed.begin(), changed.end(), out.begin() + std::ptrdiff_t(begin));
+    return out;
+  }
+  using namespace pollux::test;
+  const std::string config = reference_config();
+  const std::vector<std::string> seeds = {
+      torch_save_of(nested_tuples(200000)),
+      torch_save_of(pk_dict({{"config", config}, {"step", pk_int(0)}, {"tokens_seen", pk_int(0)}})),
+      torch_save_of(pk_dict({{"config", config}, {"w", pk_tensor(4, 2, 2, 1)}}), {{"x/data/0", std::string(16, '\1')}}),
+  };
+  const std::string& seed = seeds[rng() % seeds.size()];
+  const Bytes bytes(seed.begin(), seed.end());
+  return rng() % 4 == 0 ? bytes : mutate(bytes, rng);
+}
+
 // A case's file, without write_file_atomic's fsync (thousands of cases on a shared disk).
 void write_plain(const std::string& path, const Bytes& bytes) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -195,6 +231,10 @@ std::vector<FileType> file_types(const std::string& reference_dir, const std::st
          fs::copy_file(source_dir + "/configs/tiny.ini", dir + "/seed.ini", fs::copy_options::overwrite_existing);
          return std::vector<std::string>{dir + "/seed.ini"};
        }, [](const std::string& path) { parse_config({"--config", path}).config.validate(); }},
+      {"pt", [=](const std::string& dir) {
+         fs::copy_file(reference_dir + "/reference_checkpoint_step8.pt", dir + "/seed.pt", fs::copy_options::overwrite_existing);
+         return std::vector<std::string>{dir + "/seed.pt"};
+       }, [](const std::string& path) { import_reference_checkpoint(path, 1.0); }, mutate_pt},
       {"tokens", [](const std::string& dir) {
          Bytes tokens(4096);
          for (std::size_t i = 0; i < tokens.size(); i += 2) tokens[i] = std::uint8_t('a' + i % 26);
@@ -250,6 +290,10 @@ int main(int argc, char** argv) {
     if (only.empty() ? !type.in_default_run : type.name != only) continue;
     if (type.name.rfind("plx", 0) == 0 && !fs::exists(reference_dir + "/reference_tiny_v4.plx")) {
       std::printf("SKIP %s: %s/reference_tiny_v4.plx not found\n", type.name.c_str(), reference_dir.c_str());
+      continue;
+    }
+    if (type.name == "pt" && !fs::exists(reference_dir + "/reference_checkpoint_step8.pt")) {
+      std::printf("SKIP pt: %s/reference_checkpoint_step8.pt not found\n", reference_dir.c_str());
       continue;
     }
     ran = true;

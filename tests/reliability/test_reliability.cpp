@@ -14,6 +14,7 @@
 
 #include "pollux/base/error.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/io/reference_import.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/model.h"
 #include "pollux/base/file_io.h"
@@ -25,6 +26,7 @@
 #include "pollux/runtime/model_file.h"
 #include "../support/fixtures.h"
 #include "../support/small_model.h"
+#include "../support/torch_save.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
 #include "../catch.h"
 
@@ -371,4 +373,102 @@ TEST_CASE("reliability: a model larger than the machine is refused by name befor
   CHECK(training_bytes_lower_bound(c) > double(physical_memory_bytes()));
   CHECK_THROWS_WITH(refuse_larger_than_memory(c, "train"), Catch::Contains("this machine has") && Catch::Contains("n_embd"));
   CHECK_NOTHROW(refuse_larger_than_memory(Config{}, "train"));
+}
+
+// ---- Issue 25: hostile torch.save files for pollux-import, built byte by byte.
+
+namespace {
+
+using test::pk_dict;
+using test::pk_int;
+using test::pk_tensor;
+using test::reference_config;
+
+std::string write_pt(const std::string& name, const std::string& pickle_body,
+                     const std::vector<std::pair<std::string, std::string>>& data = {}) {
+  const std::string path = temp_path(name);
+  const std::string z = test::torch_save_of(pickle_body, data);
+  write_file_atomic(path, std::vector<std::uint8_t>(z.begin(), z.end()));
+  return path;
+}
+
+std::string import_error(const std::string& path) {
+  std::string error = "(imported)";
+  try {
+    import_reference_checkpoint(path, 1.0);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  fs::remove(path);
+  return error;
+}
+
+}  // namespace
+
+TEST_CASE("reliability: a pickle of 200,000 nested one-tuples is refused without a crash", "[reliability][import]") {
+  // 80 02 29, then 0x85 x 200,000, then 2e: EMPTY_TUPLE wrapped 200,000 times.
+  const std::string path = write_pt("nested.pt", test::nested_tuples(200000));
+  CHECK_THAT(import_error(path), Catch::Contains("nested more than"));
+}
+
+TEST_CASE("reliability: an imported config goes through the validation an INI file gets", "[reliability][import]") {
+  struct Row {
+    const char* key;
+    std::int64_t value;
+    const char* named;  // what the error names
+  };
+  const std::vector<Row> table = {
+      {"seq_len", 0, "key seq_len"},
+      {"d_head", 0, "key d_head"},
+      {"grad_accum_steps", -1, "grad_accum_steps"},
+      {"target_tokens", -1, "target_tokens"},
+      {"n_embd", (std::int64_t(1) << 32) + 48, "n_embd"},
+      {"tokenizer_vocab_size", 300, "key tokenizer_vocab_size"},
+      {"seq_len", 3, "key seq_len"},  // pos_emb of 6 atoms: no .plx file holds it
+  };
+  for (const Row& row : table) {
+    INFO(row.key << " = " << row.value);
+    const std::string error = import_error(write_pt("config.pt", pk_dict({{"config", reference_config(row.key, row.value)}})));
+    CHECK_THAT(error, Catch::Contains(row.named) && Catch::Contains("config.pt"));
+  }
+  const std::string config = reference_config();
+  CHECK_THAT(import_error(write_pt("step.pt", pk_dict({{"config", config}, {"step", pk_int(-5)}, {"tokens_seen", pk_int(0)}}))),
+             Catch::Contains("step is -5"));
+  // A valid config passes on to the tensors.
+  CHECK_THAT(import_error(write_pt("valid.pt", pk_dict({{"config", config}, {"step", pk_int(0)}, {"tokens_seen", pk_int(0)}}))),
+             Catch::Contains("physics_state_dict is missing"));
+}
+
+TEST_CASE("reliability: a tensor view larger than its storage, or whose sizes overflow, is refused before it is copied",
+          "[reliability][import]") {
+  const auto tensor = [](std::int64_t rows, std::int64_t cols, std::int64_t stride) { return pk_tensor(1, rows, cols, stride); };
+  const std::vector<std::pair<std::string, std::string>> storage = {{"x/data/0", std::string(4, '\0')}};
+  // stride 0, shape [50000, 50000]: a 10 GB copy of one float in a file of a few hundred bytes
+  const std::string path = write_pt("stride0.pt", pk_dict({{"w", tensor(50000, 50000, 0)}}), storage);
+  CHECK(fs::file_size(path) < 1024);
+  CHECK_THAT(import_error(path), Catch::Contains("2500000000 elements repeats the 1"));
+  CHECK_THAT(import_error(write_pt("overflow.pt", pk_dict({{"w", tensor(std::int64_t(1) << 62, 8, 0)}}), storage)),
+             Catch::Contains("overflows"));
+  CHECK_THAT(import_error(write_pt("one.pt", pk_dict({{"w", tensor(1, 1, 1)}}), storage)),
+             Catch::Contains("config is missing"));  // the tensor itself reads
+}
+
+TEST_CASE("reliability: a context a .plx file cannot hold is refused in the config by key", "[reliability]") {
+  Config c;
+  c.h_floor = 1;
+  c.model.n_embd = 48;  // 2 atoms per position
+  for (int seq_len : {1, 3}) {
+    c.model.seq_len = seq_len;
+    CHECK_THROWS_WITH(c.validate(), Catch::Contains("key seq_len") && Catch::Contains(".plx"));
+  }
+  for (int seq_len : {2, 4, 5}) {  // 4 atoms fill a 9-byte group; 4 or more rows are always readable
+    c.model.seq_len = seq_len;
+    CHECK_NOTHROW(c.validate());
+  }
+  c.model.seq_len = 1;
+  c.model.n_embd = 96;  // 4 atoms
+  CHECK_NOTHROW(c.validate());
+  c.quantizer = "none";  // never packed
+  c.model.n_embd = 48;
+  CHECK_NOTHROW(c.validate());
 }
