@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
         ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
         ("batch_size", po::value<int>()->default_value(8), "requests per forward pass for --tasks and --blimp")
         ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (tools/lm_eval_pollux.py)")
+        ("max_request_mb", po::value<int>()->default_value(16),
+         "--serve: longest request line in MiB; a longer one is skipped as it is read and answered with an error")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("batch", po::value<int>()->default_value(8), "windows per forward pass for --data")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
@@ -127,7 +129,13 @@ int main(int argc, char** argv) {
     if (runtime == "lut") throw Error("eval", "--runtime lut scores --data only: tasks, BLiMP and --serve run the dense model");
     const LoadedModel m = std::move(cli::load_runnable(false, model_path, device, threads).dense);
     if (serve) {
-      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, vm["batch_size"].as<int>());
+      const int mb = vm["max_request_mb"].as<int>();
+      if (mb < 1 || mb > 4096) throw Error("eval", "--max_request_mb " + std::to_string(mb) + ": expected 1 to 4096");
+      eval::ServeOptions options;
+      options.batch_size = vm["batch_size"].as<int>();
+      options.max_request_bytes = std::size_t(mb) << 20;
+      std::ios::sync_with_stdio(false);  // buffered std::cin: request lines are read byte by byte
+      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, options);
       return 0;
     }
     if (vm.count("tasks"))
