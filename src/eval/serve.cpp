@@ -43,6 +43,7 @@ class RequestReader {
     Request r;
     object([&](const std::string& key) {
       if (key == "requests") {
+        if (!at('[')) throw Error("serve", "'requests' must be a list");
         r.requests.emplace();
         array([&] { r.requests->push_back(item()); });
       } else if (key == "op") {
@@ -249,24 +250,34 @@ std::string answer(const PolluxModel& model, const Tokenizer& tokenizer, const s
   return j.str();
 }
 
-enum class LineRead { line, too_long, end };
+enum class LineRead { line, too_long, no_memory, end };
 
-// One line of `in` into `line`, at most `limit` bytes: the rest of a longer line is read
-// and dropped as it comes, so a huge line never sits in memory.
+// One line of `in` into `line`, at most `limit` bytes: the rest of a longer line (or of one
+// that memory cannot hold) is read and dropped as it comes, so a huge line never sits in memory.
 LineRead read_line(std::streambuf& in, std::string& line, std::size_t limit) {
   line.clear();
-  bool any = false, over = false;
+  bool any = false;
+  LineRead kind = LineRead::line;
   for (int c = in.sbumpc(); c != std::char_traits<char>::eof(); c = in.sbumpc()) {
     any = true;
-    if (c == '\n') return over ? LineRead::too_long : LineRead::line;
-    if (line.size() < limit) line += char(c);
-    else over = true;
+    if (c == '\n') return kind;
+    if (kind != LineRead::line) continue;
+    if (line.size() == limit) {
+      kind = LineRead::too_long;
+      continue;
+    }
+    try {
+      line += char(c);
+    } catch (const std::bad_alloc&) {
+      std::string().swap(line);
+      kind = LineRead::no_memory;
+    }
   }
-  return !any ? LineRead::end : over ? LineRead::too_long : LineRead::line;
+  return any ? kind : LineRead::end;
 }
 
 std::string error_reply(const std::string& message) {
-  return JsonWriter().begin_object().field("error", message).end_object().str();
+  return JsonWriter().begin_object().field("error", valid_utf8(message)).end_object().str();
 }
 
 }  // namespace
@@ -275,24 +286,25 @@ void serve(const PolluxModel& model, const Tokenizer& tokenizer, std::istream& i
   std::string line;
   for (LineRead r; (r = read_line(*in.rdbuf(), line, options.max_request_bytes)) != LineRead::end;) {
     if (r == LineRead::line && line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    // Every request gets one reply line: whatever fails (a c10 error, an allocation) becomes
+    // this request's error, its first line only (c10 appends stack frames). Replies are valid
+    // UTF-8 whatever they echo (lm-eval's client reads UTF-8 text).
     std::string reply;
-    if (r == LineRead::too_long) {
-      reply = error_reply("[serve] a request line longer than " + std::to_string(options.max_request_bytes) +
-                          " bytes (--max_request_mb): skipped");
-    } else {
-      // Every request gets an answer: whatever fails (a c10 error, an allocation) becomes
-      // this request's error line, its first line only (c10 appends stack frames).
-      try {
-        reply = answer(model, tokenizer, line, options);
-      } catch (const std::bad_alloc&) {
-        reply = error_reply("[serve] out of memory answering this request");
-      } catch (const std::exception& e) {
-        const std::string what = e.what();
-        reply = error_reply(what.substr(0, std::min<std::size_t>(what.find('\n'), 2000)));
-      }
+    try {
+      if (r == LineRead::too_long)
+        reply = error_reply("[serve] a request line longer than " + std::to_string(options.max_request_bytes) +
+                            " bytes (--max_request_mb): skipped");
+      else if (r == LineRead::no_memory)
+        reply = error_reply("[serve] out of memory reading this request line: skipped");
+      else
+        reply = valid_utf8(answer(model, tokenizer, line, options));
+    } catch (const std::bad_alloc&) {
+      reply = error_reply("[serve] out of memory answering this request");
+    } catch (const std::exception& e) {
+      const std::string what = e.what();
+      reply = error_reply(what.substr(0, std::min<std::size_t>(what.find('\n'), 2000)));
     }
-    // The reply as valid UTF-8 whatever it echoes (lm-eval's client reads UTF-8 text).
-    out << valid_utf8(reply) << "\n";
+    out << reply << "\n";
     out.flush();
   }
 }
