@@ -3,8 +3,10 @@
 
 lm-eval builds the prompts and encodes requests itself (through our tokenizer, `tokenize`);
 the server scores token ids (`loglikelihood`), texts in rolling windows
-(`loglikelihood_rolling`) and generates greedily (`generate_until`), each request list in one
-batched, length-sorted call.
+(`loglikelihood_rolling`) and generates greedily (`generate_until`), each request list in as
+few batched, length-sorted calls as the server's request size limit (`max_request_bytes` of
+`info`, pollux-eval --max_request_mb) allows. Generated text comes back as valid UTF-8: a
+token that holds part of a character reads as U+FFFD, as lm-eval's Hugging Face models decode.
 
     python tools/lm_eval_pollux.py --model_path M.plx --tasks local_sciq,local_piqa \\
         --include_path YAML_DIR [--limit N] [--output results.json]
@@ -53,6 +55,7 @@ class PolluxLM(TemplateLM):
         info = self._call({"op": "info"})
         self._eot = int(info["eot_token_id"])
         self._max_length = int(info["max_length"])
+        self._max_request_bytes = int(info["max_request_bytes"])
 
     def _call(self, request):
         self._proc.stdin.write(json.dumps(request) + "\n")
@@ -64,6 +67,21 @@ class PolluxLM(TemplateLM):
         if "error" in reply:
             raise RuntimeError(reply["error"])
         return reply
+
+    def _call_list(self, op, key, items):
+        """The results of `op` over `items`, sent in chunks that each fit in one request line."""
+        results, chunk, size = [], [], 0
+        overhead = len(json.dumps({"op": op, key: []})) + 1
+        for item in items:
+            n = len(json.dumps(item)) + 2
+            if chunk and overhead + size + n > self._max_request_bytes:
+                results += self._call({"op": op, key: chunk})["results"]
+                chunk, size = [], 0
+            chunk.append(item)
+            size += n
+        if chunk:
+            results += self._call({"op": op, key: chunk})["results"]
+        return results
 
     @property
     def eot_token_id(self):
@@ -78,7 +96,7 @@ class PolluxLM(TemplateLM):
 
     def _loglikelihood_tokens(self, requests, disable_tqdm=False, **kwargs):
         batch = [{"context": list(ctx), "continuation": list(cont)} for _, ctx, cont in requests]
-        out = [(float(lp), bool(greedy)) for lp, greedy in self._call({"op": "loglikelihood", "requests": batch})["results"]]
+        out = [(float(lp), bool(greedy)) for lp, greedy in self._call_list("loglikelihood", "requests", batch)]
         for (key, _, _), result in zip(requests, out):
             if key is not None:
                 self.cache_hook.add_partial("loglikelihood", key, result)
@@ -86,7 +104,7 @@ class PolluxLM(TemplateLM):
 
     def loglikelihood_rolling(self, requests, disable_tqdm=False):
         texts = [req.args[0] for req in requests]
-        return [float(x) for x in self._call({"op": "loglikelihood_rolling", "texts": texts})["results"]]
+        return [float(x) for x in self._call_list("loglikelihood_rolling", "texts", texts)]
 
     def generate_until(self, requests, disable_tqdm=False):
         batch = []
@@ -95,7 +113,7 @@ class PolluxLM(TemplateLM):
             until = kwargs.get("until") or []
             batch.append({"context": context, "until": [until] if isinstance(until, str) else list(until),
                           "max_gen_toks": int(kwargs.get("max_gen_toks", 256))})
-        return self._call({"op": "generate_until", "requests": batch})["results"]
+        return self._call_list("generate_until", "requests", batch)
 
 
 def write_local_tasks(out_dir, task_dir):

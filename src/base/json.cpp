@@ -71,12 +71,18 @@ namespace {
 
 class JsonParser {
  public:
-  explicit JsonParser(const std::string& text) : s_(text) {}
+  explicit JsonParser(const std::string& text, std::size_t pos = 0) : s_(text), pos_(pos) {}
 
   JsonValue document() {
     JsonValue v = value(0);
     skip_space();
     if (pos_ != s_.size()) fail("trailing characters");
+    return v;
+  }
+
+  JsonValue one_value(std::size_t& end) {
+    JsonValue v = value(0);
+    end = pos_;
     return v;
   }
 
@@ -215,5 +221,7 @@ const JsonValue* JsonValue::get(const std::string& key) const {
 }
 
 JsonValue parse_json(const std::string& text) { return JsonParser(text).document(); }
+
+JsonValue parse_json_value(const std::string& text, std::size_t& pos) { return JsonParser(text, pos).one_value(pos); }
 
 }  // namespace pollux

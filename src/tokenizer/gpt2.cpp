@@ -4,8 +4,8 @@
 #include "gpt2.h"
 
 #include <algorithm>
+#include <functional>
 #include <fstream>
-#include <limits>
 
 #include "pollux/base/error.h"
 
@@ -43,12 +43,16 @@ struct Char {
 
 Char decode_at(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {  // ASCII, most of most text, without the table searches
+    const bool letter = (b | 0x20) >= 'a' && (b | 0x20) <= 'z', digit = b >= '0' && b <= '9';
+    return {letter ? Class::letter : digit ? Class::number : is_space(b) ? Class::space : Class::other, 1, b};
+  }
   std::uint32_t cp = b;
   int len = 1;
   if (b >= 0xC2 && b <= 0xDF) { len = 2; cp = b & 0x1F; }
   else if (b >= 0xE0 && b <= 0xEF) { len = 3; cp = b & 0x0F; }
   else if (b >= 0xF0 && b <= 0xF4) { len = 4; cp = b & 0x07; }
-  else if (b >= 0x80) return {Class::other, 1, b};
+  else return {Class::other, 1, b};  // a continuation byte, or a lead byte that is never valid
   if (len > 1) {
     if (i + std::size_t(len) > s.size()) return {Class::other, 1, b};
     for (int k = 1; k < len; ++k) {
@@ -101,6 +105,17 @@ std::size_t pretoken_length(std::string_view s, std::size_t i) {
   return last > i ? last - i : end - i;
 }
 
+// encode_piece's candidate pairs and parts, kept per thread so that a piece costs no allocation.
+struct MergeCandidate {
+  std::uint32_t rank, left, end;  // the pair's bytes are [left, end)
+  bool operator>(const MergeCandidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
+};
+struct MergeScratch {
+  std::vector<std::uint32_t> next, prev, rank;  // per part start: next part's start (0: merged away), previous part's start, rank
+  std::vector<MergeCandidate> heap;
+};
+thread_local MergeScratch merge_scratch;
+
 std::string base64_decode(const std::string& text, const std::string& where) {
   auto value = [&](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -144,41 +159,76 @@ Gpt2Tokenizer::Gpt2Tokenizer(const std::string& ranks_path) {
     ranks_[bytes] = std::uint32_t(rank);
     if (tokens_.size() <= rank) tokens_.resize(rank + 1);
     tokens_[rank] = bytes;
+    longest_token_ = std::max(longest_token_, bytes.size());
   }
   if (tokens_.size() != kEndOfText) throw Error("tokenizer", ranks_path + ": expected 50,256 ranks, found " + std::to_string(tokens_.size()));
-  for (int b = 0; b < 256; ++b)
-    if (!ranks_.count(std::string(1, char(b)))) throw Error("tokenizer", ranks_path + ": byte " + std::to_string(b) + " has no rank");
+  for (int b = 0; b < 256; ++b) {
+    const auto it = ranks_.find(std::string(1, char(b)));
+    if (it == ranks_.end()) throw Error("tokenizer", ranks_path + ": byte " + std::to_string(b) + " has no rank");
+    byte_rank_[std::size_t(b)] = it->second;
+  }
+}
+
+std::uint32_t Gpt2Tokenizer::rank_of(std::string_view bytes) const {
+  if (bytes.size() > longest_token_) return kNoRank;
+  const auto it = ranks_.find(std::string(bytes));
+  return it == ranks_.end() ? kNoRank : it->second;
 }
 
 void Gpt2Tokenizer::encode_piece(std::string_view piece, std::vector<std::uint32_t>& out) const {
-  if (auto it = ranks_.find(std::string(piece)); it != ranks_.end()) {
-    out.push_back(it->second);
+  if (const std::uint32_t whole = rank_of(piece); whole != kNoRank) {
+    out.push_back(whole);
     return;
   }
-  // Byte pair merging: repeatedly merge the adjacent pair whose joined bytes have the
-  // lowest rank (the leftmost on ties), until no joined pair is a token.
-  std::vector<std::size_t> bounds(piece.size() + 1);
-  for (std::size_t k = 0; k <= piece.size(); ++k) bounds[k] = k;
-  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  auto rank_of = [&](std::size_t k) {  // rank of parts k and k+1 joined
-    if (k + 2 >= bounds.size()) return kNone;
-    auto it = ranks_.find(std::string(piece.substr(bounds[k], bounds[k + 2] - bounds[k])));
-    return it == ranks_.end() ? kNone : it->second;
-  };
-  std::vector<std::uint32_t> pair_rank(bounds.size());
-  for (std::size_t k = 0; k + 1 < bounds.size(); ++k) pair_rank[k] = rank_of(k);
-  while (bounds.size() > 2) {
-    std::size_t best = 0;
-    for (std::size_t k = 1; k + 2 < bounds.size(); ++k)
-      if (pair_rank[k] < pair_rank[best]) best = k;
-    if (pair_rank[best] == kNone) break;
-    bounds.erase(bounds.begin() + std::ptrdiff_t(best) + 1);
-    pair_rank.erase(pair_rank.begin() + std::ptrdiff_t(best) + 1);
-    pair_rank[best] = rank_of(best);
-    if (best > 0) pair_rank[best - 1] = rank_of(best - 1);
+  // Byte pair merging as tiktoken does it: repeatedly merge the adjacent pair whose joined
+  // bytes have the lowest rank (the leftmost on ties), until no joined pair is a token.
+  // The parts are a linked list over byte offsets (next[k]: where the part starting at k
+  // ends; 0 once it is merged into the part before it). Candidate pairs wait in a min-heap
+  // keyed (rank, offset of the left part), which is exactly that order since offsets grow
+  // left to right. A merge changes only the pairs on its two sides: their new candidates are
+  // pushed, and an entry whose pair is gone (left part merged away, or the pair's end moved)
+  // is dropped when it comes up. At most 3n entries for n bytes: O(n log n), where the
+  // rescanning of every pair after every merge was O(n^2). A part's rank is kept as it forms.
+  if (piece.size() >= kNoRank) throw Error("tokenizer", "a pre-token of 4 GiB or more (one run of a character class)");
+  const auto n = std::uint32_t(piece.size());
+  MergeScratch& m = merge_scratch;
+  m.next.resize(n);
+  m.prev.resize(n);
+  m.rank.resize(n);
+  m.heap.clear();
+  for (std::uint32_t k = 0; k < n; ++k) {
+    m.next[k] = k + 1;
+    m.prev[k] = k == 0 ? 0 : k - 1;
+    m.rank[k] = byte_rank_[static_cast<unsigned char>(piece[k])];
   }
-  for (std::size_t k = 0; k + 1 < bounds.size(); ++k)
-    out.push_back(ranks_.at(std::string(piece.substr(bounds[k], bounds[k + 1] - bounds[k]))));
+  auto candidate = [&](std::uint32_t left) {  // the pair of the part at `left` and the one after it
+    const std::uint32_t right = m.next[left];
+    if (right >= n) return false;
+    const std::uint32_t end = m.next[right], rank = rank_of(piece.substr(left, end - left));
+    if (rank == kNoRank) return false;
+    m.heap.push_back({rank, left, end});
+    return true;
+  };
+  for (std::uint32_t k = 0; k + 1 < n; ++k) candidate(k);
+  std::make_heap(m.heap.begin(), m.heap.end(), std::greater<>());
+  auto push = [&](std::uint32_t left) {
+    if (candidate(left)) std::push_heap(m.heap.begin(), m.heap.end(), std::greater<>());
+  };
+  while (!m.heap.empty()) {
+    std::pop_heap(m.heap.begin(), m.heap.end(), std::greater<>());
+    const MergeCandidate c = m.heap.back();
+    m.heap.pop_back();
+    const std::uint32_t right = m.next[c.left];
+    if (right == 0 || right >= n || m.next[right] != c.end) continue;  // stale
+    m.next[c.left] = c.end;
+    m.rank[c.left] = c.rank;
+    m.next[right] = 0;
+    if (c.end < n) m.prev[c.end] = c.left;
+    push(c.left);
+    if (c.left > 0) push(m.prev[c.left]);
+  }
+  for (std::uint32_t k = 0; k < n; k = m.next[k]) out.push_back(m.rank[k]);
+  if (n > (1u << 16)) m = MergeScratch();  // a long run's buffers are not kept for the thread's life
 }
 
 void Gpt2Tokenizer::encode(std::string_view text, std::vector<std::uint32_t>& out) const {

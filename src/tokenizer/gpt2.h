@@ -1,6 +1,7 @@
 // GPT-2 byte-level BPE; see tokenizer.h.
 #pragma once
 
+#include <array>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,9 +24,13 @@ class Gpt2Tokenizer : public Tokenizer {
   std::string decode(const std::vector<std::uint32_t>& ids) const override;
 
  private:
+  static constexpr std::uint32_t kNoRank = ~std::uint32_t(0);
+  std::uint32_t rank_of(std::string_view bytes) const;  // kNoRank unless `bytes` is a token
   void encode_piece(std::string_view piece, std::vector<std::uint32_t>& out) const;
   std::unordered_map<std::string, std::uint32_t> ranks_;
   std::vector<std::string> tokens_;  // bytes of each rank
+  std::size_t longest_token_ = 0;
+  std::array<std::uint32_t, 256> byte_rank_{};
 };
 
 }  // namespace pollux

@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
         ("batch_size", po::value<int>()->default_value(8),
          "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")
         ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")
+        ("max_request_mb", po::value<int>()->default_value(16),
+         "--serve: longest request line in MiB; a longer one is skipped as it is read and answered with an error")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
@@ -132,7 +134,11 @@ int main(int argc, char** argv) {
     if (runtime == "lut") throw Error("eval", "--runtime lut scores --data only: tasks, BLiMP and --serve run the dense model");
     const LoadedModel m = std::move(cli::load_runnable(false, model_path, device, threads).dense);
     if (serve) {
-      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, batch_size);
+      eval::ServeOptions options;
+      options.batch_size = batch_size;
+      options.max_request_bytes = std::size_t(cli::integer_in(vm, "max_request_mb", 1, 4096)) << 20;
+      std::ios::sync_with_stdio(false);  // buffered std::cin: request lines are read byte by byte
+      eval::serve(*m.model, *make_tokenizer(m.tokenizer, vm["tokenizer_dir"].as<std::string>()), std::cin, std::cout, options);
       return 0;
     }
     if (vm.count("tasks"))

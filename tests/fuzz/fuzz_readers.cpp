@@ -5,11 +5,12 @@
 // SIGBUS, SIGFPE, SIGABRT) or a case running past its time cap. Each failure names the file
 // type, the case and the seed, so `pollux-fuzz --type T --seed S --first C --cases 1` replays it.
 //
-//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|checkpoint|ini|tokens|pt|checkpoint-forged]
+//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|checkpoint|ini|tokens|pt|checkpoint-forged|serve]
 //               [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
 //
 // Defaults come from POLLUX_FUZZ_CASES and POLLUX_FUZZ_SEED when set (2000 and 1 otherwise).
-// checkpoint-forged (HDF5 bytes mutated under a rewritten whole-file digest) runs only when named.
+// checkpoint-forged (HDF5 bytes mutated under a rewritten whole-file digest) runs only when named,
+// as does serve (request lines against one pollux-eval --serve process: fuzz_serve.cpp).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/model_file.h"
 #include "../support/torch_save.h"
+#include "fuzz_serve.h"
 
 namespace {
 
@@ -266,6 +268,7 @@ int main(int argc, char** argv) {
   const double memory_gb = std::stod(arg_or_env(args, "--memory_gb", "POLLUX_FUZZ_MEMORY_GB", "2"));
   const std::string keep = arg_or_env(args, "--keep", "POLLUX_FUZZ_KEEP", "");
   const std::string reference_dir = POLLUX_SHARED_DIR "/reference";
+  if (only == "serve") return fuzz_serve(cases, seed, first, case_seconds, memory_gb, keep);
 
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGALRM}) std::signal(sig, on_signal);
   at::set_num_threads(1);

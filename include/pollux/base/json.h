@@ -52,4 +52,9 @@ struct JsonValue {
 // Parses one JSON text; throws pollux::Error("json", ...) with the byte offset on bad input.
 JsonValue parse_json(const std::string& text);
 
+// Parses the one JSON value that starts at text[pos] (after any whitespace) and moves pos past
+// it: for a reader that walks a large document's structure itself and keeps only what it needs
+// (pollux-eval --serve reads token id lists straight into integers).
+JsonValue parse_json_value(const std::string& text, std::size_t& pos);
+
 }  // namespace pollux

@@ -32,6 +32,11 @@ class ByteTokenizer : public Tokenizer {
   std::string decode(const std::vector<std::uint32_t>& ids) const override;
 };
 
+// `bytes` as valid UTF-8: each maximal ill-formed subsequence becomes U+FFFD, the rule of
+// Python's bytes.decode("utf-8", "replace") and of the Hugging Face tokenizers' decode (so
+// a token that holds part of a character reads as U+FFFD, as lm-eval's models return it).
+std::string valid_utf8(std::string_view bytes);
+
 // "bytes" or "gpt2" (the GPT-2 ranks are read from `data_dir`/gpt2.tiktoken); throws
 // pollux::Error naming an unknown tokenizer or a missing ranks file.
 std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name, const std::string& data_dir);
