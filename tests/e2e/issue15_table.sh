@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Issue 15's table (tests/reliability/README.md): every numbered item has a row, and every
+# The reliability tables of issues 15 and 25 (tests/reliability/README.md): every numbered item has a row, and every
 # test a row points to still exists in the file it names.
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TABLE="$ROOT/tests/reliability/README.md"
 for item in 1 2 3 4 5 6 7 8 9; do
   grep -qE "^\| $item[a-z]? \|" "$TABLE" || fail "item $item has no row in $TABLE"
+done
+for item in $(seq 14); do  # issue 25
+  grep -qE "^\| 25\.$item[a-z]? \|" "$TABLE" || fail "issue 25 item $item has no row in $TABLE"
 done
 count=0
 while IFS= read -r ref; do
