@@ -21,6 +21,7 @@
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/checkpoint_policy.h"
+#include "pollux/train/profiler.h"
 #include "pollux/train/run_lock.h"
 #include "pollux/train/run_log.h"
 #include "pollux/train/step.h"
@@ -101,13 +102,15 @@ class Trainer {
     const auto start = Clock::now();
     const std::int64_t first_step = at.step;
     std::string last_checkpoint = resume_;
+    StepProfiler profiler(config_, options_.out_dir, s.comm.rank(), s.device);
     while (!finished(at)) {
+      profiler.begin_step(at.step + 1);
       const auto step_start = Clock::now();
       const double loss = step_loss(s, at.sampler);
       if (!std::isfinite(loss))
         return stop_not_finite(strprintf("loss is %g at step %lld", loss, (long long)at.step + 1), last_checkpoint);
       StepRecord r;
-      r.stats = s.optimizer.step(loss);
+      r.stats = optimizer_step(s.optimizer, loss, config_);
       r.step = ++at.step;
       r.tokens = at.tokens += std::uint64_t(config_.tokens_per_step());
       r.loss = loss;
@@ -131,6 +134,7 @@ class Trainer {
       }
       if (s.tasks)
         if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
+      if (const std::string trace = profiler.end_step(at.step, r.last || stop); !trace.empty()) log::info(trace);
       if (stop) {
         log::warn(strprintf("%s: stopped after step %lld with a checkpoint",
                             g_stop_signal != 0 ? strprintf("signal %d received", int(g_stop_signal)).c_str()
