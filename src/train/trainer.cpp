@@ -106,7 +106,7 @@ class Trainer {
     while (!finished(at)) {
       profiler.begin_step(at.step + 1);
       const auto step_start = Clock::now();
-      const double loss = step_loss(s, at.sampler);
+      const auto [loss, stop] = step_loss(s, at.sampler);
       if (!std::isfinite(loss))
         return stop_not_finite(strprintf("loss is %g at step %lld", loss, (long long)at.step + 1), last_checkpoint);
       StepRecord r;
@@ -123,7 +123,6 @@ class Trainer {
       r.peak_device_bytes = device_peak_bytes(s.device, false);
       s.log.step(r, s.optimizer);
 
-      const bool stop = stop_requested(s.comm);
       if (s.checkpoints.due(at.step, stop, r.last)) {
         const std::string saved = s.checkpoints.save(s.model, s.optimizer, at.sampler, at.step, at.tokens);
         if (saved.empty())
@@ -146,28 +145,23 @@ class Trainer {
     return 0;
   }
 
-  // The step's mean CE over all ranks, with the gradients accumulated. Every rank draws all
-  // of the step's windows, so micro-batch k is the same whatever the world size, and runs its
-  // own share of the micro-batches (spec section 5; issue 10).
-  double step_loss(const Session& s, WindowSampler& sampler) const {
+  // The step's mean CE over all ranks, with the gradients accumulated, and whether a stop
+  // signal reached any rank (then every rank stops after this step): one all-reduce of both.
+  // Every rank draws all of the step's windows, so micro-batch k is the same whatever the
+  // world size, and runs its own share of the micro-batches (spec section 5; issue 10).
+  std::pair<double, bool> step_loss(const Session& s, WindowSampler& sampler) const {
     const std::size_t seq_len = std::size_t(config_.model.seq_len);
     std::vector<std::size_t> offsets(std::size_t(config_.micro_batch) * std::size_t(config_.grad_accum));
     for (auto& o : offsets) o = sampler.next(train_file_->size(), seq_len + 1);
     const int share = config_.grad_accum / s.comm.world_size();
     int micro = s.comm.rank() * share;
-    at::Tensor sum = at::full({1}, accumulate_gradients(s.model, share, [&] {
+    const double loss = accumulate_gradients(s.model, share, [&] {
       const auto first = offsets.begin() + std::ptrdiff_t(micro++) * config_.micro_batch;
       return window_batch(*train_file_, std::vector<std::size_t>(first, first + config_.micro_batch), seq_len, s.device);
-    }, forward_options(config_), config_.grad_accum), at::kDouble);
-    s.comm.all_reduce_sum(sum);
-    return sum.item<double>();
-  }
-
-  // A signal on any rank stops every rank after the same step.
-  static bool stop_requested(Comm& comm) {
-    at::Tensor signalled = at::full({1}, int(g_stop_signal != 0), at::kInt);
-    comm.all_reduce_sum(signalled);
-    return signalled.item<int>() != 0;
+    }, forward_options(config_), config_.grad_accum);
+    at::Tensor sums = at::tensor({loss, double(g_stop_signal != 0)}, at::kDouble);
+    s.comm.all_reduce_sum(sums);
+    return {sums[0].item<double>(), sums[1].item<double>() != 0};
   }
 
   int stop_not_finite(const std::string& what, const std::string& last_checkpoint) const {
