@@ -62,14 +62,21 @@ StepProfiler::~StepProfiler() {
 }
 
 void StepProfiler::begin_step(std::int64_t step) {
-  if (first_ == 0 || started_ || step < first_) return;
+  if (first_ == 0 || started_) return;
+  // The profiler's set-up (CUPTI's, on CUDA) one step ahead, as torch.profiler's warmup does,
+  // so that it stays out of the recorded steps; not earlier, since CUPTI collects from then on.
+  if (step + 1 == first_) {
+    kineto::prepareProfiler(profiler_config(), activities(cuda_));
+    prepared_ = true;
+  }
+  if (step < first_) return;
   started_ = true;
   if (step > last_) {
     log::warn(strprintf("%s %lld:%lld lies before step %lld, where this run starts: no trace", what_.c_str(),
                         (long long)first_, (long long)last_, (long long)step));
     return;
   }
-  kineto::prepareProfiler(profiler_config(), activities(cuda_));
+  if (!prepared_) kineto::prepareProfiler(profiler_config(), activities(cuda_));
   kineto::enableProfiler(profiler_config(), activities(cuda_));
   recording_ = true;
   from_ = step;

@@ -1,8 +1,9 @@
 // A Chrome/Perfetto trace (.json) of chosen training steps with LibTorch's Kineto profiler:
-// the CPU ops and, on CUDA, the kernels, under the ranges our code names
-// ("pollux::block.N", "pollux::attention", "pollux::mlp", "pollux::head_loss",
-// "pollux::forward", "pollux::backward", "pollux::all_reduce" and the other collectives,
-// "pollux::pollux_step" (or "pollux::adamw_step"), "pollux::checkpoint"). Open it in ui.perfetto.dev or chrome://tracing.
+// the CPU ops with their input shapes and, on CUDA, the kernels, under the ranges our code
+// names: "pollux::forward", "pollux::backward", "pollux::block.N" with "pollux::attention"
+// and "pollux::mlp", "pollux::head_loss", "pollux::all_reduce" and the other collectives,
+// "pollux::pollux_step" (or "pollux::adamw_step"), "pollux::checkpoint". Open it in
+// ui.perfetto.dev or chrome://tracing.
 #pragma once
 
 #include <c10/core/Device.h>
@@ -27,8 +28,8 @@ class StepProfiler {
   StepProfiler(const StepProfiler&) = delete;
   StepProfiler& operator=(const StepProfiler&) = delete;
 
-  // Before step `step` runs: starts recording at the range's first step (or at a resumed
-  // run's first step inside the range).
+  // Before step `step` runs: prepares the profiler one step ahead of the range and starts
+  // recording at its first step (or at a resumed run's first step inside it).
   void begin_step(std::int64_t step);
   // After step `step`: writes the trace after the range's last step, or after the run's last
   // step (`final`: finished or stopped early) while recording. Returns a line that says where
@@ -38,7 +39,7 @@ class StepProfiler {
  private:
   std::int64_t first_ = 0, last_ = 0, from_ = 0;  // from_: the first step recorded
   std::string path_, what_;
-  bool cuda_ = false, recording_ = false, started_ = false;
+  bool cuda_ = false, prepared_ = false, recording_ = false, started_ = false;
 };
 
 }  // namespace pollux
