@@ -6,7 +6,7 @@
 #       input, build the binaries the checks run, strip them into DIR/bin (default
 #       device-bundle, ignored by git) and copy beside them, into DIR/lib, every library they
 #       load except glibc's, LibTorch's and CUDA's, which the GPU machine's torch provides;
-#       DIR/env.sh points LD_LIBRARY_PATH there. About 20 MB (a bundle made on Debian 12 ran
+#       DIR/env.sh points LD_LIBRARY_PATH there. About 27 MB (a bundle made on Debian 12 ran
 #       on the Ubuntu 24.04 GPU machine, 2026-11-30).
 #   tools/device/run.sh run [quick]    there (device tool: carry device-bundle): the CUDA tests,
 #       the GPU benchmarks, a profiler trace of one Pollux-1152 step and the NCCL checks; the
@@ -64,7 +64,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >"
 if [ -f "$bundle/env.sh" ]; then
   source "$bundle/env.sh" 2>"$work/bundle.log"
   bin="$bundle/bin"; test_cuda="$bundle/bin/test_cuda"; commit="$(head -1 "$bundle/commit")"
-  how="bundle $(tr '\n' ' ' <"$bundle/commit")"
+  how="bundle $(paste -sd' ' "$bundle/commit")"
 else
   if ! configure "$python" 16 >"$work/build.log" 2>&1; then
     tar czf "$out/logs.tgz" -C "$work" .; echo "build failed: see logs.tgz"; tail -30 "$work/build.log"; exit 1
@@ -130,7 +130,6 @@ record = {
 }
 name = f"{record['date']}-{commit.split()[0]}.json"
 with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
-print(name)
 PY
 record="$(ls "$work"/20*.json 2>/dev/null | head -1)"
 [ -n "$record" ] && cp "$record" "$out"/
