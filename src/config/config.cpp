@@ -149,6 +149,9 @@ const std::vector<Key>& keys() {
       integer_key("eval_tasks_every", &Config::eval_tasks_every, "steps between task evaluations, and at the end (0 = never)"),
       integer_key("eval_tasks_limit", &Config::eval_tasks_limit, "items per task file in a task evaluation (0 = all)"),
       integer_key("log_every", &Config::log_every, "steps between log lines"),
+      text_key("profile_steps", &Config::profile_steps,
+               "A:B: a Chrome/Perfetto trace of steps A to B (1-based, inclusive) in the run folder, "
+               "trace_steps_A-B.json (empty = none)"),
       real_key("lr", &Config::lr, "peak learning rate of the continuous baseline"),
       real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule"),
       integer_key("warmup_steps", &Config::warmup_steps, "linear warmup steps of the continuous baseline"),
@@ -279,6 +282,8 @@ void Config::validate() const {
   if (eval_tasks_limit < 0) fail("eval_tasks_limit", "must be 0 or positive");
   if (!eval_tasks.empty() && eval_tasks_every > 0 && eval_task_dir.empty()) fail("eval_task_dir", "is needed by eval_tasks");
   if (log_every <= 0) fail("log_every", "must be positive");
+  if (parse_step_range(profile_steps, "key profile_steps").second > max_steps)
+    fail("profile_steps", "'" + printable_excerpt(profile_steps) + "' ends after max_steps = " + std::to_string(max_steps));
   if (!(lr > 0)) fail("lr", "must be positive");
   if (min_lr < 0 || min_lr > lr) fail("min_lr", "must be in [0, lr]");
   if (warmup_steps < 0) fail("warmup_steps", "must be 0 or positive");
@@ -337,6 +342,20 @@ Config config_from_entries(const std::vector<std::pair<std::string, std::string>
   Config config;
   assign_keys(config, vm);
   return config;
+}
+
+std::pair<std::int64_t, std::int64_t> parse_step_range(const std::string& text, const std::string& what) {
+  if (text.empty()) return {0, 0};
+  const std::size_t colon = text.find(':');
+  const auto step = [&](const std::string& part) {
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 15) return std::int64_t(0);
+    return std::int64_t(std::stoll(part));
+  };
+  const std::int64_t first = colon == std::string::npos ? 0 : step(text.substr(0, colon));
+  const std::int64_t last = colon == std::string::npos ? 0 : step(text.substr(colon + 1));
+  if (first < 1 || last < first)
+    throw Error("config", what + ": '" + printable_excerpt(text) + "' is not a step range A:B with 1 <= A <= B");
+  return {first, last};
 }
 
 std::string config_help() {

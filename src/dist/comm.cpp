@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <ATen/record_function.h>
 #include <c10/util/Exception.h>
 #include <c10/util/Logging.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -52,10 +53,11 @@ int env_int(std::initializer_list<const char*> names, int fallback, int min) {
   throw Error("dist", std::string(what) + " failed (a rank died or timed out?): " + message);
 }
 
-// Starts one collective and waits for it; c10d's failure (a dead or silent peer) becomes one
-// pollux::Error line.
+// Starts one collective and waits for it, under the profiler range "pollux::<what>"; c10d's
+// failure (a dead or silent peer) becomes one pollux::Error line.
 template <typename Start>
 void complete(const char* what, Start&& start) {
+  RECORD_USER_SCOPE(std::string("pollux::") + what);
   try {
     start()->wait();
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "pollux/model/model.h"
 
 #include <ATen/core/grad_mode.h>
+#include <ATen/record_function.h>
 
 #include <cmath>
 
@@ -85,8 +86,10 @@ at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return at::linear
 at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return at::linear(run(idx, &cache), head_); }
 
 at::Tensor PolluxModel::training_loss(const at::Tensor& idx, const at::Tensor& targets, std::int64_t loss_chunk) const {
-  if (loss_chunk <= 0) return loss(forward(idx), targets);
-  return chunked_cross_entropy(run(idx, nullptr), head_, targets, config_.tokenizer_vocab_size, loss_chunk);
+  const at::Tensor hidden = run(idx, nullptr);
+  RECORD_USER_SCOPE("pollux::head_loss");  // a profiler range (train/profiler.h)
+  if (loss_chunk <= 0) return loss(at::linear(hidden, head_), targets);
+  return chunked_cross_entropy(hidden, head_, targets, config_.tokenizer_vocab_size, loss_chunk);
 }
 
 at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
@@ -118,23 +121,32 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
   const std::int64_t past = cache && cache->k.at(l).defined() ? cache->k[l].size(2) : 0;
   const double scale = 1.0 / std::sqrt(24.0);
   const Block& b = blocks_.at(l);
-  at::Tensor h = rms_norm(x_in, b.ln1);
-  at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
-  at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
-  at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
-  if (cache) {
-    if (past > 0) {
-      k = at::cat({cache->k[l], k}, 2);
-      v = at::cat({cache->v[l], v}, 2);
+  // Profiler ranges (train/profiler.h): the block, its attention and its MLP.
+  RECORD_USER_SCOPE("pollux::block." + std::to_string(l));
+  at::Tensor x;
+  {
+    RECORD_USER_SCOPE("pollux::attention");
+    at::Tensor h = rms_norm(x_in, b.ln1);
+    at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
+    at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
+    at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
+    if (cache) {
+      if (past > 0) {
+        k = at::cat({cache->k[l], k}, 2);
+        v = at::cat({cache->v[l], v}, 2);
+      }
+      cache->k[l] = k;
+      cache->v[l] = v;
     }
-    cache->k[l] = k;
-    cache->v[l] = v;
+    const bool causal = past == 0;
+    at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
+                                                     0.0, causal && T > 1, {}, scale);
+    x = x_in + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
   }
-  const bool causal = past == 0;
-  at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                                   0.0, causal && T > 1, {}, scale);
-  const at::Tensor x = x_in + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
-  return x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
+  {
+    RECORD_USER_SCOPE("pollux::mlp");
+    return x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
+  }
 }
 
 at::Tensor mask_padded_vocab(const at::Tensor& logits, std::int64_t active) {

@@ -264,7 +264,9 @@ class AdamW : public Optimizer {
     constexpr double b1 = 0.9, b2 = 0.95, eps = 1e-8;
     const double lr = learning_rate(), t = double(step_ + 1);
     at::NoGradGuard no_grad;
-    double force = 0, elements = 0;
+    // The update norms are summed on the device: one synchronisation per step, at the end.
+    at::Tensor force = at::zeros({}, model_.parameters().front().value.options().dtype(at::kDouble));
+    double elements = 0;
     for (auto& p : model_.parameters()) {
       if (!p.value.grad().defined()) continue;
       at::Tensor g = p.value.grad();
@@ -277,11 +279,11 @@ class AdamW : public Optimizer {
       at::Tensor w = p.value.detach();
       if (p.value.dim() >= 2) w.mul_(1 - lr * config_.weight_decay);
       w.add_(u);
-      force += u.norm().item<double>();
+      force += u.norm().to(at::kDouble);
       elements += double(w.numel());
     }
     ++step_;
-    return {0.0, elements > 0 ? force / elements : 0.0, 0.0, lr};
+    return {0.0, elements > 0 ? force.item<double>() / elements : 0.0, 0.0, lr};
   }
 
   OptimizerState state() const override {

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
+#include "pollux/train/profiler.h"
 #include "pollux/train/step.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
@@ -139,19 +140,27 @@ int bench_train(int argc, const char* const* argv) {
       ("steps", po::value<int>()->default_value(3), "timed optimizer steps")
       ("warmup", po::value<int>()->default_value(1), "untimed steps first")
       ("peak_tflops", po::value<double>()->default_value(0, "0"), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
+      ("profile", po::value<std::string>(),
+       "write a Chrome/Perfetto trace (.json) of the timed steps to FILE (their times then include the profiler's)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   const auto bench = pollux::bench::parse_config_bench(
       argc, argv, options,
       "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P]\n"
-      "                          [--json]\n"
+      "                          [--profile FILE] [--json]\n"
       "Times full training steps (grad_accum forward/backward passes and one optimizer step) of a\n"
       "configuration on fresh random tokens: tokens/s, forward+backward and pollux_step time, the\n"
-      "fraction of atoms the projection searched, model FLOP/s and utilisation, peak memory.");
+      "fraction of atoms the projection searched, model FLOP/s and utilisation, peak memory.\n"
+      "--profile writes a trace of the timed steps with the ranges our code names (pollux::block.N,\n"
+      "pollux::attention, ...); open it in ui.perfetto.dev.");
   if (!bench) return 0;
   const Config& config = bench->config;
   const po::variables_map& vm = bench->options;
   const int steps = bench->steps, warmup = bench->warmup;
   const at::Device device = bench->device;
+  const std::string trace = vm.count("profile") ? vm["profile"].as<std::string>() : "";
+  if (vm.count("profile") && trace.empty()) throw Error("bench", "--profile needs a file name (FILE.json)");
+  StepProfiler profiler(trace.empty() ? std::make_pair(0, 0) : std::make_pair(warmup + 1, warmup + steps), trace, device,
+                        "--profile");
   PolluxModel model(config.model, config.seed, device);
   model.set_gradient_checkpointing(config.gradient_checkpointing);
   auto optimizer = make_optimizer(config, model);
@@ -163,12 +172,14 @@ int bench_train(int argc, const char* const* argv) {
   double fwd_bwd = 0, step_s = 0, searched = 0;
   pollux::device_peak_bytes(device, true);
   for (int s = 0; s < warmup + steps; ++s) {
+    profiler.begin_step(s + 1);
     auto start = std::chrono::steady_clock::now();
     const double ce = accumulate_gradients(model, config.grad_accum, next_batch, forward_options(config));  // synchronizes once
     const double a = seconds_since(start);
     start = std::chrono::steady_clock::now();
-    const pollux::StepStats stats = optimizer->step(ce);  // its norms synchronize too
+    const pollux::StepStats stats = optimizer_step(*optimizer, ce, config);  // its norms synchronize too
     const double b = seconds_since(start);
+    profiler.end_step(s + 1, false);
     if (s >= warmup) {
       fwd_bwd += a / steps;
       step_s += b / steps;
@@ -191,7 +202,7 @@ int bench_train(int argc, const char* const* argv) {
         .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
         .field("projection", config.projection).field("searched_fraction", searched)
         .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
-        .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).end_object();
+        .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).field("trace", trace).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", config.device.c_str(),
@@ -203,6 +214,7 @@ int bench_train(int argc, const char* const* argv) {
                 peak > 0 ? strprintf(", MFU %.1f%%", 100 * flops / (peak * 1e12)).c_str() : "");
     std::printf("  peak host memory  %9.1f MiB\n", peak_host / (1 << 20));
     if (device.is_cuda()) std::printf("  peak device memory %8.1f MiB\n", double(peak_device) / (1 << 20));
+    if (!trace.empty()) std::printf("  profiler trace    %s (open it in ui.perfetto.dev or chrome://tracing)\n", trace.c_str());
   }
   return 0;
 }

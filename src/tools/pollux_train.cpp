@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
         "configs/*.ini file is also an option that overrides it. max_steps and target_tokens count\n"
         "from the start of training; a resumed run continues the step count and the metrics.\n"
         "A fresh run into a folder that holds checkpoints or logs is refused unless --overwrite.\n"
-        "SIGINT/SIGTERM finish the current step, write a checkpoint and exit 0; a NaN loss exits 3.\n\n" +
+        "SIGINT/SIGTERM finish the current step, write a checkpoint and exit 0; a NaN loss exits 3.\n"
+        "--profile_steps A:B writes a Chrome/Perfetto trace of steps A..B to DIR/trace_steps_A-B.json.\n\n" +
         pollux::config_help();
     if (!pollux::cli::parse(int(parsed.extra.size()) + 1,
                             [&] {

@@ -1,5 +1,7 @@
 #include "pollux/train/checkpoint_policy.h"
 
+#include <ATen/record_function.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <utility>
@@ -30,6 +32,7 @@ bool CheckpointPolicy::resets_since_milestone(std::int64_t step) const { return 
 
 std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& optimizer, const WindowSampler& sampler,
                                    std::int64_t step, std::uint64_t tokens) const {
+  RECORD_USER_SCOPE("pollux::checkpoint");  // a profiler range (train/profiler.h)
   Checkpoint ck;
   ck.config = config_;
   ck.step = step;

@@ -2,9 +2,11 @@
 
 #include <ATen/autocast_mode.h>
 #include <ATen/core/grad_mode.h>
+#include <ATen/record_function.h>
 
 #include "pollux/base/error.h"
 #include "pollux/base/stop_signal.h"
+#include "pollux/optim/optimizer.h"
 
 #ifdef POLLUX_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -32,12 +34,24 @@ double accumulate_gradients(PolluxModel& model, int micro_batches,
   at::Tensor sum;  // float64, on the device of the losses
   for (int micro = 0; micro < micro_batches; ++micro) {
     auto [x, y] = next_batch();
-    at::Tensor loss = forward_loss(model, x, y, options);
-    (loss / double(divisor)).backward();
+    at::Tensor loss;
+    {
+      RECORD_USER_SCOPE("pollux::forward");
+      loss = forward_loss(model, x, y, options);
+    }
+    {
+      RECORD_USER_SCOPE("pollux::backward");
+      (loss / double(divisor)).backward();
+    }
     const at::Tensor l = loss.detach().to(at::kDouble);
     sum = micro == 0 ? l : sum + l;
   }
   return sum.item<double>() / divisor;
+}
+
+StepStats optimizer_step(Optimizer& optimizer, double ce_mean, const Config& config) {
+  RECORD_USER_SCOPE(config.quantizer == "none" ? "pollux::adamw_step" : "pollux::pollux_step");
+  return optimizer.step(ce_mean);
 }
 
 std::pair<at::Tensor, at::Tensor> window_batch(const TokenFile& file, const std::vector<std::size_t>& offsets,

@@ -21,6 +21,7 @@
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/checkpoint_policy.h"
+#include "pollux/train/profiler.h"
 #include "pollux/train/run_lock.h"
 #include "pollux/train/run_log.h"
 #include "pollux/train/step.h"
@@ -97,13 +98,15 @@ class Trainer {
     const auto start = Clock::now();
     const std::int64_t first_step = at.step;
     std::string last_checkpoint = resume_;
+    StepProfiler profiler(config_, options_.out_dir, s.comm.rank(), s.device);
     while (!finished(at)) {
+      profiler.begin_step(at.step + 1);
       const auto step_start = Clock::now();
-      const double loss = step_loss(s, at.sampler);
+      const auto [loss, signalled] = step_loss(s, at.sampler);
       if (!std::isfinite(loss))
         return stop_not_finite(strprintf("loss is %g at step %lld", loss, (long long)at.step + 1), last_checkpoint);
       StepRecord r;
-      r.stats = s.optimizer.step(loss);
+      r.stats = optimizer_step(s.optimizer, loss, config_);
       r.step = ++at.step;
       r.tokens = at.tokens += std::uint64_t(config_.tokens_per_step());
       r.loss = loss;
@@ -121,7 +124,9 @@ class Trainer {
           if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
         });
 
-      const bool stop = stop_requested(s.comm);  // a signal during validation or tasks counts here
+      // step_loss's all-reduce saw the signals that came before; one during this step's
+      // evaluations (rank 0's alone) is asked for again on the steps that had them.
+      const bool stop = signalled || (evaluates(at.step, r.last) && stop_requested(s.comm));
       if (s.checkpoints.due(at.step, stop, r.last)) {
         const std::string saved = s.checkpoints.save(s.model, s.optimizer, at.sampler, at.step, at.tokens);
         if (saved.empty())
@@ -130,6 +135,7 @@ class Trainer {
         if (s.checkpoints.resets_since_milestone(at.step)) s.log.milestone(s.optimizer);
         log::info("checkpoint " + saved);
       }
+      if (const std::string trace = profiler.end_step(at.step, r.last || stop); !trace.empty()) log::info(trace);
       if (stop) {
         log::warn(strprintf("%s: stopped after step %lld with a checkpoint",
                             stop_signal() != 0 ? strprintf("signal %d received", stop_signal()).c_str()
@@ -141,21 +147,23 @@ class Trainer {
     return 0;
   }
 
-  // The step's mean CE over all ranks, with the gradients accumulated. Every rank draws all
-  // of the step's windows, so micro-batch k is the same whatever the world size, and runs its
-  // own share of the micro-batches (spec section 5; issue 10).
-  double step_loss(const Session& s, WindowSampler& sampler) const {
+  // The step's mean CE over all ranks, with the gradients accumulated, and whether a stop
+  // signal reached any rank (then every rank stops after this step): one all-reduce of both.
+  // Every rank draws all of the step's windows, so micro-batch k is the same whatever the
+  // world size, and runs its own share of the micro-batches (spec section 5; issue 10).
+  std::pair<double, bool> step_loss(const Session& s, WindowSampler& sampler) const {
     const std::size_t seq_len = std::size_t(config_.model.seq_len);
     std::vector<std::size_t> offsets(std::size_t(config_.micro_batch) * std::size_t(config_.grad_accum));
     for (auto& o : offsets) o = sampler.next(train_file_->size(), seq_len + 1);
     const int share = config_.grad_accum / s.comm.world_size();
     int micro = s.comm.rank() * share;
-    at::Tensor sum = at::full({1}, accumulate_gradients(s.model, share, [&] {
+    const double loss = accumulate_gradients(s.model, share, [&] {
       const auto first = offsets.begin() + std::ptrdiff_t(micro++) * config_.micro_batch;
       return window_batch(*train_file_, std::vector<std::size_t>(first, first + config_.micro_batch), seq_len, s.device);
-    }, forward_options(config_), config_.grad_accum), at::kDouble);
-    s.comm.all_reduce_sum(sum);
-    return sum.item<double>();
+    }, forward_options(config_), config_.grad_accum);
+    at::Tensor sums = at::tensor({loss, double(stop_signal() != 0)}, at::kDouble);
+    s.comm.all_reduce_sum(sums);
+    return {sums[0].item<double>(), sums[1].item<double>() != 0};
   }
 
   // Evaluation between steps gives way to a stop signal between its batches: what it was
@@ -166,6 +174,12 @@ class Trainer {
     } catch (const Stopped&) {
       log::warn(strprintf("signal %d received during %s: its result is dropped", stop_signal(), what));
     }
+  }
+
+  // Whether a step validates or scores tasks on the writing rank (known to every rank).
+  bool evaluates(std::int64_t step, bool last) const {
+    const auto due = [&](int every) { return every > 0 && (step % every == 0 || last); };
+    return (val_file_ && due(config_.eval_every)) || (!config_.eval_tasks.empty() && due(config_.eval_tasks_every));
   }
 
   // A signal on any rank stops every rank after the same step.

@@ -77,3 +77,21 @@ TEST_CASE("config: one clear error per bad value", "[config]") {
   std::remove(ini.c_str());
   CHECK_THAT(error_of({"--config", "no_such.ini"}), Catch::Contains("no_such.ini"));
 }
+
+TEST_CASE("config: profile_steps is a step range inside max_steps; options are never guessed from a prefix", "[config]") {
+  CHECK(parse_step_range("", "k") == std::make_pair(std::int64_t(0), std::int64_t(0)));
+  CHECK(parse_step_range("3:3", "k") == std::make_pair(std::int64_t(3), std::int64_t(3)));
+  CHECK(parse_step_range("2:10", "k") == std::make_pair(std::int64_t(2), std::int64_t(10)));
+  for (const char* bad : {"3:2", "0:1", "1", "1:", ":1", "1:2:3", "-1:2", "+1:2", "1 :2", "a:b", "99999999999999999:1"})
+    CHECK_THROWS_WITH(parse_step_range(bad, "key profile_steps"),
+                      Catch::Contains("key profile_steps: '" + std::string(bad) + "' is not a step range A:B"));
+  ParsedConfig p = parse_config({"--h_floor", "1", "--max_steps", "8", "--profile_steps", "8:8"});
+  CHECK_NOTHROW(p.config.validate());
+  p.config.profile_steps = "8:9";
+  CHECK_THROWS_WITH(p.config.validate(), Catch::Contains("profile_steps") && Catch::Contains("max_steps = 8"));
+  // --profile (pollux-bench train's) is a prefix of the key profile_steps: it goes to the tool
+  p = parse_config({"--profile", "t.json", "--max_st", "3"});
+  CHECK(p.config.profile_steps.empty());
+  CHECK(p.config.max_steps == 100);
+  CHECK(p.extra == std::vector<std::string>{"--profile", "t.json", "--max_st", "3"});
+}

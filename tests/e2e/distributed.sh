@@ -32,6 +32,15 @@ grep -q "data-parallel step on 2 ranks: .* MB of gradients .* MB of indices, sig
 [ "$(json_field "$WORK/two.json" world_size)" = 2 ] || fail "inspect should show world_size 2"
 "$BIN/pollux-inspect" "$WORK/one/pollux_step_8.h5" | grep -q "written by 1 rank$" || fail "inspect should show 1 rank"
 
+# --- a profiled step (issue 20): each rank writes its trace, the collectives among its ranges
+"$TORCHRUN" --no-python --standalone --nproc_per_node 2 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 2 --eval_every 0 \
+  --profile_steps 2:2 --out "$WORK/prof" >"$WORK/prof.log" 2>&1 || fail "profiled torchrun: $(tail -5 "$WORK/prof.log")"
+for trace in "$WORK/prof/trace_steps_2-2.json" "$WORK/prof/trace_steps_2-2.rank1.json"; do
+  for range in all_reduce reduce_scatter all_gather pollux_step; do
+    grep -q "\"pollux::$range\"" "$trace" || fail "$trace: no pollux::$range range"
+  done
+done
+
 # --- world size 1 under torchrun (a process group of one, the sharded path): the same bits
 "$TORCHRUN" --no-python --standalone --nproc_per_node 1 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 \
   --checkpoint_every 4 --out "$WORK/w1" >"$WORK/w1.log" 2>&1 || fail "torchrun, 1 rank: $(tail -5 "$WORK/w1.log")"

@@ -1,29 +1,81 @@
 #!/usr/bin/env bash
-# On the GPU machine (one H200, no network, torch 2.11 in the system Python): build with
-# Ninja -j16 for sm_90, run the tests (the CUDA ones included) and the GPU benchmarks in one
-# go, print a short table, and write the logs and one JSON record under $OUT (default
-# ./device-out). Copy the record into experiments/gpu/ afterwards (it is named by date and commit).
-#   tools/device/run.sh [quick]      quick: skip the Pollux-1152 training benchmark
+# The GPU checks in two halves, so that a call on the GPU machine (one H200, no network, torch
+# 2.11 in its python3, another system image) spends its minutes measuring, not compiling:
+#
+#   tools/device/run.sh bundle [DIR]   here: configure build-device for sm_90 without parquet
+#       input, build the binaries the checks run, strip them into DIR/bin (default
+#       device-bundle, ignored by git) and copy beside them, into DIR/lib, every library they
+#       load except glibc's, LibTorch's and CUDA's, which the GPU machine's torch provides;
+#       DIR/env.sh points LD_LIBRARY_PATH there. About 27 MB (a bundle made on Debian 12 ran
+#       on the Ubuntu 24.04 GPU machine, 2026-11-30).
+#   tools/device/run.sh run [quick]    there (device tool: carry device-bundle): the CUDA tests,
+#       the GPU benchmarks, a profiler trace of one Pollux-1152 step and the NCCL checks; the
+#       logs, one JSON record (copy it to experiments/gpu/) and the trace under $OUT
+#       (default ./device-out); a short table last. quick: no Pollux-1152 training benchmark.
+#       Without a bundle it builds there first (Ninja -j16), as the fallback.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-out="${OUT:-device-out}"   # what comes back: the record and one archive of the logs
+bundle="${POLLUX_BUNDLE:-device-bundle}"
+build=build-device
+exes=(bin/pollux-bench bin/pollux-bench-lut bin/pollux-train bin/pollux-prepare bin/pollux-inspect tests/test_cuda)
+targets=(pollux-bench pollux-bench-lut pollux-train pollux-prepare pollux-inspect test_cuda)
+
+configure() {  # configure PYTHON JOBS: build-device for sm_90, the check's targets only
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOLLUX_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+    -DPOLLUX_PARQUET=OFF -DPOLLUX_PYTHON="$1" ${CCACHE_DIR:+-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache} \
+    && cmake --build "$build" -j "$2" --target "${targets[@]}"
+}
+
+make_bundle() {  # make_bundle DIR
+  local dir="$1"
+  configure "${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}" "$(nproc)" || { echo "bundle: the build failed"; exit 1; }
+  rm -rf "$dir"; mkdir -p "$dir/bin" "$dir/lib"
+  for e in "${exes[@]}"; do strip -o "$dir/bin/$(basename "$e")" "$build/$e" || exit 1; done
+  # Every library the binaries load, but glibc's, the compiler runtime's, LibTorch's and CUDA's
+  # (the GPU machine's torch wheel brings the last two; its image brings the first two).
+  ldd "$dir"/bin/* | awk '/=> \//{print $3}' | sort -u \
+    | grep -v -E '/(libc|libm|libdl|libpthread|librt|libresolv|libutil|ld-linux-x86-64)\.so|/libstdc\+\+|/libgcc_s|/torch/lib/|/nvidia/|/cuda' \
+    | while read -r lib; do cp -L "$lib" "$dir/lib/"; done
+  cat >"$dir/env.sh" <<'ENV'
+# Sourced on the GPU machine: the bundle's libraries, then its python3's LibTorch and CUDA.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+site=$(python3 -c 'import os, torch; print(os.path.dirname(os.path.dirname(torch.__file__)))')
+LD_LIBRARY_PATH="$here/lib:$site/torch/lib"
+for d in "$site"/nvidia/*/lib "$site"/nvidia/*/*/lib /usr/local/cuda/lib64; do [ -d "$d" ] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$d"; done
+export LD_LIBRARY_PATH
+missing=$(ldd "$here"/bin/* 2>/dev/null | grep 'not found' | sort -u)
+[ -z "$missing" ] || echo "bundle: libraries missing: $missing" >&2
+ENV
+  git rev-parse --short HEAD >"$dir/commit" 2>/dev/null
+  git status --porcelain --untracked-files=no | grep -q . && echo "(uncommitted changes)" >>"$dir/commit"
+  du -sh "$dir"; ls "$dir/lib"
+}
+
+if [ "${1:-}" = bundle ]; then make_bundle "${2:-$bundle}"; exit 0; fi
+[ "${1:-}" = run ] || { echo "usage: tools/device/run.sh bundle [DIR] | run [quick]"; exit 2; }
+mode="${2:-}"
+out="${OUT:-device-out}"   # what comes back: the record, the logs' archive and the trace
 mkdir -p "$out"
 work="$(mktemp -d)"        # everything else
-build=build-device
-python="${POLLUX_PYTHON:-$(command -v python3)}"
+python="$(command -v python3)"
 row() { printf '%-44s %s\n' "$1" "$2"; }
 
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >"$work/gpu.txt" 2>&1
-if ! cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOLLUX_CUDA=ON -DPOLLUX_PYTHON="$python" \
-     -DCMAKE_CUDA_ARCHITECTURES=90 >"$work/configure.log" 2>&1 || ! cmake --build "$build" -j16 >"$work/build.log" 2>&1; then
-  tar czf "$out/logs.tgz" -C "$work" .; echo "build failed: see logs.tgz"; tail -30 "$work/build.log" 2>/dev/null; exit 1
+if [ -f "$bundle/env.sh" ]; then
+  source "$bundle/env.sh" 2>"$work/bundle.log"
+  bin="$bundle/bin"; test_cuda="$bundle/bin/test_cuda"; commit="$(head -1 "$bundle/commit")"
+  how="bundle $(paste -sd' ' "$bundle/commit")"
+else
+  if ! configure "$python" 16 >"$work/build.log" 2>&1; then
+    tar czf "$out/logs.tgz" -C "$work" .; echo "build failed: see logs.tgz"; tail -30 "$work/build.log"; exit 1
+  fi
+  bin="$build/bin"; test_cuda="$build/tests/test_cuda"; commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  how="built there"
 fi
-"$build/tests/test_cuda" >"$work/test_cuda.log" 2>&1
-cuda_tests="$(tail -3 "$work/test_cuda.log" | tr '\n' ' ')"
-ctest --test-dir "$build" --output-on-failure -j8 -E "cuda" >"$work/ctest.log" 2>&1
-tests="$(grep -E 'tests passed|tests failed' "$work/ctest.log" | tail -1)"
 
-bin="$build/bin"
+"$test_cuda" >"$work/test_cuda.log" 2>&1
+cuda_tests="$(tail -3 "$work/test_cuda.log" | tr '\n' ' ')"
+
 declare -A cmd
 cmd[quantizer]="$bin/pollux-bench quantizer --device cuda --atoms 16000000 --check 2000000 --json"
 cmd[quantizer_v4]="$bin/pollux-bench quantizer --device cuda --codebook pollux-v4 --atoms 4000000 --check 1000000 --json"
@@ -31,15 +83,18 @@ cmd[step]="$bin/pollux-bench step --config configs/pollux-1152.ini --device cuda
 cmd[train_tiny]="$bin/pollux-bench train --config configs/tiny.ini --device cuda --steps 5 --json"
 cmd[train]="$bin/pollux-bench train --config configs/pollux-1152.ini --device cuda --steps 2 --peak_tflops 989 --json"
 cmd[decode]="$bin/pollux-bench decode --config configs/pollux-1152.ini --device cuda --runtime dense --prompt_tokens 128 --new_tokens 256 --json"
-for k in quantizer quantizer_v4 step train_tiny train decode; do
-  [ "$k" = train ] && [ "${1:-}" = quick ] && continue
+# One Pollux-1152 step traced (issue 20): 4 micro-batches of 8 x 1024 (the step's are all alike).
+cmd[trace]="$bin/pollux-bench train --config configs/pollux-1152.ini --device cuda --steps 1 --grad_accum 4 --json --profile $work/trace_1152.json"
+for k in quantizer quantizer_v4 step train_tiny train decode trace; do
+  [ "$k" = train ] && [ "$mode" = quick ] && continue
   ${cmd[$k]} >"$work/$k.json" 2>"$work/$k.err"
 done
+[ -s "$work/trace_1152.json" ] && gzip -c "$work/trace_1152.json" >"$out/trace_1152.json.gz"
 
 # Issue 10: world size 1 over ProcessGroupNCCL gives the plain run's weights (tiny, float32,
 # 8 steps), and the bytes one Pollux-1152 step hands to the collectives.
 "$bin/pollux-prepare" data/tinyshakespeare.txt --output "$work/bytes.u16" --tokenizer bytes >/dev/null 2>&1
-"$bin/pollux-prepare" data/tinyshakespeare.txt --output "$work/gpt2.u16" --tokenizer gpt2 >/dev/null 2>&1
+"$bin/pollux-prepare" data/tinyshakespeare.txt --output "$work/gpt2.u16" --tokenizer gpt2 --tokenizer_dir data >/dev/null 2>&1
 tiny=(--config configs/tiny.ini --device cuda --precision float32 --max_steps 8 --eval_every 0 --data "$work/bytes.u16")
 torchrun1=("$python" -m torch.distributed.run --no-python --standalone --nproc_per_node 1)
 "$bin/pollux-train" "${tiny[@]}" --out "$work/plain" >"$work/plain.log" 2>&1
@@ -50,33 +105,19 @@ sha() { "$bin/pollux-inspect" "$1" --json 2>/dev/null | grep -o '"weights_sha256
 a="$(sha "$work/plain/pollux_step_8.h5")"; b="$(sha "$work/nccl1/pollux_step_8.h5")"
 nccl="$([ -n "$a" ] && [ "$a" = "$b" ] && echo equal || echo "DIFFERENT or failed: see nccl1.log")"
 
-field() { grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | head -1 | cut -d: -f2; }
-echo "== $(cat "$work/gpu.txt")"
-row "CUDA tests" "$cuda_tests"
-row "other tests" "$tests"
-row "quantizer leech (atoms/s)" "$(field "$work/quantizer.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer.json" mismatches))"
-row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer_v4.json" mismatches))"
-row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
-row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
-row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s)"
-row "Pollux-1152 decode, batch 1 (tokens/s)" "$(field "$work/decode.json" decode_tokens_per_s)"
-row "NCCL world size 1 vs plain (weights)" "$nccl"
-row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
-
 # One record of the run, the fields the GPU issues ask for.
-"$python" - "$work" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" "${cmd[decode]}" <<'PY'
-import datetime, json, os, subprocess, sys
-out, qcmd, scmd, tcmd, dcmd = sys.argv[1:6]
+"$python" - "$work" "$commit" "$how" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" "${cmd[decode]}" "${cmd[trace]}" <<'PY'
+import datetime, json, os, sys
+out, commit, how, qcmd, scmd, tcmd, dcmd, pcmd = sys.argv[1:9]
 def load(name):
     try:
         with open(os.path.join(out, name)) as f: return json.load(f)
     except Exception as e: return {"error": f"{name}: {e}"}
-q, s, t, d = load("quantizer.json"), load("step.json"), load("train.json"), load("decode.json")
-commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+q, s, t, d, p = load("quantizer.json"), load("step.json"), load("train.json"), load("decode.json"), load("trace.json")
 gpu = open(os.path.join(out, "gpu.txt")).read().strip()
 record = {
     "device": gpu, "date": datetime.date.today().isoformat(), "commit": commit,
-    "command": "tools/device/run.sh",
+    "command": f"tools/device/run.sh run ({how})",
     "quantizer": {"command": qcmd, "atoms": q.get("atoms"), "checked": q.get("checked"),
                   "mismatches": q.get("mismatches"), "atoms_per_s": q.get("fast_atoms_per_s")},
     "pollux_step": {"command": scmd, "config": "configs/pollux-1152.ini", "seconds": s.get("seconds"),
@@ -85,11 +126,26 @@ record = {
               "forward_backward_tokens_per_s": t.get("forward_backward_tokens_per_s"),
               "optimizer_step_s": t.get("optimizer_step_s"), "mfu": t.get("mfu"), "peak_bytes": t.get("peak_bytes")},
     "decode": {"command": dcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": d.get("decode_tokens_per_s")},
+    "trace": {"command": pcmd, "file": "trace_1152.json.gz", "tokens_per_s_under_the_profiler": p.get("tokens_per_s")},
 }
-name = f"{record['date']}-{commit}.json"
+name = f"{record['date']}-{commit.split()[0]}.json"
 with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
-print(f"record: {name} (copy it to experiments/gpu/)")
 PY
-cp "$work"/20*.json "$out"/ 2>/dev/null
-tar czf "$out/logs.tgz" -C "$work" .
-echo "logs: $out/logs.tgz"
+record="$(ls "$work"/20*.json 2>/dev/null | head -1)"
+[ -n "$record" ] && cp "$record" "$out"/
+tar czf "$out/logs.tgz" --exclude=trace_1152.json --exclude='*.u16' --exclude='*.h5' -C "$work" .
+
+field() { grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | head -1 | cut -d: -f2; }
+echo "== $(cat "$work/gpu.txt") ($how)"
+[ -s "$work/bundle.log" ] && row "bundle" "$(head -1 "$work/bundle.log")"
+row "CUDA tests" "$cuda_tests"
+row "quantizer leech (atoms/s)" "$(field "$work/quantizer.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer.json" mismatches))"
+row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer_v4.json" mismatches))"
+row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
+row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
+row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s) (fwd+bwd $(field "$work/train.json" forward_backward_tokens_per_s), MFU $(field "$work/train.json" mfu))"
+row "Pollux-1152 decode, batch 1 (tokens/s)" "$(field "$work/decode.json" decode_tokens_per_s)"
+row "Pollux-1152 trace, 1 step (grad_accum 4)" "$([ -s "$out/trace_1152.json.gz" ] && du -h "$out/trace_1152.json.gz" | cut -f1 || echo "none: see trace.err in logs.tgz")"
+row "NCCL world size 1 vs plain (weights)" "$nccl"
+row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
+row "record, logs" "${record:+$(basename "$record")}, logs.tgz"

@@ -60,6 +60,7 @@ struct Config {
   std::int64_t eval_tasks_every = 0;   // steps between task evaluations (0 = never)
   std::int64_t eval_tasks_limit = 0;   // items per task file (0 = all)
   std::int64_t log_every = 1;
+  std::string profile_steps;  // "A:B": a profiler trace of steps A..B into the run folder ("" = none)
 
   // continuous baseline (quantizer = none): AdamW, linear warmup then cosine decay
   double lr = 3e-3;
@@ -93,6 +94,10 @@ ParsedConfig parse_config(const std::vector<std::string>& args);
 // Rebuilds a config from entries() text (as stored in a checkpoint), then applies overrides.
 Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
                            const std::vector<std::string>& override_args = {});
+
+// Steps A..B (1-based, inclusive) of "A:B"; {0, 0} for "". Throws pollux::Error naming `what`
+// (a key or a flag) unless 1 <= A <= B.
+std::pair<std::int64_t, std::int64_t> parse_step_range(const std::string& text, const std::string& what);
 
 // The help text of all config keys.
 std::string config_help();

@@ -1,4 +1,6 @@
-// The forward/backward half of a training step, shared by pollux-train and pollux-bench.
+// The forward/backward half of a training step and the optimizer step, shared by pollux-train
+// and pollux-bench, under the profiler ranges "pollux::forward", "pollux::backward" and
+// "pollux::pollux_step" (train/profiler.h).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -12,6 +14,9 @@
 #include "pollux/model/model.h"
 
 namespace pollux {
+
+class Optimizer;
+struct StepStats;
 
 // How the training forward pass runs: bf16 autocast on CUDA (TF32 off is set by the caller;
 // float32 otherwise and always on the CPU), and the loss_chunk of PolluxModel::training_loss.
@@ -32,6 +37,10 @@ at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at:
 double accumulate_gradients(PolluxModel& model, int micro_batches,
                             const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
                             const ForwardOptions& options = {}, int divisor = 0);
+
+// optimizer.step(ce_mean) under the range "pollux::pollux_step" (config.quantizer = none:
+// "pollux::adamw_step").
+StepStats optimizer_step(Optimizer& optimizer, double ce_mean, const Config& config);
 
 // Inputs and targets of the windows of `file` that start at `offsets` (seq_len + 1 tokens
 // each), on `device`.
