@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Draw a pollux-train metrics.csv (loss, validation loss, heat, churn) against step and
-against tokens, to a PNG; with the run's lattice_stats.csv beside it, a third row draws each
+"""Draw a pollux-train metrics.csv (loss, validation loss, heat, churn and the fraction of
+atoms the projection searched) against step and against tokens, to a PNG; with the run's lattice_stats.csv beside it, a third row draws each
 layer's churn, null fraction and churn since the last milestone against step.
 
 usage: plot_metrics.py RUN_DIR/metrics.csv [MORE.csv ...] --output curves.png
@@ -64,8 +64,8 @@ def main():
             ax.set_title(title)
             ax.grid(alpha=0.3)
         for row_axes, xkey in zip(axes, ("step", "tokens")):
-            for ax, keys, title in zip(row_axes, (("loss", "val_loss"), ("heat",), ("churn",)),
-                                       ("loss (nats/token)", "heat", "churn (fraction of atoms)")):
+            for ax, keys, title in zip(row_axes, (("loss", "val_loss"), ("heat",), ("churn", "searched")),
+                                       ("loss (nats/token)", "heat", "churn and searched (fraction of atoms)")):
                 for key in keys:
                     picked, ys = column(rows, key)
                     xs = [float(r[xkey]) for r in picked]
