@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Draw a pollux-train metrics.csv (loss, validation loss, heat, churn and the fraction of
-atoms the projection searched) against step and against tokens, to a PNG; with the run's lattice_stats.csv beside it, a third row draws each
-layer's churn, null fraction and churn since the last milestone against step.
+atoms the projection searched) against step and against tokens, to a PNG; with the run's
+lattice_stats.csv beside it, a third row draws each layer's churn, null fraction and churn
+since the last milestone against step.
 
 usage: plot_metrics.py RUN_DIR/metrics.csv [MORE.csv ...] --output curves.png
 Several files (runs) are drawn on the same axes, labelled by their folder.
