@@ -124,9 +124,10 @@ class Trainer {
           if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
         });
 
-      // step_loss's all-reduce saw the signals that came before; one during this step's
-      // evaluations (rank 0's alone) is asked for again on the steps that had them.
-      const bool stop = signalled || (evaluates(at.step, r.last) && stop_requested(s.comm));
+      // step_loss's all-reduce saw the signals that came before. Later ones: one process reads
+      // its flag; ranks ask each other again on the steps with evaluations (rank 0's alone).
+      const bool stop = signalled || (s.comm.world_size() == 1 ? stop_signal() != 0
+                                                                : evaluates(at.step, r.last) && stop_requested(s.comm));
       if (s.checkpoints.due(at.step, stop, r.last)) {
         const std::string saved = s.checkpoints.save(s.model, s.optimizer, at.sampler, at.step, at.tokens);
         if (saved.empty())
