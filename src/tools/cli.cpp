@@ -6,12 +6,13 @@
 #include <exception>
 #include <iostream>
 
+#include "pollux/base/data_dir.h"
 #include "pollux/base/printable.h"
 #include "pollux/config/config.h"
 
 namespace pollux::cli {
 
-std::string data_dir() { return POLLUX_DATA_DIR; }
+std::string data_dir() { return bundled_data_dir(); }
 
 int run(const std::string& tool, const std::function<int()>& body) {
   try {
