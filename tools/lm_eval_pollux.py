@@ -31,6 +31,10 @@ from lm_eval.api.model import TemplateLM  # noqa: E402
 from lm_eval.api.registry import register_model  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+# pollux-eval of the build tree (REPO/build/bin), else of an installation (this file in
+# PREFIX/share/pollux/tools, the binary in PREFIX/bin).
+DEFAULT_BINARY = next((b for b in (REPO / "build" / "bin" / "pollux-eval", REPO.parent.parent / "bin" / "pollux-eval")
+                       if b.exists()), REPO / "build" / "bin" / "pollux-eval")
 # Our task names and lm-eval's task file for each (relative to lm_eval/tasks).
 LM_EVAL_TASK_FILES = {
     "sciq": "sciq/sciq.yaml",
@@ -48,7 +52,7 @@ LM_EVAL_TASK_FILES = {
 class PolluxLM(TemplateLM):
     def __init__(self, model_path, binary=None, batch_size=8, device="cpu", **kwargs):
         super().__init__()
-        binary = binary or str(REPO / "build" / "bin" / "pollux-eval")
+        binary = binary or str(DEFAULT_BINARY)
         self._proc = subprocess.Popen(
             [binary, model_path, "--serve", "--batch_size", str(int(batch_size)), "--device", device],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
@@ -155,7 +159,7 @@ def main():
     p.add_argument("--num_fewshot", type=int, default=None)
     p.add_argument("--batch_size", type=int, default=8)
     p.add_argument("--device", default="cpu")
-    p.add_argument("--binary", default=None, help="pollux-eval (default: build/bin/pollux-eval)")
+    p.add_argument("--binary", default=None, help="pollux-eval (default: build/bin/pollux-eval, or PREFIX/bin/pollux-eval when installed)")
     p.add_argument("--output", help="write results and every sample's log-likelihoods as JSON")
     p.add_argument("--write_local_tasks", metavar="DIR", help="write local task YAMLs for --task_dir into DIR and exit")
     p.add_argument("--task_dir", help="with --write_local_tasks: folder of T.jsonl and blimp/*.jsonl")

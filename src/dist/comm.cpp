@@ -18,6 +18,7 @@
 #endif
 
 #include "pollux/base/error.h"
+#include "pollux/lattice/constants.h"
 
 namespace pollux {
 namespace {
@@ -157,6 +158,9 @@ Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds time
   group_->backend = backend;
 }
 
+// The layout below is written out for four 18-bit indices in 9 bytes (not the file's, index_packing.h).
+static_assert(lattice::kIndexBits == 18 && lattice::kIndicesPerGroup == 4 && lattice::kGroupBytes == 9);
+
 at::Tensor pack_indices_18(const at::Tensor& indices) {
   const std::int64_t rows = indices.size(0), atoms = indices.size(1), groups = (atoms + 3) / 4;
   at::Tensor a = at::zeros({rows, groups * 4}, indices.options().dtype(at::kLong));
@@ -177,7 +181,7 @@ at::Tensor unpack_indices_18(const at::Tensor& packed, std::int64_t atoms) {
   const at::Tensor bytes = packed.view({rows, groups, 9});
   const at::Tensor low = bytes.narrow(2, 0, 8).contiguous().view(at::kLong).view({rows, groups});
   const at::Tensor high = bytes.select(2, 8).to(at::kLong);
-  constexpr std::int64_t mask = (1 << 18) - 1;
+  constexpr std::int64_t mask = lattice::kIndexMask;
   // >> is arithmetic on int64: every field is masked after its shift
   const at::Tensor a = at::stack({low.bitwise_and(mask), low.bitwise_right_shift(18).bitwise_and(mask),
                                   low.bitwise_right_shift(36).bitwise_and(mask),

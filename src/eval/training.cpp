@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pollux/base/data_dir.h"
 #include "pollux/base/file_io.h"
 #include "pollux/eval/evaluation.h"
 
@@ -15,7 +16,7 @@ TrainingTasks::TrainingTasks(const Config& config, const std::string& run_dir, s
   batch_size_ = config.micro_batch;
   for (const std::string& name : split_task_list(config.eval_tasks))
     for (Task& t : read_tasks(name, config.eval_task_dir, int(config.eval_tasks_limit))) tasks_.push_back(std::move(t));
-  tokenizer_ = make_tokenizer(config.tokenizer, POLLUX_DATA_DIR);
+  tokenizer_ = make_tokenizer(config.tokenizer, bundled_data_dir());
   path_ = run_dir + "/eval_tasks.csv";
   // Rows past the resume point belong to an interrupted run: drop them, as metrics.csv does.
   std::string text = std::string(kHeader) + "\n";

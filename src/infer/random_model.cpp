@@ -28,12 +28,12 @@ lattice::PlxFile random_model_file(const ModelShape& s, lattice::CodebookVariant
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
   // A row of n shell vectors (squared norm 4 each) has norm 2 sqrt(n / 24): sigma scales it to ~1.
   auto matrix = [&](const std::string& base, std::uint32_t rows, std::uint32_t cols) {
-    std::vector<std::uint32_t> idx(std::size_t(rows) * cols / 24);
+    std::vector<std::uint32_t> idx(std::size_t(rows) * cols / lattice::kAtomDim);
     for (auto& i : idx) i = index(rng);
     auto packed = lattice::pack_indices(idx);
     const auto bytes = std::uint32_t(packed.size());
     f.tensors.push_back({base + ".packed_weights", PlxDtype::u8, {bytes}, std::move(packed)});
-    const std::uint16_t sigma = float_to_half(float(1.0 / (2.0 * std::sqrt(cols / 24.0) * lattice::kLatticeScale)));
+    const std::uint16_t sigma = float_to_half(float(1.0 / (2.0 * std::sqrt(double(cols) / lattice::kAtomDim) * lattice::kLatticeScale)));
     std::vector<std::uint8_t> sigmas;
     for (std::uint32_t r = 0; r < rows; ++r) {
       sigmas.push_back(std::uint8_t(sigma & 0xFF));

@@ -295,8 +295,8 @@ RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   const std::size_t n = per_row();
   if (!own_table.empty()) return {own_table.data() + r * cols, index.data()};
   if (!index.empty()) return {table, &index[r * n]};
-  if (r * n % 4 == 0) {  // the row starts a 4-index group (n a multiple of 4: every model size)
-    lattice::unpack_indices(packed.data() + r * n / 4 * 9, n, scratch);
+  if (r * n % lattice::kIndicesPerGroup == 0) {  // the row starts a 4-index group (n a multiple of 4: every model size)
+    lattice::unpack_indices(packed.data() + lattice::packed_size(r * n), n, scratch);
   } else {
     for (std::size_t a = 0; a < n; ++a) scratch[a] = lattice::unpack_index(packed.data(), r * n + a);
   }

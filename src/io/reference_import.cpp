@@ -466,7 +466,7 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
     // The lattice form is the projection of the latent (spec section 3); it must give the
     // stored forward weight, or this is not a pollux-v4 run.
     const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
-    at::Tensor indices = at::empty({rows, cols / 24}, at::kInt), sigma = at::empty({rows}, at::kFloat);
+    at::Tensor indices = at::empty({rows, cols / lattice::kAtomDim}, at::kInt), sigma = at::empty({rows}, at::kFloat);
     auto* idx = reinterpret_cast<std::uint32_t*>(indices.data_ptr<std::int32_t>());
     lattice::project_rows(quantizer, latent.data_ptr<float>(), std::size_t(rows), std::size_t(cols), idx,
                           sigma.data_ptr<float>(), 1);

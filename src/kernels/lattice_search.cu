@@ -79,22 +79,25 @@ struct WarpScratch {
   double max_term[256];
 };
 
+// The warp of search_steps: this lane's share, the others' through shuffles.
+struct CudaWarp {
+  int lane;
+  template <typename F>
+  __device__ void each(F f) const { f(lane); }
+  __device__ void sync() const { __syncwarp(); }
+  template <typename F>
+  __device__ double max(F f) const { return warp_max(f(lane)); }
+  template <typename F>
+  __device__ LaneBest best(F f) const { return warp_best(f(lane)); }
+};
+
 // Searches the atom whose scored coordinate `lane` holds (lanes >= 24: ignored); every lane
 // returns its index. The whole warp must call it; `value` finite on every lane.
 __device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, WarpScratch& s, int lane,
                                      float value) {
   if (lane < kDim) s.x[lane] = scored_coordinate(rule, value);
   __syncwarp();
-  fill_tables(rule, lane, s.x, s.sign_sum, s.max_term);
-  __syncwarp();
-  const double best = warp_max(lane_fast_best(tables, lane, s.x, s.sign_sum, s.max_term));
-  const double margin = search_margin(s.x);
-  std::uint32_t index = 0;
-  if (!(best + 2.0 * margin < rule.fast_zero_threshold)) {
-    const double floor = candidate_floor(rule, best, margin);
-    const LaneBest winner = warp_best(lane_exact_best(rule, tables, lane, s.x, s.sign_sum, s.max_term, floor));
-    index = index_of_best(rule, tables, winner);
-  }
+  const std::uint32_t index = search_steps(rule, tables, CudaWarp{lane}, s.x, s.sign_sum, s.max_term);
   __syncwarp();  // the scratch is reused for the next atom
   return index;
 }

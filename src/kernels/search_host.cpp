@@ -12,7 +12,7 @@ namespace pollux::kernels {
 
 SearchRule search_rule(const lattice::Quantizer& quantizer) {
   SearchRule rule{};
-  for (int k = 0; k < 9; ++k) rule.weight[k] = quantizer.score_weights()[k];
+  for (int k = 0; k < 9; ++k) rule.weight[k] = quantizer.score_weights()[k];  // integer coordinates -4..4
   rule.three_excess = quantizer.three_excess();
   rule.fast_zero_threshold = quantizer.fast_zero_threshold();
   rule.sqrt32 = std::sqrt(32.0);
@@ -58,6 +58,31 @@ const HostSearchTables& host_search_tables(lattice::CodebookVariant variant) {
   return it->second;
 }
 
+namespace {
+
+// The warp of search_steps as the 32 lanes one after another.
+struct SerialWarp {
+  template <typename F>
+  void each(F f) const {
+    for (int lane = 0; lane < kWarp; ++lane) f(lane);
+  }
+  void sync() const {}
+  template <typename F>
+  double max(F f) const {
+    double m = -INFINITY;
+    for (int lane = 0; lane < kWarp; ++lane) m = greater(m, f(lane));
+    return m;
+  }
+  template <typename F>
+  LaneBest best(F f) const {
+    LaneBest b = lane_best_none();
+    for (int lane = 0; lane < kWarp; ++lane) b = better(b, f(lane));
+    return b;
+  }
+};
+
+}  // namespace
+
 std::uint32_t emulate_warp_search(const SearchRule& rule, const SearchTables& tables, const float* atom) {
   double x[kDim];
   for (int i = 0; i < kDim; ++i) {
@@ -65,16 +90,7 @@ std::uint32_t emulate_warp_search(const SearchRule& rule, const SearchTables& ta
     x[i] = scored_coordinate(rule, atom[i]);
   }
   double sign_sum[256], max_term[256];
-  for (int lane = 0; lane < kWarp; ++lane) fill_tables(rule, lane, x, sign_sum, max_term);
-  double best = -INFINITY;
-  for (int lane = 0; lane < kWarp; ++lane) best = greater(best, lane_fast_best(tables, lane, x, sign_sum, max_term));
-  const double margin = search_margin(x);
-  if (best + 2.0 * margin < rule.fast_zero_threshold) return 0;
-  const double floor = candidate_floor(rule, best, margin);
-  LaneBest winner = lane_best_none();
-  for (int lane = 0; lane < kWarp; ++lane)
-    winner = better(winner, lane_exact_best(rule, tables, lane, x, sign_sum, max_term, floor));
-  return index_of_best(rule, tables, winner);
+  return search_steps(rule, tables, SerialWarp{}, x, sign_sum, max_term);
 }
 
 }  // namespace pollux::kernels

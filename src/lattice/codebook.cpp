@@ -18,7 +18,7 @@ constexpr std::uint32_t kSlots = 1u << 19;  // hash slots for 196,560 rows
 // Slot of an integer vector: its 24 bytes as three words, mixed (splitmix64 finalizer).
 std::uint32_t slot_of(const std::int8_t* v) {
   std::uint64_t w[3];
-  std::memcpy(w, v, 24);
+  std::memcpy(w, v, kAtomDim);
   std::uint64_t h = w[0] * 0x9E3779B97F4A7C15ull ^ (w[1] + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^ w[2] * 0x94D049BB133111EBull;
   h ^= h >> 31;
   h *= 0xD6E8FEB86659FD93ull;
@@ -31,8 +31,8 @@ std::vector<IntVector> build_shell(CodebookVariant variant) {
   std::vector<IntVector> shell;
   shell.reserve(Codebook::kSize - 1);
   // Shape 1: (+-4, +-4, 0^22).
-  for (int p = 0; p < 24; ++p)
-    for (int q = p + 1; q < 24; ++q)
+  for (int p = 0; p < kAtomDim; ++p)
+    for (int q = p + 1; q < kAtomDim; ++q)
       for (int s = 0; s < 4; ++s) {
         IntVector v{};
         v[p] = (s & 1) ? -4 : 4;
@@ -42,7 +42,7 @@ std::vector<IntVector> build_shell(CodebookVariant variant) {
   // Shape 2: (+-2^8, 0^16) on an octad, an even number of minus signs.
   for (std::uint32_t octad : golay_octads()) {
     int pos[8], n = 0;
-    for (int i = 0; i < 24; ++i)
+    for (int i = 0; i < kAtomDim; ++i)
       if (octad >> i & 1) pos[n++] = i;
     for (int signs = 0; signs < 256; ++signs) {
       if (__builtin_popcount(signs) & 1) continue;
@@ -55,9 +55,9 @@ std::vector<IntVector> build_shell(CodebookVariant variant) {
   // x_j = -3 (-1)^{c_j} (leech) or x_j = -3 (pollux-v4).
   for (std::uint32_t m = 0; m < kGolayMessages; ++m) {
     std::uint32_t c = golay_encode(m);
-    for (int j = 0; j < 24; ++j) {
+    for (int j = 0; j < kAtomDim; ++j) {
       IntVector v{};
-      for (int i = 0; i < 24; ++i) v[i] = (c >> i & 1) ? -1 : 1;
+      for (int i = 0; i < kAtomDim; ++i) v[i] = (c >> i & 1) ? -1 : 1;
       v[j] = (variant == CodebookVariant::leech) ? std::int8_t(-3 * v[j]) : std::int8_t(-3);
       shell.push_back(v);
     }

@@ -6,16 +6,19 @@
 
 namespace pollux::lattice {
 
+static_assert(kIndexBits == 18 && kIndicesPerGroup == 4 && kGroupBytes == 9,
+              "the byte layout below (index_packing.h) is written out for four 18-bit indices in 9 bytes");
+
 void pack_indices(const std::uint32_t* indices, std::size_t count, std::uint8_t* out) {
-  for (std::size_t g = 0; g < (count + 3) / 4; ++g) {
-    std::uint32_t i[4] = {0, 0, 0, 0};
-    for (int k = 0; k < 4 && 4 * g + k < count; ++k) {
-      i[k] = indices[4 * g + k];
-      if (i[k] >= (1u << 18))
-        throw Error("packing", "index " + std::to_string(i[k]) + " at position " +
-                                   std::to_string(4 * g + k) + " does not fit in 18 bits");
+  for (std::size_t g = 0; g < packed_size(count) / kGroupBytes; ++g) {
+    std::uint32_t i[kIndicesPerGroup] = {0, 0, 0, 0};
+    for (int k = 0; k < kIndicesPerGroup && kIndicesPerGroup * g + k < count; ++k) {
+      i[k] = indices[kIndicesPerGroup * g + k];
+      if (i[k] > kIndexMask)
+        throw Error("packing", "index " + std::to_string(i[k]) + " at position " + std::to_string(kIndicesPerGroup * g + k) +
+                                   " does not fit in " + std::to_string(kIndexBits) + " bits");
     }
-    std::uint8_t* b = out + 9 * g;
+    std::uint8_t* b = out + kGroupBytes * g;
     b[0] = std::uint8_t(i[0] >> 10);
     b[1] = std::uint8_t(i[0] >> 2);
     b[2] = std::uint8_t((i[0] & 3) << 6 | i[1] >> 12);
@@ -35,14 +38,14 @@ std::vector<std::uint8_t> pack_indices(const std::vector<std::uint32_t>& indices
 }
 
 void unpack_indices(const std::uint8_t* packed, std::size_t count, std::uint32_t* out) {
-  for (std::size_t g = 0; g < (count + 3) / 4; ++g) {
-    const std::uint8_t* b = packed + 9 * g;
-    std::uint32_t i[4];
+  for (std::size_t g = 0; g < packed_size(count) / kGroupBytes; ++g) {
+    const std::uint8_t* b = packed + kGroupBytes * g;
+    std::uint32_t i[kIndicesPerGroup];
     i[0] = std::uint32_t(b[0]) << 10 | std::uint32_t(b[1]) << 2 | b[2] >> 6;
     i[1] = std::uint32_t(b[2] & 63) << 12 | std::uint32_t(b[3]) << 4 | b[4] >> 4;
     i[2] = std::uint32_t(b[4] & 15) << 14 | std::uint32_t(b[5]) << 6 | b[6] >> 2;
     i[3] = std::uint32_t(b[6] & 3) << 16 | std::uint32_t(b[7]) << 8 | b[8];
-    for (int k = 0; k < 4 && 4 * g + k < count; ++k) out[4 * g + k] = i[k];
+    for (int k = 0; k < kIndicesPerGroup && kIndicesPerGroup * g + k < count; ++k) out[kIndicesPerGroup * g + k] = i[k];
   }
 }
 

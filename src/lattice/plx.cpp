@@ -103,11 +103,12 @@ const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype 
 // 4 (groups - 1) < n <= 4 groups and n = rows x atoms-per-row (unique for rows >= 4).
 PlxLogicalTensor lattice_matrix(const PlxFile& file, const PlxTensor& packed, const std::string& base) {
   const PlxTensor& sigma = partner(file, base + ".sigma_rows", PlxDtype::f16);
-  if (packed.dtype != PlxDtype::u8 || packed.data.size() % 9 != 0)
-    throw Error("plx", "tensor " + printable_excerpt(packed.name) + " is not u8 groups of 9 bytes");
-  const std::uint64_t rows = sigma.element_count(), groups = packed.data.size() / 9;
-  const std::uint64_t per_row = rows == 0 ? 0 : 4 * groups / rows;
-  if (per_row == 0 || (rows * per_row + 3) / 4 != groups || (rows < 4 && 4 * groups != rows * per_row))
+  if (packed.dtype != PlxDtype::u8 || packed.data.size() % kGroupBytes != 0)
+    throw Error("plx", "tensor " + printable_excerpt(packed.name) + " is not u8 groups of " + std::to_string(kGroupBytes) + " bytes");
+  const std::uint64_t rows = sigma.element_count(), groups = packed.data.size() / kGroupBytes;
+  const std::uint64_t per_row = rows == 0 ? 0 : kIndicesPerGroup * groups / rows;
+  if (per_row == 0 || packed_size(rows * per_row) != packed.data.size() ||
+      (rows < kIndicesPerGroup && kIndicesPerGroup * groups != rows * per_row))
     throw Error("plx", "tensor " + printable_excerpt(packed.name) + ": " + std::to_string(packed.data.size()) +
                            " bytes do not hold a whole number of atoms per row for " + std::to_string(rows) + " rows");
   return {base + ".weight", PlxStorage::lattice, {std::uint32_t(rows), std::uint32_t(per_row * kAtomDim)},

@@ -13,7 +13,7 @@
 namespace pollux::lattice {
 namespace {
 
-constexpr int kDim = 24;
+constexpr int kDim = kAtomDim;
 
 // Coordinates of the four 6-bit groups: message bits 0..5 and 6..11 sit at coordinates
 // 11..16 and 17..22; check bits 0..5 at 0..5, check bits 6..11 at 6..10 and 23.
@@ -128,7 +128,7 @@ Quantizer::Quantizer(const Codebook& codebook, Scoring scoring)
   // bf16 rounds s to 2 or more exactly when s >= 1.99609375 (the midpoint below 2 rounds up,
   // to the even 2).
   fast_zero_threshold_ = scoring == Scoring::exact ? std::sqrt(32.0) : 1.99609375 / weight_[5];
-  for (std::uint32_t m = 0; m < 4096; ++m) {
+  for (std::uint32_t m = 0; m < kGolayMessages; ++m) {
     codewords_[m] = golay_encode(m);
     check_bits_[m] = std::uint16_t(golay_check_bits(m));
   }
@@ -267,7 +267,7 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // splits over the four groups. Messages run as m = 64 hi + lo: the information half is
   // fixed per hi, and the check bits of m are those of 64 hi XOR those of lo (linearity).
   // Pass 1: S(m) of all 4,096 codewords, and the block of 64 holding the largest.
-  double sums[4096];
+  double sums[kGolayMessages];
   double block_maxima[64], top_value = -INFINITY;
   int top_block = 0;
   for (int hi = 0; hi < 64; ++hi) {
@@ -296,8 +296,8 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // the final floor whatever its Z. The survivors (a few percent) are listed branch-free.
   const double prune_below = certify ? lesser(candidate_floor(best, margin), best - kCertifyWindow) : candidate_floor(best, margin);
   const double max_z = (4.0 + std::fabs(three_excess_)) * a1;
-  std::uint16_t survivors[4096];
-  double shape3[4096];
+  std::uint16_t survivors[kGolayMessages];
+  double shape3[kGolayMessages];
   int count = 0;
   for (int hi = 0; hi < 64; ++hi) {
     if (block_maxima[hi] + max_z < prune_below) continue;

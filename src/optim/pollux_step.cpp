@@ -45,7 +45,7 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
   const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
   if (latent.is_cuda()) {
     const at::Tensor l = latent.detach().contiguous();
-    LatticeWeight out{at::empty({rows, cols / 24}, l.options().dtype(at::kInt)), at::empty({rows}, l.options())};
+    LatticeWeight out{at::empty({rows, cols / lattice::kAtomDim}, l.options().dtype(at::kInt)), at::empty({rows}, l.options())};
     const bool direct = weight.is_contiguous() && weight.scalar_type() == at::kFloat;
     at::Tensor w = direct ? weight.detach() : at::empty_like(l);
     kernels::project_rows_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
@@ -55,7 +55,7 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
     return out;
   }
   const at::Tensor cpu = latent.detach().contiguous();
-  LatticeWeight out{memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone() : at::empty({rows, cols / 24}, at::kInt),
+  LatticeWeight out{memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone() : at::empty({rows, cols / lattice::kAtomDim}, at::kInt),
                     at::empty({rows}, at::kFloat)};
   auto* indices = reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>());
   if (memory) {
@@ -136,7 +136,7 @@ class PolluxStep : public Optimizer {
       at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, kBeta1, kBeta2, t, rate, kEpsilon);
       if (p.lattice()) {
         // Clip every atom (24 consecutive elements) of the step to norm <= KINEMATIC_LIMIT s_lattice.
-        at::Tensor atoms_u = u.view({-1, 24});
+        at::Tensor atoms_u = u.view({-1, lattice::kAtomDim});
         at::Tensor norms = atoms_u.norm(2, {1}, /*keepdim=*/true);
         u = (atoms_u * (atom_cap / (norms + kEpsilon)).clamp_max(1.0)).view(u.sizes());
         latent.mul_(decay).add_(u);
@@ -212,7 +212,7 @@ class PolluxStep : public Optimizer {
       v_[p.name] = own_rows(comm_, need(s, "v/" + p.name, like)).clone();
       if (!p.lattice()) continue;
       const std::int64_t rows = like.size(0);
-      weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / 24}, like.options().dtype(at::kInt))),
+      weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / lattice::kAtomDim}, like.options().dtype(at::kInt))),
                           need(s, "sigma/" + p.name, at::empty({rows}, like.options()))};
     }
     load_lattice_weights(model_, weights_, quantizer_.codebook());
@@ -332,7 +332,7 @@ void load_lattice_weights(PolluxModel& model, const std::map<std::string, Lattic
     if (it == weights.end() || !it->second.indices.defined() || !it->second.sigma.defined())
       throw Error("optimizer", "no lattice weights (indices and sigma) for " + p.name);
     const std::int64_t rows = p.value.size(0);
-    if (it->second.indices.numel() != p.value.numel() / 24 || it->second.sigma.numel() != rows)
+    if (it->second.indices.numel() != p.value.numel() / lattice::kAtomDim || it->second.sigma.numel() != rows)
       throw Error("optimizer", "lattice weights of " + p.name + " do not match its shape");
     write_forward_weight(p.value, it->second, codebook);
   }

@@ -17,8 +17,8 @@ int quantizer_cuda(const lattice::Quantizer& quantizer, const std::vector<float>
                    bool json) {
   if (!(at::hasCUDA() && kernels::cuda_kernels_available()))
     throw Error("bench", "--device cuda but this build or machine has no CUDA kernels");
-  const std::int64_t n = std::int64_t(atoms.size() / 24);
-  const at::Tensor host = at::from_blob(const_cast<float*>(atoms.data()), {n, 24}, at::kFloat);
+  const std::int64_t n = std::int64_t(atoms.size() / lattice::kAtomDim);
+  const at::Tensor host = at::from_blob(const_cast<float*>(atoms.data()), {n, lattice::kAtomDim}, at::kFloat);
   const at::Tensor a = host.to(at::kCUDA);
   at::Tensor idx = at::empty({n}, a.options().dtype(at::kInt)), bad = at::zeros({1}, a.options().dtype(at::kInt));
   auto search = [&](std::int64_t count) {

@@ -7,12 +7,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "pollux/base/data_dir.h"
 #include "pollux/base/printable.h"
 #include "pollux/config/config.h"
 
 namespace pollux::cli {
 
-std::string data_dir() { return POLLUX_DATA_DIR; }
+std::string data_dir() { return bundled_data_dir(); }
 
 namespace {
 

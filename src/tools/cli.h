@@ -11,7 +11,8 @@ namespace pollux::cli {
 
 namespace po = boost::program_options;
 
-// The folder of the bundled data (gpt2.tiktoken), the default of --tokenizer_dir.
+// The folder of the bundled data (gpt2.tiktoken), the default of --tokenizer_dir: see
+// bundled_data_dir() (pollux/base/data_dir.h).
 std::string data_dir();
 
 // Runs body(); an exception becomes "<tool>: error: <what>" on stderr and exit code 1.

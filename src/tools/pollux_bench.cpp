@@ -41,7 +41,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // multiplied by C (spec section 3), cut into 24-wide atoms.
 std::vector<float> training_like_atoms(std::size_t count, std::uint64_t seed) {
   constexpr std::size_t kRow = 1152;
-  std::vector<float> atoms((count * 24 + kRow - 1) / kRow * kRow);
+  std::vector<float> atoms((count * lattice::kAtomDim + kRow - 1) / kRow * kRow);
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal;
   for (float& v : atoms) v = normal(rng);
@@ -52,7 +52,7 @@ std::vector<float> training_like_atoms(std::size_t count, std::uint64_t seed) {
     const float scale = float(lattice::kC / std::sqrt(squares / kRow + lattice::kEpsilon));
     for (std::size_t j = 0; j < kRow; ++j) row[j] *= scale;
   }
-  atoms.resize(count * 24);
+  atoms.resize(count * lattice::kAtomDim);
   return atoms;
 }
 
@@ -93,7 +93,7 @@ int bench_quantizer(int argc, const char* const* argv) {
   std::vector<std::uint32_t> brute(m);
   start = std::chrono::steady_clock::now();
   parallel_for(m, threads, 16, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t a = begin; a < end; ++a) brute[a] = quantizer.nearest_brute_force(&atoms[a * 24]);
+    for (std::size_t a = begin; a < end; ++a) brute[a] = quantizer.nearest_brute_force(&atoms[a * lattice::kAtomDim]);
   });
   const double brute_s = seconds_since(start);
   std::size_t mismatches = 0, zeros = 0;

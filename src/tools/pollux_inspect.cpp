@@ -89,7 +89,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
   for (const auto& [name, t] : ck.weights) parameters += std::uint64_t(t.numel());
   for (const auto& [key, t] : ck.optimizer.tensors)
     if (key.rfind("indices/", 0) == 0) {
-      parameters += std::uint64_t(t.numel()) * 24;
+      parameters += std::uint64_t(t.numel()) * lattice::kAtomDim;
       atoms += std::uint64_t(t.numel());
       zero_atoms += std::uint64_t(t.eq(0).sum().item<std::int64_t>());
     }

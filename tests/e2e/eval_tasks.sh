@@ -2,7 +2,7 @@
 # pollux-eval --tasks on the sample task files, its errors, and tasks scored during training
 # into the run's eval_tasks.csv.
 source "$(dirname "$0")/lib.sh"
-[ -d "$SHARED/data/tasks" ] && [ -d "$SHARED/data/blimp" ] || { echo "SKIP: no sample tasks in $SHARED/data"; exit 0; }
+[ -d "$SHARED/data/tasks" ] && [ -d "$SHARED/data/blimp" ] || skip_test "no sample tasks in $SHARED/data"
 small_corpus 100000
 mkdir -p "$WORK/tasks/blimp"
 cp "$SHARED"/data/tasks/{sciq,piqa,hellaswag,winogrande,arc_easy}.jsonl "$WORK/tasks/"

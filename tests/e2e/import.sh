@@ -3,7 +3,7 @@
 # pollux-train and packs with pollux-pack; files that are not such checkpoints are refused.
 source "$(dirname "$0")/lib.sh"
 REF="$SHARED/reference/reference_checkpoint_step8.pt"
-[ -f "$REF" ] || { echo "SKIP: $REF not found"; exit 0; }
+[ -f "$REF" ] || skip_test "$REF not found"
 
 "$BIN/pollux-import" "$REF" --h_floor 1.0 --out "$WORK/ref.h5" >"$WORK/import.log"
 grep -q "step 8, 512 tokens, 2 layers x 48 wide, codebook pollux-v4" "$WORK/import.log" || fail "import: $(cat "$WORK/import.log")"

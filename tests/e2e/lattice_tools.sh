@@ -22,7 +22,7 @@ if [ -f "$PLX" ]; then
   head -c 5000 "$PLX" >"$WORK/cut.plx"
   expect_error "cut.plx" "$BIN/pollux-inspect" "$WORK/cut.plx"
 else
-  echo "SKIP: $PLX not found"
+  skip_part "$PLX not found"
 fi
 expect_error "cannot open" "$BIN/pollux-inspect" "$WORK/missing.plx"
 expect_error "no FILE given" "$BIN/pollux-inspect"

@@ -12,6 +12,16 @@ trap 'rm -rf "$WORK"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# skip_test REASON: nothing of this test can run here for want of a fixture (a file in shared/,
+# an optional Python package): exit 77, which ctest reports as Skipped (SKIP_RETURN_CODE in
+# tests/CMakeLists.txt), or a failure when POLLUX_REQUIRE_FIXTURES=1.
+# skip_part REASON: the same for one part of a test whose other checks run: a line saying so.
+skip_part() {
+  if [ "${POLLUX_REQUIRE_FIXTURES:-0}" = 1 ]; then fail "$1 (POLLUX_REQUIRE_FIXTURES=1: a skip is a failure)"; fi
+  echo "SKIP: $1"
+}
+skip_test() { skip_part "$1"; exit 77; }
+
 # expect_error "substring" command...: the command must exit non-zero with exactly one
 # line on stderr that contains the substring.
 expect_error() {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Native task scores equal lm-evaluation-harness's through tools/lm_eval_pollux.py on the same
 # GPT-2-tokenized model and files: identical accuracies, log-likelihoods within 1e-4.
-# Skipped (exit 77) when lm_eval is not importable from the venv.
+# Skipped (exit 77) when lm_eval is not importable from the venv or the sample tasks are missing.
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PY="${POLLUX_VENV:-$HOME/.cache/pollux/venv}/bin/python"
-"$PY" -c "import lm_eval" 2>/dev/null || { echo "SKIP: no lm_eval in $PY (POLLUX_LM_EVAL=1 tools/bootstrap.sh)"; exit 77; }
-[ -d "$SHARED/data/tasks" ] && [ -d "$SHARED/data/blimp" ] || { echo "SKIP: no sample tasks in $SHARED/data"; exit 77; }
+"$PY" -c "import lm_eval" 2>/dev/null || skip_test "no lm_eval in $PY (POLLUX_LM_EVAL=1 tools/bootstrap.sh)"
+[ -d "$SHARED/data/tasks" ] && [ -d "$SHARED/data/blimp" ] || skip_test "no sample tasks in $SHARED/data"
 
 # A small GPT-2-tokenizer model, trained one step so its weights are not the initial ones.
 head -c 100000 "$SHARED/data/corpus/wikitext2-valid.txt" >"$WORK/w.txt"

@@ -9,7 +9,7 @@ REF="$SHARED/data/tokenizer/tinyshakespeare.gpt2.u16"
 if [ -f "$REF" ]; then
   cmp "$WORK/shakespeare.u16" "$REF" || fail "gpt2 tokens differ from the reference file"
 else
-  echo "SKIP: $REF not found"
+  skip_part "$REF not found"
 fi
 grep -q '"tokenizer":"gpt2"' "$WORK/shakespeare.u16.json" || fail "sidecar"
 grep -q '"framing":"between' "$WORK/shakespeare.u16.json" || fail "sidecar framing"

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 SAMPLE="$SHARED/data/fineweb-sample"
 PY="${POLLUX_VENV:-$HOME/.cache/pollux/venv}/bin/python"
-[ -f "$SAMPLE/expected.gpt2.u16" ] || { echo "SKIP: $SAMPLE not found"; exit 0; }
+[ -f "$SAMPLE/expected.gpt2.u16" ] || skip_test "$SAMPLE not found"
 
 "$BIN/pollux-prepare" "$SAMPLE"/*.parquet --output "$WORK/fw.u16" --tokenizer gpt2 >"$WORK/out.txt"
 cmp "$WORK/fw.u16" "$SAMPLE/expected.gpt2.u16" || fail "parquet tokens differ from expected.gpt2.u16"
@@ -39,7 +39,7 @@ expect_error "input pattern" "$BIN/pollux-prepare" "$WORK/*.nothing" --output "$
 
 # Files written here with pyarrow: 7 row groups, gzip, large_string, nulls and empty strings;
 # the bytes tokenizer (id = byte, 256 = end-of-text) against Python's own str.strip().
-if ! "$PY" -c "import pyarrow" 2>/dev/null; then echo "SKIP: no pyarrow in $PY"; echo "prepare_parquet: checks passed"; exit 0; fi
+if ! "$PY" -c "import pyarrow" 2>/dev/null; then skip_part "no pyarrow in $PY: the files written with pyarrow not checked"; echo "prepare_parquet: checks passed"; exit 0; fi
 "$PY" - "$WORK" <<'PYEOF'
 import sys, array, pyarrow as pa, pyarrow.parquet as pq
 work = sys.argv[1]

@@ -56,7 +56,7 @@ std::string import_error(const std::string& path) {
 
 TEST_CASE("import: the reference's step-8 checkpoint equals its trajectory's step_7 state", "[import][fixture]") {
   const std::string dir = test::reference_dir();
-  if (dir.empty()) POLLUX_SKIP("shared/reference not found: skipping the import test");
+  if (dir.empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found: skipping the import test");
   const Checkpoint ck = import_reference_checkpoint(dir + "/reference_checkpoint_step8.pt", 1.0);
   test::H5File h5(dir + "/reference_trajectory.h5");
   CHECK(ck.step == 8);

@@ -17,10 +17,10 @@
 using namespace pollux;
 using namespace pollux::lattice;
 
-#define REQUIRE_GPU()                                                                   \
-  do {                                                                                  \
-    if (!kernels::cuda_kernels_available() || !at::hasCUDA())                           \
-      POLLUX_SKIP("no GPU or no CUDA kernels in this build: the CUDA tests are skipped"); \
+#define REQUIRE_GPU()                                                                          \
+  do {                                                                                         \
+    if (!kernels::cuda_kernels_available() || !at::hasCUDA())                                  \
+      POLLUX_SKIP_NO_GPU("no GPU or no CUDA kernels in this build: the CUDA tests are skipped"); \
   } while (0)
 
 namespace {

@@ -42,11 +42,11 @@ TEST_CASE("warp search: equals the CPU quantizer on fresh atoms", "[kernels]") {
         for (int k = 0; k < 400 * 24; ++k) random.push_back(scale * normal(rng));
       require_same(q, random, "random");
 
-      std::vector<float> threshold;  // shell points scaled to the zero threshold, +- a few ulps
+      std::vector<float> threshold;  // shell points scaled to the zero threshold: one ulp below, above, on it
       for (int k = 0; k < 300; ++k) {
         const float* v = Codebook::get(variant).row(pick(rng));
-        const float f = std::nextafter(0.5f, k % 3 == 0 ? 0.0f : 1.0f) * (k % 3 == 2 ? 1.0f : 1.0f);
-        for (int i = 0; i < 24; ++i) threshold.push_back(v[i] * (k % 3 == 2 ? 0.5f : f));
+        const float f = k % 3 == 0 ? std::nextafter(0.5f, 0.0f) : k % 3 == 1 ? std::nextafter(0.5f, 1.0f) : 0.5f;
+        for (int i = 0; i < 24; ++i) threshold.push_back(v[i] * f);
       }
       require_same(q, threshold, "zero threshold");
 

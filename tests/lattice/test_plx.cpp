@@ -31,7 +31,7 @@ std::size_t tensor_count_offset(const std::vector<std::uint8_t>& b) {
 
 TEST_CASE("plx: the reference file decodes to what the reference runtime materializes", "[plx][fixture]") {
   const std::string dir = pollux::test::reference_dir();
-  if (dir.empty()) POLLUX_SKIP("shared/reference not found: skipping the reference .plx parity");
+  if (dir.empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found: skipping the reference .plx parity");
   const PlxFile file = read_plx(dir + "/reference_tiny_v4.plx");
   CHECK(file.version == 4);
   CHECK(file.tensors.size() == 38);
@@ -56,7 +56,7 @@ TEST_CASE("plx: the reference file decodes to what the reference runtime materia
 }
 
 TEST_CASE("plx: writing the reference file back gives the same bytes", "[plx][fixture]") {
-  if (pollux::test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (pollux::test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const auto bytes = reference_bytes();
   const PlxFile file = parse_plx(bytes.data(), bytes.size(), "reference");
   CHECK(serialize_plx(file) == bytes);
@@ -74,7 +74,7 @@ TEST_CASE("plx: writing the reference file back gives the same bytes", "[plx][fi
 }
 
 TEST_CASE("plx: a file truncated at any byte is refused with a clear error", "[plx][fixture]") {
-  if (pollux::test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (pollux::test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const auto bytes = reference_bytes();
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     try {
@@ -87,7 +87,7 @@ TEST_CASE("plx: a file truncated at any byte is refused with a clear error", "[p
 }
 
 TEST_CASE("plx: hand-made corrupt files are each refused by name", "[plx][fixture]") {
-  if (pollux::test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (pollux::test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const auto good = reference_bytes();
   const std::size_t count_at = tensor_count_offset(good);
   const std::size_t first = count_at + 4;  // first tensor record: name_len u16 ...
@@ -173,7 +173,7 @@ TEST_CASE("plx v5: codebook identity and tensor checksums are written and checke
 }
 
 TEST_CASE("plx: random byte flips are either harmless data or a clean error, never a crash", "[plx][fixture]") {
-  if (pollux::test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (pollux::test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const auto good = reference_bytes();
   std::uint32_t state = 12345;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };

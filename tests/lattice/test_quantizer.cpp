@@ -34,7 +34,7 @@ std::vector<std::uint32_t> all_maximizers(const Codebook& cb, const float* x) {
 
 TEST_CASE("quantizer: the 4,000 reference queries give the exact fp64 nearest index", "[quantizer][fixture]") {
   const std::string dir = pollux::test::reference_dir();
-  if (dir.empty()) POLLUX_SKIP("shared/reference not found: skipping the reference quantizer queries");
+  if (dir.empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found: skipping the reference quantizer queries");
   pollux::test::H5File h5(dir + "/reference_codebook.h5");
   const auto query = h5.doubles("query");
   const auto expected = h5.ints("nearest_index_exact");

@@ -242,7 +242,7 @@ std::string load_error(const std::string& path) {
 }  // namespace
 
 TEST_CASE("reliability: sizes in a .plx config are capped by what its tensors hold", "[reliability][fixture]") {
-  if (test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const std::string reference = test::reference_dir() + "/reference_tiny_v4.plx";
   const std::string json = lattice::read_plx(reference).config_json;
   const auto key = [&](const std::string& k) {
@@ -272,7 +272,7 @@ TEST_CASE("reliability: sizes in a .plx config are capped by what its tensors ho
 }
 
 TEST_CASE("reliability: the config JSON of a v5 file is under a checksum", "[reliability][fixture]") {
-  if (test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   const std::string path = plx_with_config("v5.plx", 5, "{", "{");
   std::vector<std::uint8_t> bytes = read_file(path);
   REQUIRE(lattice::parse_plx(bytes.data(), bytes.size(), path).version == 5);
@@ -328,7 +328,7 @@ TEST_CASE("reliability: a folder, a FIFO or a device is refused where a file is 
 TEST_CASE("reliability: what an error line echoes from a file is capped and escaped", "[reliability][fixture]") {
   CHECK(printable_excerpt("seed\n\x01") == "seed\\x0a\\x01");
   CHECK(printable_excerpt(std::string(1000, 'a'), 200) == std::string(200, 'a') + "... (1000 bytes)");
-  if (test::reference_dir().empty()) POLLUX_SKIP("shared/reference not found");
+  if (test::reference_dir().empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found");
   // A tensor name of 60,000 binary bytes, as a corrupt or hostile file can hold.
   lattice::PlxFile file = lattice::read_plx(test::reference_dir() + "/reference_tiny_v4.plx");
   std::string name(60000, '\0');

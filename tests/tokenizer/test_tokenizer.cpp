@@ -28,7 +28,7 @@ std::vector<std::uint32_t> encode(const Tokenizer& t, const std::string& text) {
 
 TEST_CASE("gpt2 tokenizer: every reference case encodes to tiktoken's ids and decodes back", "[tokenizer][fixture]") {
   const std::string shared = test::shared_dir();
-  if (shared.empty()) POLLUX_SKIP("shared/ not found: skipping the tokenizer cases");
+  if (shared.empty()) POLLUX_SKIP_NO_FIXTURES("shared/ not found: skipping the tokenizer cases");
   const std::vector<std::uint8_t> bytes = read_file(shared + "/data/tokenizer/tokenizer_cases.json");
   const JsonValue doc = parse_json(std::string(bytes.begin(), bytes.end()));
   const JsonValue* cases = doc.get("cases");
@@ -46,7 +46,7 @@ TEST_CASE("gpt2 tokenizer: every reference case encodes to tiktoken's ids and de
 
 TEST_CASE("gpt2 tokenizer: the whole of tinyshakespeare equals the reference token file", "[tokenizer][fixture]") {
   const std::string shared = test::shared_dir();
-  if (shared.empty()) POLLUX_SKIP("shared/ not found: skipping the tinyshakespeare parity");
+  if (shared.empty()) POLLUX_SKIP_NO_FIXTURES("shared/ not found: skipping the tinyshakespeare parity");
   const std::vector<std::uint8_t> text = read_file(shared + "/data/corpus/tinyshakespeare.txt");
   const std::vector<std::uint8_t> reference = read_file(shared + "/data/tokenizer/tinyshakespeare.gpt2.u16");
   const std::string s(text.begin(), text.end());

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "pollux/lattice/constants.h"
 #include "pollux/lattice/plx.h"
 
 namespace pollux::infer {
@@ -21,7 +22,7 @@ struct ModelShape {
   int n_layers = 0, n_embd = 0, seq_len = 0, vocab_size = 0, tokenizer_vocab_size = 0;
   std::string tokenizer;  // "bytes", "gpt2" or "none"
   int plx_version = 5;    // of the file it was read from
-  int n_heads() const { return n_embd / 24; }
+  int n_heads() const { return n_embd / lattice::kAtomDim; }
 };
 
 // How a lattice matrix's 18-bit indices are held in memory: as in the file (2.25 bytes per
@@ -41,7 +42,7 @@ struct RowMatrix {
   std::vector<float> scale;
   std::vector<float> dense;
 
-  std::size_t per_row() const { return cols / 24; }
+  std::size_t per_row() const { return cols / lattice::kAtomDim; }
   // Row r as table rows: the table base and its per_row() indices (unpacked into `scratch`,
   // per_row() long, when packed).
   struct Atoms {

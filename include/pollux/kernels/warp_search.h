@@ -23,6 +23,8 @@
 
 #include <cstdint>
 
+#include "pollux/lattice/constants.h"
+
 #ifdef __CUDACC__
 #define POLLUX_HD __host__ __device__ __forceinline__
 #else
@@ -32,10 +34,11 @@
 namespace pollux::kernels {
 
 constexpr int kWarp = 32;
-constexpr int kDim = 24;
-constexpr int kOctads = 759;
-constexpr int kMessages = 4096;
-constexpr int kShellSize = 196560;
+constexpr int kDim = lattice::kAtomDim;
+constexpr int kOctads = lattice::kOctadCount;
+constexpr int kMessages = lattice::kGolayMessages;
+constexpr int kShellSize = lattice::kShellSize;
+static_assert(kDim <= kWarp, "one lane per coordinate of an atom");
 
 // The scoring rule, fixed per (codebook, scoring); built on the host by search_rule().
 struct SearchRule {
@@ -110,7 +113,14 @@ POLLUX_HD double max_term_of_coordinate(const SearchRule& r, bool bit, double x)
   return r.leech ? (4.0 + r.three_excess) * x : -(2.0 + r.three_excess) * x;
 }
 
-// Fast scores below this cannot win against a best fast score `best` (lattice/quantizer.cpp).
+// Fast scores below this cannot win against a best fast score `best` (as Quantizer::
+// candidate_floor in lattice/quantizer.cpp). Exact scoring: a fast score is within `margin`
+// of the true one, so a vector can reach the best's true score only from best - 2 margin.
+// bf16 scoring: scores are compared after rounding to bf16 (8 significant bits), so a vector
+// ties or beats the best once rounded when its true score lies within one bf16 ulp below it,
+// at most 2^-7 of the best; the floor keeps 2^-6 = 1/64, twice that, below the best's least
+// true score (best - margin). A lower floor only hands step 3 more candidates to score
+// exactly, never a different answer.
 POLLUX_HD double candidate_floor(const SearchRule& r, double best, double margin) {
   if (!r.bf16) return best - 2.0 * margin;
   return (best - margin) * (1.0 - 1.0 / 64) - 2.0 * margin;
@@ -268,6 +278,26 @@ POLLUX_HD std::uint32_t index_of_best(const SearchRule& r, const SearchTables& t
     else high = mid;
   }
   return std::uint32_t(low) + 1;
+}
+
+// Steps 1 to 4 on one atom whose scored coordinates are x (search_margin and the tables in
+// sign_sum and max_term as scratch), run by `warp`: on the GPU the calling lane's share with
+// the warp's shuffles (lattice_search.cu), on the host the 32 lanes one after another
+// (emulate_warp_search). W provides each(f): f(lane) for its lanes; sync(): the lanes see each
+// other's writes; max(f) and best(f): the warp's greater() and better() of f(lane).
+#ifdef __CUDACC__
+#pragma nv_exec_check_disable
+#endif
+template <typename W>
+POLLUX_HD std::uint32_t search_steps(const SearchRule& r, const SearchTables& t, const W& warp, const double* x,
+                                     double* sign_sum, double* max_term) {
+  warp.each([&](int lane) { fill_tables(r, lane, x, sign_sum, max_term); });
+  warp.sync();
+  const double best = warp.max([&](int lane) { return lane_fast_best(t, lane, x, sign_sum, max_term); });
+  const double margin = search_margin(x);
+  if (best + 2.0 * margin < r.fast_zero_threshold) return 0;
+  const double floor = candidate_floor(r, best, margin);
+  return index_of_best(r, t, warp.best([&](int lane) { return lane_exact_best(r, t, lane, x, sign_sum, max_term, floor); }));
 }
 
 }  // namespace pollux::kernels

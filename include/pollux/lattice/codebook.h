@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "pollux/lattice/constants.h"
+
 namespace pollux::lattice {
 
 enum class CodebookVariant : std::uint8_t { leech = 0, pollux_v4 = 1 };
@@ -24,8 +26,8 @@ CodebookVariant parse_codebook_variant(const std::string& text, const std::strin
 
 class Codebook {
  public:
-  static constexpr std::uint32_t kSize = 196561;  // zero vector + 196,560 shell points
-  static constexpr int kDim = 24;
+  static constexpr std::uint32_t kSize = kCodebookSize;  // zero vector + 196,560 shell points
+  static constexpr int kDim = kAtomDim;
   static constexpr double kIntegerScale = 2.8284271247461903;  // sqrt(8): integer -> float
 
   // The table of a variant, built once per process on first use (about 0.1 s).

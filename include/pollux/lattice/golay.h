@@ -9,10 +9,9 @@
 #include <array>
 #include <cstdint>
 
-namespace pollux::lattice {
+#include "pollux/lattice/constants.h"  // kGolayMessages, kOctadCount
 
-inline constexpr int kGolayMessages = 4096;
-inline constexpr int kOctadCount = 759;
+namespace pollux::lattice {
 
 // The 24-bit codeword of message m (m < 4096).
 std::uint32_t golay_encode(std::uint32_t m);

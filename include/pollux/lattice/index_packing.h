@@ -8,10 +8,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "pollux/lattice/constants.h"
+
 namespace pollux::lattice {
 
 // Bytes that hold `count` indices.
-inline std::size_t packed_size(std::size_t count) { return (count + 3) / 4 * 9; }
+inline std::size_t packed_size(std::size_t count) {
+  return (count + kIndicesPerGroup - 1) / kIndicesPerGroup * kGroupBytes;
+}
 
 // Packs `count` indices (each < 2^18; pollux::Error otherwise) into packed_size(count) bytes.
 void pack_indices(const std::uint32_t* indices, std::size_t count, std::uint8_t* out);
@@ -23,9 +27,10 @@ void unpack_indices(const std::uint8_t* packed, std::size_t count, std::uint32_t
 
 // Index i alone, read from the three bytes that hold it: for computing from the packed form.
 inline std::uint32_t unpack_index(const std::uint8_t* packed, std::size_t i) {
-  const std::uint8_t* b = packed + i / 4 * 9 + (i % 4) * 18 / 8;
-  const unsigned shift = 6 - unsigned(i % 4) * 2;  // index k of a group starts at bit 18k
-  return (std::uint32_t(b[0]) << 16 | std::uint32_t(b[1]) << 8 | b[2]) >> shift & 0x3FFFFu;
+  const std::size_t k = i % kIndicesPerGroup;  // index k of a group starts at bit 18k
+  const std::uint8_t* b = packed + i / kIndicesPerGroup * kGroupBytes + k * kIndexBits / 8;
+  const unsigned shift = 24 - kIndexBits - unsigned(k * kIndexBits % 8);  // of the 24 bits b[0..2]
+  return (std::uint32_t(b[0]) << 16 | std::uint32_t(b[1]) << 8 | b[2]) >> shift & kIndexMask;
 }
 
 }  // namespace pollux::lattice

@@ -106,10 +106,10 @@ class Quantizer {
   double weight_[9];              // score weight of integer coordinate k at [k + 4]
   double three_excess_;           // w(3) / w(1) - 3: 0 for exact scoring
   double fast_zero_threshold_;    // the zero threshold in fast-path units (w(1) = 1)
-  std::uint32_t codewords_[4096];         // Golay codeword of each message
-  std::uint16_t check_bits_[4096];        // golay_check_bits of each message
-  std::uint8_t octad_groups_[759][4];     // its bits in each 6-bit coordinate group
-  std::uint8_t octad_positions_[759][8];  // the 8 coordinates of each octad
+  std::uint32_t codewords_[kGolayMessages];       // Golay codeword of each message
+  std::uint16_t check_bits_[kGolayMessages];      // golay_check_bits of each message
+  std::uint8_t octad_groups_[kOctadCount][4];     // its bits in each 6-bit coordinate group
+  std::uint8_t octad_positions_[kOctadCount][8];  // the 8 coordinates of each octad
 };
 
 }  // namespace pollux::lattice

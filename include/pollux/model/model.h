@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "pollux/config/config.h"
+#include "pollux/lattice/constants.h"
 
 namespace pollux {
 
@@ -28,7 +29,7 @@ struct Parameter {
   at::Tensor value;  // requires grad
   // A matrix whose every row is atoms: projected onto the lattice by pollux_step (spec
   // section 5: >= 2-D and numel % 24 == 0). Otherwise a 1-D gain.
-  bool lattice() const { return value.dim() >= 2 && value.numel() % 24 == 0; }
+  bool lattice() const { return value.dim() >= 2 && value.numel() % lattice::kAtomDim == 0; }
 };
 
 class PolluxModel {
