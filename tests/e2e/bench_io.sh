@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 "$BIN/pollux-bench" io --config "$CONFIG" --n_layers 1 --dir "$WORK" --json >"$WORK/io.json"
-for key in write_s read_s inspect_s pack_s cp_s cp_fsync_s file_bytes state_bytes write_peak_bytes read_peak_bytes \
+for key in write_s read_s inspect_s pack_s cp_s cp_fsync_s copy_loop_s file_bytes state_bytes write_peak_bytes read_peak_bytes \
            write_before_bytes read_before_bytes inspect_peak_bytes pack_peak_bytes; do
   awk -v v="$(json_field "$WORK/io.json" $key)" 'BEGIN { exit !(v > 0) }' || fail "$key: $(cat "$WORK/io.json")"
 done
