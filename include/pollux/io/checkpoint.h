@@ -21,10 +21,12 @@
 // every float tensor). Files are written to PATH.tmp.<pid>, fsync'ed and renamed, so a
 // checkpoint on disk is always whole.
 //
-// Both directions stream: a write puts each tensor's bytes into the file straight from its
-// memory while hashing them, a read reads the file once into one buffer while hashing it, and
-// the tensors it returns view that buffer (it is freed with the last of them). Peak memory
-// is the state itself plus HDF5's structure, never a second copy of the file.
+// Both directions take one pass: a write puts each tensor's bytes into the file straight from
+// its memory while checking them finite and hashing them; a read maps the file, hashes it,
+// and the tensors it returns view the mapping (private: changing a tensor never changes the
+// file; unmapped with the last of them; the file must not be truncated in place meanwhile,
+// which writes by rename never do). Peak memory is the state itself plus HDF5's structure,
+// never a second copy of the file.
 #pragma once
 
 #include <ATen/ATen.h>
