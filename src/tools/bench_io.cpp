@@ -215,6 +215,8 @@ int io(int argc, const char* const* argv) {
   // write: the child builds the state, then its peak is reset and the write timed alone.
   const Phase write = best([&] {
     return in_child("write", [&]() -> std::vector<double> {
+      const int null = ::open("/dev/null", O_WRONLY);  // the write's log line: stdout is the report's
+      if (null >= 0) ::dup2(null, STDOUT_FILENO);
       const PolluxModel model(config.model, config.seed, at::kCPU);
       const Checkpoint ck = random_checkpoint(config, model);
       const double resident = status_bytes("VmRSS:");
