@@ -21,7 +21,7 @@ die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------
 debs=(g++ cmake ninja-build pkg-config python3 python3-venv
-      libboost-program-options-dev libhdf5-dev libspdlog-dev libfmt-dev catch2 libgloo-dev)
+      libboost-program-options-dev libhdf5-dev libssl-dev libspdlog-dev libfmt-dev catch2 libgloo-dev)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

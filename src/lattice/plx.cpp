@@ -1,7 +1,12 @@
 #include "pollux/lattice/plx.h"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 
@@ -9,6 +14,7 @@
 #include "pollux/base/printable.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
+#include "pollux/base/parallel.h"
 #include "pollux/base/sha256.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
@@ -80,7 +86,7 @@ float f32_at(const std::uint8_t* p) {
 std::vector<float> floats_of(const PlxTensor& t) {
   std::vector<float> out(t.element_count());
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (t.dtype == PlxDtype::f32) out[i] = f32_at(&t.data[4 * i]);
+    if (t.dtype == PlxDtype::f32) out[i] = f32_at(t.data.data() + 4 * i);
     else if (t.dtype == PlxDtype::f16) out[i] = half_to_float(std::uint16_t(t.data[2 * i] | t.data[2 * i + 1] << 8));
     else if (t.dtype == PlxDtype::i8) out[i] = float(std::int8_t(t.data[i]));
     else out[i] = float(t.data[i]);
@@ -157,7 +163,12 @@ std::array<float, 16> codebook_fingerprint(const Codebook& codebook) {
   return f;
 }
 
-PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source) {
+namespace {
+
+// Parses `size` bytes at `data`; the tensors view them when `mapping` keeps them alive, else
+// copy them. Version 5 checksums are checked after the structure, on all cores; the first
+// tensor in file order that fails is named.
+PlxFile parse(std::uint8_t* data, std::size_t size, const std::string& source, const std::shared_ptr<void>& mapping) {
   Reader in(data, size, source);
   PlxFile file;
   if (std::memcmp(in.take(8, "magic"), kMagic, 8) != 0) in.fail("not a .plx file (magic is not POLLUXH2)");
@@ -198,6 +209,11 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
   // Each tensor record takes at least 12 bytes: a claimed count beyond that is corrupt.
   if (count > in.remaining() / 12) in.fail("tensor count " + std::to_string(count) + " cannot fit in the file");
   file.tensors.reserve(count);
+  struct Check {
+    const std::uint8_t* sum;
+    std::size_t end;  // the reader's position after it, for the error
+  };
+  std::vector<Check> checks;
   for (std::uint64_t k = 0; k < count; ++k) {
     PlxTensor t;
     const std::string which = "tensor " + std::to_string(k);
@@ -221,21 +237,74 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
     if (data_len != elements * dtype_size(t.dtype))
       in.fail("tensor " + printable_excerpt(t.name) + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
     const std::uint8_t* bytes = in.take(data_len, "tensor " + printable_excerpt(t.name) + " data");
-    t.data.assign(bytes, bytes + data_len);
-    if (file.version == 5) {
-      const std::uint8_t* sum = in.take(32, "tensor " + printable_excerpt(t.name) + " checksum");
-      if (hex_of(sum, 32) != sha256_hex(t.data.data(), t.data.size()))
-        in.fail("tensor " + printable_excerpt(t.name) + " checksum mismatch: its data is corrupt");
-    }
+    auto* at = const_cast<std::uint8_t*>(bytes);
+    t.data = mapping ? PlxBytes(mapping, at, data_len) : PlxBytes(std::vector<std::uint8_t>(bytes, bytes + data_len));
+    if (file.version == 5) checks.push_back({in.take(32, "tensor " + printable_excerpt(t.name) + " checksum"), in.position()});
     file.tensors.push_back(std::move(t));
   }
   if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " trailing bytes after the last tensor");
+  std::atomic<std::size_t> next{0}, first_bad{checks.size()};
+  parallel_for(std::size_t(default_thread_count()), 0, 1, [&](std::size_t, std::size_t) {
+    for (std::size_t k; (k = next++) < checks.size();) {
+      const PlxBytes& d = file.tensors[k].data;
+      if (hex_of(checks[k].sum, 32) != sha256_hex(d.data(), d.size()))
+        for (std::size_t seen = first_bad; k < seen && !first_bad.compare_exchange_weak(seen, k);) {}
+    }
+  });
+  if (first_bad < checks.size()) {
+    Reader at(data, size, source);
+    at.take(checks[first_bad].end, "");
+    at.fail("tensor " + printable_excerpt(file.tensors[first_bad].name) + " checksum mismatch: its data is corrupt");
+  }
   return file;
 }
 
+}  // namespace
+
+PlxBytes::PlxBytes(std::vector<std::uint8_t> bytes) : own_(std::move(bytes)), data_(own_.data()), size_(own_.size()) {}
+PlxBytes::PlxBytes(std::shared_ptr<void> mapping, std::uint8_t* data, std::size_t size)
+    : mapping_(std::move(mapping)), data_(data), size_(size) {}
+PlxBytes::PlxBytes(const PlxBytes& other) : PlxBytes(std::vector<std::uint8_t>(other.begin(), other.end())) {}
+PlxBytes::PlxBytes(PlxBytes&& other) noexcept
+    : own_(std::move(other.own_)), mapping_(std::move(other.mapping_)), data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+PlxBytes& PlxBytes::operator=(PlxBytes other) noexcept {
+  own_ = std::move(other.own_);  // a moved vector keeps its buffer, so data_ stays valid
+  mapping_ = std::move(other.mapping_);
+  data_ = other.data_;
+  size_ = other.size_;
+  other.data_ = nullptr;
+  other.size_ = 0;
+  return *this;
+}
+bool operator==(const PlxBytes& a, const std::vector<std::uint8_t>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source) {
+  return parse(const_cast<std::uint8_t*>(data), size, source, nullptr);
+}
+
 PlxFile read_plx(const std::string& path) {
-  std::vector<std::uint8_t> bytes = read_file(path);
-  return parse_plx(bytes.data(), bytes.size(), path);
+  const int fd = open_regular_file(path, "plx");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw Error("plx", "cannot read " + path);
+  }
+  const auto size = std::size_t(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return parse(nullptr, 0, path, nullptr);
+  }
+  // Private and writable: a tensor changed in memory never changes the file.
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) throw Error("plx", "cannot map " + path + " into memory: " + std::strerror(errno));
+  std::shared_ptr<void> mapping(p, [size](void* q) { ::munmap(q, size); });
+  return parse(static_cast<std::uint8_t*>(p), size, path, mapping);
 }
 
 bool is_plx_file(const std::string& path) {

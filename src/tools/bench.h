@@ -15,6 +15,7 @@ namespace pollux::bench {
 
 int tokenizer(int argc, const char* const* argv);  // bench_tokenizer.cpp
 int step(int argc, const char* const* argv);       // bench_step.cpp
+int io(int argc, const char* const* argv);         // bench_io.cpp
 
 // The GPU search on `atoms` (count x 24), the first `checked` compared with the CPU's exact
 // search on `threads` threads; returns 2 on any mismatch.

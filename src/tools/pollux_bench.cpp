@@ -2,6 +2,7 @@
 //   quantizer   the exact quantizer against a float64 brute force (spec sections 3, 3a)
 //   train       steady-state training steps of a configuration on fresh random tokens
 //   step        pollux_step alone (bench_step.cpp); tokenizer (bench_tokenizer.cpp)
+//   io          checkpoint write, read, inspect and pack against cp (bench_io.cpp)
 //   decode      prompt processing and batch-1 decode, lut or dense runtime (bench_decode.cpp)
 #include <chrono>
 #include <cmath>
@@ -227,6 +228,8 @@ const char* kUsage =
     "  step        time pollux_step alone on a configuration's model with random gradients\n"
     "  tokenizer   MB/s and tokens/s of the GPT-2 tokenizer, and of tiktoken when the venv has it\n"
     "  decode      time prompt processing and batch-1 decode of a .plx model (lut or dense)\n"
+    "  io          time writing, reading, pollux-inspect and pollux-pack of a configuration's checkpoint\n"
+    "              against cp of the same file, with each one's peak memory\n"
     "Run 'pollux-bench COMMAND --help' for the options of a command.";
 
 }  // namespace
@@ -238,6 +241,7 @@ int main(int argc, char** argv) {
     if (command == "train") return bench_train(argc - 1, argv + 1);
     if (command == "tokenizer") return pollux::bench::tokenizer(argc - 1, argv + 1);
     if (command == "step") return pollux::bench::step(argc - 1, argv + 1);
+    if (command == "io") return pollux::bench::io(argc - 1, argv + 1);
     if (command == "decode") return pollux::bench::decode(argc - 1, argv + 1);
     if (command == "--help" || command == "-h") {
       std::cout << kUsage << "\n";

@@ -1,6 +1,6 @@
 // Training checkpoints in HDF5, readable from Python with h5py:
 //
-//   /                  attributes: format = "pollux-checkpoint", format_version = 1,
+//   /                  attributes: format = "pollux-checkpoint", format_version = 2,
 //                      step, tokens_seen, sampler_seed, sampler_counter, heat,
 //                      world_size (ranks of the run that wrote it; absent = 1),
 //                      codebook, codebook_sha256 (of the float32 table), config_json,
@@ -13,10 +13,20 @@
 //   /optimizer/latent/<param>, /optimizer/m/<param>, /optimizer/v/<param>   float32
 //
 // The first 512 bytes (HDF5's user block) hold "pollux-checkpoint sha256 <hex>\n" and zeros:
-// the SHA-256 of the rest of the file, checked before HDF5 reads anything.
-// Every dataset carries its own sha256 attribute. Only a finite state is written (the
-// heat and every float tensor). Files are written to PATH.tmp.<pid>, flushed, fsync'ed and renamed, so a checkpoint on
-// disk is always whole.
+// the SHA-256 of the rest of the file, checked before HDF5 reads anything (in Python:
+// hashlib.sha256(open(f, "rb").read()[512:])). Version 1 files also carry a sha256 attribute
+// per dataset, still checked when a file has no whole-file digest (the oldest ones); version
+// 2 drops it, so a write and a read each hash the data once. Datasets are contiguous; those
+// of 4 KiB or more start on 64-byte boundaries. Only a finite state is written (the heat and
+// every float tensor). Files are written to PATH.tmp.<pid>, fsync'ed and renamed, so a
+// checkpoint on disk is always whole.
+//
+// Both directions take one pass: a write puts each tensor's bytes into the file straight from
+// its memory while checking them finite and hashing them; a read maps the file, hashes it,
+// and the tensors it returns view the mapping (private: changing a tensor never changes the
+// file; unmapped with the last of them; the file must not be truncated in place meanwhile,
+// which writes by rename never do). Peak memory is the state itself plus HDF5's structure,
+// never a second copy of the file.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -41,8 +51,15 @@ struct Checkpoint {
   std::map<std::string, at::Tensor> weights;  // /weights/*
 };
 
-// Throws pollux::Error (and writes nothing) when first_non_finite(checkpoint) is not empty.
-void write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+// What a write cost: the file's size, the wall time of the whole write, and the part of it
+// spent only waiting for the disk to take the bytes (fsync) after they were written and hashed.
+struct CheckpointWrite {
+  std::uint64_t bytes = 0;
+  double seconds = 0, sync_seconds = 0;
+};
+// Throws pollux::Error (and writes nothing) when first_non_finite(checkpoint) is not empty,
+// and naming the file on any I/O failure (PATH is then untouched). Logs the size and time.
+CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // The name of the first non-finite part of the state ("heat", "weights/<p>",
 // "optimizer/<kind>/<p>"), or "" when the whole state is finite.
 std::string first_non_finite(const Checkpoint& checkpoint);

@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,11 +48,43 @@ enum class PlxDtype : std::uint8_t { u8 = 0, i8 = 1, f16 = 2, f32 = 3 };
 std::size_t dtype_size(PlxDtype dtype);
 std::string to_string(PlxDtype dtype);
 
+// A tensor's raw bytes: its own, or a range of a file that read_plx mapped into memory (the
+// mapping lives as long as any range of it; private, so writing to it never reaches the file).
+// Copies are deep and own their bytes; moves are cheap.
+class PlxBytes {
+ public:
+  PlxBytes() = default;
+  PlxBytes(std::vector<std::uint8_t> bytes);  // NOLINT: implicit, so {name, dtype, shape, bytes} builds a tensor
+  PlxBytes(std::shared_ptr<void> mapping, std::uint8_t* data, std::size_t size);
+  PlxBytes(const PlxBytes& other);
+  PlxBytes(PlxBytes&& other) noexcept;
+  PlxBytes& operator=(PlxBytes other) noexcept;
+
+  std::uint8_t* data() { return data_; }
+  const std::uint8_t* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::uint8_t* begin() { return data_; }
+  std::uint8_t* end() { return data_ + size_; }
+  const std::uint8_t* begin() const { return data_; }
+  const std::uint8_t* end() const { return data_ + size_; }
+  std::uint8_t& operator[](std::size_t i) { return data_[i]; }
+  std::uint8_t operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  std::vector<std::uint8_t> own_;
+  std::shared_ptr<void> mapping_;
+  std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+bool operator==(const PlxBytes& a, const std::vector<std::uint8_t>& b);
+inline bool operator==(const std::vector<std::uint8_t>& a, const PlxBytes& b) { return b == a; }
+
 struct PlxTensor {
   std::string name;
   PlxDtype dtype = PlxDtype::f32;
   std::vector<std::uint32_t> shape;
-  std::vector<std::uint8_t> data;  // raw little-endian
+  PlxBytes data;  // raw little-endian
   std::uint64_t element_count() const;
 };
 
@@ -68,8 +101,11 @@ struct PlxFile {
 // The 16 fingerprint floats of a codebook (rows 0..3, columns 0..3; equal for both variants).
 std::array<float, 16> codebook_fingerprint(const Codebook& codebook);
 
-// `source` names the bytes in errors (usually the path).
+// `source` names the bytes in errors (usually the path). The tensors copy their bytes.
+// Version 5 checksums are checked on all cores.
 PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string& source);
+// Maps the file into memory and parses it there: the tensors view the mapping, nothing is
+// read twice or copied (the file must not be truncated while they live).
 PlxFile read_plx(const std::string& path);
 // Whether `path` starts with the .plx magic; throws pollux::Error naming a file that cannot be
 // opened or is not a regular file (never blocks on a FIFO).
