@@ -1,4 +1,5 @@
 #include "pollux/infer/lut_model.h"
+#include "pollux/infer/shell_code.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +41,9 @@ std::vector<float> floats_of(const lattice::PlxTensor& t, const std::string& sou
 
 class TensorSource {
  public:
-  TensorSource(const lattice::PlxFile& file, const std::string& source, IndexForm form) : file_(file), source_(source), form_(form) {
+  // With `owned` (the same file), each tensor's bytes are freed once converted.
+  TensorSource(const lattice::PlxFile& file, lattice::PlxFile* owned, const std::string& source, IndexForm form)
+      : file_(file), owned_(owned), source_(source), form_(resolve_index_form(form)) {
     for (const auto& t : lattice::plx_logical_tensors(file)) logical_.emplace(t.name, t);
   }
 
@@ -55,7 +58,9 @@ class TensorSource {
   std::vector<float> gain(const std::string& name, std::uint32_t size) {
     const auto& t = get(name, {size});
     if (t.storage != PlxStorage::f32) throw Error("infer", source_ + ": tensor " + name + " should be float32");
-    return floats_of(*file_.find(name), source_);
+    std::vector<float> out = floats_of(*file_.find(name), source_);
+    release(name);
+    return out;
   }
 
   RowMatrix matrix(const std::string& name, std::uint32_t rows, std::uint32_t cols) {
@@ -67,6 +72,7 @@ class TensorSource {
     const std::size_t atoms = std::size_t(rows) * cols / lattice::kAtomDim;
     if (t.storage == PlxStorage::f32) {
       m.dense = floats_of(*file_.find(name), source_);
+      release(name);
     } else if (t.storage == PlxStorage::int8_rows) {
       const auto& q = file_.find(base + ".weight_int8")->data;
       m.own_table.assign(q.begin(), q.end());
@@ -75,6 +81,8 @@ class TensorSource {
       for (std::size_t a = 0; a < m.index.size(); ++a) m.index[a] = std::uint32_t(a);
       m.scale = floats_of(*file_.find(base + ".mu_rows"), source_);
       for (float& s : m.scale) s /= 127.0f;
+      release(base + ".weight_int8");
+      release(base + ".mu_rows");
     } else {
       const Codebook& codebook = Codebook::get(file_.codebook);
       const auto& packed = file_.find(base + ".packed_weights")->data;
@@ -83,17 +91,24 @@ class TensorSource {
           throw Error("infer", source_ + ": tensor " + base + ".packed_weights: codebook index " +
                                    std::to_string(lattice::unpack_index(packed.data(), i)) + " (row " +
                                    std::to_string(i / m.per_row()) + ") is outside the 196,561-entry codebook");
+      m.variant = file_.codebook;
       if (form_ == IndexForm::packed) {
         m.packed.assign(packed.begin(), packed.begin() + std::ptrdiff_t(lattice::packed_size(atoms)));
       } else {
         m.index.resize(atoms);
         lattice::unpack_indices(packed.data(), atoms, m.index.data());
+        if (form_ == IndexForm::shell) {
+          m.shell = shell::interleave(m.index.data(), rows, m.per_row(), file_.codebook);
+          std::vector<std::uint32_t>().swap(m.index);
+        }
       }
-      m.table = codebook.integer_row(0);
+      m.table = codebook.integer_row(0);  // shell codes: for decoding rows (embeddings, prefill tiles)
       m.scale = floats_of(*file_.find(base + ".sigma_rows"), source_);
       // Integer coordinates are codebook x sqrt(8): fold 1/sqrt(8) into s_lattice.
       const float fold = float(lattice::kLatticeScale / Codebook::kIntegerScale);
       for (float& s : m.scale) s *= fold;
+      release(base + ".packed_weights");
+      release(base + ".sigma_rows");
     }
     return m;
   }
@@ -103,7 +118,14 @@ class TensorSource {
   }
 
  private:
+  void release(const std::string& name) {
+    if (!owned_) return;
+    for (auto& t : owned_->tensors)
+      if (t.name == name) std::vector<std::uint8_t>().swap(t.data);
+  }
+
   const lattice::PlxFile& file_;
+  lattice::PlxFile* owned_;
   std::string source_;
   IndexForm form_;
   std::map<std::string, lattice::PlxLogicalTensor> logical_;
@@ -129,6 +151,14 @@ inline float dot24(const float* a, const float* b) {
 }  // namespace
 
 LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form) {
+  return build(file, nullptr, source, form);
+}
+
+LutModel LutModel::from_plx(lattice::PlxFile&& file, const std::string& source, IndexForm form) {
+  return build(file, &file, source, form);
+}
+
+LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, const std::string& source, IndexForm form) {
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
@@ -154,7 +184,7 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
     throw Error("infer", source + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
                                   "d_head 24, tokenizer_vocab_size <= vocab_size)");
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
-  TensorSource t(file, source, form);
+  TensorSource t(file, owned, source, form);
   m.tok_emb_ = t.matrix("tok_emb.weight", V, d);
   m.pos_emb_ = t.matrix("pos_emb.weight", std::uint32_t(s.seq_len), d);
   for (int l = 0; l < s.n_layers; ++l) {

@@ -7,6 +7,7 @@
 #include "pollux/base/error.h"
 #include "pollux/base/parallel.h"
 #include "pollux/infer/lut_model.h"
+#include "pollux/infer/shell_code.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 
@@ -150,6 +151,14 @@ struct RowAvx512 {
 void decode_tile(const RowMatrix& w, std::size_t r0, std::uint32_t* scratch, float* tile) {
   const std::size_t per_row = w.per_row(), valid = std::min(kTileRows, w.rows - r0);
   if (valid < kTileRows) std::fill(tile, tile + w.cols * kTileRows, 0.0f);
+  if (!w.shell.empty()) {  // shell codes: each row decoded to integers (scratch holds cols bytes)
+    auto* row = reinterpret_cast<std::int8_t*>(scratch);
+    for (std::size_t j = 0; j < valid; ++j) {
+      w.row_int8(r0 + j, row);
+      for (std::size_t k = 0; k < w.cols; ++k) tile[k * kTileRows + j] = float(row[k]);
+    }
+    return;
+  }
   RowMatrix::Atoms rows[kTileRows];
   for (std::size_t j = 0; j < valid; ++j) rows[j] = w.atoms(r0 + j, scratch + j * per_row);
   for (std::size_t a = 0; a < per_row; ++a) {
@@ -242,7 +251,7 @@ template <std::size_t N>
 void tiles(const RowMatrix& w, const float* x, std::size_t count, float* y, std::size_t t0, std::size_t t1,
            const std::array<TileFn, N>& fns) {
   std::vector<float> tile(w.cols * kTileRows), out(N * kTileRows);
-  std::vector<std::uint32_t> scratch(kTileRows * w.per_row());
+  std::vector<std::uint32_t> scratch(std::max(kTileRows * w.per_row(), w.cols));
   for (std::size_t ti = t0; ti < t1; ++ti) {
     const std::size_t r0 = ti * kTileRows, valid = std::min(kTileRows, w.rows - r0);
     decode_tile(w, r0, scratch.data(), tile.data());
@@ -291,6 +300,26 @@ Kernel parse_kernel(const std::string& text, const std::string& what) {
   throw Error("infer", what + " '" + text + "': expected auto, portable, avx2 or avx512");
 }
 
+IndexForm resolve_index_form(IndexForm form) {
+  if (form != IndexForm::automatic) return form;
+  return kernel_supported(Kernel::avx512) ? IndexForm::shell : IndexForm::packed;
+}
+
+std::string to_string(IndexForm form) {
+  switch (form) {
+    case IndexForm::packed: return "packed";
+    case IndexForm::unpacked: return "unpacked";
+    case IndexForm::shell: return "shell";
+    default: return "auto";
+  }
+}
+
+IndexForm parse_index_form(const std::string& text, const std::string& what) {
+  for (IndexForm f : {IndexForm::automatic, IndexForm::packed, IndexForm::unpacked, IndexForm::shell})
+    if (text == to_string(f)) return f;
+  throw Error("infer", what + " '" + text + "': expected auto, packed, unpacked or shell");
+}
+
 RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   const std::size_t n = per_row();
   if (!own_table.empty()) return {own_table.data() + r * cols, index.data()};
@@ -303,21 +332,30 @@ RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   return {table, scratch};
 }
 
+void RowMatrix::row_int8(std::size_t r, std::int8_t* out) const {
+  if (!shell.empty()) {  // the codebook row of each code
+    const std::vector<std::uint32_t>& index_of = shell::recoding(variant).index_of_code;
+    for (std::size_t a = 0; a < per_row(); ++a)
+      std::memcpy(out + a * kDim, table + std::size_t(index_of[shell::code_at(shell.data(), per_row(), r, a)]) * kDim, kDim);
+    return;
+  }
+  std::vector<std::uint32_t> scratch(per_row());
+  const Atoms at = atoms(r, scratch.data());
+  for (std::size_t a = 0; a < per_row(); ++a) std::memcpy(out + a * kDim, at.table + std::size_t(at.index[a]) * kDim, kDim);
+}
+
 void RowMatrix::row(std::size_t r, float* out) const {
   if (!dense.empty()) {
     std::memcpy(out, &dense[r * cols], cols * sizeof(float));
     return;
   }
-  std::vector<std::uint32_t> scratch(per_row());
-  const Atoms at = atoms(r, scratch.data());
-  for (std::size_t a = 0; a < per_row(); ++a) {
-    const std::int8_t* c = at.table + std::size_t(at.index[a]) * kDim;
-    for (int k = 0; k < kDim; ++k) out[a * kDim + k] = float(c[k]) * scale[r];
-  }
+  std::vector<std::int8_t> coords(cols);
+  row_int8(r, coords.data());
+  for (std::size_t k = 0; k < cols; ++k) out[k] = float(coords[k]) * scale[r];
 }
 
 std::size_t RowMatrix::bytes() const {
-  return dense.size() * sizeof(float) + packed.size() + index.size() * sizeof(std::uint32_t) + own_table.size() +
+  return dense.size() * sizeof(float) + packed.size() + shell.size() + index.size() * sizeof(std::uint32_t) + own_table.size() +
          scale.size() * sizeof(float);
 }
 
@@ -331,6 +369,20 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int
       if (kernel == Kernel::avx2) return tiles(w, x, count, y, t0, t1, tile_table<TileAvx2, 1, 2, 3>());
 #endif
       tiles(w, x, count, y, t0, t1, tile_table<TilePortable, 1, 2, 3, 4>());
+    });
+    return;
+  }
+  if (!w.shell.empty()) {  // per token: its activation tables, then groups of 16 rows split over threads
+    const std::size_t per_row = w.per_row(), groups = (w.rows + shell::kGroupRows - 1) / shell::kGroupRows;
+    std::vector<float> blocks(count * per_row * shell::kBlockFloats);
+    for (std::size_t p = 0; p < count; ++p) shell::build_blocks(x + p * w.cols, per_row, &blocks[p * per_row * shell::kBlockFloats]);
+    const shell::Matrix m{w.shell.data(), w.rows, per_row, w.scale.data(), w.variant};
+    parallel_for(groups, threads, 4, [&](std::size_t g0, std::size_t g1) {
+      for (std::size_t p = 0; p < count; ++p) {
+        const float* b = &blocks[p * per_row * shell::kBlockFloats];
+        if (kernel == Kernel::avx512) shell::rows_avx512(m, b, y + p * w.rows, g0, g1);
+        else shell::rows_portable(m, b, y + p * w.rows, g0, g1);
+      }
     });
     return;
   }

@@ -32,7 +32,7 @@ struct DecodeRun {
   Config config;               // of --config (the random model's shape) and --threads
   int prompt_tokens = 0, new_tokens = 0;
   infer::Kernel kernel = infer::Kernel::automatic;
-  infer::IndexForm index_form = infer::IndexForm::packed;
+  infer::IndexForm index_form = infer::IndexForm::automatic;
   bool json = false;
 };
 std::optional<DecodeRun> parse_decode(int argc, const char* const* argv);  // nullopt after --help

@@ -42,8 +42,10 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
       ("prompt_tokens", po::value<int>()->default_value(128), "tokens of the prompt, processed at once")
       ("new_tokens", po::value<int>()->default_value(256), "tokens decoded one at a time after it")
       ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512")
-      ("index_form", po::value<std::string>()->default_value("packed"),
-       "lut: packed (18-bit indices as in the file, unpacked per row as read) or unpacked (uint32 at load)")
+      ("index_form", po::value<std::string>()->default_value("auto"),
+       "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
+       "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "
+       "(shell where the CPU has AVX-512, else packed)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(), "a .plx file");
@@ -74,9 +76,7 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
   if (run.runtime == "lut" && run.config.device != "cpu")
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");
-  const std::string form = vm["index_form"].as<std::string>();
-  if (form != "packed" && form != "unpacked") throw Error("bench", "--index_form '" + form + "': expected packed or unpacked");
-  run.index_form = form == "packed" ? infer::IndexForm::packed : infer::IndexForm::unpacked;
+  run.index_form = infer::parse_index_form(vm["index_form"].as<std::string>(), "--index_form");
   run.json = vm["json"].as<bool>();
   return run;
 }
@@ -105,7 +105,7 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
   const int P = run.prompt_tokens, N = run.new_tokens;
   const double prefill = P / t.prefill_s, decode_rate = N > 0 ? N / t.decode_s : 0.0;
   const std::string model = run.model.empty() ? "random model of the --config shape" : run.model;
-  const std::string form = run.index_form == infer::IndexForm::packed ? "packed" : "unpacked";
+  const std::string form = infer::to_string(infer::resolve_index_form(run.index_form));
   if (run.json) {
     JsonWriter j;
     j.begin_object().field("runtime", run.runtime).field("model", model).field("prompt_tokens", P).field("new_tokens", N)
