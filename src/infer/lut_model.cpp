@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
@@ -94,13 +97,11 @@ class TensorSource {
       m.variant = file_.codebook;
       if (form_ == IndexForm::packed) {
         m.packed.assign(packed.begin(), packed.begin() + std::ptrdiff_t(lattice::packed_size(atoms)));
+      } else if (form_ == IndexForm::shell) {
+        m.shell = shell::interleave(packed.data(), rows, m.per_row(), file_.codebook);
       } else {
         m.index.resize(atoms);
         lattice::unpack_indices(packed.data(), atoms, m.index.data());
-        if (form_ == IndexForm::shell) {
-          m.shell = shell::interleave(m.index.data(), rows, m.per_row(), file_.codebook);
-          std::vector<std::uint32_t>().swap(m.index);
-        }
       }
       m.table = codebook.integer_row(0);  // shell codes: for decoding rows (embeddings, prefill tiles)
       m.scale = floats_of(*file_.find(base + ".sigma_rows"), source_);
@@ -205,6 +206,11 @@ LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, 
   m.ln_f_ = t.gain("ln_f.weight", d);
   m.head_ = t.matrix("head.weight", V, d);
   t.check_all_used();
+#ifdef __GLIBC__
+  // The file's tensors, freed one by one, sit in the heap's middle: hand their pages back so
+  // that they do not count as resident next to the model (peak memory).
+  if (owned) malloc_trim(0);
+#endif
   return m;
 }
 

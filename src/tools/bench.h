@@ -38,7 +38,7 @@ struct DecodeRun {
 std::optional<DecodeRun> parse_decode(int argc, const char* const* argv);  // nullopt after --help
 
 struct DecodeTiming {
-  double prefill_s = 0, decode_s = 0, rss_before_load = 0;
+  double prefill_s = 0, decode_s = 0, rss_before_load = 0, rss_after_load = 0;
   std::size_t bytes_per_token = 0;
   std::string kernel;  // the lut kernel that ran
 };

@@ -111,14 +111,16 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
     j.begin_object().field("runtime", run.runtime).field("model", model).field("prompt_tokens", P).field("new_tokens", N)
         .field("threads", run.config.threads).field("kernel", t.kernel).field("index_form", run.runtime == "lut" ? form : "")
         .field("prefill_tokens_per_s", prefill).field("decode_tokens_per_s", decode_rate).field("peak_rss_bytes", peak)
-        .field("rss_before_load_bytes", t.rss_before_load).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
+        .field("rss_before_load_bytes", t.rss_before_load)
+        .field("rss_after_load_bytes", t.rss_after_load).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
                 run.runtime == "lut" ? (" (" + t.kernel + " kernel, " + form + " indices)").c_str() : "", model.c_str(), P, N);
     std::printf("  prefill           %9.1f tokens/s\n", prefill);
     std::printf("  decode            %9.2f tokens/s\n", decode_rate);
-    std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model)\n", peak / (1 << 20), t.rss_before_load / (1 << 20));
+    std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model, %.1f MiB after)\n", peak / (1 << 20),
+                t.rss_before_load / (1 << 20), t.rss_after_load / (1 << 20));
     std::printf("  model bytes/token %9.1f MiB\n", double(t.bytes_per_token) / (1 << 20));
   }
   return 0;
@@ -133,6 +135,7 @@ int decode_lut(const DecodeRun& run) {
                                                                                lattice::parse_codebook_variant(c.codebook), c.seed),
                                                       "random model", run.index_form)
                           : infer::LutModel::load(run.model, run.index_form);
+  t.rss_after_load = resident_bytes();
   m.set_threads(c.threads);
   m.set_kernel(run.kernel);
   t.kernel = infer::to_string(infer::resolve_kernel(run.kernel));

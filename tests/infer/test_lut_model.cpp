@@ -155,7 +155,7 @@ TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, g
     packed.packed = lattice::pack_indices(unpacked.index);
     packed.index.clear();
     infer::RowMatrix shell = unpacked;
-    shell.shell = infer::shell::interleave(unpacked.index.data(), unpacked.rows, 5, variant);
+    shell.shell = infer::shell::interleave(packed.packed.data(), unpacked.rows, 5, variant);
     shell.index.clear();
     CHECK(unpacked.bytes() - packed.bytes() == 350 * 4 - lattice::packed_size(350));  // 2.25 bytes per atom, not 4
     CHECK(shell.bytes() - packed.bytes() == 5 * 5 * 36 - lattice::packed_size(350));  // 5 groups of 16 rows, 36 bytes per atom
@@ -215,7 +215,7 @@ TEST_CASE("infer: shell codes are 18 bits, one per codebook row of either varian
       // one code per row, decoding to it
       if (r.index_of_code[code] != idx || std::memcmp(back, cb.integer_row(idx), 24) != 0) ++wrong;
       if (code < infer::shell::kShape3Codes) ++shape3;
-      else if (code < infer::shell::kSlotBase + infer::shell::kOctadSlots * 128) ++octads;
+      else if (code < infer::shell::kShape3Codes + 4096 * infer::shell::kPairBase) ++octads;
       else if (code < infer::shell::kZeroCode) ++pairs;
     }
     CHECK(shape3 == 98304);

@@ -2,15 +2,25 @@
 // (spec section 2), so that an inner product <x, v> becomes a few look-ups in small tables
 // built from the activation x instead of a read of the 24-byte codebook row and 24 FMAs.
 //
+// Coordinates 0..22 of a Golay codeword form a cyclic code (spec section 2: the generator
+// g(x) divides x^23 - 1; bit 23 is the parity), so rotating them, i -> i + r mod 23, maps
+// codewords, octads and pairs to codewords, octads and pairs. The 759 octads are 33 orbits of
+// 23; the 276 pairs 12 orbits. A code names a base octad or pair and a rotation, so its mask
+// is one table look-up and a rotation, with no table of 759 entries to gather from.
+//
 // A shell code has 18 bits, like the index it replaces:
-//   [0, 98304)               shape 3, j * 4096 + m: the Golay codeword c of message m, the 3
-//                            at coordinate j;
-//   98304 + 128 o + s        o < 759: octad o (golay_octads() order) with the signs whose
-//                            low 7 bits (in the octad's coordinate order) are s, the 8th
-//                            making their number even; 759 <= o < 1035: the pair
-//                            p = o - 759 (i < j, lexicographic) with s bit 0 the sign of i,
-//                            bit 1 that of j (s < 4);
-//   kZeroCode                the zero vector.
+//   [0, 98304)                    shape 3, j * 4096 + m: the Golay codeword c of message m,
+//                                 the 3 at coordinate j;
+//   98304 + 4096 b + 128 r + s    b < 33: the octad rot_r(B_b) (B_b the base octad of orbit
+//                                 b) with the signs of rot_r(u(s)) on it, u(s) the XOR of
+//                                 seven fixed codewords e_q over the bits q of s, chosen so
+//                                 that the 128 values of u restricted to every base octad
+//                                 are its 128 even sign patterns (a codeword meets an octad
+//                                 evenly);
+//                                 b = 33: the pair rot_r(P_p), p = s >> 2 (base pairs {0, d},
+//                                 d = 1..11, and {0, 23}), bit 0 of s the sign of the lower
+//                                 base coordinate, bit 1 of the upper;
+//   kZeroCode (b = 34)            the zero vector.
 // The same code means the same vector in both variants except in shape 3, where `leech`
 // puts -3 (-1)^{c_j} at j and `pollux-v4` puts -3.
 //
@@ -35,21 +45,21 @@
 namespace pollux::infer::shell {
 
 inline constexpr std::uint32_t kShape3Codes = 98304;  // 4,096 messages x 24 positions
-inline constexpr std::uint32_t kSlotBase = kShape3Codes;
-inline constexpr std::uint32_t kOctadSlots = 759, kPairSlots = 276;
-inline constexpr std::uint32_t kZeroCode = kSlotBase + (kOctadSlots + kPairSlots) * 128;
+inline constexpr std::uint32_t kBaseOctads = 33, kBasePairs = 12, kRotations = 23;
+inline constexpr std::uint32_t kPairBase = kBaseOctads;  // b of the pairs
+inline constexpr std::uint32_t kZeroCode = kShape3Codes + 4096 * (kPairBase + 1);
 inline constexpr std::size_t kGroupRows = 16;
 inline constexpr std::size_t kRecordBytes = 36;
 
-// The decoding tables, the same for both variants.
+// The decoding tables, the same for both variants (16-entry tables: one register each).
 struct Tables {
   std::uint32_t codeword_nibble[3][16];  // Golay codeword of message n << 4k (the code is linear)
-  // Per slot (759 octads, 276 pairs, then the zero vector): the mask M in bits 0..23 and the
-  // kind in bits 24..31: 1 octad, 2 pair, 0 zero.
-  std::vector<std::uint32_t> slot;
-  std::vector<std::uint32_t> octad_signs;  // 759 x 128: the sign word t of octad o, low bits s
+  std::uint32_t base_octad[kBaseOctads];  // masks
+  std::uint32_t base_pair[16];           // masks, kBasePairs used
+  std::uint32_t sign_low[16], sign_high[16];  // u(s) = sign_low[s & 15] ^ sign_high[s >> 4 & 15]
 };
 const Tables& tables();
+std::uint32_t rotate(std::uint32_t word, std::uint32_t r);  // coordinates 0..22 by r, 23 fixed
 
 // The code of each codebook index of `variant` (kSize entries) and the index of each code
 // (kZeroCode + 1 entries; unused codes map to 0), built and checked once per variant: every
@@ -62,8 +72,9 @@ const Recoding& recoding(lattice::CodebookVariant variant);
 // The integer (x sqrt(8)) coordinates of a code.
 void decode(std::uint32_t code, lattice::CodebookVariant variant, std::int8_t* out);
 
-// Codes of a rows x per_row matrix (row-major, codebook indices) in the group layout above.
-std::vector<std::uint8_t> interleave(const std::uint32_t* indices, std::size_t rows, std::size_t per_row,
+// Codes of a rows x per_row matrix, given as its packed 18-bit codebook indices (row-major,
+// index_packing.h; each < kSize), in the group layout above.
+std::vector<std::uint8_t> interleave(const std::uint8_t* packed, std::size_t rows, std::size_t per_row,
                                      lattice::CodebookVariant variant);
 // Code of atom a of row r in that layout.
 std::uint32_t code_at(const std::uint8_t* records, std::size_t per_row, std::size_t r, std::size_t a);
