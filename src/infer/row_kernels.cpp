@@ -151,11 +151,14 @@ struct RowAvx512 {
 void decode_tile(const RowMatrix& w, std::size_t r0, std::uint32_t* scratch, float* tile) {
   const std::size_t per_row = w.per_row(), valid = std::min(kTileRows, w.rows - r0);
   if (valid < kTileRows) std::fill(tile, tile + w.cols * kTileRows, 0.0f);
-  if (!w.shell.empty()) {  // shell codes: each row decoded to integers (scratch holds cols bytes)
-    auto* row = reinterpret_cast<std::int8_t*>(scratch);
-    for (std::size_t j = 0; j < valid; ++j) {
-      w.row_int8(r0 + j, row);
-      for (std::size_t k = 0; k < w.cols; ++k) tile[k * kTileRows + j] = float(row[k]);
+  if (!w.shell.empty()) {  // shell codes: a record holds one atom of 16 rows
+    const std::vector<std::uint32_t>& index_of = shell::recoding(w.variant).index_of_code;
+    for (std::size_t a = 0; a < per_row; ++a) {
+      float* t = tile + a * kDim * kTileRows;
+      for (std::size_t j = 0; j < valid; ++j) {
+        const std::int8_t* c = w.table + std::size_t(index_of[shell::code_at(w.shell.data(), per_row, r0 + j, a)]) * kDim;
+        for (int k = 0; k < kDim; ++k) t[k * kTileRows + j] = float(c[k]);
+      }
     }
     return;
   }
@@ -251,7 +254,7 @@ template <std::size_t N>
 void tiles(const RowMatrix& w, const float* x, std::size_t count, float* y, std::size_t t0, std::size_t t1,
            const std::array<TileFn, N>& fns) {
   std::vector<float> tile(w.cols * kTileRows), out(N * kTileRows);
-  std::vector<std::uint32_t> scratch(std::max(kTileRows * w.per_row(), w.cols));
+  std::vector<std::uint32_t> scratch(kTileRows * w.per_row());
   for (std::size_t ti = t0; ti < t1; ++ti) {
     const std::size_t r0 = ti * kTileRows, valid = std::min(kTileRows, w.rows - r0);
     decode_tile(w, r0, scratch.data(), tile.data());
@@ -375,7 +378,11 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int
   if (!w.shell.empty()) {  // per token: its activation tables, then groups of 16 rows split over threads
     const std::size_t per_row = w.per_row(), groups = (w.rows + shell::kGroupRows - 1) / shell::kGroupRows;
     std::vector<float> blocks(count * per_row * shell::kBlockFloats);
-    for (std::size_t p = 0; p < count; ++p) shell::build_blocks(x + p * w.cols, per_row, &blocks[p * per_row * shell::kBlockFloats]);
+    for (std::size_t p = 0; p < count; ++p) {
+      float* b = &blocks[p * per_row * shell::kBlockFloats];
+      if (kernel == Kernel::avx512) shell::build_blocks_avx512(x + p * w.cols, per_row, b);
+      else shell::build_blocks(x + p * w.cols, per_row, b);
+    }
     const shell::Matrix m{w.shell.data(), w.rows, per_row, w.scale.data(), w.variant};
     parallel_for(groups, threads, 4, [&](std::size_t g0, std::size_t g1) {
       for (std::size_t p = 0; p < count; ++p) {

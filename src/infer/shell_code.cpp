@@ -197,16 +197,6 @@ std::vector<std::uint8_t> interleave(const std::uint8_t* packed, std::size_t row
   return out;
 }
 
-std::uint32_t code_at(const std::uint8_t* records, std::size_t per_row, std::size_t r, std::size_t a) {
-  const std::uint8_t* rec = records + (r / kGroupRows * per_row + a) * kRecordBytes;
-  const std::size_t l = r % kGroupRows;
-  std::uint16_t low;
-  std::uint32_t high;
-  std::memcpy(&low, rec + 2 * l, 2);
-  std::memcpy(&high, rec + 32, 4);
-  return low | (high >> (2 * l) & 3u) << 16;
-}
-
 void build_blocks(const float* x, std::size_t per_row, float* blocks) {
   for (std::size_t a = 0; a < per_row; ++a) {
     const float* xa = x + a * kDim;
@@ -239,7 +229,6 @@ void rows_portable(const Matrix& w, const float* blocks, float* y, std::size_t g
 }
 
 #ifdef POLLUX_SHELL_X86
-bool avx512_supported() { return __builtin_cpu_supports("avx512f"); }
 
 // The all-lanes forms of the intrinsics below as their maskz forms: GCC 12's plain ones warn
 // of an uninitialised pass-through operand.
@@ -254,6 +243,28 @@ POLLUX_TARGET __m512i widen(const std::uint8_t* p) {
 }
 POLLUX_TARGET __m512i lookup(__m512i idx, __m512i table) { return _mm512_maskz_permutexvar_epi32(POLLUX_ALL, idx, table); }
 POLLUX_TARGET __m512 lookup(__m512i idx, __m512 table) { return _mm512_maskz_permutexvar_ps(POLLUX_ALL, idx, table); }
+// Group g's 16 sums as x_4g S_0 + ... + x_4g+3 S_3, S_i[b] = -1 where bit i of b is set.
+__attribute__((target("avx512f"))) void build_blocks_avx512(const float* x, std::size_t per_row, float* blocks) {
+  __m512 sign[4];
+  for (int i = 0; i < 4; ++i) {
+    alignas(64) float s[16];
+    for (int b = 0; b < 16; ++b) s[b] = b >> i & 1 ? -1.0f : 1.0f;
+    sign[i] = _mm512_load_ps(s);
+  }
+  for (std::size_t a = 0; a < per_row; ++a) {
+    const float* xa = x + a * kDim;
+    float* t = blocks + a * kBlockFloats;
+    for (int g = 0; g < 6; ++g) {
+      const float* q = xa + 4 * g;
+      __m512 sum = _mm512_mul_ps(_mm512_set1_ps(q[0]), sign[0]);
+      for (int i = 1; i < 4; ++i) sum = _mm512_fmadd_ps(_mm512_set1_ps(q[i]), sign[i], sum);
+      _mm512_storeu_ps(t + 16 * g, sum);
+    }
+    _mm512_storeu_ps(t + 96, _mm512_loadu_ps(xa));
+    _mm512_storeu_ps(t + 112, _mm512_maskz_loadu_ps(0xFF, xa + 16));
+  }
+}
+
 // rotate() per lane: coordinates 0..22 of `word` by r (rr = 23 - r), bit 23 kept.
 POLLUX_TARGET __m512i rotated(__m512i word, __m512i r, __m512i rr) {
   const __m512i mask23 = _mm512_set1_epi32(0x7FFFFF), x = _mm512_and_si512(word, mask23);
@@ -337,7 +348,7 @@ __attribute__((target("avx512f"))) void rows_avx512(const Matrix& w, const float
 }
 #undef POLLUX_ALL
 #else
-bool avx512_supported() { return false; }
+void build_blocks_avx512(const float*, std::size_t, float*) { throw Error("infer", "the avx512 kernel needs an x86-64 CPU"); }
 void rows_avx512(const Matrix&, const float*, float*, std::size_t, std::size_t) {
   throw Error("infer", "the avx512 kernel needs an x86-64 CPU");
 }

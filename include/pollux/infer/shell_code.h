@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "pollux/lattice/codebook.h"
@@ -77,7 +78,15 @@ void decode(std::uint32_t code, lattice::CodebookVariant variant, std::int8_t* o
 std::vector<std::uint8_t> interleave(const std::uint8_t* packed, std::size_t rows, std::size_t per_row,
                                      lattice::CodebookVariant variant);
 // Code of atom a of row r in that layout.
-std::uint32_t code_at(const std::uint8_t* records, std::size_t per_row, std::size_t r, std::size_t a);
+inline std::uint32_t code_at(const std::uint8_t* records, std::size_t per_row, std::size_t r, std::size_t a) {
+  const std::uint8_t* rec = records + (r / kGroupRows * per_row + a) * kRecordBytes;
+  const std::size_t l = r % kGroupRows;
+  std::uint16_t low;
+  std::uint32_t high;
+  std::memcpy(&low, rec + 2 * l, 2);
+  std::memcpy(&high, rec + 32, 4);
+  return low | (high >> (2 * l) & 3u) << 16;
+}
 
 // y[r] = scale[r] * <row r, x> for rows of groups [g0, g1), one token; `blocks` = per_row
 // activation tables from build_blocks. The portable twin computes the same sums in scalar code.
@@ -89,8 +98,8 @@ struct Matrix {
 };
 inline constexpr std::size_t kBlockFloats = 128;  // 6 x 16 signed sums, then x (24) and 8 zeros
 void build_blocks(const float* x, std::size_t per_row, float* blocks);
+void build_blocks_avx512(const float* x, std::size_t per_row, float* blocks);  // the same, 16 sums at once
 void rows_portable(const Matrix& w, const float* blocks, float* y, std::size_t g0, std::size_t g1);
-bool avx512_supported();
 void rows_avx512(const Matrix& w, const float* blocks, float* y, std::size_t g0, std::size_t g1);
 
 }  // namespace pollux::infer::shell
