@@ -1,5 +1,6 @@
 #include "pollux/infer/lut_model.h"
 #include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +13,6 @@
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
-#include "pollux/base/parallel.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 
@@ -151,6 +151,16 @@ inline float dot24(const float* a, const float* b) {
 
 }  // namespace
 
+LutModel::LutModel() = default;
+LutModel::LutModel(LutModel&&) noexcept = default;
+LutModel& LutModel::operator=(LutModel&&) noexcept = default;
+LutModel::~LutModel() = default;
+
+void LutModel::set_threads(int threads) {
+  threads_ = threads;
+  workers_.reset();
+}
+
 LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form) {
   return build(file, nullptr, source, form);
 }
@@ -249,6 +259,8 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
       cache.v.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
     }
   if (cache.k.size() != blocks_.size()) throw Error("infer", "the KV cache belongs to another model");
+  if (!workers_) workers_ = std::make_unique<Workers>(threads_);
+  Workers& pool = *workers_;
   std::vector<float> x(count * d), h(count * d), q(count * d), k(count * d), v(count * d), att(count * d), f(count * 4 * d),
       row(d);
   for (std::size_t i = 0; i < count; ++i) {
@@ -260,9 +272,9 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
   for (std::size_t l = 0; l < blocks_.size(); ++l) {
     const Block& b = blocks_[l];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln1.data(), d, &h[i * d]);
-    matmul(b.q, h.data(), count, q.data(), threads_, kernel_);
-    matmul(b.k, h.data(), count, k.data(), threads_, kernel_);
-    matmul(b.v, h.data(), count, v.data(), threads_, kernel_);
+    matmul(b.q, h.data(), count, q.data(), pool, kernel_);
+    matmul(b.k, h.data(), count, k.data(), pool, kernel_);
+    matmul(b.v, h.data(), count, v.data(), pool, kernel_);
     float* K = cache.k[l].get();
     float* Vc = cache.v[l].get();
     for (std::size_t i = 0; i < count; ++i)
@@ -272,7 +284,7 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
       }
     std::memcpy(&Vc[past * d], v.data(), count * d * sizeof(float));
     // Causal attention: token i (position past + i) sees positions 0 .. past + i.
-    parallel_for(count * H, threads_, 8, [&](std::size_t begin, std::size_t end) {
+    pool.run(count * H, 8, [&](std::size_t begin, std::size_t end) {
       std::vector<float> w(past + count);
       for (std::size_t job = begin; job < end; ++job) {
         const std::size_t hh = job / count, i = job % count, n = past + i + 1;  // a head's queries together
@@ -292,18 +304,18 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
         for (int c = 0; c < 24; ++c) att[i * d + hh * 24 + c] = out[c] / sum;
       }
     });
-    matmul(b.o, att.data(), count, h.data(), threads_, kernel_);
+    matmul(b.o, att.data(), count, h.data(), pool, kernel_);
     for (std::size_t i = 0; i < count * d; ++i) x[i] += h[i];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln2.data(), d, &h[i * d]);
-    matmul(b.fc1, h.data(), count, f.data(), threads_, kernel_);
+    matmul(b.fc1, h.data(), count, f.data(), pool, kernel_);
     for (float& e : f) e = 0.5f * e * (1.0f + std::erf(e * 0.70710678118654752f));  // exact GELU
-    matmul(b.fc2, f.data(), count, h.data(), threads_, kernel_);
+    matmul(b.fc2, f.data(), count, h.data(), pool, kernel_);
     for (std::size_t i = 0; i < count * d; ++i) x[i] += h[i];
   }
   cache.length = past + count;
   const std::size_t first = all_logits ? 0 : count - 1;
   for (std::size_t i = first; i < count; ++i) rms_norm(&x[i * d], ln_f_.data(), d, &h[(i - first) * d]);
-  matmul(head_, h.data(), count - first, logits, threads_, kernel_);
+  matmul(head_, h.data(), count - first, logits, pool, kernel_);
 }
 
 }  // namespace pollux::infer

@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "pollux/base/error.h"
-#include "pollux/base/parallel.h"
 #include "pollux/infer/lut_model.h"
 #include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 
@@ -362,11 +362,11 @@ std::size_t RowMatrix::bytes() const {
          scale.size() * sizeof(float);
 }
 
-void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel) {
+void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, Workers& workers, Kernel kernel) {
   kernel = resolve_kernel(kernel);
   if (count >= kTileFrom) {
     const std::size_t n_tiles = (w.rows + kTileRows - 1) / kTileRows;
-    parallel_for(n_tiles, threads, 1, [&](std::size_t t0, std::size_t t1) {
+    workers.run(n_tiles, 1, [&](std::size_t t0, std::size_t t1) {
 #ifdef POLLUX_INFER_X86
       if (kernel == Kernel::avx512) return tiles(w, x, count, y, t0, t1, tile_table<TileAvx512, 1, 2, 3, 4, 5, 6>());
       if (kernel == Kernel::avx2) return tiles(w, x, count, y, t0, t1, tile_table<TileAvx2, 1, 2, 3>());
@@ -384,7 +384,7 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int
       else shell::build_blocks(x + p * w.cols, per_row, b);
     }
     const shell::Matrix m{w.shell.data(), w.rows, per_row, w.scale.data(), w.variant};
-    parallel_for(groups, threads, 4, [&](std::size_t g0, std::size_t g1) {
+    workers.run(groups, 4, [&](std::size_t g0, std::size_t g1) {
       for (std::size_t p = 0; p < count; ++p) {
         const float* b = &blocks[p * per_row * shell::kBlockFloats];
         if (kernel == Kernel::avx512) shell::rows_avx512(m, b, y + p * w.rows, g0, g1);
@@ -393,7 +393,7 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int
     });
     return;
   }
-  parallel_for(w.rows, threads, 64, [&](std::size_t r0, std::size_t r1) {
+  workers.run(w.rows, 64, [&](std::size_t r0, std::size_t r1) {
 #ifdef POLLUX_INFER_X86
     if (kernel == Kernel::avx512) return rows_blocked<RowAvx512>(w, x, count, y, r0, r1);
     if (kernel == Kernel::avx2) return rows_blocked<RowAvx2>(w, x, count, y, r0, r1);

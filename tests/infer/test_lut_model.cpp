@@ -11,6 +11,7 @@
 #include "pollux/base/half.h"
 #include "pollux/infer/lut_model.h"
 #include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/infer/text.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/runtime/generate.h"
@@ -160,10 +161,12 @@ TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, g
     CHECK(unpacked.bytes() - packed.bytes() == 350 * 4 - lattice::packed_size(350));  // 2.25 bytes per atom, not 4
     CHECK(shell.bytes() - packed.bytes() == 5 * 5 * 36 - lattice::packed_size(350));  // 5 groups of 16 rows, 36 bytes per atom
     std::normal_distribution<float> normal;
+    infer::Workers workers(2);
     for (auto kernel : {infer::Kernel::portable, infer::Kernel::avx2, infer::Kernel::avx512}) {
       if (!infer::kernel_supported(kernel)) {
         WARN("skipping the " << infer::to_string(kernel) << " kernel: this CPU lacks it");
-        CHECK_THROWS_WITH(infer::matmul(packed, nullptr, 1, nullptr, 1, kernel), Catch::Contains("this one lacks it"));
+        infer::Workers one(1);
+        CHECK_THROWS_WITH(infer::matmul(packed, nullptr, 1, nullptr, one, kernel), Catch::Contains("this one lacks it"));
         continue;
       }
       for (std::size_t count = 1; count <= 20; ++count) {
@@ -178,7 +181,7 @@ TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, g
           }
         for (const infer::RowMatrix* w : {&packed, &unpacked, &shell}) {
           std::vector<float> y(count * unpacked.rows);
-          infer::matmul(*w, x.data(), count, y.data(), 2, kernel);
+          infer::matmul(*w, x.data(), count, y.data(), workers, kernel);
           INFO(lattice::to_string(variant) << " " << infer::to_string(kernel)
                                            << (w == &packed ? " packed" : w == &shell ? " shell" : " unpacked") << ", count " << count);
           CHECK(relative_gap(y, want) < 1e-6);
@@ -342,4 +345,24 @@ TEST_CASE("infer: a file with an index outside the codebook, a missing or missha
   lattice::PlxFile wrong = f;
   wrong.config_json.replace(wrong.config_json.find("\"seq_len\": 16"), 13, "\"seq_len\": 17");
   CHECK_THROWS_WITH(infer::LutModel::from_plx(wrong, "w.plx"), Catch::Contains("pos_emb.weight has the wrong shape"));
+}
+
+TEST_CASE("infer: workers cover every item once per run, run after run, and pass a part's exception on", "[infer]") {
+  for (int threads : {1, 2, 3}) {
+    infer::Workers workers(threads);
+    CHECK(workers.threads() == threads);
+    for (std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(1000)}) {
+      std::vector<int> hits(n, 0);
+      for (int round = 0; round < 50; ++round)
+        workers.run(n, 2, [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) ++hits[i];
+        });
+      CHECK(std::count(hits.begin(), hits.end(), 50) == std::ptrdiff_t(n));
+    }
+    // a helper's part (begin > 0) fails, or with one thread the only part
+    CHECK_THROWS_WITH(workers.run(100, 1, [&](std::size_t begin, std::size_t) {
+                        if (begin > 0 || threads == 1) throw Error("test", "part failed");
+                      }),
+                      Catch::Contains("part failed"));
+  }
 }

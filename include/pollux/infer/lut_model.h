@@ -72,10 +72,12 @@ Kernel resolve_kernel(Kernel kernel);  // automatic -> the widest; throws pollux
 std::string to_string(Kernel kernel);
 Kernel parse_kernel(const std::string& text, const std::string& what);
 
-// y (count x rows) = x (count x cols) W^T, rows split over `threads`. One token (or a few):
+class Workers;  // workers.h
+
+// y (count x rows) = x (count x cols) W^T, rows split over `workers`. One token (or a few):
 // each row's indices are read once for all of them. Many tokens (prefill): a tile of rows is
 // decoded into float32 once and multiplied with every token while it sits in cache.
-void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel = Kernel::automatic);
+void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, Workers& workers, Kernel kernel = Kernel::automatic);
 
 class LutModel {
  public:
@@ -89,7 +91,11 @@ class LutModel {
 
   const ModelShape& shape() const { return shape_; }
   std::size_t weight_bytes() const;  // bytes read per decoded token (all matrices, gains)
-  void set_threads(int threads) { threads_ = threads; }
+  LutModel();
+  LutModel(LutModel&&) noexcept;
+  LutModel& operator=(LutModel&&) noexcept;
+  ~LutModel();
+  void set_threads(int threads);  // <= 0: one per core (the default)
   void set_kernel(Kernel kernel) { kernel_ = resolve_kernel(kernel); }
 
   // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd,
@@ -119,6 +125,7 @@ class LutModel {
   std::vector<Block> blocks_;
   std::vector<float> ln_f_;
   int threads_ = 0;
+  mutable std::unique_ptr<Workers> workers_;  // started on the first forward pass
   Kernel kernel_ = Kernel::automatic;
 };
 

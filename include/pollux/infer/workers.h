@@ -1,0 +1,47 @@
+// Helper threads that stay alive between the parallel loops of the matrix-free runtime. A
+// decoded token runs about 130 of them (every matrix product, attention), each a few hundred
+// microseconds or less: starting and joining threads for each (pollux::parallel_for) would
+// cost a large part of that. The helpers spin briefly after a loop, then sleep.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pollux::infer {
+
+class Workers {
+ public:
+  explicit Workers(int threads);  // threads <= 0: one per core; the caller is one of them
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  int threads() const { return int(helpers_.size()) + 1; }
+  // body(begin, end) over [0, n) in at most threads() contiguous parts of at least `grain`
+  // items, the calling thread running the first; rethrows a part's exception. One run at a
+  // time (a model's forward pass is not reentrant).
+  void run(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& body);
+
+ private:
+  void serve(std::size_t id);
+  void part(std::size_t id);
+  std::vector<std::thread> helpers_;
+  std::mutex lock_;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::size_t> pending_{0};
+  std::atomic<bool> stop_{false};
+  const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
+  std::size_t n_ = 0, per_ = 0;
+  std::mutex failure_lock_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace pollux::infer
