@@ -5,16 +5,33 @@
 
 #include "pollux/base/parallel.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace pollux::infer {
 namespace {
-// How long a helper spins for the next loop before it sleeps: longer than the gaps between
-// the loops of one token (norms, residuals), far shorter than a pause between requests.
-constexpr auto kSpin = std::chrono::microseconds(300);
+
+// How long a waiting thread spins before it sleeps (a helper) or yields (the caller): longer
+// than the gaps between the loops of one token (norms, residuals), far shorter than a pause
+// between requests.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// A pause while spinning. Not sched_yield at once: under load that hands the core to another
+// process for a time slice, milliseconds, where the wait is microseconds.
+inline void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
 }  // namespace
 
 Workers::Workers(int threads) {
   const int n = threads > 0 ? threads : default_thread_count();
-  for (int id = 1; id < n; ++id) helpers_.emplace_back([this, id] { serve(std::size_t(id)); });
+  for (int id = 1; id < n; ++id) helpers_.emplace_back([this] { serve(); });
 }
 
 Workers::~Workers() {
@@ -26,54 +43,71 @@ Workers::~Workers() {
   for (auto& t : helpers_) t.join();
 }
 
-void Workers::part(std::size_t id) {
-  const std::size_t begin = id * per_;
-  if (begin >= n_) return;
-  try {
-    (*body_)(begin, std::min(n_, begin + per_));
-  } catch (...) {
-    std::lock_guard<std::mutex> hold(failure_lock_);
-    if (!failure_) failure_ = std::current_exception();
+void Workers::work() {
+  for (;;) {
+    // next_ counts chunks. A fetch_add that returns less than kDone has seen run()'s release
+    // store of 0, so body_, n_ and chunk_ read after it are those of the current loop.
+    const std::size_t i = next_.fetch_add(1, std::memory_order_acq_rel);
+    if (i >= kDone) return;
+    const std::size_t begin = i * chunk_;
+    if (begin >= n_) return;
+    try {
+      (*body_)(begin, std::min(n_, begin + chunk_));
+    } catch (...) {
+      std::lock_guard<std::mutex> hold(failure_lock_);
+      if (!failure_) failure_ = std::current_exception();
+    }
   }
 }
 
-void Workers::serve(std::size_t id) {
+void Workers::serve() {
   std::uint64_t seen = 0;
   for (;;) {
     const auto start = std::chrono::steady_clock::now();
     while (generation_.load(std::memory_order_acquire) == seen && !stop_.load(std::memory_order_relaxed) &&
            std::chrono::steady_clock::now() - start < kSpin)
-      std::this_thread::yield();
+      relax();
     if (generation_.load(std::memory_order_acquire) == seen) {
       std::unique_lock<std::mutex> hold(lock_);
       wake_.wait(hold, [&] { return stop_.load() || generation_.load() != seen; });
     }
     if (stop_.load()) return;
     seen = generation_.load(std::memory_order_acquire);
-    part(id);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    // Counted before touching the loop: run() returns only when no helper is inside it. A
+    // helper that comes late finds next_ at kDone and leaves at once, or joins the next loop.
+    busy_.fetch_add(1, std::memory_order_acq_rel);
+    work();
+    busy_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 
 void Workers::run(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& body) {
   if (n == 0) return;
-  const std::size_t parts = std::min<std::size_t>(std::size_t(threads()), (n + std::max<std::size_t>(grain, 1) - 1) / std::max<std::size_t>(grain, 1));
-  if (parts <= 1) {
+  grain = std::max<std::size_t>(grain, 1);
+  if (helpers_.empty() || n <= grain) {
     body(0, n);
     return;
   }
+  // Chunks taken from a shared counter, about four per thread: a helper that the system has
+  // not scheduled yet leaves its share to the others instead of holding the loop up.
+  const std::size_t chunk = std::max(grain, (n + 4 * std::size_t(threads()) - 1) / (4 * std::size_t(threads())));
   body_ = &body;
   n_ = n;
-  per_ = (n + parts - 1) / parts;
   failure_ = nullptr;
-  pending_.store(helpers_.size(), std::memory_order_relaxed);
+  chunk_ = chunk;
+  next_.store(0, std::memory_order_release);
   {
     std::lock_guard<std::mutex> hold(lock_);
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
   wake_.notify_all();
-  part(0);
-  while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  work();
+  next_.store(kDone, std::memory_order_release);
+  const auto start = std::chrono::steady_clock::now();
+  while (busy_.load(std::memory_order_acquire) != 0) {
+    if (std::chrono::steady_clock::now() - start < kSpin) relax();
+    else std::this_thread::yield();
+  }
   if (failure_) std::rethrow_exception(failure_);
 }
 

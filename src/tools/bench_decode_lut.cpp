@@ -41,7 +41,8 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv) {
       ("runtime", po::value<std::string>()->default_value("lut"), "lut (from the indices) or dense (float matrices, LibTorch)")
       ("prompt_tokens", po::value<int>()->default_value(128), "tokens of the prompt, processed at once")
       ("new_tokens", po::value<int>()->default_value(256), "tokens decoded one at a time after it")
-      ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512")
+      ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512 (on shell codes, avx2 and portable run the "
+       "AVX-512 kernel's scalar twin)")
       ("index_form", po::value<std::string>()->default_value("auto"),
        "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
        "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "

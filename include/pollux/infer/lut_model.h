@@ -109,7 +109,8 @@ class LutModel {
   // Runs `count` tokens after the cached positions (prefill when count > 1) and writes the
   // unmasked logits of each (count x vocab_size) or, when all_logits is false, of the last
   // only (vocab_size). Throws pollux::Error past seq_len. Long inputs run in chunks of
-  // kChunk tokens, which bounds the activations' memory.
+  // kChunk tokens, which bounds the activations' memory. One call at a time per model: the
+  // model's helper threads serve one pass.
   void forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits = true) const;
   static constexpr std::size_t kChunk = 128;
 
