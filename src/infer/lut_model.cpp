@@ -1,6 +1,4 @@
 #include "pollux/infer/lut_model.h"
-#include "pollux/infer/shell_code.h"
-#include "pollux/infer/workers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +11,8 @@
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
+#include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 

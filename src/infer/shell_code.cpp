@@ -98,7 +98,7 @@ const Tables& tables() {
     for (int attempt = 0;; ++attempt) {
       if (attempt == 1000) throw Error("infer", "no sign codewords found for the shell codes");
       std::vector<std::uint32_t> e(7);
-      for (auto& w : e) w = lattice::golay_encode(1 + rng() % 4095);
+      for (auto& w : e) w = lattice::golay_encode(1 + rng() % (lattice::kGolayMessages - 1));
       bool ok = rank(e) == 7;
       for (std::uint32_t b = 0; ok && b < kBaseOctads; ++b) {
         ok = false;
@@ -168,7 +168,7 @@ const Recoding& recoding(lattice::CodebookVariant variant) {
     for (std::uint32_t code = 0; code < kShape3Codes; ++code) add(code);
     for (std::uint32_t b = 0; b <= kPairBase; ++b)
       for (std::uint32_t r = 0; r < kRotations; ++r)
-        for (std::uint32_t s = 0; s < (b < kBaseOctads ? 128 : 4 * kBasePairs); ++s) add(kShape3Codes + 4096 * b + 128 * r + s);
+        for (std::uint32_t s = 0; s < (b < kBaseOctads ? 128 : 4 * kBasePairs); ++s) add(kShape3Codes + kBaseCodes * b + 128 * r + s);
     add(kZeroCode);
     if (assigned != lattice::Codebook::kSize) throw Error("infer", "the shell codes miss rows of the codebook");
     table[v] = std::move(rec);

@@ -218,7 +218,7 @@ TEST_CASE("infer: shell codes are 18 bits, one per codebook row of either varian
       // one code per row, decoding to it
       if (r.index_of_code[code] != idx || std::memcmp(back, cb.integer_row(idx), 24) != 0) ++wrong;
       if (code < infer::shell::kShape3Codes) ++shape3;
-      else if (code < infer::shell::kShape3Codes + 4096 * infer::shell::kPairBase) ++octads;
+      else if (code < infer::shell::kShape3Codes + infer::shell::kBaseCodes * infer::shell::kPairBase) ++octads;
       else if (code < infer::shell::kZeroCode) ++pairs;
     }
     CHECK(shape3 == 98304);

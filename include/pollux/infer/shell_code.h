@@ -42,13 +42,17 @@
 #include <vector>
 
 #include "pollux/lattice/codebook.h"
+#include "pollux/lattice/constants.h"
+#include "pollux/lattice/golay.h"
 
 namespace pollux::infer::shell {
 
-inline constexpr std::uint32_t kShape3Codes = 98304;  // 4,096 messages x 24 positions
+inline constexpr std::uint32_t kShape3Codes = lattice::kGolayMessages * lattice::kAtomDim;  // 98,304
 inline constexpr std::uint32_t kBaseOctads = 33, kBasePairs = 12, kRotations = 23;
 inline constexpr std::uint32_t kPairBase = kBaseOctads;  // b of the pairs
-inline constexpr std::uint32_t kZeroCode = kShape3Codes + 4096 * (kPairBase + 1);
+inline constexpr std::uint32_t kBaseCodes = 4096;  // codes per base: 32 rotations (23 used) x 128 signs
+inline constexpr std::uint32_t kZeroCode = kShape3Codes + kBaseCodes * (kPairBase + 1);
+static_assert(kBaseOctads * kRotations == std::uint32_t(lattice::kOctadCount), "759 octads in 33 orbits of 23");
 inline constexpr std::size_t kGroupRows = 16;
 inline constexpr std::size_t kRecordBytes = 36;
 
