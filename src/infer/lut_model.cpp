@@ -4,11 +4,15 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
-#include "pollux/base/parallel.h"
+#include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 
@@ -40,7 +44,9 @@ std::vector<float> floats_of(const lattice::PlxTensor& t, const std::string& sou
 
 class TensorSource {
  public:
-  TensorSource(const lattice::PlxFile& file, const std::string& source, IndexForm form) : file_(file), source_(source), form_(form) {
+  // With `owned` (the same file), each tensor's bytes are freed once converted.
+  TensorSource(const lattice::PlxFile& file, lattice::PlxFile* owned, const std::string& source, IndexForm form)
+      : file_(file), owned_(owned), source_(source), form_(resolve_index_form(form)) {
     for (const auto& t : lattice::plx_logical_tensors(file)) logical_.emplace(t.name, t);
   }
 
@@ -55,7 +61,9 @@ class TensorSource {
   std::vector<float> gain(const std::string& name, std::uint32_t size) {
     const auto& t = get(name, {size});
     if (t.storage != PlxStorage::f32) throw Error("infer", source_ + ": tensor " + name + " should be float32");
-    return floats_of(*file_.find(name), source_);
+    std::vector<float> out = floats_of(*file_.find(name), source_);
+    release(name);
+    return out;
   }
 
   RowMatrix matrix(const std::string& name, std::uint32_t rows, std::uint32_t cols) {
@@ -67,6 +75,7 @@ class TensorSource {
     const std::size_t atoms = std::size_t(rows) * cols / lattice::kAtomDim;
     if (t.storage == PlxStorage::f32) {
       m.dense = floats_of(*file_.find(name), source_);
+      release(name);
     } else if (t.storage == PlxStorage::int8_rows) {
       const auto& q = file_.find(base + ".weight_int8")->data;
       m.own_table.assign(q.begin(), q.end());
@@ -75,6 +84,8 @@ class TensorSource {
       for (std::size_t a = 0; a < m.index.size(); ++a) m.index[a] = std::uint32_t(a);
       m.scale = floats_of(*file_.find(base + ".mu_rows"), source_);
       for (float& s : m.scale) s /= 127.0f;
+      release(base + ".weight_int8");
+      release(base + ".mu_rows");
     } else {
       const Codebook& codebook = Codebook::get(file_.codebook);
       const auto& packed = file_.find(base + ".packed_weights")->data;
@@ -83,17 +94,22 @@ class TensorSource {
           throw Error("infer", source_ + ": tensor " + base + ".packed_weights: codebook index " +
                                    std::to_string(lattice::unpack_index(packed.data(), i)) + " (row " +
                                    std::to_string(i / m.per_row()) + ") is outside the 196,561-entry codebook");
+      m.variant = file_.codebook;
       if (form_ == IndexForm::packed) {
         m.packed.assign(packed.begin(), packed.begin() + std::ptrdiff_t(lattice::packed_size(atoms)));
+      } else if (form_ == IndexForm::shell) {
+        m.shell = shell::interleave(packed.data(), rows, m.per_row(), file_.codebook);
       } else {
         m.index.resize(atoms);
         lattice::unpack_indices(packed.data(), atoms, m.index.data());
       }
-      m.table = codebook.integer_row(0);
+      m.table = codebook.integer_row(0);  // shell codes: for decoding rows (embeddings, prefill tiles)
       m.scale = floats_of(*file_.find(base + ".sigma_rows"), source_);
       // Integer coordinates are codebook x sqrt(8): fold 1/sqrt(8) into s_lattice.
       const float fold = float(lattice::kLatticeScale / Codebook::kIntegerScale);
       for (float& s : m.scale) s *= fold;
+      release(base + ".packed_weights");
+      release(base + ".sigma_rows");
     }
     return m;
   }
@@ -103,7 +119,14 @@ class TensorSource {
   }
 
  private:
+  void release(const std::string& name) {
+    if (!owned_) return;
+    for (auto& t : owned_->tensors)
+      if (t.name == name) std::vector<std::uint8_t>().swap(t.data);
+  }
+
   const lattice::PlxFile& file_;
+  lattice::PlxFile* owned_;
   std::string source_;
   IndexForm form_;
   std::map<std::string, lattice::PlxLogicalTensor> logical_;
@@ -128,7 +151,25 @@ inline float dot24(const float* a, const float* b) {
 
 }  // namespace
 
+LutModel::LutModel() = default;
+LutModel::LutModel(LutModel&&) noexcept = default;
+LutModel& LutModel::operator=(LutModel&&) noexcept = default;
+LutModel::~LutModel() = default;
+
+void LutModel::set_threads(int threads) {
+  threads_ = threads;
+  workers_.reset();
+}
+
 LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& source, IndexForm form) {
+  return build(file, nullptr, source, form);
+}
+
+LutModel LutModel::from_plx(lattice::PlxFile&& file, const std::string& source, IndexForm form) {
+  return build(file, &file, source, form);
+}
+
+LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, const std::string& source, IndexForm form) {
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
@@ -154,7 +195,7 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
     throw Error("infer", source + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
                                   "d_head 24, tokenizer_vocab_size <= vocab_size)");
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
-  TensorSource t(file, source, form);
+  TensorSource t(file, owned, source, form);
   m.tok_emb_ = t.matrix("tok_emb.weight", V, d);
   m.pos_emb_ = t.matrix("pos_emb.weight", std::uint32_t(s.seq_len), d);
   for (int l = 0; l < s.n_layers; ++l) {
@@ -175,6 +216,11 @@ LutModel LutModel::from_plx(const lattice::PlxFile& file, const std::string& sou
   m.ln_f_ = t.gain("ln_f.weight", d);
   m.head_ = t.matrix("head.weight", V, d);
   t.check_all_used();
+#ifdef __GLIBC__
+  // The file's tensors, freed one by one, sit in the heap's middle: hand their pages back so
+  // that they do not count as resident next to the model (peak memory).
+  if (owned) malloc_trim(0);
+#endif
   return m;
 }
 
@@ -213,6 +259,8 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
       cache.v.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
     }
   if (cache.k.size() != blocks_.size()) throw Error("infer", "the KV cache belongs to another model");
+  if (!workers_) workers_ = std::make_unique<Workers>(threads_);
+  Workers& pool = *workers_;
   std::vector<float> x(count * d), h(count * d), q(count * d), k(count * d), v(count * d), att(count * d), f(count * 4 * d),
       row(d);
   for (std::size_t i = 0; i < count; ++i) {
@@ -224,9 +272,9 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
   for (std::size_t l = 0; l < blocks_.size(); ++l) {
     const Block& b = blocks_[l];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln1.data(), d, &h[i * d]);
-    matmul(b.q, h.data(), count, q.data(), threads_, kernel_);
-    matmul(b.k, h.data(), count, k.data(), threads_, kernel_);
-    matmul(b.v, h.data(), count, v.data(), threads_, kernel_);
+    matmul(b.q, h.data(), count, q.data(), pool, kernel_);
+    matmul(b.k, h.data(), count, k.data(), pool, kernel_);
+    matmul(b.v, h.data(), count, v.data(), pool, kernel_);
     float* K = cache.k[l].get();
     float* Vc = cache.v[l].get();
     for (std::size_t i = 0; i < count; ++i)
@@ -236,7 +284,7 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
       }
     std::memcpy(&Vc[past * d], v.data(), count * d * sizeof(float));
     // Causal attention: token i (position past + i) sees positions 0 .. past + i.
-    parallel_for(count * H, threads_, 8, [&](std::size_t begin, std::size_t end) {
+    pool.run(count * H, 8, [&](std::size_t begin, std::size_t end) {
       std::vector<float> w(past + count);
       for (std::size_t job = begin; job < end; ++job) {
         const std::size_t hh = job / count, i = job % count, n = past + i + 1;  // a head's queries together
@@ -256,18 +304,18 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
         for (int c = 0; c < 24; ++c) att[i * d + hh * 24 + c] = out[c] / sum;
       }
     });
-    matmul(b.o, att.data(), count, h.data(), threads_, kernel_);
+    matmul(b.o, att.data(), count, h.data(), pool, kernel_);
     for (std::size_t i = 0; i < count * d; ++i) x[i] += h[i];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln2.data(), d, &h[i * d]);
-    matmul(b.fc1, h.data(), count, f.data(), threads_, kernel_);
+    matmul(b.fc1, h.data(), count, f.data(), pool, kernel_);
     for (float& e : f) e = 0.5f * e * (1.0f + std::erf(e * 0.70710678118654752f));  // exact GELU
-    matmul(b.fc2, f.data(), count, h.data(), threads_, kernel_);
+    matmul(b.fc2, f.data(), count, h.data(), pool, kernel_);
     for (std::size_t i = 0; i < count * d; ++i) x[i] += h[i];
   }
   cache.length = past + count;
   const std::size_t first = all_logits ? 0 : count - 1;
   for (std::size_t i = first; i < count; ++i) rms_norm(&x[i * d], ln_f_.data(), d, &h[(i - first) * d]);
-  matmul(head_, h.data(), count - first, logits, threads_, kernel_);
+  matmul(head_, h.data(), count - first, logits, pool, kernel_);
 }
 
 }  // namespace pollux::infer

@@ -5,8 +5,9 @@
 #include <cstring>
 
 #include "pollux/base/error.h"
-#include "pollux/base/parallel.h"
 #include "pollux/infer/lut_model.h"
+#include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 
@@ -150,6 +151,17 @@ struct RowAvx512 {
 void decode_tile(const RowMatrix& w, std::size_t r0, std::uint32_t* scratch, float* tile) {
   const std::size_t per_row = w.per_row(), valid = std::min(kTileRows, w.rows - r0);
   if (valid < kTileRows) std::fill(tile, tile + w.cols * kTileRows, 0.0f);
+  if (!w.shell.empty()) {  // shell codes: a record holds one atom of 16 rows
+    const std::vector<std::uint32_t>& index_of = shell::recoding(w.variant).index_of_code;
+    for (std::size_t a = 0; a < per_row; ++a) {
+      float* t = tile + a * kDim * kTileRows;
+      for (std::size_t j = 0; j < valid; ++j) {
+        const std::int8_t* c = w.table + std::size_t(index_of[shell::code_at(w.shell.data(), per_row, r0 + j, a)]) * kDim;
+        for (int k = 0; k < kDim; ++k) t[k * kTileRows + j] = float(c[k]);
+      }
+    }
+    return;
+  }
   RowMatrix::Atoms rows[kTileRows];
   for (std::size_t j = 0; j < valid; ++j) rows[j] = w.atoms(r0 + j, scratch + j * per_row);
   for (std::size_t a = 0; a < per_row; ++a) {
@@ -291,6 +303,26 @@ Kernel parse_kernel(const std::string& text, const std::string& what) {
   throw Error("infer", what + " '" + text + "': expected auto, portable, avx2 or avx512");
 }
 
+IndexForm resolve_index_form(IndexForm form) {
+  if (form != IndexForm::automatic) return form;
+  return kernel_supported(Kernel::avx512) ? IndexForm::shell : IndexForm::packed;
+}
+
+std::string to_string(IndexForm form) {
+  switch (form) {
+    case IndexForm::packed: return "packed";
+    case IndexForm::unpacked: return "unpacked";
+    case IndexForm::shell: return "shell";
+    default: return "auto";
+  }
+}
+
+IndexForm parse_index_form(const std::string& text, const std::string& what) {
+  for (IndexForm f : {IndexForm::automatic, IndexForm::packed, IndexForm::unpacked, IndexForm::shell})
+    if (text == to_string(f)) return f;
+  throw Error("infer", what + " '" + text + "': expected auto, packed, unpacked or shell");
+}
+
 RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   const std::size_t n = per_row();
   if (!own_table.empty()) return {own_table.data() + r * cols, index.data()};
@@ -303,29 +335,38 @@ RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   return {table, scratch};
 }
 
+void RowMatrix::row_int8(std::size_t r, std::int8_t* out) const {
+  if (!shell.empty()) {  // the codebook row of each code
+    const std::vector<std::uint32_t>& index_of = shell::recoding(variant).index_of_code;
+    for (std::size_t a = 0; a < per_row(); ++a)
+      std::memcpy(out + a * kDim, table + std::size_t(index_of[shell::code_at(shell.data(), per_row(), r, a)]) * kDim, kDim);
+    return;
+  }
+  std::vector<std::uint32_t> scratch(per_row());
+  const Atoms at = atoms(r, scratch.data());
+  for (std::size_t a = 0; a < per_row(); ++a) std::memcpy(out + a * kDim, at.table + std::size_t(at.index[a]) * kDim, kDim);
+}
+
 void RowMatrix::row(std::size_t r, float* out) const {
   if (!dense.empty()) {
     std::memcpy(out, &dense[r * cols], cols * sizeof(float));
     return;
   }
-  std::vector<std::uint32_t> scratch(per_row());
-  const Atoms at = atoms(r, scratch.data());
-  for (std::size_t a = 0; a < per_row(); ++a) {
-    const std::int8_t* c = at.table + std::size_t(at.index[a]) * kDim;
-    for (int k = 0; k < kDim; ++k) out[a * kDim + k] = float(c[k]) * scale[r];
-  }
+  std::vector<std::int8_t> coords(cols);
+  row_int8(r, coords.data());
+  for (std::size_t k = 0; k < cols; ++k) out[k] = float(coords[k]) * scale[r];
 }
 
 std::size_t RowMatrix::bytes() const {
-  return dense.size() * sizeof(float) + packed.size() + index.size() * sizeof(std::uint32_t) + own_table.size() +
+  return dense.size() * sizeof(float) + packed.size() + shell.size() + index.size() * sizeof(std::uint32_t) + own_table.size() +
          scale.size() * sizeof(float);
 }
 
-void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int threads, Kernel kernel) {
+void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, Workers& workers, Kernel kernel) {
   kernel = resolve_kernel(kernel);
   if (count >= kTileFrom) {
     const std::size_t n_tiles = (w.rows + kTileRows - 1) / kTileRows;
-    parallel_for(n_tiles, threads, 1, [&](std::size_t t0, std::size_t t1) {
+    workers.run(n_tiles, 1, [&](std::size_t t0, std::size_t t1) {
 #ifdef POLLUX_INFER_X86
       if (kernel == Kernel::avx512) return tiles(w, x, count, y, t0, t1, tile_table<TileAvx512, 1, 2, 3, 4, 5, 6>());
       if (kernel == Kernel::avx2) return tiles(w, x, count, y, t0, t1, tile_table<TileAvx2, 1, 2, 3>());
@@ -334,7 +375,25 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, int
     });
     return;
   }
-  parallel_for(w.rows, threads, 64, [&](std::size_t r0, std::size_t r1) {
+  if (!w.shell.empty()) {  // per token: its activation tables, then groups of 16 rows split over threads
+    const std::size_t per_row = w.per_row(), groups = (w.rows + shell::kGroupRows - 1) / shell::kGroupRows;
+    std::vector<float> blocks(count * per_row * shell::kBlockFloats);
+    for (std::size_t p = 0; p < count; ++p) {
+      float* b = &blocks[p * per_row * shell::kBlockFloats];
+      if (kernel == Kernel::avx512) shell::build_blocks_avx512(x + p * w.cols, per_row, b);
+      else shell::build_blocks(x + p * w.cols, per_row, b);
+    }
+    const shell::Matrix m{w.shell.data(), w.rows, per_row, w.scale.data(), w.variant};
+    workers.run(groups, 4, [&](std::size_t g0, std::size_t g1) {
+      for (std::size_t p = 0; p < count; ++p) {
+        const float* b = &blocks[p * per_row * shell::kBlockFloats];
+        if (kernel == Kernel::avx512) shell::rows_avx512(m, b, y + p * w.rows, g0, g1);
+        else shell::rows_portable(m, b, y + p * w.rows, g0, g1);
+      }
+    });
+    return;
+  }
+  workers.run(w.rows, 64, [&](std::size_t r0, std::size_t r1) {
 #ifdef POLLUX_INFER_X86
     if (kernel == Kernel::avx512) return rows_blocked<RowAvx512>(w, x, count, y, r0, r1);
     if (kernel == Kernel::avx2) return rows_blocked<RowAvx2>(w, x, count, y, r0, r1);

@@ -33,14 +33,14 @@ struct DecodeRun {
   Config config;               // of --config (the random model's shape) and --threads
   int prompt_tokens = 0, new_tokens = 0;
   infer::Kernel kernel = infer::Kernel::automatic;
-  infer::IndexForm index_form = infer::IndexForm::packed;
+  infer::IndexForm index_form = infer::IndexForm::automatic;
   bool json = false;
 };
 // `command` is how the usage line names the program: "pollux-bench decode" or "pollux-bench-lut".
 std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const std::string& command);  // nullopt after --help
 
 struct DecodeTiming {
-  double prefill_s = 0, decode_s = 0, rss_before_load = 0;
+  double prefill_s = 0, decode_s = 0, rss_before_load = 0, rss_after_load = 0;
   std::size_t bytes_per_token = 0;
   std::string kernel;  // the lut kernel that ran
 };

@@ -53,6 +53,7 @@ int decode(int argc, const char* const* argv) {
   const at::Device device = cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
   if (!run->model.empty()) loaded = load_model(run->model, device);
   else loaded.model = std::make_unique<PolluxModel>(run->config.model, run->config.seed, device);
+  t.rss_after_load = resident_bytes();
   const PolluxModel& m = *loaded.model;
   const std::int64_t active = m.config().tokenizer_vocab_size;
   if (run->prompt_tokens + run->new_tokens > m.config().seq_len)

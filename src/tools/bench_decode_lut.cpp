@@ -41,9 +41,12 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
       ("runtime", po::value<std::string>()->default_value("lut"), "lut (from the indices) or dense (float matrices, LibTorch)")
       ("prompt_tokens", po::value<int>()->default_value(128), "tokens of the prompt, processed at once")
       ("new_tokens", po::value<int>()->default_value(256), "tokens decoded one at a time after it")
-      ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512")
-      ("index_form", po::value<std::string>()->default_value("packed"),
-       "lut: packed (18-bit indices as in the file, unpacked per row as read) or unpacked (uint32 at load)")
+      ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512 (on shell codes, avx2 and portable run the "
+       "AVX-512 kernel's scalar twin)")
+      ("index_form", po::value<std::string>()->default_value("auto"),
+       "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
+       "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "
+       "(shell where the CPU has AVX-512, else packed)")
       ("json", po::bool_switch(), "print one JSON object instead of a table");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(), "a .plx file");
@@ -74,9 +77,7 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   if (run.runtime == "lut" && run.config.device != "cpu")
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");
-  const std::string form = vm["index_form"].as<std::string>();
-  if (form != "packed" && form != "unpacked") throw Error("bench", "--index_form '" + form + "': expected packed or unpacked");
-  run.index_form = form == "packed" ? infer::IndexForm::packed : infer::IndexForm::unpacked;
+  run.index_form = infer::parse_index_form(vm["index_form"].as<std::string>(), "--index_form");
   run.json = vm["json"].as<bool>();
   return run;
 }
@@ -105,20 +106,22 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
   const int P = run.prompt_tokens, N = run.new_tokens;
   const double prefill = P / t.prefill_s, decode_rate = N > 0 ? N / t.decode_s : 0.0;
   const std::string model = run.model.empty() ? "random model of the --config shape" : run.model;
-  const std::string form = run.index_form == infer::IndexForm::packed ? "packed" : "unpacked";
+  const std::string form = infer::to_string(infer::resolve_index_form(run.index_form));
   if (run.json) {
     JsonWriter j;
     j.begin_object().field("runtime", run.runtime).field("model", model).field("prompt_tokens", P).field("new_tokens", N)
         .field("threads", run.config.threads).field("kernel", t.kernel).field("index_form", run.runtime == "lut" ? form : "")
         .field("prefill_tokens_per_s", prefill).field("decode_tokens_per_s", decode_rate).field("peak_rss_bytes", peak)
-        .field("rss_before_load_bytes", t.rss_before_load).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
+        .field("rss_before_load_bytes", t.rss_before_load)
+        .field("rss_after_load_bytes", t.rss_after_load).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
                 run.runtime == "lut" ? (" (" + t.kernel + " kernel, " + form + " indices)").c_str() : "", model.c_str(), P, N);
     std::printf("  prefill           %9.1f tokens/s\n", prefill);
     std::printf("  decode            %9.2f tokens/s\n", decode_rate);
-    std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model)\n", peak / (1 << 20), t.rss_before_load / (1 << 20));
+    std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model, %.1f MiB after)\n", peak / (1 << 20),
+                t.rss_before_load / (1 << 20), t.rss_after_load / (1 << 20));
     std::printf("  model bytes/token %9.1f MiB\n", double(t.bytes_per_token) / (1 << 20));
   }
   return 0;
@@ -133,6 +136,7 @@ int decode_lut(const DecodeRun& run) {
                                                                                lattice::parse_codebook_variant(c.codebook), c.seed),
                                                       "random model", run.index_form)
                           : infer::LutModel::load(run.model, run.index_form);
+  t.rss_after_load = resident_bytes();
   m.set_threads(c.threads);
   m.set_kernel(run.kernel);
   t.kernel = infer::to_string(infer::resolve_kernel(run.kernel));

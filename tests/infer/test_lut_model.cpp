@@ -10,6 +10,8 @@
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
 #include "pollux/infer/lut_model.h"
+#include "pollux/infer/shell_code.h"
+#include "pollux/infer/workers.h"
 #include "pollux/infer/text.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/runtime/generate.h"
@@ -111,73 +113,123 @@ std::vector<float> lut_logits(const infer::LutModel& m, const std::vector<std::u
 
 }  // namespace
 
-TEST_CASE("infer: random v5 models give the dense runtime's logits, both codebooks, both kernels", "[infer]") {
+TEST_CASE("infer: random v5 models give the dense runtime's logits, both codebooks, both kernels, every index form", "[infer]") {
   const std::vector<std::uint32_t> tokens{72, 101, 108, 108, 111, 32, 256, 3, 200, 17, 9, 44, 263, 0};
   for (auto variant : {lattice::CodebookVariant::leech, lattice::CodebookVariant::pollux_v4}) {
     const std::string path = temp_path(lattice::to_string(variant));
     lattice::write_plx(random_plx(variant, 11), path);
     const std::vector<float> dense = dense_logits(path, tokens);
-    infer::LutModel lut = infer::LutModel::load(path);
-    CHECK(lut.shape().n_layers == 2);
-    CHECK(lut.shape().tokenizer == "bytes");
-    // ~4 bytes of indices per 24 weights: far below the 4 x 24 of float32.
-    CHECK(lut.weight_bytes() < 48 * 48 * 4 * 24 / 4);
-    for (auto kernel : {infer::Kernel::portable, infer::Kernel::automatic}) {
-      lut.set_kernel(kernel);  // automatic: the widest this CPU has
-      for (std::size_t split : {std::size_t(1), std::size_t(5), tokens.size()}) {
-        const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
-        INFO(lattice::to_string(variant) << " split " << split << " relative gap " << gap);
-        CHECK(gap < 1e-5);
+    for (auto form : {infer::IndexForm::packed, infer::IndexForm::shell}) {
+      infer::LutModel lut = infer::LutModel::load(path, form);
+      CHECK(lut.shape().n_layers == 2);
+      CHECK(lut.shape().tokenizer == "bytes");
+      // ~4 bytes of indices per 24 weights: far below the 4 x 24 of float32.
+      CHECK(lut.weight_bytes() < 48 * 48 * 4 * 24 / 4);
+      for (auto kernel : {infer::Kernel::portable, infer::Kernel::automatic}) {
+        lut.set_kernel(kernel);  // automatic: the widest this CPU has
+        for (std::size_t split : {std::size_t(1), std::size_t(5), tokens.size()}) {
+          const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
+          INFO(lattice::to_string(variant) << " " << infer::to_string(form) << " " << infer::to_string(kernel) << " split "
+                                           << split << " relative gap " << gap);
+          CHECK(gap < 1e-5);
+        }
       }
     }
     std::remove(path.c_str());
   }
 }
 
-TEST_CASE("infer: every kernel on this CPU, packed or unpacked indices, gives y = x W^T for 1 to 20 tokens", "[infer]") {
-  const lattice::Codebook& cb = lattice::Codebook::get(lattice::CodebookVariant::leech);
-  infer::RowMatrix unpacked;
-  unpacked.rows = 70;  // not a multiple of the 32-row tile
-  unpacked.cols = 120;  // 5 atoms per row: rows start inside a 4-index packed group
-  unpacked.table = cb.integer_row(0);
-  std::mt19937 rng(3);
-  for (std::size_t i = 0; i < unpacked.rows * unpacked.cols / 24; ++i)
-    unpacked.index.push_back(std::uint32_t(rng() % lattice::Codebook::kSize));
-  for (std::size_t r = 0; r < unpacked.rows; ++r) unpacked.scale.push_back(0.01f * float(r + 1));
-  infer::RowMatrix packed = unpacked;
-  packed.packed = lattice::pack_indices(unpacked.index);
-  packed.index.clear();
-  CHECK(unpacked.bytes() - packed.bytes() == 350 * 4 - lattice::packed_size(350));  // 2.25 bytes per atom, not 4
-  std::normal_distribution<float> normal;
-  for (auto kernel : {infer::Kernel::portable, infer::Kernel::avx2, infer::Kernel::avx512}) {
-    if (!infer::kernel_supported(kernel)) {
-      WARN("skipping the " << infer::to_string(kernel) << " kernel: this CPU lacks it");
-      CHECK_THROWS_WITH(infer::matmul(packed, nullptr, 1, nullptr, 1, kernel), Catch::Contains("this one lacks it"));
-      continue;
-    }
-    for (std::size_t count = 1; count <= 20; ++count) {
-      std::vector<float> x(count * unpacked.cols), want(count * unpacked.rows);
-      for (float& e : x) e = normal(rng);
-      for (std::size_t t = 0; t < count; ++t)
-        for (std::size_t r = 0; r < unpacked.rows; ++r) {
-          double s = 0;
-          for (std::size_t c = 0; c < unpacked.cols; ++c)
-            s += double(cb.integer_row(unpacked.index[r * 5 + c / 24])[c % 24]) * x[t * unpacked.cols + c];
-          want[t * unpacked.rows + r] = float(s * unpacked.scale[r]);
+TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, gives y = x W^T for 1 to 20 tokens", "[infer]") {
+  for (auto variant : {lattice::CodebookVariant::leech, lattice::CodebookVariant::pollux_v4}) {
+    const lattice::Codebook& cb = lattice::Codebook::get(variant);
+    infer::RowMatrix unpacked;
+    unpacked.rows = 70;   // not a multiple of the 32-row tile nor of the 16-row shell group
+    unpacked.cols = 120;  // 5 atoms per row: rows start inside a 4-index packed group
+    unpacked.table = cb.integer_row(0);
+    unpacked.variant = variant;
+    std::mt19937 rng(3);
+    for (std::size_t i = 0; i < unpacked.rows * unpacked.cols / 24; ++i)
+      unpacked.index.push_back(std::uint32_t(rng() % lattice::Codebook::kSize));
+    unpacked.index[7] = 0;  // the zero vector
+    for (std::size_t r = 0; r < unpacked.rows; ++r) unpacked.scale.push_back(0.01f * float(r + 1));
+    infer::RowMatrix packed = unpacked;
+    packed.packed = lattice::pack_indices(unpacked.index);
+    packed.index.clear();
+    infer::RowMatrix shell = unpacked;
+    shell.shell = infer::shell::interleave(packed.packed.data(), unpacked.rows, 5, variant);
+    shell.index.clear();
+    CHECK(unpacked.bytes() - packed.bytes() == 350 * 4 - lattice::packed_size(350));  // 2.25 bytes per atom, not 4
+    CHECK(shell.bytes() - packed.bytes() == 5 * 5 * 36 - lattice::packed_size(350));  // 5 groups of 16 rows, 36 bytes per atom
+    std::normal_distribution<float> normal;
+    infer::Workers workers(2);
+    for (auto kernel : {infer::Kernel::portable, infer::Kernel::avx2, infer::Kernel::avx512}) {
+      if (!infer::kernel_supported(kernel)) {
+        WARN("skipping the " << infer::to_string(kernel) << " kernel: this CPU lacks it");
+        infer::Workers one(1);
+        CHECK_THROWS_WITH(infer::matmul(packed, nullptr, 1, nullptr, one, kernel), Catch::Contains("this one lacks it"));
+        continue;
+      }
+      for (std::size_t count = 1; count <= 20; ++count) {
+        std::vector<float> x(count * unpacked.cols), want(count * unpacked.rows);
+        for (float& e : x) e = normal(rng);
+        for (std::size_t t = 0; t < count; ++t)
+          for (std::size_t r = 0; r < unpacked.rows; ++r) {
+            double s = 0;
+            for (std::size_t c = 0; c < unpacked.cols; ++c)
+              s += double(cb.integer_row(unpacked.index[r * 5 + c / 24])[c % 24]) * x[t * unpacked.cols + c];
+            want[t * unpacked.rows + r] = float(s * unpacked.scale[r]);
+          }
+        for (const infer::RowMatrix* w : {&packed, &unpacked, &shell}) {
+          std::vector<float> y(count * unpacked.rows);
+          infer::matmul(*w, x.data(), count, y.data(), workers, kernel);
+          INFO(lattice::to_string(variant) << " " << infer::to_string(kernel)
+                                           << (w == &packed ? " packed" : w == &shell ? " shell" : " unpacked") << ", count " << count);
+          CHECK(relative_gap(y, want) < 1e-6);
         }
-      for (const infer::RowMatrix* w : {&packed, &unpacked}) {
-        std::vector<float> y(count * unpacked.rows);
-        infer::matmul(*w, x.data(), count, y.data(), 2, kernel);
-        INFO(infer::to_string(kernel) << (w == &packed ? " packed" : " unpacked") << ", count " << count);
-        CHECK(relative_gap(y, want) < 1e-6);
+      }
+      std::vector<float> row(unpacked.cols), want(unpacked.cols);
+      for (std::size_t r : {std::size_t(0), std::size_t(1), std::size_t(69)}) {
+        shell.row(r, row.data());
+        unpacked.row(r, want.data());
+        CHECK(row == want);
       }
     }
   }
   CHECK(infer::resolve_kernel(infer::Kernel::automatic) != infer::Kernel::automatic);
   CHECK_THROWS_WITH(infer::parse_kernel("sse", "--kernel"), Catch::Contains("--kernel 'sse'"));
+  CHECK(infer::parse_index_form("shell", "--index_form") == infer::IndexForm::shell);
+  CHECK_THROWS_WITH(infer::parse_index_form("dense", "--index_form"), Catch::Contains("--index_form 'dense'"));
+  CHECK(infer::resolve_index_form(infer::IndexForm::automatic) ==
+        (infer::kernel_supported(infer::Kernel::avx512) ? infer::IndexForm::shell : infer::IndexForm::packed));
 }
 
-TEST_CASE("infer: a prompt longer than one chunk gives the dense logits, packed and unpacked", "[infer]") {
+TEST_CASE("infer: shell codes are 18 bits, one per codebook row of either variant, and decode to it", "[infer]") {
+  STATIC_REQUIRE(infer::shell::kZeroCode < (1u << 18));
+  for (auto variant : {lattice::CodebookVariant::leech, lattice::CodebookVariant::pollux_v4}) {
+    const lattice::Codebook& cb = lattice::Codebook::get(variant);
+    const infer::shell::Recoding& r = infer::shell::recoding(variant);
+    REQUIRE(r.code_of_index.size() == lattice::Codebook::kSize);
+    std::size_t shape3 = 0, octads = 0, pairs = 0, wrong = 0;
+    std::int8_t back[24];
+    for (std::uint32_t idx = 0; idx < lattice::Codebook::kSize; ++idx) {
+      const std::uint32_t code = r.code_of_index[idx];
+      REQUIRE(code <= infer::shell::kZeroCode);
+      infer::shell::decode(code, variant, back);
+      // one code per row, decoding to it
+      if (r.index_of_code[code] != idx || std::memcmp(back, cb.integer_row(idx), 24) != 0) ++wrong;
+      if (code < infer::shell::kShape3Codes) ++shape3;
+      else if (code < infer::shell::kShape3Codes + infer::shell::kBaseCodes * infer::shell::kPairBase) ++octads;
+      else if (code < infer::shell::kZeroCode) ++pairs;
+    }
+    CHECK(shape3 == 98304);
+    CHECK(octads == 97152);
+    CHECK(pairs == 1104);
+    CHECK(wrong == 0);
+    CHECK(r.code_of_index[0] == infer::shell::kZeroCode);
+  }
+}
+
+TEST_CASE("infer: a prompt longer than one chunk gives the dense logits, packed, unpacked and shell", "[infer]") {
   const std::string path = temp_path("long");
   const std::size_t n = 2 * infer::LutModel::kChunk + 22;  // two whole chunks and a part
   lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5, std::uint32_t(n + 10)), path);
@@ -185,7 +237,7 @@ TEST_CASE("infer: a prompt longer than one chunk gives the dense logits, packed 
   std::mt19937 rng(9);
   for (auto& t : tokens) t = rng() % 257;
   const std::vector<float> dense = dense_logits(path, tokens);
-  for (auto form : {infer::IndexForm::packed, infer::IndexForm::unpacked}) {
+  for (auto form : {infer::IndexForm::packed, infer::IndexForm::unpacked, infer::IndexForm::shell}) {
     const infer::LutModel lut = infer::LutModel::load(path, form);
     for (std::size_t split : {n, infer::LutModel::kChunk + 3}) {
       const double gap = relative_gap(lut_logits(lut, tokens, split), dense);
@@ -206,19 +258,26 @@ TEST_CASE("infer: the reference v4 file (trained, INT8 embeddings) gives the den
   const std::string dir = test::reference_dir();
   if (dir.empty()) POLLUX_SKIP_NO_FIXTURES("shared/reference not found: skipping the reference .plx");
   const std::string path = dir + "/reference_tiny_v4.plx";
-  const infer::LutModel lut = infer::LutModel::load(path);
-  std::vector<std::uint32_t> tokens;
-  for (std::uint32_t t = 0; t < std::uint32_t(lut.shape().seq_len); ++t) tokens.push_back((t * 37 + 5) % 257);
-  const double gap = relative_gap(lut_logits(lut, tokens, 7), dense_logits(path, tokens));
-  INFO("relative gap " << gap);
-  CHECK(gap < 1e-5);
+  for (auto form : {infer::IndexForm::packed, infer::IndexForm::shell}) {
+    infer::LutModel lut = infer::LutModel::load(path, form);
+    std::vector<std::uint32_t> tokens;
+    for (std::uint32_t t = 0; t < std::uint32_t(lut.shape().seq_len); ++t) tokens.push_back((t * 37 + 5) % 257);
+    const std::vector<float> dense = dense_logits(path, tokens);
+    for (auto kernel : {infer::Kernel::portable, infer::Kernel::automatic}) {
+      lut.set_kernel(kernel);
+      const double gap = relative_gap(lut_logits(lut, tokens, 7), dense);
+      INFO(infer::to_string(form) << " " << infer::to_string(kernel) << " relative gap " << gap);
+      CHECK(gap < 1e-5);
+    }
+  }
 }
 
 TEST_CASE("infer: greedy text, sampling distributions, loss and log-probabilities equal the dense runtime's", "[infer]") {
   const std::string path = temp_path("text");
   lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 5), path);
   const LoadedModel dense = load_model(path, at::kCPU);
-  const infer::LutModel lut = infer::LutModel::load(path);
+  const infer::LutModel lut = infer::LutModel::load(path);  // shell codes where the CPU has AVX-512
+  const infer::LutModel packed = infer::LutModel::load(path, infer::IndexForm::packed);
   std::remove(path.c_str());
 
   SamplingOptions o;
@@ -233,6 +292,7 @@ TEST_CASE("infer: greedy text, sampling distributions, loss and log-probabilitie
   o.seed = 3;
   const auto a = infer::generate(lut, prompt, o, [](std::uint32_t) {});
   CHECK(a == infer::generate(lut, prompt, o, [](std::uint32_t) {}));  // same seed, same tokens
+  CHECK(a == infer::generate(packed, prompt, o, [](std::uint32_t) {}));  // whatever the index form
   for (auto id : a) CHECK(id < 257);
   CHECK_THROWS_WITH(infer::generate(lut, std::vector<std::uint32_t>(17, 65), o, [](std::uint32_t) {}),
                     Catch::Contains("longer than the model's context of 16"));
@@ -285,4 +345,24 @@ TEST_CASE("infer: a file with an index outside the codebook, a missing or missha
   lattice::PlxFile wrong = f;
   wrong.config_json.replace(wrong.config_json.find("\"seq_len\": 16"), 13, "\"seq_len\": 17");
   CHECK_THROWS_WITH(infer::LutModel::from_plx(wrong, "w.plx"), Catch::Contains("pos_emb.weight has the wrong shape"));
+}
+
+TEST_CASE("infer: workers cover every item once per run, run after run, and pass a part's exception on", "[infer]") {
+  for (int threads : {1, 2, 3}) {
+    infer::Workers workers(threads);
+    CHECK(workers.threads() == threads);
+    for (std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(1000)}) {
+      std::vector<int> hits(n, 0);
+      for (int round = 0; round < 50; ++round)
+        workers.run(n, 2, [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) ++hits[i];
+        });
+      CHECK(std::count(hits.begin(), hits.end(), 50) == std::ptrdiff_t(n));
+    }
+    // a helper's part (begin > 0) fails, or with one thread the only part
+    CHECK_THROWS_WITH(workers.run(100, 1, [&](std::size_t begin, std::size_t) {
+                        if (begin > 0 || threads == 1) throw Error("test", "part failed");
+                      }),
+                      Catch::Contains("part failed"));
+  }
 }
