@@ -122,7 +122,7 @@ class TensorSource {
   void release(const std::string& name) {
     if (!owned_) return;
     for (auto& t : owned_->tensors)
-      if (t.name == name) std::vector<std::uint8_t>().swap(t.data);
+      if (t.name == name) t.data = lattice::PlxBytes();  // a mapped file is unmapped with its last tensor
   }
 
   const lattice::PlxFile& file_;
