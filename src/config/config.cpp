@@ -151,7 +151,7 @@ const std::vector<Key>& keys() {
       integer_key("log_every", &Config::log_every, "steps between log lines"),
       text_key("profile_steps", &Config::profile_steps,
                "A:B: a Chrome/Perfetto trace of steps A to B (1-based, inclusive) in the run folder, "
-               "trace_steps_A-B.json (empty = none)"),
+               "named by the range (empty = none)"),
       real_key("lr", &Config::lr, "peak learning rate of the continuous baseline"),
       real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule"),
       integer_key("warmup_steps", &Config::warmup_steps, "linear warmup steps of the continuous baseline"),

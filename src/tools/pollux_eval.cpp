@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
         ("batch_size", po::value<int>()->default_value(8),
          "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")
         ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")
-        ("max_request_mb", po::value<int>()->default_value(16),
+        ("max_request_mb", po::value<std::int64_t>()->default_value(16),
          "--serve: longest request line in MiB; a longer one is skipped as it is read and answered with an error")
         ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")

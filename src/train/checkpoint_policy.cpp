@@ -85,14 +85,19 @@ void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fre
     for (const char* log : {"metrics.csv", "lattice_stats.csv", "eval_tasks.csv"})
       if (fs::exists(dir + "/" + log)) theirs.push_back(dir + "/" + log);
   if (theirs.empty()) return;
-  if (!overwrite)
+  if (fresh && !overwrite)
     throw Error("train", "--out " + dir + " holds another run's files (" + theirs.front() +
-                             (theirs.size() > 1 ? strprintf(" and %zu more", theirs.size() - 1) : std::string()) + "): " +
-                             (fresh ? "continue it with --auto_resume, " : "resume from its newest checkpoint, ") +
-                             "choose another --out, or pass --overwrite to replace them");
+                             (theirs.size() > 1 ? strprintf(" and %zu more", theirs.size() - 1) : std::string()) +
+                             "): continue it with --auto_resume, choose another --out, or pass --overwrite to replace them");
   for (const std::string& path : theirs) {
-    fs::remove(path);
-    log::warn("--overwrite: removed " + path);
+    if (overwrite) {
+      fs::remove(path);
+      log::warn("--overwrite: removed " + path);
+    } else {  // a resume from an earlier step: the later checkpoints are set aside, not lost
+      fs::rename(path, path + ".superseded");
+      log::warn("resuming from step " + std::to_string(resume_step) + ": " + path + " is past it, kept as " + path +
+                ".superseded (--overwrite removes such files)");
+    }
   }
 }
 

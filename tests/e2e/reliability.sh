@@ -66,7 +66,7 @@ expect_error "is in use by another trainer (pid $first)" "$BIN/pollux-train" "${
 kill -9 $first; wait $first 2>/dev/null || true
 mkdir -p "$WORK/stale"
 touch "$WORK/stale/pollux_step_5.h5.tmp.999999999" "$WORK/stale/pollux_step_6.h5.tmp.$$"
-"$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/locked" >/dev/null || fail "the lock outlived kill -9"
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/locked" --auto_resume >/dev/null || fail "the lock outlived kill -9"
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 1 --out "$WORK/stale" >/dev/null
 [ ! -e "$WORK/stale/pollux_step_5.h5.tmp.999999999" ] || fail "a dead writer's temporary file was kept"
 [ -e "$WORK/stale/pollux_step_6.h5.tmp.$$" ] || fail "a live writer's temporary file was removed"

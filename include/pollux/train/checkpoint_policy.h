@@ -46,10 +46,11 @@ class CheckpointPolicy {
 std::string checkpoint_path(const std::string& dir, std::int64_t step);
 // The checkpoints pollux_step_<n>.h5 in dir (none when it is not a folder), by step.
 std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::string& dir);
-// Makes `dir` ready for a run that continues from `resume_step`, or for a fresh run: another
-// run's files (for a fresh run any checkpoint or log, for a resumed one a checkpoint past
-// resume_step) are refused with an error naming --out, so a mistyped --out loses nothing;
-// with `overwrite` they are removed.
+// Makes `dir` ready for a run that continues from `resume_step`, or for a fresh run, so that
+// a mistyped --out loses nothing: a fresh run into a folder holding another run's checkpoints
+// or logs is refused with an error naming --out; a resume from an earlier checkpoint sets the
+// later ones aside as NAME.superseded (--auto_resume never picks them). With `overwrite`,
+// those files are removed instead.
 void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fresh, bool overwrite);
 // The newest pollux_step_<n>.h5 in dir, or "" when there is none.
 std::string newest_checkpoint(const std::string& dir);
