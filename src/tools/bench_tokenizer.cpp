@@ -84,7 +84,7 @@ int tokenizer(int argc, const char* const* argv) {
       ("mb", po::value<double>()->default_value(22, "22"), "repeat the text until it holds at least this many MB")
       ("threads", po::value<int>()->default_value(0), "threads for both tokenizers (0 = all cores)")
       ("repeats", po::value<int>()->default_value(3), "timed passes of each tokenizer; the best counts")
-      ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
+      ("tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)
       ("python", po::value<std::string>()->default_value(default_python()), "Python in which to time tiktoken if importable")
       ("json", po::bool_switch(), "print one JSON object");
   po::variables_map vm;

@@ -15,6 +15,8 @@ namespace pollux::cli {
 
 std::string data_dir() { return bundled_data_dir(); }
 
+po::typed_value<std::string>* tokenizer_dir_value() { return po::value<std::string>()->default_value(data_dir(), "bundled"); }
+
 namespace {
 
 // A LibTorch (c10) error appends its C++ backtrace to the message ("Exception raised from F at

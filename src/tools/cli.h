@@ -14,6 +14,11 @@ namespace po = boost::program_options;
 // The folder of the bundled data (gpt2.tiktoken), the default of --tokenizer_dir: see
 // bundled_data_dir() (pollux/base/data_dir.h).
 std::string data_dir();
+// The --tokenizer_dir option's value: data_dir() by default, shown in --help by name (a
+// path would be as long as the install prefix), and its help text.
+po::typed_value<std::string>* tokenizer_dir_value();
+inline constexpr const char* kTokenizerDirHelp =
+    "folder holding gpt2.tiktoken (default: the bundled data, $POLLUX_DATA_DIR or share/pollux/data beside bin/)";
 
 // Runs body(); an exception becomes "<tool>: error: <what>" on stderr and exit code 1.
 int run(const std::string& tool, const std::function<int()>& body);

@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""),
          "--data: lut (from the indices; the default for .plx on the CPU) or dense; tasks, BLiMP and --serve run dense")
-        ("tokenizer_dir", po::value<std::string>()->default_value(cli::data_dir()), "folder holding gpt2.tiktoken")
+        ("tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)
         ("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
         ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
         ("runtime", po::value<std::string>()->default_value(""), "lut (from the indices; the default for .plx on the CPU) or dense")
-        ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken");
+        ("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(argc, argv,
                             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
         ("output", po::value<std::string>(), "training token file to write (uint16 little-endian)")
         ("tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")
         ("text_column", po::value<std::string>()->default_value("text"), "parquet column holding the documents (string or large_string)")
-        ("tokenizer_dir", po::value<std::string>()->default_value(pollux::cli::data_dir()), "folder holding gpt2.tiktoken")
+        ("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp)
         ("val_fraction", po::value<double>()->default_value(0.0, "0"), "fraction of documents for the validation file <output>.val.u16")
         ("framing", po::value<std::string>()->default_value("reference"),
          "reference: each document stripped as Python's str.strip() does, empty ones skipped, end-of-text after every document; "
