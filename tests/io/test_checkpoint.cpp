@@ -13,6 +13,7 @@
 #include "pollux/base/sha256.h"
 #include "pollux/io/checkpoint.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
+#include "../support/checkpoint_files.h"
 #include "../catch.h"
 
 namespace {
@@ -20,9 +21,7 @@ namespace {
 using namespace pollux;
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("pollux_checkpoint_" + std::to_string(::getpid()) + "_" + name)).string();
-}
+std::string temp_path(const std::string& name) { return test::temp_path("checkpoint", name); }
 
 Checkpoint mixed_checkpoint() {
   Checkpoint ck;
@@ -100,15 +99,6 @@ void strip_digest(const std::string& from, const std::string& to) {
   write_file_atomic(to, std::vector<std::uint8_t>(bytes.begin() + 512, bytes.end()));
 }
 
-std::string read_error(const std::string& path) {
-  try {
-    read_checkpoint(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("checkpoint: every tensor reads back bit for bit, the digest is SHA-256 of bytes 512 on", "[checkpoint]") {
@@ -152,7 +142,7 @@ TEST_CASE("checkpoint: version 1 files, with and without the whole-file digest, 
   }();
   bytes[offset + 100] ^= 0x01;
   write_file_atomic(bare, bytes);
-  const std::string error = read_error(bare);
+  const std::string error = test::checkpoint_error(bare);
   CHECK(error.find("optimizer/m/w does not match its SHA-256") != std::string::npos);
   CHECK(error.find(bare) != std::string::npos);
   fs::remove(path);
@@ -163,7 +153,7 @@ TEST_CASE("checkpoint: a version 2 file cut from its digest is refused", "[check
   const std::string path = temp_path("v2.h5"), bare = temp_path("v2_bare.h5");
   write_checkpoint(path, mixed_checkpoint());
   strip_digest(path, bare);
-  CHECK(read_error(bare).find("without its whole-file digest") != std::string::npos);
+  CHECK(test::checkpoint_error(bare).find("without its whole-file digest") != std::string::npos);
   fs::remove(path);
   fs::remove(bare);
 }

@@ -24,6 +24,7 @@
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
+#include "../support/checkpoint_files.h"
 #include "../support/fixtures.h"
 #include "../support/small_model.h"
 #include "../support/torch_save.h"
@@ -35,9 +36,7 @@ namespace {
 using namespace pollux;
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("pollux_reliability_" + std::to_string(::getpid()) + "_" + name)).string();
-}
+std::string temp_path(const std::string& name) { return test::temp_path("reliability", name); }
 
 Checkpoint small_checkpoint() {
   Checkpoint ck;
@@ -110,21 +109,12 @@ void restamp_file_digest(const std::string& path) {
   write_file_atomic(path, bytes);
 }
 
-std::string read_error(const std::string& path) {
-  try {
-    read_checkpoint(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("reliability: a checkpoint with one changed attribute is refused", "[reliability]") {
   const std::string path = temp_path("attr.h5");
   write_checkpoint(path, small_checkpoint());
-  REQUIRE(read_error(path).empty());
+  REQUIRE(test::checkpoint_error(path).empty());
   REQUIRE(read_checkpoint(path).optimizer.heat == 0.99);
 
   struct Row {
@@ -147,9 +137,9 @@ TEST_CASE("reliability: a checkpoint with one changed attribute is refused", "[r
       const std::string copy = temp_path("attr_copy.h5");
       fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
       row.corrupt(copy);
-      CHECK(read_error(copy).find("does not match its SHA-256") != std::string::npos);
+      CHECK(test::checkpoint_error(copy).find("does not match its SHA-256") != std::string::npos);
       restamp_file_digest(copy);
-      const std::string error = read_error(copy);
+      const std::string error = test::checkpoint_error(copy);
       CHECK(error.find("attributes_sha256") != std::string::npos);
       CHECK(error.find(copy) != std::string::npos);
       fs::remove(copy);
@@ -169,14 +159,14 @@ TEST_CASE("reliability: a checkpoint with one changed byte anywhere is refused b
     std::vector<std::uint8_t> bad = good;
     bad[at] ^= 0x10;
     write_file_atomic(path, bad);
-    const std::string error = read_error(path);
+    const std::string error = test::checkpoint_error(path);
     CHECK(error.find("does not match its SHA-256") != std::string::npos);
     CHECK(error.find(path) != std::string::npos);
   }
   std::vector<std::uint8_t> bad = good;
   bad[3] ^= 0x10;  // the digest's own header
   write_file_atomic(path, bad);
-  CHECK(read_error(path).find("no whole-file digest") != std::string::npos);
+  CHECK(test::checkpoint_error(path).find("no whole-file digest") != std::string::npos);
   fs::remove(path);
 }
 
