@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/main}"
-# Each phase prints its wall time when the next one starts (and the last at the end).
+# Each phase prints its wall time when the next one starts (the last at the end).
 phase_name="" phase_start=$SECONDS
 phase() {
-  [ -z "$phase_name" ] || printf '   (%s: %d s)\n' "$phase_name" $((SECONDS - phase_start))
+  [ -z "$phase_name" ] || printf '   (%d s)\n' $((SECONDS - phase_start))
   phase_name="$1" phase_start=$SECONDS
   [ "$1" = end ] || echo "== $1"
 }
