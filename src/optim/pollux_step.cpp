@@ -96,7 +96,7 @@ class PolluxStep : public Optimizer {
         h_floor_(config.h_floor),
         h_max_(std::log(double(config.model.vocab_size))),
         inertia_(width_inertia(config.model.n_embd, config.width_inertia == "reference")),
-        incremental_(config.projection == "incremental" && config.lattice_search == "exact" && config.device == "cpu") {
+        incremental_(config.projection == "incremental" && config.lattice_search == "exact") {
     if (!(h_max_ > h_floor_))
       throw Error("optimizer", "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
   }
@@ -238,7 +238,7 @@ class PolluxStep : public Optimizer {
   bool reported_ = false;
   Quantizer quantizer_;
   double h_floor_, h_max_, inertia_;
-  bool incremental_;  // projection = incremental (CPU, exact scoring): memory_ holds the certificates
+  bool incremental_;  // projection = incremental, exact scoring: memory_ holds the certificates (CPU latents)
   std::map<std::string, SearchMemory> memory_;
   std::int64_t step_ = 0;
   double heat_ = 0;
