@@ -56,6 +56,9 @@ bool parse(int argc, const char* const* argv, const std::string& usage, const po
                 .run(), vm);
   if (vm.count("help")) {
     std::cout << usage << "\n\n" << visible << "\n";
+    // The bundled data's folder on a line of its own: a path as long as the install prefix
+    // would be wrapped mid-word in the option's column.
+    if (options.find_nothrow("tokenizer_dir", false)) std::cout << "bundled data: " << data_dir() << "\n";
     return false;
   }
   po::notify(vm);

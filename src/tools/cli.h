@@ -15,7 +15,8 @@ namespace po = boost::program_options;
 // bundled_data_dir() (pollux/base/data_dir.h).
 std::string data_dir();
 // The --tokenizer_dir option's value: data_dir() by default, shown in --help by name (a
-// path would be as long as the install prefix), and its help text.
+// path would be as long as the install prefix; --help prints it on a line of its own), and its
+// help text.
 po::typed_value<std::string>* tokenizer_dir_value();
 inline constexpr const char* kTokenizerDirHelp =
     "folder holding gpt2.tiktoken (default: the bundled data, $POLLUX_DATA_DIR or share/pollux/data beside bin/)";
@@ -24,7 +25,8 @@ inline constexpr const char* kTokenizerDirHelp =
 int run(const std::string& tool, const std::function<int()>& body);
 
 // Parses argv against `options` plus `hidden` ones that take the positional arguments;
-// prints usage and the visible options and returns false for --help. Unknown options,
+// prints usage and the visible options (and the bundled data's folder where an option reads
+// it) and returns false for --help. Unknown options,
 // missing values and bad numbers throw.
 bool parse(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
            const po::options_description& hidden, const po::positional_options_description& positional,

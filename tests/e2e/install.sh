@@ -23,7 +23,7 @@ mkdir "$WORK/elsewhere"
 (cd "$WORK/elsewhere" && "$P/bin/pollux-prepare" ../x.txt --output installed.u16 --tokenizer gpt2 >/dev/null) \
   || fail "the installed pollux-prepare --tokenizer gpt2 failed"
 cmp "$WORK/build.u16" "$WORK/elsewhere/installed.u16" || fail "installed and build tokens differ"
-"$P/bin/pollux-prepare" --help | grep -qF "$P/share/pollux/data" || fail "--help does not show the installed data folder"
+"$P/bin/pollux-prepare" --help | grep -qF "bundled data: $P/share/pollux/data" || fail "--help does not show the installed data folder"
 
 # POLLUX_DATA_DIR overrides; the prefix's own data is what the binary reads otherwise.
 mkdir "$WORK/ranks"
