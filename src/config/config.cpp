@@ -19,13 +19,41 @@ namespace {
 
 namespace po = boost::program_options;
 
-// One configuration key: how to print it and how to set it from text.
+// One configuration key: how to print it and how to set it from text. An identity key defines
+// the model or its training (a resumed run must keep its value).
 struct Key {
   std::string name;
   std::string help;
   std::function<std::string(const Config&)> get;
   std::function<void(Config&, const std::string&)> set;
+  bool identity = false;
 };
+
+// A key of the table that is also an identity key.
+Key identity(Key k) {
+  k.identity = true;
+  return k;
+}
+
+// The names of each choice, as configs/*.ini spell them.
+template <typename E>
+using Names = std::initializer_list<std::pair<E, const char*>>;
+constexpr Names<Device> kDeviceNames = {{Device::cpu, "cpu"}, {Device::cuda, "cuda"}};
+constexpr Names<Precision> kPrecisionNames = {{Precision::bf16_autocast, "bf16-autocast"}, {Precision::float32, "float32"}};
+constexpr Names<QuantizerKind> kQuantizerNames = {{QuantizerKind::lattice, "lattice"}, {QuantizerKind::none, "none"}};
+constexpr Names<WidthInertia> kWidthInertiaNames = {{WidthInertia::clamped, "clamped"}, {WidthInertia::reference, "reference"}};
+constexpr Names<Projection> kProjectionNames = {{Projection::incremental, "incremental"}, {Projection::full, "full"}};
+constexpr Names<lattice::Scoring> kScoringNames = {{lattice::Scoring::exact, "exact"},
+                                                   {lattice::Scoring::reference_bf16, "reference-bf16"}};
+constexpr Names<lattice::CodebookVariant> kCodebookNames = {{lattice::CodebookVariant::leech, "leech"},
+                                                            {lattice::CodebookVariant::pollux_v4, "pollux-v4"}};
+
+template <typename E>
+std::string name_in(Names<E> names, E value) {
+  for (const auto& [v, name] : names)
+    if (v == value) return name;
+  throw Error("config", "a choice without a name");  // unreachable: every enumerator is listed
+}
 
 [[noreturn]] void bad_value(const std::string& key, const std::string& text, const std::string& expected) {
   throw Error("config", "key " + key + ": '" + printable_excerpt(text) + "' is not " + expected);
@@ -85,6 +113,15 @@ Key text_key(const std::string& name, std::string Config::*field, const std::str
   return {name, help, [field](const Config& c) { return c.*field; },
           [field](Config& c, const std::string& t) { c.*field = t; }};
 }
+// The tokenizer stays a name: make_tokenizer() and .plx files take it as text.
+Key tokenizer_key() {
+  return {"tokenizer", "tokenizer of the token files: bytes or gpt2", [](const Config& c) { return c.tokenizer; },
+          [](Config& c, const std::string& t) {
+            if (t != "bytes" && t != "gpt2") bad_value("tokenizer", t, "one of bytes, gpt2");
+            c.tokenizer = t;
+          }};
+}
+
 Key bool_key(const std::string& name, bool Config::*field, const std::string& help) {
   return {name, help, [field](const Config& c) { return std::string(c.*field ? "true" : "false"); },
           [name, field](Config& c, const std::string& t) {
@@ -92,14 +129,17 @@ Key bool_key(const std::string& name, bool Config::*field, const std::string& he
             c.*field = t == "true";
           }};
 }
-Key choice_key(const std::string& name, std::string Config::*field, std::initializer_list<const char*> allowed,
-               const std::string& help) {
-  std::vector<const char*> copy(allowed);
-  return {name, help, [field](const Config& c) { return c.*field; }, [name, field, copy](Config& c, const std::string& t) {
+template <typename E>
+Key choice_key(const std::string& name, E Config::*field, Names<E> names, const std::string& help) {
+  return {name, help, [field, names](const Config& c) { return name_in(names, c.*field); },
+          [name, field, names](Config& c, const std::string& t) {
             std::string list;
-            for (const char* a : copy) {
-              if (t == a) { c.*field = t; return; }
-              list += (list.empty() ? "" : ", ") + std::string(a);
+            for (const auto& [value, text] : names) {
+              if (t == text) {
+                c.*field = value;
+                return;
+              }
+              list += (list.empty() ? "" : ", ") + std::string(text);
             }
             bad_value(name, t, "one of " + list);
           }};
@@ -107,13 +147,13 @@ Key choice_key(const std::string& name, std::string Config::*field, std::initial
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> all = {
-      model_key("n_layers", &ModelConfig::n_layers, "transformer blocks"),
-      model_key("n_embd", &ModelConfig::n_embd, "model width d, a multiple of 24 (n_heads = d / 24)"),
-      model_key("d_head", &ModelConfig::d_head, "head width; must be 24 (one atom)"),
-      model_key("seq_len", &ModelConfig::seq_len, "context length in tokens"),
-      model_key("vocab_size", &ModelConfig::vocab_size, "padded model vocabulary, a multiple of 24"),
-      model_key("tokenizer_vocab_size", &ModelConfig::tokenizer_vocab_size, "ids the tokenizer emits; larger ids are masked"),
-      choice_key("tokenizer", &Config::tokenizer, {"bytes", "gpt2"}, "tokenizer of the token files: bytes or gpt2"),
+      identity(model_key("n_layers", &ModelConfig::n_layers, "transformer blocks")),
+      identity(model_key("n_embd", &ModelConfig::n_embd, "model width d, a multiple of 24 (n_heads = d / 24)")),
+      identity(model_key("d_head", &ModelConfig::d_head, "head width; must be 24 (one atom)")),
+      identity(model_key("seq_len", &ModelConfig::seq_len, "context length in tokens")),
+      identity(model_key("vocab_size", &ModelConfig::vocab_size, "padded model vocabulary, a multiple of 24")),
+      identity(model_key("tokenizer_vocab_size", &ModelConfig::tokenizer_vocab_size, "ids the tokenizer emits; larger ids are masked")),
+      identity(tokenizer_key()),
       integer_key("micro_batch", &Config::micro_batch, "sequences per forward/backward pass"),
       integer_key("grad_accum", &Config::grad_accum, "micro-batches per optimizer step"),
       integer_key("target_tokens", &Config::target_tokens, "stop when this many tokens were seen (0 = no limit)"),
@@ -121,25 +161,25 @@ const std::vector<Key>& keys() {
       integer_key("checkpoint_every", &Config::checkpoint_every, "steps between checkpoints (0 = only at the end)"),
       integer_key("keep_last", &Config::keep_last, "checkpoints to keep"),
       integer_key("keep_every", &Config::keep_every, "keep every checkpoint whose step is a multiple of this forever (0 = none)"),
-      integer_key("seed", &Config::seed, "seed of initialisation and batch sampling"),
-      choice_key("device", &Config::device, {"cpu", "cuda"}, "cpu or cuda"),
+      identity(integer_key("seed", &Config::seed, "seed of initialisation and batch sampling")),
+      choice_key("device", &Config::device, kDeviceNames, "cpu or cuda"),
       integer_key("loss_chunk", &Config::loss_chunk,
                   "0: logits of the whole micro-batch; N: the head and the loss fused, N rows of logits at a time"),
       bool_key("gradient_checkpointing", &Config::gradient_checkpointing,
                "recompute each block in the backward pass: less activation memory, one more forward"),
-      choice_key("precision", &Config::precision, {"bf16-autocast", "float32"},
+      choice_key("precision", &Config::precision, kPrecisionNames,
                  "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
-      choice_key("codebook", &Config::codebook, {"leech", "pollux-v4"}, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)"),
-      choice_key("quantizer", &Config::quantizer, {"lattice", "none"}, "lattice (Pollux) or none (continuous AdamW baseline)"),
-      choice_key("width_inertia", &Config::width_inertia, {"clamped", "reference"}, "clamped: max(1, eta_d); reference: eta_d as is"),
-      choice_key("lattice_search", &Config::lattice_search, {"exact", "reference-bf16"},
-                 "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)"),
-      choice_key("projection", &Config::projection, {"incremental", "full"},
+      identity(choice_key("codebook", &Config::codebook, kCodebookNames, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)")),
+      identity(choice_key("quantizer", &Config::quantizer, kQuantizerNames, "lattice (Pollux) or none (continuous AdamW baseline)")),
+      identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames, "clamped: max(1, eta_d); reference: eta_d as is")),
+      identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
+                 "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)")),
+      choice_key("projection", &Config::projection, kProjectionNames,
                  "incremental: search only the atoms that may have left their lattice point (a proof, same bits); full: search every atom"),
       integer_key("threads", &Config::threads, "CPU threads (0 = all cores)"),
       integer_key("dist_timeout_s", &Config::dist_timeout_s,
                   "data-parallel runs: seconds a rank waits for the others in a collective before the run fails"),
-      real_key("h_floor", &Config::h_floor, "irreducible cross-entropy of the corpus in nats (spec section 1)"),
+      identity(real_key("h_floor", &Config::h_floor, "irreducible cross-entropy of the corpus in nats (spec section 1)")),
       text_key("data", &Config::data, "training token file (uint16 little-endian)"),
       text_key("val_data", &Config::val_data, "held-out token file (optional)"),
       integer_key("eval_every", &Config::eval_every, "steps between validation passes (0 = never)"),
@@ -152,10 +192,10 @@ const std::vector<Key>& keys() {
       text_key("profile_steps", &Config::profile_steps,
                "A:B: a Chrome/Perfetto trace of steps A to B (1-based, inclusive) in the run folder, "
                "named by the range (empty = none)"),
-      real_key("lr", &Config::lr, "peak learning rate of the continuous baseline"),
-      real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule"),
-      integer_key("warmup_steps", &Config::warmup_steps, "linear warmup steps of the continuous baseline"),
-      real_key("weight_decay", &Config::weight_decay, "AdamW weight decay of the continuous baseline (matrices only)"),
+      identity(real_key("lr", &Config::lr, "peak learning rate of the continuous baseline")),
+      identity(real_key("min_lr", &Config::min_lr, "final learning rate of the cosine schedule")),
+      identity(integer_key("warmup_steps", &Config::warmup_steps, "linear warmup steps of the continuous baseline")),
+      identity(real_key("weight_decay", &Config::weight_decay, "AdamW weight decay of the continuous baseline (matrices only)")),
   };
   return all;
 }
@@ -234,11 +274,20 @@ std::string Config::to_json() const {
   return j.str();
 }
 
+std::string to_string(Device value) { return name_in(kDeviceNames, value); }
+std::string to_string(Precision value) { return name_in(kPrecisionNames, value); }
+std::string to_string(QuantizerKind value) { return name_in(kQuantizerNames, value); }
+std::string to_string(WidthInertia value) { return name_in(kWidthInertiaNames, value); }
+std::string to_string(Projection value) { return name_in(kProjectionNames, value); }
+std::string to_string(lattice::Scoring value) { return name_in(kScoringNames, value); }
+
 const std::vector<std::string>& config_identity_keys() {
-  static const std::vector<std::string> ids = {
-      "n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size", "tokenizer",
-      "seed", "codebook", "quantizer", "width_inertia", "lattice_search", "h_floor",
-      "lr", "min_lr", "warmup_steps", "weight_decay"};
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> out;
+    for (const Key& k : keys())
+      if (k.identity) out.push_back(k.name);
+    return out;
+  }();
   return ids;
 }
 
@@ -253,7 +302,7 @@ void Config::validate() const {
   // reader recovers the row width from the byte count only with 4 or more rows or whole groups
   // (lattice_matrix in src/lattice/plx.cpp), so a shorter context must fill whole groups.
   const std::int64_t pos_atoms = std::int64_t(model.seq_len) * (model.n_embd / 24);
-  if (quantizer == "lattice" && model.seq_len < 4 && pos_atoms % 4 != 0)
+  if (quantizer == QuantizerKind::lattice && model.seq_len < 4 && pos_atoms % 4 != 0)
     fail("seq_len", std::to_string(model.seq_len) + " with n_embd " + std::to_string(model.n_embd) + " gives pos_emb " +
                         std::to_string(pos_atoms) + " atoms, which a .plx file cannot hold: use seq_len >= 4 (or a multiple of 4 atoms)");
   if (model.vocab_size <= 0 || model.vocab_size % 24 != 0)
@@ -274,7 +323,7 @@ void Config::validate() const {
       {"vocab_size", model.vocab_size, kMaxVocab}, {"micro_batch", micro_batch, kMaxBatch}, {"grad_accum", grad_accum, kMaxBatch}};
   for (const auto& [key, value, cap] : caps)
     if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
-  if (quantizer == "lattice" && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
+  if (quantizer == QuantizerKind::lattice && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
   if (dist_timeout_s <= 0) fail("dist_timeout_s", "must be positive");
   if (eval_batches <= 0) fail("eval_batches", "must be positive");
@@ -328,10 +377,8 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
   return out;
 }
 
-Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
-                           const std::vector<std::string>& override_args) {
+Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries) {
   po::variables_map vm;
-  po::store(po::command_line_parser(override_args).options(key_options()).style(kCommandLineStyle).run(), vm);
   std::stringstream ini;
   for (const auto& [k, v] : entries) ini << k << " = " << v << "\n";
   try {
@@ -342,6 +389,13 @@ Config config_from_entries(const std::vector<std::pair<std::string, std::string>
   Config config;
   assign_keys(config, vm);
   return config;
+}
+
+Config with_overrides(Config base, const std::vector<std::string>& override_args) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(override_args).options(key_options()).style(kCommandLineStyle).run(), vm);
+  assign_keys(base, vm);
+  return base;
 }
 
 std::pair<std::int64_t, std::int64_t> parse_step_range(const std::string& text, const std::string& what) {

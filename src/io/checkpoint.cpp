@@ -609,7 +609,7 @@ Checkpoint read_checkpoint(const std::string& path) {
   }
   ck.config = config_from_entries(entries);
   const auto variant = lattice::parse_codebook_variant(ck.codebook, path + " codebook attribute");
-  if (ck.config.quantizer == "lattice" && lattice::Codebook::get(variant).sha256() != ck.codebook_sha256)
+  if (ck.config.quantizer == QuantizerKind::lattice && lattice::Codebook::get(variant).sha256() != ck.codebook_sha256)
     r.fail("codebook_sha256 does not match the " + ck.codebook + " codebook this program builds");
   ck.weights = r.datasets("weights");
   ck.optimizer.tensors = r.datasets("optimizer");

@@ -418,8 +418,8 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
   c.grad_accum = reference.integer_in<int>("grad_accum_steps");
   c.target_tokens = reference.integer_in<std::uint64_t>("target_tokens");
   c.h_floor = h_floor;
-  c.codebook = "pollux-v4";
-  c.lattice_search = "reference-bf16";
+  c.codebook = lattice::CodebookVariant::pollux_v4;
+  c.lattice_search = lattice::Scoring::reference_bf16;
   try {
     c.validate();
   } catch (const Error& e) {
@@ -427,15 +427,15 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
   }
   // The reference applies eta_d as is; our trainer refuses eta_d <= 0 (spec section 5a), so
   // such narrow models continue with the clamped form.
-  c.width_inertia = width_inertia(c.model.n_embd, true) > 0 ? "reference" : "clamped";
+  c.width_inertia = width_inertia(c.model.n_embd, true) > 0 ? WidthInertia::reference : WidthInertia::clamped;
   ck.step = top.integer_in<std::int64_t>("step");
   ck.tokens_seen = top.integer_in<std::uint64_t>("tokens_seen");
 
   const Fields physics = top.dict("physics_state_dict");
   const Fields weights = top.dict("model_state_dict"), scalars = physics.dict("tensors"), m = physics.dict("m_buffers"),
                v = physics.dict("v_buffers"), latents = physics.dict("continuous_pre_weights");
-  ck.codebook = c.codebook;
-  const lattice::Codebook& codebook = lattice::Codebook::get(lattice::parse_codebook_variant(c.codebook));
+  ck.codebook = to_string(c.codebook);
+  const lattice::Codebook& codebook = lattice::Codebook::get(c.codebook);
   ck.codebook_sha256 = codebook.sha256();
   ck.sampler_seed = c.seed;  // the reference's batch order cannot be continued: ours starts afresh
   const at::Tensor& step = scalars.tensor("step");

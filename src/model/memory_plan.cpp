@@ -27,7 +27,7 @@ std::uint64_t physical_memory_bytes() {
 }
 
 void refuse_larger_than_memory(const Config& config, const std::string& component) {
-  if (config.device != "cpu") return;
+  if (config.device != Device::cpu) return;
   const double need = training_bytes_lower_bound(config), have = double(physical_memory_bytes());
   if (have <= 0 || need <= have) return;
   char text[320];

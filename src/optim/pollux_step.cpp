@@ -91,12 +91,12 @@ class PolluxStep : public Optimizer {
   PolluxStep(const Config& config, PolluxModel& model, Comm* comm)
       : model_(model),
         comm_(comm && comm->distributed() ? comm : nullptr),
-        quantizer_(Codebook::get(parse_codebook_variant(config.codebook)),
-                   config.lattice_search == "exact" ? Scoring::exact : Scoring::reference_bf16),
+        quantizer_(Codebook::get(config.codebook),
+                   config.lattice_search),
         h_floor_(config.h_floor),
         h_max_(std::log(double(config.model.vocab_size))),
-        inertia_(width_inertia(config.model.n_embd, config.width_inertia == "reference")),
-        incremental_(config.projection == "incremental" && config.lattice_search == "exact") {
+        inertia_(width_inertia(config.model.n_embd, config.width_inertia == WidthInertia::reference)),
+        incremental_(config.projection == Projection::incremental && config.lattice_search == Scoring::exact) {
     if (!(h_max_ > h_floor_))
       throw Error("optimizer", "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
   }
@@ -319,7 +319,7 @@ double width_inertia(int n_embd, bool reference) {
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm) {
-  if (config.quantizer == "none") return std::make_unique<AdamW>(config, model, comm);
+  if (config.quantizer == QuantizerKind::none) return std::make_unique<AdamW>(config, model, comm);
   return std::make_unique<PolluxStep>(config, model, comm);
 }
 

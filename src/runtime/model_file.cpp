@@ -116,14 +116,14 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   out.kind = "checkpoint";
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
   at::NoGradGuard no_grad;
-  if (ck.config.quantizer == "lattice")
+  if (ck.config.quantizer == QuantizerKind::lattice)
     load_lattice_weights(*out.model, lattice_weights_of(ck), lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
   for (auto& p : out.model->parameters()) {
     auto it = ck.weights.find(p.name);
     if (it != ck.weights.end()) {
       if (!it->second.sizes().equals(p.value.sizes())) throw Error("model", path + ": weight " + p.name + " has the wrong shape");
       p.value.detach().copy_(it->second);
-    } else if (ck.config.quantizer != "lattice" || !p.lattice()) {
+    } else if (ck.config.quantizer != QuantizerKind::lattice || !p.lattice()) {
       throw Error("model", path + ": weight " + p.name + " is missing");
     }
   }
@@ -162,7 +162,7 @@ std::string plx_config(const Config& c, int version, double bits_per_param) {
       .field("grad_accum_steps", c.grad_accum).field("use_compile", false).field("use_gradient_checkpointing", false)
       .field("target_tokens", c.target_tokens).field("tokenizer_dir", std::string(""))
       .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", bits_per_param);
-  if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", c.codebook);
+  if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", to_string(c.codebook));
   j.end_object();
   return j.str();
 }
@@ -180,7 +180,7 @@ void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& 
 
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
-  if (ck.config.quantizer != "lattice")
+  if (ck.config.quantizer != QuantizerKind::lattice)
     throw Error("pack", "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice models");
   const auto variant = lattice::parse_codebook_variant(ck.codebook);
   if (version == 4 && variant != lattice::CodebookVariant::pollux_v4)

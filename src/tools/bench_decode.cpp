@@ -48,7 +48,7 @@ int decode(int argc, const char* const* argv) {
   DecodeTiming t;
   t.rss_before_load = resident_bytes();
   LoadedModel loaded;
-  const bool cuda = run->config.device == "cuda";
+  const bool cuda = run->config.device == Device::cuda;
   if (cuda && !at::hasCUDA()) throw Error("bench", "--device cuda but this build or machine has no CUDA");
   const at::Device device = cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
   if (!run->model.empty()) loaded = load_model(run->model, device);

@@ -74,7 +74,7 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   run.new_tokens = vm["new_tokens"].as<int>();
   if (run.prompt_tokens <= 0 || run.new_tokens < 0) throw Error("bench", "--prompt_tokens must be positive and --new_tokens not negative");
   run.config = parsed.config;
-  if (run.runtime == "lut" && run.config.device != "cpu")
+  if (run.runtime == "lut" && run.config.device != Device::cpu)
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");
   run.index_form = infer::parse_index_form(vm["index_form"].as<std::string>(), "--index_form");
@@ -133,7 +133,7 @@ int decode_lut(const DecodeRun& run) {
   const Config& c = run.config;
   infer::LutModel m = run.model.empty()
                           ? infer::LutModel::from_plx(infer::random_model_file(shape_of(c.model, c.tokenizer),
-                                                                               lattice::parse_codebook_variant(c.codebook), c.seed),
+                                                                               c.codebook, c.seed),
                                                       "random model", run.index_form)
                           : infer::LutModel::load(run.model, run.index_form);
   t.rss_after_load = resident_bytes();

@@ -130,12 +130,12 @@ Checkpoint random_checkpoint(const Config& config, const PolluxModel& model) {
   Checkpoint ck;
   ck.config = config;
   ck.step = 1;
-  ck.codebook = config.codebook;
-  ck.codebook_sha256 = lattice::Codebook::get(lattice::parse_codebook_variant(config.codebook)).sha256();
+  ck.codebook = to_string(config.codebook);
+  ck.codebook_sha256 = lattice::Codebook::get(config.codebook).sha256();
   ck.optimizer.step = 1;
   ck.optimizer.heat = 1.0;
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed + 2);
-  const bool lattice = config.quantizer == "lattice";
+  const bool lattice = config.quantizer == QuantizerKind::lattice;
   for (const auto& p : model.parameters()) {
     const at::Tensor w = p.value.detach();
     ck.optimizer.tensors["latent/" + p.name] = w.clone();
@@ -283,7 +283,7 @@ int io(int argc, const char* const* argv) {
   });
   if (read.values.size() != 3) throw Error("bench", "the read phase reported nothing");
   const Phase inspect = best([&] { return run_program("pollux-inspect", {tools + "/pollux-inspect", path}); });
-  const bool lattice = config.quantizer == "lattice";
+  const bool lattice = config.quantizer == QuantizerKind::lattice;
   const Phase pack = lattice ? best([&] { return run_program("pollux-pack", {tools + "/pollux-pack", path, "--output", plx}); })
                              : Phase{};
 
@@ -294,7 +294,7 @@ int io(int argc, const char* const* argv) {
   const double bound = state + 0.25 * file_bytes;
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "io").field("device", "cpu").field("quantizer", config.quantizer)
+    j.begin_object().field("benchmark", "io").field("device", "cpu").field("quantizer", to_string(config.quantizer))
         .field("parameters", parameters).field("file_bytes", file_bytes).field("state_bytes", state)
         .field("peak_bound_bytes", bound)
         .field("write_s", write_s).field("write_gbps", gb / write_s).field("write_sync_s", write_sync_s)
@@ -312,7 +312,7 @@ int io(int argc, const char* const* argv) {
     std::cout << j.str() << "\n";
     return 0;
   }
-  std::printf("io (%s, %.0f parameters, checkpoint %.3f GB; model + optimizer state %.3f GB)\n", config.quantizer.c_str(),
+  std::printf("io (%s, %.0f parameters, checkpoint %.3f GB; model + optimizer state %.3f GB)\n", to_string(config.quantizer).c_str(),
               parameters, gb, state * 1e-9);
   std::printf("  %-16s %9s %9s %12s\n", "phase", "seconds", "GB/s", "peak GB");
   std::printf("  %-16s %9.3f %9.3f %12.3f  (%.3f GB resident before; %.3f s waiting for the disk)\n", "write", write_s,

@@ -93,17 +93,17 @@ int step(int argc, const char* const* argv) {
 
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "step").field("device", config.device).field("quantizer", config.quantizer)
+    j.begin_object().field("benchmark", "step").field("device", to_string(config.device)).field("quantizer", to_string(config.quantizer))
         .field("parameters", model.parameter_count()).field("steps", steps).field("seconds", seconds)
-        .field("projection", config.projection).field("searched_fraction", searched)
+        .field("projection", to_string(config.projection)).field("searched_fraction", searched)
         .field("optimizer_state_bytes", state_bytes).field("peak_bytes", peak).field("peak_bytes_before_steps", before)
         .field("peak_host_memory_bytes", host_peak).end_object();
     std::cout << j.str() << "\n";
   } else {
-    std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", config.device.c_str(), config.quantizer.c_str(),
+    std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", to_string(config.device).c_str(), to_string(config.quantizer).c_str(),
                 (long long)model.parameter_count(), steps);
     std::printf("  step               %9.4f s (projection %s: %.1f%% of the atoms searched)\n", seconds,
-                config.projection.c_str(), 100 * searched);
+                to_string(config.projection).c_str(), 100 * searched);
     std::printf("  optimizer state    %9.1f MiB\n", double(state_bytes) / (1 << 20));
     if (device.is_cuda()) std::printf("  peak device memory %9.1f MiB (%.1f MiB before the steps)\n", double(peak) / (1 << 20), double(before) / (1 << 20));
     std::printf("  peak host memory   %9.1f MiB\n", host_peak / (1 << 20));

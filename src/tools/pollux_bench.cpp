@@ -197,20 +197,20 @@ int bench_train(int argc, const char* const* argv) {
   const std::int64_t peak_device = pollux::device_peak_bytes(device, false);
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "train").field("device", config.device).field("quantizer", config.quantizer)
+    j.begin_object().field("benchmark", "train").field("device", to_string(config.device)).field("quantizer", to_string(config.quantizer))
         .field("parameters", model.parameter_count()).field("tokens_per_step", config.tokens_per_step())
         .field("steps", steps).field("tokens_per_s", tok_s).field("forward_backward_s", fwd_bwd)
         .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
-        .field("projection", config.projection).field("searched_fraction", searched)
+        .field("projection", to_string(config.projection)).field("searched_fraction", searched)
         .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
         .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).field("trace", trace).end_object();
     std::cout << j.str() << "\n";
   } else {
-    std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", config.device.c_str(),
-                config.quantizer.c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(), steps);
+    std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", to_string(config.device).c_str(),
+                to_string(config.quantizer).c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(), steps);
     std::printf("  forward+backward  %9.4f s per step  (%.0f tokens/s)\n", fwd_bwd, tokens / fwd_bwd);
     std::printf("  optimizer step    %9.4f s per step (projection %s: %.1f%% of the atoms searched)\n", step_s,
-                config.projection.c_str(), 100 * searched);
+                to_string(config.projection).c_str(), 100 * searched);
     std::printf("  end to end        %9.0f tokens/s, %.3g model FLOP/s%s\n", tok_s, flops,
                 peak > 0 ? strprintf(", MFU %.1f%%", 100 * flops / (peak * 1e12)).c_str() : "");
     std::printf("  peak host memory  %9.1f MiB\n", peak_host / (1 << 20));

@@ -100,7 +100,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
     JsonWriter j;
     j.begin_object().field("file", path).field("kind", "checkpoint").field("step", ck.step)
         .field("tokens_seen", ck.tokens_seen).field("codebook", ck.codebook).field("codebook_sha256", ck.codebook_sha256)
-        .field("quantizer", ck.config.quantizer).field("heat", ck.optimizer.heat).field("world_size", ck.world_size)
+        .field("quantizer", to_string(ck.config.quantizer)).field("heat", ck.optimizer.heat).field("world_size", ck.world_size)
         .field("parameters", parameters)
         .field("lattice_atoms", atoms).field("zero_atoms", zero_atoms)
         .field("sampler_seed", ck.sampler_seed).field("sampler_counter", ck.sampler_counter)
@@ -113,7 +113,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
               (unsigned long long)ck.tokens_seen);
   std::printf("model: %d layers x %d wide, vocabulary %d (%s tokenizer), %llu parameters\n", ck.config.model.n_layers,
               ck.config.model.n_embd, ck.config.model.vocab_size, ck.config.tokenizer.c_str(), (unsigned long long)parameters);
-  std::printf("quantizer: %s, codebook %s (sha256 %s)\n", ck.config.quantizer.c_str(), ck.codebook.c_str(),
+  std::printf("quantizer: %s, codebook %s (sha256 %s)\n", to_string(ck.config.quantizer).c_str(), ck.codebook.c_str(),
               ck.codebook_sha256.substr(0, 16).c_str());
   if (atoms) std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms,
                          (unsigned long long)zero_atoms, 100.0 * double(zero_atoms) / double(atoms));

@@ -40,11 +40,11 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.sampler_seed = sampler.seed();
   ck.sampler_counter = sampler.counter();
   ck.world_size = world_size_;
-  ck.codebook = config_.codebook;
-  ck.codebook_sha256 = lattice::Codebook::get(lattice::parse_codebook_variant(config_.codebook)).sha256();
+  ck.codebook = to_string(config_.codebook);
+  ck.codebook_sha256 = lattice::Codebook::get(config_.codebook).sha256();
   ck.optimizer = optimizer.state();
   for (const auto& p : model.parameters())
-    if (config_.quantizer == "none" || !p.lattice()) ck.weights[p.name] = p.value.detach();
+    if (config_.quantizer == QuantizerKind::none || !p.lattice()) ck.weights[p.name] = p.value.detach();
   if (!first_non_finite(ck).empty()) return "";
   const std::string path = checkpoint_path(run_dir_, step);
   if (!writer_) return path;

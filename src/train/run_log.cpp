@@ -34,7 +34,7 @@ RunLog::RunLog(const Config& config, const std::string& run_dir, std::int64_t re
                const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer)
     : max_steps_(config.max_steps), log_every_(config.log_every), writer_(writer), tty_(writer && ::isatty(STDOUT_FILENO)) {
   if (!writer_) return;
-  const bool lattice = config.quantizer == "lattice";
+  const bool lattice = config.quantizer == QuantizerKind::lattice;
   metrics_.emplace(run_dir + "/metrics.csv", metrics_header(lattice ? "step_size" : "lr"), resume_step,
                    lattice ? metrics_header("lr") : "");
   lattice_.emplace(lattice_matrices, start);

@@ -14,7 +14,7 @@
 
 namespace pollux {
 
-ForwardOptions forward_options(const Config& config) { return {config.precision == "bf16-autocast", config.loss_chunk}; }
+ForwardOptions forward_options(const Config& config) { return {config.precision == Precision::bf16_autocast, config.loss_chunk}; }
 
 at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at::Tensor& y, const ForwardOptions& options) {
   if (!x.is_cuda() || !options.autocast) return model.training_loss(x, y, options.loss_chunk);
@@ -50,7 +50,7 @@ double accumulate_gradients(PolluxModel& model, int micro_batches,
 }
 
 StepStats optimizer_step(Optimizer& optimizer, double ce_mean, const Config& config) {
-  RECORD_USER_SCOPE(config.quantizer == "none" ? "pollux::adamw_step" : "pollux::pollux_step");
+  RECORD_USER_SCOPE(config.quantizer == QuantizerKind::none ? "pollux::adamw_step" : "pollux::pollux_step");
   return optimizer.step(ce_mean);
 }
 

@@ -75,14 +75,14 @@ class Trainer {
 
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())
-      if (config_.quantizer == "lattice" && p.lattice()) lattice_matrices.push_back(p.name);
+      if (config_.quantizer == QuantizerKind::lattice && p.lattice()) lattice_matrices.push_back(p.name);
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
     std::optional<eval::TrainingTasks> tasks;
     if (writer_) tasks.emplace(config_, options_.out_dir, at.step);
     const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s; %d rank%s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
-                        (long long)config_.tokens_per_step(), config_.codebook.c_str(), config_.quantizer.c_str(),
+                        (long long)config_.tokens_per_step(), to_string(config_.codebook).c_str(), to_string(config_.quantizer).c_str(),
                         comm.world_size(), comm.world_size() > 1 ? "s" : ""));
     if (stopped_before_first_step()) return 0;
 
@@ -216,7 +216,7 @@ class Trainer {
     config_.validate();
     refuse_larger_than_memory(config_, "train");  // before any data is read or tensor made
     const double eta = width_inertia(config_.model.n_embd, true);
-    if (config_.quantizer == "lattice" && config_.width_inertia == "reference" && eta <= 0)
+    if (config_.quantizer == QuantizerKind::lattice && config_.width_inertia == WidthInertia::reference && eta <= 0)
       throw Error("train", "width_inertia = reference gives eta_d = 1 + C ln(" + std::to_string(config_.model.n_embd) +
                                "/1152) = " + std::to_string(eta) +
                                " <= 0 at this width: every matrix update would climb the loss (spec section 5a). "
@@ -242,7 +242,7 @@ class Trainer {
   }
 
   at::Device choose_device(const DistEnv& dist) const {
-    if (config_.device != "cuda") return at::kCPU;
+    if (config_.device != Device::cuda) return at::kCPU;
     if (!at::hasCUDA()) throw Error("train", "device = cuda but this build or machine has no CUDA");
     // bf16 autocast with TF32 off, as the reference (spec section 5).
     at::globalContext().setAllowTF32CuBLAS(false);
@@ -266,8 +266,8 @@ class Trainer {
   // Loads the checkpoint's weights, optimizer state and progress; returns whether the batch
   // shape (micro_batch, grad_accum) changed, which makes the run no longer bit-exact.
   bool resume(const Checkpoint& ck, PolluxModel& model, Optimizer& optimizer, Progress& at) const {
-    if (ck.config.quantizer == "lattice" && ck.codebook != config_.codebook)
-      throw Error("train", "checkpoint uses codebook " + ck.codebook + ", the run asks " + config_.codebook);
+    if (ck.config.quantizer == QuantizerKind::lattice && ck.codebook != to_string(config_.codebook))
+      throw Error("train", "checkpoint uses codebook " + ck.codebook + ", the run asks " + to_string(config_.codebook));
     {
       at::NoGradGuard no_grad;
       for (auto& p : model.parameters()) {
@@ -292,7 +292,7 @@ class Trainer {
 
   // The run's configuration when resuming from a checkpoint trained with `stored`.
   Config merge_config(const Config& stored, const std::string& path) const {
-    const Config run = options_.config_from_file ? options_.config : config_from_entries(stored.entries(), options_.override_args);
+    const Config run = options_.config_from_file ? options_.config : with_overrides(stored, options_.override_args);
     const auto want = run.entries(), have = stored.entries();
     for (std::size_t i = 0; i < want.size(); ++i) {
       const std::string& key = want[i].first;

@@ -45,10 +45,41 @@ TEST_CASE("config: entries round-trip through text", "[config]") {
   c.model.n_embd = 120;
   c.h_floor = 1.2345678901234567;
   c.data = "some file.u16";
-  c.codebook = "pollux-v4";
+  c.codebook = lattice::CodebookVariant::pollux_v4;
   const Config back = config_from_entries(c.entries());
   CHECK(back.entries() == c.entries());
-  CHECK(config_from_entries(c.entries(), {"--n_embd", "144"}).model.n_embd == 144);
+  CHECK(with_overrides(c, {"--n_embd", "144"}).model.n_embd == 144);
+}
+
+TEST_CASE("config: choices are parsed once into enums and printed back by name", "[config]") {
+  const Config c = parse_config({"--quantizer", "none", "--device", "cuda", "--precision", "float32", "--codebook", "pollux-v4",
+                                 "--width_inertia", "reference", "--projection", "full", "--lattice_search", "reference-bf16"})
+                       .config;
+  CHECK(c.quantizer == QuantizerKind::none);
+  CHECK(c.device == Device::cuda);
+  CHECK(c.precision == Precision::float32);
+  CHECK(c.codebook == lattice::CodebookVariant::pollux_v4);
+  CHECK(c.width_inertia == WidthInertia::reference);
+  CHECK(c.projection == Projection::full);
+  CHECK(c.lattice_search == lattice::Scoring::reference_bf16);
+  const auto entries = c.entries();
+  const auto value = [&](const std::string& key) {
+    for (const auto& [k, v] : entries)
+      if (k == key) return v;
+    return std::string("?");
+  };
+  CHECK(value("quantizer") == "none");
+  CHECK(value("precision") == "float32");
+  CHECK(value("lattice_search") == "reference-bf16");
+  CHECK(to_string(Config{}.projection) == "incremental");
+  CHECK(to_string(Config{}.codebook) == "leech");
+}
+
+TEST_CASE("config: the identity keys are the ones the key table marks", "[config]") {
+  const std::vector<std::string> expected = {"n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size",
+                                             "tokenizer", "seed", "codebook", "quantizer", "width_inertia", "lattice_search",
+                                             "h_floor", "lr", "min_lr", "warmup_steps", "weight_decay"};
+  CHECK(config_identity_keys() == expected);
 }
 
 TEST_CASE("config: one clear error per bad value", "[config]") {

@@ -184,7 +184,7 @@ std::string arg_or_env(const std::vector<std::string>& args, const std::string& 
 
 Checkpoint small_checkpoint() {
   Checkpoint ck;
-  ck.config.quantizer = "none";
+  ck.config.quantizer = QuantizerKind::none;
   ck.config.model.n_layers = 1;
   ck.config.model.n_embd = 48;
   ck.config.model.seq_len = 8;

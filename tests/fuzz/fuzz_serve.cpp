@@ -39,7 +39,7 @@ namespace fs = std::filesystem;
 // A byte-level model small enough that every request is quick: one layer, a context of 16.
 void write_model(const std::string& path) {
   Checkpoint ck;
-  ck.config.quantizer = "none";
+  ck.config.quantizer = QuantizerKind::none;
   ck.config.tokenizer = "bytes";
   ck.config.model.n_layers = 1;
   ck.config.model.n_embd = 48;

@@ -25,7 +25,7 @@ std::string temp_path(const std::string& name) { return test::temp_path("checkpo
 
 Checkpoint mixed_checkpoint() {
   Checkpoint ck;
-  ck.config.quantizer = "none";
+  ck.config.quantizer = QuantizerKind::none;
   ck.step = 3;
   ck.tokens_seen = 777;
   ck.codebook = "leech";

@@ -122,7 +122,7 @@ TEST_CASE("cuda training: 8 float32 steps follow the CPU's losses and lattice in
   config.micro_batch = 4;
   config.grad_accum = 2;
   config.h_floor = 1.0;
-  config.precision = "float32";
+  config.precision = Precision::float32;
   PolluxModel cpu_model(config.model, 5, at::kCPU), gpu_model(config.model, 5, at::kCUDA);
   auto cpu_opt = make_optimizer(config, cpu_model), gpu_opt = make_optimizer(config, gpu_model);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(9);

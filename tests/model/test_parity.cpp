@@ -39,9 +39,9 @@ TEST_CASE("pollux_step reproduces the reference trajectory", "[parity][fixture]"
   config.micro_batch = 2;
   config.grad_accum = 2;
   config.h_floor = h5.attribute_double("/", "h_floor");
-  config.codebook = "pollux-v4";
-  config.width_inertia = "reference";
-  config.lattice_search = "reference-bf16";  // the fixture was made with the reference's bf16 search
+  config.codebook = lattice::CodebookVariant::pollux_v4;
+  config.width_inertia = WidthInertia::reference;
+  config.lattice_search = lattice::Scoring::reference_bf16;  // the fixture was made with the reference's bf16 search
   REQUIRE(config.model.tokenizer_vocab_size == 96);
 
   at::set_num_threads(1);

@@ -21,7 +21,7 @@ using namespace pollux;
 Checkpoint lattice_checkpoint(const ModelConfig& shape) {
   Checkpoint ck;
   ck.config.model = shape;
-  ck.config.quantizer = "lattice";
+  ck.config.quantizer = QuantizerKind::lattice;
   ck.codebook = "leech";
   ck.step = 1;
   PolluxModel model(shape, 0, at::kCPU);

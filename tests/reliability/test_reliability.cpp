@@ -40,7 +40,7 @@ std::string temp_path(const std::string& name) { return test::temp_path("reliabi
 
 Checkpoint small_checkpoint() {
   Checkpoint ck;
-  ck.config.quantizer = "none";
+  ck.config.quantizer = QuantizerKind::none;
   ck.config.seed = 5;
   ck.step = 8;
   ck.tokens_seen = 4096;
@@ -458,7 +458,7 @@ TEST_CASE("reliability: a context a .plx file cannot hold is refused in the conf
   c.model.seq_len = 1;
   c.model.n_embd = 96;  // 4 atoms
   CHECK_NOTHROW(c.validate());
-  c.quantizer = "none";  // never packed
+  c.quantizer = QuantizerKind::none;  // never packed
   c.model.n_embd = 48;
   CHECK_NOTHROW(c.validate());
 }

@@ -7,7 +7,27 @@
 #include <utility>
 #include <vector>
 
+#include "pollux/lattice/codebook.h"
+#include "pollux/lattice/quantizer.h"
+
 namespace pollux {
+
+// The configuration's choices, parsed once from their names in configs/*.ini (to_string gives
+// the name back, as checkpoints and logs store it). The codebook is lattice::CodebookVariant
+// and lattice_search is lattice::Scoring, the lattice layer's own types.
+enum class Device : std::uint8_t { cpu, cuda };
+enum class Precision : std::uint8_t { bf16_autocast, float32 };  // the forward pass on CUDA
+enum class QuantizerKind : std::uint8_t { lattice, none };       // none: the continuous AdamW baseline
+enum class WidthInertia : std::uint8_t { clamped, reference };
+enum class Projection : std::uint8_t { incremental, full };
+
+std::string to_string(Device value);         // cpu | cuda
+std::string to_string(Precision value);      // bf16-autocast | float32
+std::string to_string(QuantizerKind value);  // lattice | none
+std::string to_string(WidthInertia value);   // clamped | reference
+std::string to_string(Projection value);     // incremental | full
+std::string to_string(lattice::Scoring value);  // exact | reference-bf16
+using lattice::to_string;                    // CodebookVariant: leech | pollux-v4
 
 // Upper ranges of the validation (Config::validate and every tool's --threads): values past
 // them are typing mistakes or hostile input, refused by name before any thread or tensor exists.
@@ -37,15 +57,15 @@ struct Config {
   int keep_last = 3;                  // newest checkpoints kept, milestones aside
   std::int64_t keep_every = 0;        // milestones: steps that are multiples are never pruned (0 = none)
   std::uint64_t seed = 1;
-  std::string device = "cpu";         // cpu | cuda
+  Device device = Device::cpu;
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
   std::int64_t loss_chunk = 0;  // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time
-  std::string precision = "bf16-autocast";  // bf16-autocast | float32: the forward pass on CUDA (the CPU is float32)
-  std::string codebook = "leech";     // leech | pollux-v4
-  std::string quantizer = "lattice";  // lattice | none (continuous AdamW baseline)
-  std::string width_inertia = "clamped";  // clamped: max(1, eta_d) | reference: eta_d as is
-  std::string projection = "incremental";  // incremental | full: the same weights, full searches every atom
-  std::string lattice_search = "exact";   // exact | reference-bf16 (the reference's approximate search)
+  Precision precision = Precision::bf16_autocast;  // the CPU is always float32
+  lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
+  QuantizerKind quantizer = QuantizerKind::lattice;
+  WidthInertia width_inertia = WidthInertia::clamped;  // clamped: max(1, eta_d); reference: eta_d as is
+  Projection projection = Projection::incremental;     // the same weights; full searches every atom
+  lattice::Scoring lattice_search = lattice::Scoring::exact;  // reference_bf16: the reference's approximate search
   int threads = 0;                    // CPU threads (0 = all cores)
   std::int64_t dist_timeout_s = 300;  // data-parallel runs: how long a rank waits for the others
 
@@ -76,7 +96,8 @@ struct Config {
   std::int64_t tokens_per_step() const { return std::int64_t(micro_batch) * grad_accum * model.seq_len; }
 };
 
-// Keys whose value must be the same when a run resumes from a checkpoint.
+// Keys whose value must be the same when a run resumes from a checkpoint (marked so in the
+// key table).
 const std::vector<std::string>& config_identity_keys();
 
 // What a tool's command line says about the configuration.
@@ -91,9 +112,11 @@ struct ParsedConfig {
 // pollux::Error for unknown INI keys, bad values, or an unreadable file.
 ParsedConfig parse_config(const std::vector<std::string>& args);
 
-// Rebuilds a config from entries() text (as stored in a checkpoint), then applies overrides.
-Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries,
-                           const std::vector<std::string>& override_args = {});
+// Rebuilds a config from entries() text (as stored in a checkpoint).
+Config config_from_entries(const std::vector<std::pair<std::string, std::string>>& entries);
+
+// `base` with the --key value pairs of `override_args` (ParsedConfig::overrides) applied.
+Config with_overrides(Config base, const std::vector<std::string>& override_args);
 
 // Steps A..B (1-based, inclusive) of "A:B"; {0, 0} for "". Throws pollux::Error naming `what`
 // (a key or a flag) unless 1 <= A <= B.
