@@ -120,8 +120,10 @@ class PolluxStep : public Optimizer {
     at::NoGradGuard no_grad;
     // The statistics stay on the device until the end of the step: one synchronisation.
     const at::TensorOptions stats_options = at::TensorOptions().dtype(at::kDouble).device(params.front().value.device());
-    at::Tensor force = at::zeros({}, stats_options), changed = at::zeros({}, stats_options);
+    at::Tensor force = at::zeros({}, stats_options);
     at::Tensor bad = at::zeros({1}, stats_options.dtype(at::kInt));
+    std::vector<std::string> lattice_names;  // per lattice matrix: its atoms whose index changed
+    std::vector<at::Tensor> changed;
     double elements = 0, atoms = 0;
     std::int64_t searched = 0;
     std::vector<at::Tensor> force_squares;  // data-parallel: per parameter, this rank's |u|^2
@@ -148,8 +150,9 @@ class PolluxStep : public Optimizer {
           next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
           write_forward_weight(p.value, next, quantizer_.codebook());
         }
-        if (prev != weights_.end()) changed += prev->second.indices.ne(next.indices).sum().to(at::kDouble);
-        else changed += double(next.indices.numel());
+        lattice_names.push_back(p.name);
+        changed.push_back(prev != weights_.end() ? prev->second.indices.ne(next.indices).sum().to(at::kDouble)
+                                                 : at::full({}, double(next.indices.numel()), stats_options));
         atoms += double(next.indices.numel());
         weights_[p.name] = next;
       } else {
@@ -167,14 +170,26 @@ class PolluxStep : public Optimizer {
       if (!reported_) report_traffic(before);
       reported_ = true;
     }
-    const at::Tensor stats = at::stack({force, changed, bad.to(at::kDouble).sum()}).cpu();
+    std::vector<at::Tensor> gathered = {force, bad.to(at::kDouble).sum()};
+    gathered.insert(gathered.end(), changed.begin(), changed.end());
+    const at::Tensor stats = at::stack(gathered).cpu();
     const double* st = stats.data_ptr<double>();
-    if (st[2] != 0) throw Error("optimizer", "a latent matrix holds a NaN or Inf after the update");
+    if (st[1] != 0) throw Error("optimizer", "a latent matrix holds a NaN or Inf after the update");
+    StepStats out;
+    double changed_atoms = 0;
+    for (std::size_t i = 0; i < lattice_names.size(); ++i) {
+      out.changed_atoms[lattice_names[i]] = std::int64_t(st[2 + i]);
+      changed_atoms += st[2 + i];
+    }
     ++step_;
     // searched: this rank's share of its own rows (all rows on one rank)
     const double own_atoms = comm_ ? atoms / comm_->world_size() : atoms;
-    return {heat_, elements > 0 ? st[0] / elements : 0.0, atoms > 0 ? st[1] / atoms : 0.0, heat_ * kGamma / kC / inertia_,
-            own_atoms > 0 ? std::min(1.0, double(searched) / own_atoms) : 0.0};
+    out.heat = heat_;
+    out.adam_force = elements > 0 ? st[0] / elements : 0.0;
+    out.churn = atoms > 0 ? changed_atoms / atoms : 0.0;
+    out.lr = heat_ * kGamma / kC / inertia_;
+    out.searched = own_atoms > 0 ? std::min(1.0, double(searched) / own_atoms) : 0.0;
+    return out;
   }
 
   OptimizerState state() const override {

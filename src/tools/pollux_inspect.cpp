@@ -124,7 +124,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::printf("config:");
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");
-  const StatsTable table = lattice_table(ck.optimizer, {}, {});
+  const StatsTable table = lattice_table(ck.optimizer, changed_since(ck.optimizer, {}), {});
   if (table.size() > 1) {
     std::printf("%-40s %10s %8s %10s %10s %10s\n", "lattice group", "atoms", "null%", "sigma_mean", "sigma_min", "sigma_max");
     for (const auto& [group, c] : table)
@@ -144,7 +144,7 @@ int compare_checkpoints(const std::string& path_a, const std::string& path_b, bo
   for (const std::string& name : matrices_a)
     if (!a.optimizer.tensors.at("indices/" + name).sizes().equals(b.optimizer.tensors.at("indices/" + name).sizes()))
       throw Error("inspect", path_a + " and " + path_b + " differ in the shape of " + name);
-  const StatsTable table = lattice_table(b.optimizer, copy_indices(a.optimizer), {});
+  const StatsTable table = lattice_table(b.optimizer, changed_since(b.optimizer, copy_indices(a.optimizer)), {});
   if (json) {
     JsonWriter j;
     j.begin_object().field("a", path_a).field("b", path_b).field("step_a", a.step).field("step_b", b.step);

@@ -34,11 +34,10 @@ void AtomCounts::add(const AtomCounts& o) {
   sigma_max = std::max(sigma_max, o.sigma_max);
 }
 
-AtomCounts count_atoms(const at::Tensor& indices, const at::Tensor& sigma, const at::Tensor& previous,
-                       const at::Tensor& milestone) {
+AtomCounts count_atoms(const at::Tensor& indices, const at::Tensor& sigma, std::int64_t changed, const at::Tensor& milestone) {
   AtomCounts c;
   c.atoms = indices.numel();
-  c.changed = count_changed(indices, previous);
+  c.changed = changed;
   c.null = indices.eq(0).sum().item<std::int64_t>();
   c.since_milestone = count_changed(indices, milestone);
   const at::Tensor s = sigma.to(at::kDouble);
@@ -80,7 +79,16 @@ std::vector<std::string> stats_groups(std::vector<std::string> matrices) {
   return groups;
 }
 
-StatsTable lattice_table(const OptimizerState& state, const std::map<std::string, at::Tensor>& previous,
+ChangedAtoms changed_since(const OptimizerState& state, const std::map<std::string, at::Tensor>& earlier) {
+  ChangedAtoms changed;
+  for (const std::string& name : lattice_matrices(state)) {
+    const auto it = earlier.find(name);
+    changed[name] = count_changed(state.tensors.at(kIndices + name), it == earlier.end() ? at::Tensor() : it->second);
+  }
+  return changed;
+}
+
+StatsTable lattice_table(const OptimizerState& state, const ChangedAtoms& changed,
                          const std::map<std::string, at::Tensor>& milestone) {
   const auto tensor_of = [](const std::map<std::string, at::Tensor>& m, const std::string& k) {
     const auto it = m.find(k);
@@ -93,8 +101,10 @@ StatsTable lattice_table(const OptimizerState& state, const std::map<std::string
     return std::find_if(table.begin(), table.end(), [&](const auto& r) { return r.first == group; });
   };
   for (const std::string& name : matrices) {
-    const AtomCounts c = count_atoms(state.tensors.at(kIndices + name), state.tensors.at("sigma/" + name),
-                                     tensor_of(previous, name), tensor_of(milestone, name));
+    const at::Tensor& indices = state.tensors.at(kIndices + name);
+    const auto it = changed.find(name);  // a matrix the step did not report changed all its atoms
+    const AtomCounts c = count_atoms(indices, state.tensors.at("sigma/" + name), it == changed.end() ? indices.numel() : it->second,
+                                     tensor_of(milestone, name));
     table[0].second.add(c);
     row_of(name)->second.add(c);
     if (!layer_of(name).empty()) row_of(layer_of(name))->second.add(c);
@@ -109,7 +119,7 @@ std::map<std::string, at::Tensor> copy_indices(const OptimizerState& state) {
 }
 
 LatticeStats::LatticeStats(const std::vector<std::string>& matrices, const OptimizerState& start)
-    : previous_(copy_indices(start)), milestone_(previous_), groups_(stats_groups(matrices)) {}
+    : milestone_(copy_indices(start)), groups_(stats_groups(matrices)) {}
 
 std::string LatticeStats::csv_header() const {
   std::string header = "step";
@@ -118,18 +128,17 @@ std::string LatticeStats::csv_header() const {
   return header;
 }
 
-std::string LatticeStats::step(std::int64_t step, const OptimizerState& state, bool log) {
+std::string LatticeStats::step(std::int64_t step, const OptimizerState& state, const ChangedAtoms& changed, bool log) {
   std::string row;
   if (log && groups_.size() > 1) {
     row = std::to_string(step);
-    for (const auto& [group, c] : lattice_table(state, previous_, milestone_)) {
+    for (const auto& [group, c] : lattice_table(state, changed, milestone_)) {
       const double atoms = double(std::max<std::int64_t>(c.atoms, 1));
       for (double v : {double(c.changed) / atoms, double(c.null) / atoms, double(c.since_milestone) / atoms,
                        c.sigma_sum / double(std::max<std::int64_t>(c.rows, 1)), c.sigma_min, c.sigma_max})
         row += "," + number(v);
     }
   }
-  previous_ = copy_indices(state);
   return row;
 }
 

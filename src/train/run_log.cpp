@@ -53,8 +53,8 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   metrics_->row(row.str());
 
   const bool log_step = logged(r);
-  if (lattice_csv_) {  // every step: the churn counts against the previous step's indices
-    const std::string lattice_row = lattice_->step(r.step, optimizer.discrete_state(), log_step);
+  if (lattice_csv_) {  // the step's own churn counts; no indices are kept from step to step
+    const std::string lattice_row = lattice_->step(r.step, optimizer.discrete_state(), r.stats.changed_atoms, log_step);
     if (log_step) lattice_csv_->row(lattice_row);
   }
   if (log_step) {

@@ -25,6 +25,9 @@ struct StepStats {
   double churn = 0;       // fraction of atoms whose codebook index changed (0 for AdamW)
   double lr = 0;          // effective step size of the 2-D parameters
   double searched = 0;    // fraction of atoms whose nearest point was searched (1 with projection = full; 0 for AdamW)
+  // Per lattice matrix, its atoms whose codebook index changed in this step (all of them at a
+  // matrix's first projection): the one count lattice statistics and churn come from.
+  std::map<std::string, std::int64_t> changed_atoms;
 };
 
 // The whole optimizer state: enough to continue bit for bit. Tensors by key: "m/<param>",

@@ -29,10 +29,13 @@ struct AtomCounts {
   void add(const AtomCounts& other);
 };
 
-// The counts of one matrix; `previous` / `milestone` may be undefined (no earlier lattice form:
-// every atom counts as changed).
-AtomCounts count_atoms(const at::Tensor& indices, const at::Tensor& sigma, const at::Tensor& previous,
-                       const at::Tensor& milestone);
+// The counts of one matrix, `changed` of its atoms changed since the previous step;
+// `milestone` may be undefined (no earlier lattice form: every atom counts as changed).
+AtomCounts count_atoms(const at::Tensor& indices, const at::Tensor& sigma, std::int64_t changed, const at::Tensor& milestone);
+
+// Per lattice matrix, its atoms whose index changed: as the optimizer's step reports them
+// (StepStats::changed_atoms), or counted by changed_since.
+using ChangedAtoms = std::map<std::string, std::int64_t>;
 
 // The lattice matrices of an optimizer state (names of its "indices/<param>" tensors).
 std::vector<std::string> lattice_matrices(const OptimizerState& state);
@@ -48,8 +51,12 @@ using StatsTable = std::vector<std::pair<std::string, AtomCounts>>;
 
 // Counts of every matrix of `state` against `previous` and `milestone` states (either may be
 // null), summed per layer and overall: "all", then the layers, then the matrices.
-StatsTable lattice_table(const OptimizerState& state, const std::map<std::string, at::Tensor>& previous,
+StatsTable lattice_table(const OptimizerState& state, const ChangedAtoms& changed,
                          const std::map<std::string, at::Tensor>& milestone);
+
+// The atoms of each matrix of `state` whose index differs from `earlier`'s (all of a matrix
+// `earlier` lacks): two checkpoints compared (pollux-inspect).
+ChangedAtoms changed_since(const OptimizerState& state, const std::map<std::string, at::Tensor>& earlier);
 
 // The per-step statistics of a training run, written as lattice_stats.csv.
 class LatticeStats {
@@ -60,13 +67,14 @@ class LatticeStats {
   LatticeStats(const std::vector<std::string>& matrices, const OptimizerState& start);
   bool empty() const { return groups_.size() <= 1; }
   std::string csv_header() const;
-  // Call after every optimizer step; returns the CSV row of `step` when `log` (else "").
-  std::string step(std::int64_t step, const OptimizerState& state, bool log);
+  // Call after every optimizer step with the step's changed atoms (StepStats::changed_atoms);
+  // returns the CSV row of `step` when `log` (else "").
+  std::string step(std::int64_t step, const OptimizerState& state, const ChangedAtoms& changed, bool log);
   // The current indices become the milestone that since_milestone counts from.
   void milestone(const OptimizerState& state);
 
  private:
-  std::map<std::string, at::Tensor> previous_, milestone_;
+  std::map<std::string, at::Tensor> milestone_;
   std::vector<std::string> groups_;
 };
 
