@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
         ("out", po::value<std::string>(), "output folder: checkpoints pollux_step_<n>.h5 and metrics.csv")
         ("resume", po::value<std::string>(), "continue from this checkpoint")
         ("auto_resume", po::bool_switch(), "continue from the newest checkpoint in --out, if there is one")
-        ("overwrite", po::bool_switch(), "let this run replace another run's checkpoints and logs in --out (without it such a folder is refused)");
+        ("overwrite", po::bool_switch(), "let this run replace another run's checkpoints and logs in --out (without it such a folder is refused)")
+        ("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
     po::variables_map vm;
     const std::string usage =
         "usage: pollux-train --config FILE [--KEY VALUE ...] --data PATH [--val_data PATH] --out DIR\n"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     if (vm.count("resume")) o.resume = vm["resume"].as<std::string>();
     o.auto_resume = vm["auto_resume"].as<bool>();
     o.overwrite = vm["overwrite"].as<bool>();
+    o.tokenizer_dir = vm["tokenizer_dir"].as<std::string>();
     if (!o.resume.empty() && o.auto_resume) throw pollux::Error("train", "give --resume or --auto_resume, not both");
     if (!parsed.from_file && o.resume.empty() && !o.auto_resume)
       throw pollux::Error("train", "no --config FILE given (and nothing to resume)");

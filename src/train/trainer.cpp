@@ -15,7 +15,6 @@
 #include "pollux/base/stop_signal.h"
 #include "pollux/data/token_file.h"
 #include "pollux/dist/comm.h"
-#include "pollux/eval/training.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/model.h"
@@ -25,6 +24,7 @@
 #include "pollux/train/run_lock.h"
 #include "pollux/train/run_log.h"
 #include "pollux/train/step.h"
+#include "pollux/train/training_tasks.h"
 
 namespace pollux {
 namespace {
@@ -49,7 +49,7 @@ struct Session {
   at::Device device;
   RunLog& log;
   const CheckpointPolicy& checkpoints;
-  eval::TrainingTasks* tasks;  // the writing rank's (null on the others)
+  TrainingTasks* tasks;  // the writing rank's (null on the others)
 };
 
 class Trainer {
@@ -77,8 +77,8 @@ class Trainer {
     for (const auto& p : model.parameters())
       if (config_.quantizer == QuantizerKind::lattice && p.lattice()) lattice_matrices.push_back(p.name);
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
-    std::optional<eval::TrainingTasks> tasks;
-    if (writer_) tasks.emplace(config_, options_.out_dir, at.step);
+    std::optional<TrainingTasks> tasks;
+    if (writer_) tasks.emplace(config_, options_.out_dir, at.step, options_.tokenizer_dir);
     const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s; %d rank%s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pollux/base/data_dir.h"
 #include "pollux/base/stop_signal.h"
 #include "pollux/config/config.h"
 
@@ -21,6 +22,7 @@ struct TrainOptions {
   std::string resume;        // checkpoint to continue from ("" = none)
   bool auto_resume = false;  // continue from the newest checkpoint in out_dir, if any
   bool overwrite = false;    // a fresh run may replace another run's files in out_dir
+  std::string tokenizer_dir = bundled_data_dir();  // gpt2.tiktoken's folder, for the eval_tasks scored while training
 };
 
 // Exit status: 0 on completion or after a signal (a checkpoint was written), 3 when the loss

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "pollux/config/config.h"
 #include "pollux/eval/tasks.h"
 #include "pollux/model/model.h"
 #include "pollux/tokenizer/tokenizer.h"
+#include "pollux/train/csv_log.h"
 
-namespace pollux::eval {
+namespace pollux {
 
 class TrainingTasks {
  public:
@@ -21,7 +24,8 @@ class TrainingTasks {
 
   // Reads the tasks once (a bad task file stops the run before its first step) and keeps
   // the rows of RUN_DIR/eval_tasks.csv up to resume_step. Does nothing when no tasks are set.
-  TrainingTasks(const Config& config, const std::string& run_dir, std::int64_t resume_step);
+  // tokenizer_dir: the folder of gpt2.tiktoken (pollux-train's --tokenizer_dir).
+  TrainingTasks(const Config& config, const std::string& run_dir, std::int64_t resume_step, const std::string& tokenizer_dir);
 
   // Scores the tasks at every eval_tasks_every-th step and at the last one (`last`), appends
   // their rows, and returns a one-line summary for the log ("" when nothing was scored).
@@ -30,9 +34,9 @@ class TrainingTasks {
  private:
   std::int64_t every_ = 0;
   int batch_size_ = 8;
-  std::string path_;
-  std::vector<Task> tasks_;
+  std::optional<CsvLog> csv_;
+  std::vector<eval::Task> tasks_;
   std::unique_ptr<Tokenizer> tokenizer_;
 };
 
-}  // namespace pollux::eval
+}  // namespace pollux
