@@ -44,7 +44,7 @@ struct Recorder {
     m.relative_error = norm > 0 ? (w - q).norm().item<double>() / norm : 0.0;
     m.output_error = out_err;
     m.rtn_output_error = rtn_out_err;
-    p.value.detach().copy_(q.view(w.sizes()));
+    p.value.detach().copy_(q.reshape(w.sizes()));
     report.quantized_params += std::uint64_t(w.numel());
     report.quantized_bits += m.bits;
     report.matrices.push_back(m);
