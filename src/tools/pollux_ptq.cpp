@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
+#include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/ptq/ptq.h"
 
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
         (output.size() > 3 && output.compare(output.size() - 3, 3, ".h5") == 0 ? output.substr(0, output.size() - 3) : output) + ".json";
     refuse_output_is_input(path, output, "--output");
     refuse_output_is_input(path, report_path, "--output");
+    log::only_errors();  // stdout: the one summary line below
     ptq::Report report;
     const Checkpoint out = ptq::quantize_checkpoint(read_checkpoint(path), path, o, report);
     write_checkpoint(output, out);
