@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
       if (!vm.count("bits")) throw Error("ptq", "no --bits B given");
       o.bits = vm["bits"].as<int>();
     }
+    if (o.method != ptq::Method::gptq)
+      for (const char* flag : {"calib_tokens", "damp"})
+        if (!vm[flag].defaulted()) throw Error("ptq", std::string("--") + flag + ": only gptq takes it");
     o.group_size = vm["group_size"].as<std::int64_t>();
     if (vm.count("calib")) o.calib = vm["calib"].as<std::string>();
     o.calib_tokens = vm["calib_tokens"].as<std::int64_t>();

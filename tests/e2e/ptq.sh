@@ -5,17 +5,17 @@
 source "$(dirname "$0")/lib.sh"
 CONTINUOUS="$(dirname "$CONFIG")/tiny-continuous.ini"
 small_corpus 120000 --val_fraction 0.1
-SHAPE=(--n_layers 1 --seq_len 48 --micro_batch 8 --threads 2 --eval_every 0 --data "$WORK/small.u16")
+SHAPE=(--n_layers 1 --seq_len 48 --micro_batch 8 --threads 1 --eval_every 0 --data "$WORK/small.u16")
 "$BIN/pollux-train" --config "$CONTINUOUS" "${SHAPE[@]}" --max_steps 30 --out "$WORK/cont" >/dev/null
 CK="$WORK/cont/pollux_step_30.h5"
 
-loss_of() { "$BIN/pollux-eval" "$1" --data "$WORK/small.val.u16" --json --threads 2 | grep -o '"loss":[^,}]*' | cut -d: -f2; }
+loss_of() { "$BIN/pollux-eval" "$1" --data "$WORK/small.val.u16" --json --threads 1 | grep -o '"loss":[^,}]*' | cut -d: -f2; }
 base=$(loss_of "$CK")
 
 # method and flags, the bits per parameter of the quantized matrices expected in the report
 run_method() {
   local name="$1" want_bits="$2"; shift 2
-  "$BIN/pollux-ptq" "$CK" "$@" --threads 2 --output "$WORK/$name.h5" >"$WORK/$name.txt" || fail "$name: pollux-ptq failed"
+  "$BIN/pollux-ptq" "$CK" "$@" --threads 1 --output "$WORK/$name.h5" >"$WORK/$name.txt" || fail "$name: pollux-ptq failed"
   [ "$(wc -l <"$WORK/$name.txt")" -eq 1 ] || fail "$name: expected one summary line: $(cat "$WORK/$name.txt")"
   grep -q "bits/param" "$WORK/$name.txt" || fail "$name: no bits/param in $(cat "$WORK/$name.txt")"
   [ -f "$WORK/$name.json" ] || fail "$name: no report $WORK/$name.json"
@@ -75,6 +75,7 @@ refuse "--group_size 40 does not divide the rows' length 96" "$CK" --method rtn 
 refuse "--group_size 24: polarquant's Walsh-Hadamard blocks need a power of 2" "$CK" --method polarquant --bits 2 --group_size 24
 refuse "gptq needs calibration text: --calib" "$CK" --method gptq --bits 4
 refuse "--calib: only gptq" "$CK" --method rtn --bits 4 --calib "$WORK/small.u16"
+refuse "--calib_tokens: only gptq" "$CK" --method polarquant --bits 4 --calib_tokens 100
 refuse "$WORK/none.u16" "$CK" --method gptq --bits 4 --calib "$WORK/none.u16"
 head -c 1001 "$WORK/small.u16" >"$WORK/truncated.u16"
 refuse "$WORK/truncated.u16 has an odd number of bytes" "$CK" --method gptq --bits 4 --calib "$WORK/truncated.u16"
