@@ -53,7 +53,7 @@ at::Tensor rtn_quantize(const at::Tensor& w, int bits, std::int64_t group) {
 at::Tensor gptq_quantize(const at::Tensor& w_in, const at::Tensor& h_in, int bits, std::int64_t group, double damp,
                          std::int64_t block) {
   check_matrix(w_in, group, "gptq");
-  const std::int64_t rows = w_in.size(0), cols = w_in.size(1);
+  const std::int64_t cols = w_in.size(1);
   if (h_in.dim() != 2 || h_in.size(0) != cols || h_in.size(1) != cols) throw Error("gptq", "the Hessian is not cols x cols");
   at::Tensor W = w_in.to(at::kFloat).clone();
   at::Tensor H = h_in.to(W.device(), at::kFloat).clone();
@@ -101,7 +101,6 @@ at::Tensor gptq_quantize(const at::Tensor& w_in, const at::Tensor& h_in, int bit
     // The lazy batch update of every later column at once.
     if (i2 < cols) W.slice(1, i2).sub_(at::matmul(Err1, U.slice(0, i1, i2).slice(1, i2)));
   }
-  (void)rows;
   return Q;
 }
 

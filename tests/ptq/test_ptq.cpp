@@ -1,6 +1,7 @@
 // Post-training quantization (issue 23): each quantizer against its own bound, GPTQ against
 // rtn on the activations of a small trained model, leech against the lattice row projection.
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
@@ -175,7 +176,7 @@ TEST_CASE("ptq leech: the continuous weights' row projection, bit for bit, at 0.
 }
 
 TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small trained model", "[ptq]") {
-  at::set_num_threads(2);
+  at::set_num_threads(1);  // no spinning second thread on a shared 2-core machine
   const std::vector<std::uint16_t> text = corpus_bytes();
   Config config;
   config.model = test::small_model(2, 64);
@@ -264,6 +265,19 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
     CHECK(report.bits_per_parameter() == Approx(bits + 1.0));
   }
   std::remove(calib.c_str());
+}
+
+TEST_CASE("ptq on CUDA: the same quantizers as on the CPU, in ATen on the tensors' device", "[ptq][cuda]") {
+  if (!at::hasCUDA()) POLLUX_SKIP_NO_GPU("no GPU: the CUDA case of the quantizers is skipped");
+  const at::Tensor w = gaussian(96, 384, 9), x = gaussian(512, 384, 10);
+  const at::Tensor h = at::matmul(x.t(), x) * (2.0 / 512);
+  const at::Device cuda(at::kCUDA);
+  CHECK(at::equal(ptq::rtn_quantize(w.to(cuda), 4, 32).cpu(), ptq::rtn_quantize(w, 4, 32)));
+  CHECK(at::allclose(ptq::polarquant_quantize(w.to(cuda), 3, 32).cpu(), ptq::polarquant_quantize(w, 3, 32), 1e-4, 1e-5));
+  // GPTQ's float32 sums differ in order between devices: the output errors agree closely.
+  const at::Tensor qc = ptq::gptq_quantize(w.to(cuda), h.to(cuda), 3, 32).cpu(), q = ptq::gptq_quantize(w, h, 3, 32);
+  CHECK(ptq::output_error(w, qc, h) == Approx(ptq::output_error(w, q, h)).epsilon(0.02));
+  CHECK(ptq::output_error(w, qc, h) < ptq::output_error(w, ptq::rtn_quantize(w, 3, 32), h));
 }
 
 TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
