@@ -81,7 +81,11 @@ std::int64_t PolluxModel::parameter_count() const {
   return n;
 }
 
-at::Tensor PolluxModel::forward(const at::Tensor& idx) const { return at::linear(run(idx, nullptr), head_); }
+at::Tensor PolluxModel::forward(const at::Tensor& idx) const {
+  const at::Tensor hidden = run(idx, nullptr);
+  if (observer_) observer_("head.weight", hidden);
+  return at::linear(hidden, head_);
+}
 
 at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return at::linear(run(idx, &cache), head_); }
 
@@ -97,7 +101,7 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   const std::int64_t past = cache ? cache->length() : 0;
   if (past + T > config_.seq_len)
     throw Error("model", "sequence of " + std::to_string(past + T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
-  at::Tensor x = at::embedding(tok_emb_, idx) + pos_emb_.slice(0, past, past + T);
+  at::Tensor x = embed(idx, past);
   // New positions attend causally among themselves and to every cached position.
   at::Tensor mask;
   if (past > 0 && T > 1)
@@ -109,6 +113,10 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   for (std::size_t l = 0; l < blocks_.size(); ++l)
     x = checkpointing_ && !cache && at::GradMode::is_enabled() ? checkpointed_block(*this, l, x) : block(l, x, cache, mask);
   return rms_norm(x, ln_f_);
+}
+
+at::Tensor PolluxModel::embed(const at::Tensor& idx, std::int64_t past) const {
+  return at::embedding(tok_emb_, idx) + pos_emb_.slice(0, past, past + idx.size(1));
 }
 
 std::vector<at::Tensor> PolluxModel::block_parameters(std::size_t l) const {
@@ -123,10 +131,16 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
   const Block& b = blocks_.at(l);
   // Profiler ranges (train/profiler.h): the block, its attention and its MLP.
   RECORD_USER_SCOPE("pollux::block." + std::to_string(l));
+  auto observe = [&](const char* weight, const at::Tensor& input) {
+    if (observer_) observer_("blocks." + std::to_string(l) + "." + weight, input);
+  };
   at::Tensor x;
   {
     RECORD_USER_SCOPE("pollux::attention");
     at::Tensor h = rms_norm(x_in, b.ln1);
+    observe("attn.q_proj.weight", h);
+    observe("attn.k_proj.weight", h);
+    observe("attn.v_proj.weight", h);
     at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
     at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
     at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
@@ -141,11 +155,17 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
     const bool causal = past == 0;
     at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
                                                      0.0, causal && T > 1, {}, scale);
-    x = x_in + at::linear(a.transpose(1, 2).reshape({B, T, d}), b.o);
+    const at::Tensor attended = a.transpose(1, 2).reshape({B, T, d});
+    observe("attn.o_proj.weight", attended);
+    x = x_in + at::linear(attended, b.o);
   }
   {
     RECORD_USER_SCOPE("pollux::mlp");
-    return x + at::linear(at::gelu(at::linear(rms_norm(x, b.ln2), b.fc1)), b.fc2);
+    const at::Tensor h = rms_norm(x, b.ln2);
+    observe("mlp.fc1.weight", h);
+    const at::Tensor g = at::gelu(at::linear(h, b.fc1));
+    observe("mlp.fc2.weight", g);
+    return x + at::linear(g, b.fc2);
   }
 }
 

@@ -8,7 +8,7 @@ BUILD="$(dirname "$BIN")"
 "${CMAKE:-cmake}" --install "$BUILD" --prefix "$WORK/staged" >"$WORK/install.log" || fail "install: $(tail -5 "$WORK/install.log")"
 mv "$WORK/staged" "$WORK/p"
 P="$WORK/p"
-for tool in bench bench-lut eval generate import inspect pack prepare train; do
+for tool in bench bench-lut eval generate import inspect pack prepare ptq train; do
   [ -x "$P/bin/pollux-$tool" ] || fail "no $P/bin/pollux-$tool"
 done
 for f in data/gpt2.tiktoken data/tinyshakespeare.txt configs/tiny.ini tools/lm_eval_pollux.py tools/plot_metrics.py \

@@ -16,6 +16,7 @@
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,20 @@ class PolluxModel {
   at::Tensor block(std::size_t l, const at::Tensor& x, KVCache* cache = nullptr, const at::Tensor& mask = {}) const;
   // The parameters block l reads, in a fixed order.
   std::vector<at::Tensor> block_parameters(std::size_t l) const;
+  // Block 0's input for idx (B, T): token plus position embeddings of positions past..past+T-1.
+  at::Tensor embed(const at::Tensor& idx, std::int64_t past = 0) const;
+
+  // Calibration for post-training quantization (ptq/ptq.h): when set, block() and forward()
+  // call it with each linear layer's parameter name and its input (..., in_features) before
+  // the product. Unset by default, and then nothing is called.
+  using LinearInputObserver = std::function<void(const std::string& weight, const at::Tensor& input)>;
+  void set_linear_input_observer(LinearInputObserver observer) { observer_ = std::move(observer); }
 
  private:
   void bind();  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
   bool checkpointing_ = false;
+  LinearInputObserver observer_;
   ModelConfig config_;
   std::vector<Parameter> parameters_;
   struct Block {

@@ -1,0 +1,81 @@
+// Post-training quantization of a continuous checkpoint (quantizer = none, issue 23):
+// every matrix the lattice would quantize (Parameter::lattice(): the embeddings, the block
+// linears and the head) is quantized by one method (ptq/quantize.h) and replaced by its
+// dequantized values; the gains stay float32. What the matrices would take stored is
+// counted exactly: integer codes, float16 scales or norms, or for leech the .plx layout
+// (4 indices in 9 bytes per matrix, a float16 scale per row).
+//
+// gptq needs each linear layer's inputs: it quantizes layer by layer as the paper does
+// (Frantar et al. 2022, section 4), feeding the calibration windows through the layers
+// already quantized. The embeddings tok_emb and pos_emb take one-hot inputs, whose Hessian is
+// diagonal, and for them GPTQ is rtn: they are rtn-quantized first. Then per block, in
+// forward order, {q, k, v} (one shared input), o, fc1, fc2 each from the Hessian of their
+// inputs (PolluxModel's linear input observer); last the head, on the final hidden states.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pollux/io/checkpoint.h"
+#include "pollux/model/model.h"
+
+namespace pollux::ptq {
+
+enum class Method { rtn, gptq, polarquant, leech };
+Method parse_method(const std::string& name);  // throws naming --method
+const char* method_name(Method method);
+
+struct Options {
+  Method method = Method::rtn;
+  int bits = 0;                    // rtn, gptq: 2..8; polarquant: 1..4; leech: 0 (its own rate)
+  std::int64_t group_size = 32;    // rtn, gptq: a group of a row; polarquant: a power-of-2 block
+  std::string calib;               // gptq: uint16 token file of calibration text
+  std::int64_t calib_tokens = 16384;
+  std::string tokenizer;           // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
+  double damp = 0.01;              // gptq: dampening, a fraction of the Hessian's mean diagonal
+  at::Device device = at::kCPU;
+};
+
+struct MatrixReport {
+  std::string name, method;  // method: how this matrix was quantized (gptq's embeddings: rtn)
+  std::int64_t rows = 0, cols = 0;
+  std::uint64_t bits = 0;        // stored: codes plus scales
+  double relative_error = 0;     // ||W - Q||_F / ||W||_F
+  double output_error = -1;      // gptq: ||(W - Q) X^T|| / ||W X^T|| on the calibration inputs (-1: none)
+  double rtn_output_error = -1;  // gptq: the same for rtn at the same bits and inputs
+};
+
+struct Report {
+  Options options;
+  std::vector<MatrixReport> matrices;
+  std::uint64_t quantized_params = 0, quantized_bits = 0;
+  std::uint64_t other_params = 0, other_bytes = 0;  // the gains, float32 as a .plx stores them
+  std::int64_t calib_tokens = 0;                     // gptq: tokens actually used
+  double bits_per_parameter() const { return quantized_params ? double(quantized_bits) / double(quantized_params) : 0; }
+  std::uint64_t model_bytes() const;  // each matrix's bits rounded up to bytes, plus other_bytes
+};
+
+// Throws pollux::Error naming the flag for bits out of the method's range, a group size that
+// does not divide every quantized row (or is no power of 2 for polarquant), gptq without a
+// calibration file, or calibration options given to another method.
+void check_options(const Options& options, const ModelConfig& model);
+
+// Quantizes `model` in place (its parameters on options.device). `codebook` names the lattice
+// variant for leech (lattice/codebook.h).
+Report quantize_model(PolluxModel& model, const Options& options, const std::string& codebook);
+
+// The whole tool's work on a checkpoint: refuses one that is not continuous (the one check of
+// the quantizer), quantizes a model loaded from its weights, and returns the checkpoint to
+// write: the same configuration and counters, the dequantized weights, no optimizer moments
+// (they belong to the unquantized weights).
+Checkpoint quantize_checkpoint(const Checkpoint& checkpoint, const std::string& path, const Options& options,
+                               Report& report);
+
+// One JSON object: method, bits, group_size, bits_per_parameter, quantized_params,
+// model_bytes, ..., and per matrix its shape, bits and errors.
+std::string report_json(const Report& report, const std::string& checkpoint, const std::string& output);
+
+}  // namespace pollux::ptq

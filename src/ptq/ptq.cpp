@@ -1,0 +1,291 @@
+#include "pollux/ptq/ptq.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "pollux/base/error.h"
+#include "pollux/base/json.h"
+#include "pollux/data/token_file.h"
+#include "pollux/lattice/codebook.h"
+#include "pollux/lattice/constants.h"
+#include "pollux/ptq/quantize.h"
+
+namespace pollux::ptq {
+namespace {
+
+// Tokens per forward pass over the calibration windows (bounds the logits of the head stage).
+constexpr std::int64_t kCalibBatchTokens = 2048;
+
+std::uint64_t stored_bits(const Options& o, std::int64_t rows, std::int64_t cols) {
+  const auto numel = std::uint64_t(rows) * std::uint64_t(cols);
+  if (o.method == Method::leech) {  // .plx: 4 indices of 18 bits in 9 bytes per matrix, a float16 sigma per row
+    const std::uint64_t atoms = numel / lattice::kAtomDim;
+    return 8 * ((atoms + 3) / 4 * 9) + 16 * std::uint64_t(rows);
+  }
+  return numel * std::uint64_t(o.bits) + numel / std::uint64_t(o.group_size) * 16;  // codes + float16 scale/norm per group
+}
+
+struct Recorder {
+  const Options& options;
+  Report& report;
+  void operator()(Parameter& p, const at::Tensor& q, const char* how, double out_err = -1, double rtn_out_err = -1) {
+    const at::Tensor w = p.value.detach();
+    MatrixReport m;
+    m.name = p.name;
+    m.method = how;
+    m.rows = w.size(0);
+    m.cols = w.numel() / m.rows;
+    m.bits = stored_bits(options, m.rows, m.cols);
+    const double norm = w.norm().item<double>();
+    m.relative_error = norm > 0 ? (w - q).norm().item<double>() / norm : 0.0;
+    m.output_error = out_err;
+    m.rtn_output_error = rtn_out_err;
+    p.value.detach().copy_(q.reshape(w.sizes()));
+    report.quantized_params += std::uint64_t(w.numel());
+    report.quantized_bits += m.bits;
+    report.matrices.push_back(m);
+  }
+};
+
+Parameter& parameter(PolluxModel& model, const std::string& name) {
+  for (Parameter& p : model.parameters())
+    if (p.name == name) return p;
+  throw Error("ptq", "the model has no parameter " + name);
+}
+
+// The calibration windows: calib_tokens / seq_len windows of seq_len tokens, evenly spaced
+// over the file, as int64 (windows x seq_len) on the device.
+at::Tensor calibration_windows(const Options& o, const ModelConfig& model, std::int64_t& used) {
+  std::unique_ptr<TokenFile> file;
+  try {
+    file = std::make_unique<TokenFile>(o.calib, std::uint32_t(model.tokenizer_vocab_size), o.tokenizer);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    throw Error("ptq", "--calib: " + what +
+                           (what.find("tokenizer_vocab_size") != std::string::npos ? " (made with another tokenizer?)" : ""));
+  }
+  const std::int64_t T = model.seq_len, size = std::int64_t(file->size());
+  const std::int64_t windows = std::max<std::int64_t>(1, o.calib_tokens / T);
+  if (size < windows * T)
+    throw Error("ptq", "--calib " + o.calib + " holds " + std::to_string(size) + " tokens, fewer than " +
+                           std::to_string(windows) + " windows of seq_len " + std::to_string(T) + " (--calib_tokens " +
+                           std::to_string(o.calib_tokens) + ")");
+  at::Tensor idx = at::empty({windows, T}, at::kLong);
+  std::int64_t* out = idx.data_ptr<std::int64_t>();
+  for (std::int64_t w = 0; w < windows; ++w) {
+    const std::int64_t start = windows > 1 ? (size - T) * w / (windows - 1) : 0;
+    for (std::int64_t t = 0; t < T; ++t) out[w * T + t] = (*file)[std::size_t(start + t)];
+  }
+  used = windows * T;
+  return idx.to(o.device);
+}
+
+// One GPTQ stage: matrices whose inputs are all known once the stages before them are
+// quantized. `shared`: they read one input (q, k, v), whose Hessian is accumulated once.
+struct Stage {
+  std::vector<std::string> names;
+  bool shared = false;
+};
+
+void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& report) {
+  const ModelConfig& c = model.config();
+  const at::Tensor idx = calibration_windows(o, c, report.calib_tokens);
+  const std::int64_t windows = idx.size(0), per_batch = std::max<std::int64_t>(1, kCalibBatchTokens / c.seq_len);
+  // Embeddings: one-hot inputs, a diagonal Hessian, GPTQ = rtn.
+  for (const char* name : {"tok_emb.weight", "pos_emb.weight"}) {
+    Parameter& p = parameter(model, name);
+    record(p, rtn_quantize(p.value.detach(), o.bits, o.group_size), "rtn");
+  }
+  std::vector<at::Tensor> x;  // the next block's input per batch of windows, from the quantized layers before it
+  for (std::int64_t b = 0; b < windows; b += per_batch) x.push_back(model.embed(idx.slice(0, b, std::min(windows, b + per_batch))));
+
+  auto run_stage = [&](const Stage& stage, const std::function<void()>& forward) {
+    std::map<std::string, at::Tensor> h;
+    std::map<std::string, std::int64_t> n;
+    model.set_linear_input_observer([&](const std::string& name, const at::Tensor& input) {
+      if (std::find(stage.names.begin(), stage.names.end(), name) == stage.names.end()) return;
+      if (stage.shared && name != stage.names.front()) return;
+      const at::Tensor rows = input.reshape({-1, input.size(-1)}).to(at::kFloat);
+      at::Tensor& acc = h[name];
+      if (!acc.defined()) acc = at::zeros({rows.size(1), rows.size(1)}, rows.options());
+      acc.addmm_(rows.t(), rows);
+      n[name] += rows.size(0);
+    });
+    forward();
+    model.set_linear_input_observer(nullptr);
+    for (const std::string& name : stage.names) {
+      const std::string& key = stage.shared ? stage.names.front() : name;
+      const at::Tensor hessian = h.at(key) * (2.0 / double(n.at(key)));  // H = 2 X^T X / n (section 3)
+      Parameter& p = parameter(model, name);
+      const at::Tensor w = p.value.detach();
+      const at::Tensor q = gptq_quantize(w, hessian, o.bits, o.group_size, o.damp);
+      const at::Tensor r = rtn_quantize(w, o.bits, o.group_size);
+      record(p, q, "gptq", output_error(w, q, hessian), output_error(w, r, hessian));
+    }
+  };
+  for (int l = 0; l < c.n_layers; ++l) {
+    const std::string b = "blocks." + std::to_string(l) + ".";
+    const std::vector<Stage> stages = {
+        {{b + "attn.q_proj.weight", b + "attn.k_proj.weight", b + "attn.v_proj.weight"}, true},
+        {{b + "attn.o_proj.weight"}, false},
+        {{b + "mlp.fc1.weight"}, false},
+        {{b + "mlp.fc2.weight"}, false}};
+    for (const Stage& stage : stages)
+      run_stage(stage, [&] {
+        for (const at::Tensor& xb : x) model.block(std::size_t(l), xb);
+      });
+    for (at::Tensor& xb : x) xb = model.block(std::size_t(l), xb);
+  }
+  // The head, on the final hidden states of the whole quantized model.
+  run_stage({{"head.weight"}, false}, [&] {
+    for (std::int64_t b = 0; b < windows; b += per_batch) model.forward(idx.slice(0, b, std::min(windows, b + per_batch)));
+  });
+}
+
+}  // namespace
+
+Method parse_method(const std::string& name) {
+  if (name == "rtn") return Method::rtn;
+  if (name == "gptq") return Method::gptq;
+  if (name == "polarquant") return Method::polarquant;
+  if (name == "leech") return Method::leech;
+  throw Error("ptq", "--method '" + name + "': expected rtn, gptq, polarquant or leech");
+}
+
+const char* method_name(Method method) {
+  switch (method) {
+    case Method::rtn: return "rtn";
+    case Method::gptq: return "gptq";
+    case Method::polarquant: return "polarquant";
+    case Method::leech: return "leech";
+  }
+  return "?";
+}
+
+std::uint64_t Report::model_bytes() const {
+  std::uint64_t bytes = other_bytes;
+  for (const MatrixReport& m : matrices) bytes += (m.bits + 7) / 8;
+  return bytes;
+}
+
+void check_options(const Options& o, const ModelConfig& model) {
+  const std::string method = method_name(o.method);
+  auto bits_in = [&](int lo, int hi) {
+    if (o.bits < lo || o.bits > hi)
+      throw Error("ptq", "--bits " + std::to_string(o.bits) + ": expected " + std::to_string(lo) + " to " +
+                             std::to_string(hi) + " for " + method);
+  };
+  if (o.method == Method::leech) {
+    if (o.bits != 0)
+      throw Error("ptq", "--bits: leech has its own rate (18 bits per 24 weights + a float16 row scale); leave --bits out");
+  } else {
+    bits_in(o.method == Method::polarquant ? 1 : 2, o.method == Method::polarquant ? 4 : 8);
+    const std::int64_t g = o.group_size;
+    // Every quantized row is n_embd wide (fc2's is 4 n_embd): a group must divide n_embd.
+    if (g <= 0 || model.n_embd % g != 0)
+      throw Error("ptq", "--group_size " + std::to_string(g) + " does not divide the rows' length " +
+                             std::to_string(model.n_embd) + " (n_embd)");
+    if (o.method == Method::polarquant && (g & (g - 1)) != 0)
+      throw Error("ptq", "--group_size " + std::to_string(g) + ": polarquant's Walsh-Hadamard blocks need a power of 2");
+  }
+  if (o.method == Method::gptq) {
+    if (o.calib.empty()) throw Error("ptq", "gptq needs calibration text: --calib DATA.u16 (a token file of the model's tokenizer)");
+    if (o.calib_tokens <= 0) throw Error("ptq", "--calib_tokens " + std::to_string(o.calib_tokens) + ": expected a positive count");
+  } else if (!o.calib.empty()) {
+    throw Error("ptq", "--calib: only gptq reads calibration data");
+  }
+}
+
+Report quantize_model(PolluxModel& model, const Options& o, const std::string& codebook) {
+  check_options(o, model.config());
+  at::NoGradGuard no_grad;
+  model.to(o.device);
+  Report report;
+  report.options = o;
+  Recorder record{o, report};
+  if (o.method == Method::gptq) {
+    gptq_model(model, o, record, report);
+  } else {
+    std::unique_ptr<lattice::Quantizer> quantizer;
+    if (o.method == Method::leech)
+      quantizer = std::make_unique<lattice::Quantizer>(lattice::Codebook::get(lattice::parse_codebook_variant(codebook)),
+                                                       lattice::Scoring::exact);
+    for (Parameter& p : model.parameters()) {
+      if (!p.lattice()) continue;
+      const at::Tensor w = p.value.detach();
+      if (o.method == Method::rtn) record(p, rtn_quantize(w, o.bits, o.group_size), "rtn");
+      if (o.method == Method::polarquant) record(p, polarquant_quantize(w, o.bits, o.group_size), "polarquant");
+      if (o.method == Method::leech) record(p, leech_quantize(w, *quantizer), "leech");
+    }
+  }
+  for (const Parameter& p : model.parameters())
+    if (!p.lattice()) {
+      report.other_params += std::uint64_t(p.value.numel());
+      report.other_bytes += 4 * std::uint64_t(p.value.numel());
+    }
+  return report;
+}
+
+Checkpoint quantize_checkpoint(const Checkpoint& ck, const std::string& path, const Options& options, Report& report) {
+  if (ck.config.quantizer != "none")
+    throw Error("ptq", path + " is a lattice checkpoint (quantizer = " + ck.config.quantizer +
+                           "): pollux-ptq quantizes continuous ones (quantizer = none)");
+  check_options(options, ck.config.model);
+  PolluxModel model(ck.config.model, 0, at::kCPU);
+  {
+    at::NoGradGuard no_grad;
+    for (Parameter& p : model.parameters()) {
+      auto it = ck.weights.find(p.name);
+      if (it == ck.weights.end()) throw Error("ptq", path + ": weight " + p.name + " is missing");
+      if (!it->second.sizes().equals(p.value.sizes())) throw Error("ptq", path + ": weight " + p.name + " has the wrong shape");
+      p.value.detach().copy_(it->second);
+    }
+  }
+  Options o = options;
+  if (o.tokenizer.empty()) o.tokenizer = ck.config.tokenizer;
+  report = quantize_model(model, o, ck.codebook);
+  Checkpoint out;
+  out.config = ck.config;
+  out.step = ck.step;
+  out.tokens_seen = ck.tokens_seen;
+  out.sampler_seed = ck.sampler_seed;
+  out.sampler_counter = ck.sampler_counter;
+  out.world_size = ck.world_size;
+  out.codebook = ck.codebook;
+  out.codebook_sha256 = ck.codebook_sha256;
+  out.optimizer.step = ck.optimizer.step;
+  out.optimizer.heat = ck.optimizer.heat;
+  for (const Parameter& p : model.parameters()) out.weights[p.name] = p.value.detach().to(at::kCPU).contiguous();
+  return out;
+}
+
+std::string report_json(const Report& r, const std::string& checkpoint, const std::string& output) {
+  const Options& o = r.options;
+  JsonWriter j;
+  j.begin_object().field("method", method_name(o.method)).field("checkpoint", checkpoint).field("output", output);
+  if (o.method == Method::leech) {
+    j.key("bits").raw("null").key("group_size").raw("null");
+  } else {
+    j.field("bits", o.bits).field("group_size", o.group_size);
+  }
+  j.field("bits_per_parameter", r.bits_per_parameter()).field("quantized_params", r.quantized_params)
+      .field("quantized_bytes", r.model_bytes() - r.other_bytes).field("other_params", r.other_params)
+      .field("other_bytes", r.other_bytes).field("model_bytes", r.model_bytes());
+  if (o.method == Method::gptq) j.field("calib", o.calib).field("calib_tokens", r.calib_tokens).field("damp", o.damp);
+  j.key("matrices").begin_array();
+  for (const MatrixReport& m : r.matrices) {
+    j.begin_object().field("name", m.name).field("method", m.method).key("shape").begin_array().value(m.rows).value(m.cols)
+        .end_array().field("bits_per_parameter", double(m.bits) / double(m.rows * m.cols))
+        .field("relative_error", m.relative_error);
+    if (m.output_error >= 0) j.field("output_error", m.output_error).field("rtn_output_error", m.rtn_output_error);
+    j.end_object();
+  }
+  j.end_array().end_object();
+  return j.str();
+}
+
+}  // namespace pollux::ptq

@@ -1,0 +1,95 @@
+// pollux-ptq CKPT --method rtn|gptq|polarquant|leech --bits B [--group_size G]
+//            [--calib DATA.u16 --calib_tokens N] --output OUT.h5
+// Post-training quantization of a continuous checkpoint (ptq/ptq.h); writes OUT.h5 (the
+// dequantized weights, pollux-eval reads it as any checkpoint) and OUT.json (the report).
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "cli.h"
+#include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/base/log.h"
+#include "pollux/io/checkpoint.h"
+#include "pollux/ptq/ptq.h"
+
+int main(int argc, char** argv) {
+  using namespace pollux;
+  namespace po = boost::program_options;
+  return cli::run("pollux-ptq", [&] {
+    po::options_description options("options");
+    options.add_options()
+        ("method", po::value<std::string>(), "rtn | gptq | polarquant | leech")
+        ("bits", po::value<int>(), "bits per weight: rtn and gptq 2 to 8, polarquant 1 to 4; leech takes none (its own rate)")
+        ("group_size", po::value<std::int64_t>()->default_value(32),
+         "rtn, gptq: weights of a row per float16 scale; polarquant: the Walsh-Hadamard block (a power of 2); must divide n_embd")
+        ("calib", po::value<std::string>(), "gptq: calibration token file (.u16, the model's tokenizer)")
+        ("calib_tokens", po::value<std::int64_t>()->default_value(16384),
+         "gptq: calibration tokens, in windows of the model's seq_len spread over the file")
+        ("damp", po::value<double>()->default_value(0.01), "gptq: dampening, a fraction of the Hessian's mean diagonal")
+        ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda (leech projects on the CPU)")
+        ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
+        ("output", po::value<std::string>(), "checkpoint to write (.h5); the report goes beside it as .json");
+    po::variables_map vm;
+    if (!cli::parse_with_file(
+            argc, argv,
+            "usage: pollux-ptq CKPT --method rtn|gptq|polarquant|leech --bits B [--group_size G]\n"
+            "                  [--calib DATA.u16 --calib_tokens N] --output OUT.h5\n"
+            "Quantizes every matrix of a continuous checkpoint (quantizer = none) that the lattice would\n"
+            "quantize (embeddings, attention and MLP matrices, head) and writes a checkpoint of the\n"
+            "dequantized weights (pollux-eval scores it as any checkpoint) and OUT.json: bits per\n"
+            "parameter as stored (scales included), model bytes, per-matrix errors.\n"
+            "  rtn         symmetric absmax round-to-nearest per group (GGUF Q4_0-like): B + 16/G bits\n"
+            "  gptq        GPTQ (Frantar et al. 2022) layer by layer on --calib windows, rtn's grid; the\n"
+            "              embeddings (one-hot inputs: GPTQ = rtn) are rtn, the head takes the final hidden states\n"
+            "  polarquant  per block: float16 norm, Walsh-Hadamard rotation, Gaussian Lloyd-Max centroids\n"
+            "  leech       the lattice row projection of pollux_step: 0.75 + 16/row bits",
+            options, "checkpoint", vm))
+      return 0;
+    if (!vm.count("output")) throw Error("ptq", "no --output OUT.h5 given");
+    if (!vm.count("method")) throw Error("ptq", "no --method given: rtn, gptq, polarquant or leech");
+    ptq::Options o;
+    o.method = ptq::parse_method(vm["method"].as<std::string>());
+    if (o.method == ptq::Method::leech) {
+      if (!vm["group_size"].defaulted())
+        throw Error("ptq", "--group_size: leech quantizes 24-weight atoms with one scale per row; leave --group_size out");
+      if (vm.count("bits")) o.bits = vm["bits"].as<int>();  // refused by check_options
+    } else {
+      if (!vm.count("bits")) throw Error("ptq", "no --bits B given");
+      o.bits = vm["bits"].as<int>();
+    }
+    if (o.method != ptq::Method::gptq)
+      for (const char* flag : {"calib_tokens", "damp"})
+        if (!vm[flag].defaulted()) throw Error("ptq", std::string("--") + flag + ": only gptq takes it");
+    o.group_size = vm["group_size"].as<std::int64_t>();
+    if (vm.count("calib")) o.calib = vm["calib"].as<std::string>();
+    o.calib_tokens = vm["calib_tokens"].as<std::int64_t>();
+    o.damp = cli::number_in(vm, "damp", 0.0, 10.0);
+    const std::string device = vm["device"].as<std::string>();
+    if (device != "cpu" && device != "cuda") throw Error("ptq", "--device '" + device + "': expected cpu or cuda");
+    if (device == "cuda" && !at::hasCUDA()) throw Error("ptq", "--device cuda but this build or machine has no CUDA");
+    o.device = device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+    const int threads = cli::threads_option(vm);
+    if (threads > 0) at::set_num_threads(threads);
+
+    const std::string path = vm["checkpoint"].as<std::string>(), output = vm["output"].as<std::string>();
+    const std::string report_path =
+        (output.size() > 3 && output.compare(output.size() - 3, 3, ".h5") == 0 ? output.substr(0, output.size() - 3) : output) + ".json";
+    refuse_output_is_input(path, output, "--output");
+    refuse_output_is_input(path, report_path, "--output");
+    log::only_errors();  // stdout: the one summary line below
+    ptq::Report report;
+    const Checkpoint out = ptq::quantize_checkpoint(read_checkpoint(path), path, o, report);
+    write_checkpoint(output, out);
+    const std::string json = ptq::report_json(report, path, output) + "\n";
+    write_file_atomic(report_path, std::vector<std::uint8_t>(json.begin(), json.end()));
+    std::printf("%s: %s%s, %llu parameters in %zu matrices at %.4f bits/param, model %llu bytes -> %s (%s)\n", path.c_str(),
+                ptq::method_name(o.method),
+                o.method == ptq::Method::leech ? "" : (" " + std::to_string(o.bits) + " bits, group " + std::to_string(o.group_size)).c_str(),
+                (unsigned long long)report.quantized_params, report.matrices.size(), report.bits_per_parameter(),
+                (unsigned long long)report.model_bytes(), output.c_str(), report_path.c_str());
+    return 0;
+  });
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# pollux-ptq on a freshly trained tiny continuous model: each method writes a checkpoint that
+# pollux-eval scores (a finite loss; rtn at 8 bits within 0.01 of the unquantized model) and
+# its report beside it; bad input gets one error line, exit status 1 and no file.
+source "$(dirname "$0")/lib.sh"
+CONTINUOUS="$(dirname "$CONFIG")/tiny-continuous.ini"
+small_corpus 120000 --val_fraction 0.1
+SHAPE=(--n_layers 1 --seq_len 48 --micro_batch 8 --threads 1 --eval_every 0 --data "$WORK/small.u16")
+"$BIN/pollux-train" --config "$CONTINUOUS" "${SHAPE[@]}" --max_steps 30 --out "$WORK/cont" >/dev/null
+CK="$WORK/cont/pollux_step_30.h5"
+
+loss_of() { "$BIN/pollux-eval" "$1" --data "$WORK/small.val.u16" --json --threads 1 | grep -o '"loss":[^,}]*' | cut -d: -f2; }
+base=$(loss_of "$CK")
+
+# method and flags, the bits per parameter of the quantized matrices expected in the report
+run_method() {
+  local name="$1" want_bits="$2"; shift 2
+  "$BIN/pollux-ptq" "$CK" "$@" --threads 1 --output "$WORK/$name.h5" >"$WORK/$name.txt" || fail "$name: pollux-ptq failed"
+  [ "$(wc -l <"$WORK/$name.txt")" -eq 1 ] || fail "$name: expected one summary line: $(cat "$WORK/$name.txt")"
+  grep -q "bits/param" "$WORK/$name.txt" || fail "$name: no bits/param in $(cat "$WORK/$name.txt")"
+  [ -f "$WORK/$name.json" ] || fail "$name: no report $WORK/$name.json"
+  local bpp quantized bytes
+  bpp=$(json_field "$WORK/$name.json" bits_per_parameter)
+  quantized=$(json_field "$WORK/$name.json" quantized_params)
+  bytes=$(json_field "$WORK/$name.json" model_bytes)
+  awk -v a="$bpp" -v b="$want_bits" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-9) }' \
+    || fail "$name: bits_per_parameter $bpp, expected $want_bits"
+  # 1 layer x 96 wide, vocab 264, seq 48: tok_emb, pos_emb, q, k, v, o, fc1, fc2, head
+  [ "$quantized" -eq $((264 * 96 + 48 * 96 + 4 * 96 * 96 + 2 * 384 * 96 + 264 * 96)) ] || fail "$name: quantized_params $quantized"
+  [ "$(grep -o '"relative_error"' "$WORK/$name.json" | wc -l)" -eq 9 ] || fail "$name: expected 9 matrices in the report"
+  awk -v b="$bytes" -v q="$quantized" -v bpp="$bpp" 'BEGIN { exit !(b >= q * bpp / 8 && b < q * bpp / 8 + 4 * 1000) }' \
+    || fail "$name: model_bytes $bytes against $quantized params at $bpp bits"
+  local loss
+  loss=$(loss_of "$WORK/$name.h5")
+  awk -v l="$loss" 'BEGIN { exit !(l + 0 == l && l > 0 && l < 10) }' || fail "$name: loss '$loss' is not finite"
+  echo "$name: $bpp bits/param, $bytes bytes, loss $loss (unquantized $base)"
+  eval "loss_$name=$loss"
+}
+run_method rtn8 8.5 --method rtn --bits 8
+run_method rtn4 4.5 --method rtn --bits 4
+run_method gptq4 4.5 --method gptq --bits 4 --calib "$WORK/small.u16" --calib_tokens 1024
+run_method polar3 3.5 --method polarquant --bits 3
+run_method polar2_16 3 --method polarquant --bits 2 --group_size 16
+# leech: per matrix (rows x cols / 24 + 3) / 4 * 9 bytes of indices + 2 bytes of scale per row
+leech_bits=$(awk 'BEGIN { n = split("264 96 48 96 96 96 96 96 96 96 96 96 384 96 96 384 264 96", s, " "); bits = 0; p = 0;
+  for (i = 1; i < n; i += 2) { r = s[i]; c = s[i + 1]; bits += 8 * (int((r * c / 24 + 3) / 4) * 9 + 2 * r); p += r * c }
+  printf "%.17g", bits / p }')
+run_method leech "$leech_bits" --method leech
+awk -v a="$loss_rtn8" -v b="$base" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.01) }' \
+  || fail "rtn 8 bits: loss $loss_rtn8, unquantized $base"
+grep -q '"output_error"' "$WORK/gptq4.json" || fail "gptq: no output_error in the report"
+ls "$WORK"/*.tmp.* >/dev/null 2>&1 && fail "a temporary file was left: $(ls "$WORK"/*.tmp.*)"
+
+# --- bad input: one error line, exit status 1, no output
+refuse() {
+  local want="$1"; shift
+  local rc=0
+  rm -f "$WORK/bad.h5" "$WORK/bad.json"
+  "$BIN/pollux-ptq" "$@" --output "$WORK/bad.h5" >/dev/null 2>"$WORK/err" || rc=$?
+  [ "$rc" -eq 1 ] || fail "'$*' exited $rc, expected 1"
+  [ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "'$*' printed $(wc -l <"$WORK/err") error lines: $(cat "$WORK/err")"
+  grep -qF -- "$want" "$WORK/err" || fail "'$*' error lacks '$want': $(cat "$WORK/err")"
+  [ ! -e "$WORK/bad.h5" ] && [ ! -e "$WORK/bad.json" ] || fail "'$*' wrote a file"
+}
+"$BIN/pollux-train" --config "$CONFIG" "${SHAPE[@]}" --max_steps 1 --out "$WORK/lattice" >/dev/null
+refuse "is a lattice checkpoint (quantizer = lattice)" "$WORK/lattice/pollux_step_1.h5" --method rtn --bits 4
+refuse "--bits 9: expected 2 to 8 for rtn" "$CK" --method rtn --bits 9
+refuse "--bits 1: expected 2 to 8 for gptq" "$CK" --method gptq --bits 1 --calib "$WORK/small.u16"
+refuse "--bits 5: expected 1 to 4 for polarquant" "$CK" --method polarquant --bits 5
+refuse "leave --bits out" "$CK" --method leech --bits 4
+refuse "leave --group_size out" "$CK" --method leech --group_size 24
+refuse "no --bits B given" "$CK" --method rtn
+refuse "--method 'awq'" "$CK" --method awq --bits 4
+refuse "--group_size 40 does not divide the rows' length 96" "$CK" --method rtn --bits 4 --group_size 40
+refuse "--group_size 24: polarquant's Walsh-Hadamard blocks need a power of 2" "$CK" --method polarquant --bits 2 --group_size 24
+refuse "gptq needs calibration text: --calib" "$CK" --method gptq --bits 4
+refuse "--calib: only gptq" "$CK" --method rtn --bits 4 --calib "$WORK/small.u16"
+refuse "--calib_tokens: only gptq" "$CK" --method polarquant --bits 4 --calib_tokens 100
+refuse "$WORK/none.u16" "$CK" --method gptq --bits 4 --calib "$WORK/none.u16"
+head -c 1001 "$WORK/small.u16" >"$WORK/truncated.u16"
+refuse "$WORK/truncated.u16 has an odd number of bytes" "$CK" --method gptq --bits 4 --calib "$WORK/truncated.u16"
+head -c 20 "$WORK/small.u16" >"$WORK/short.u16"
+refuse "$WORK/short.u16 holds 10 tokens, fewer than" "$CK" --method gptq --bits 4 --calib "$WORK/short.u16"
+# GPT-2 ids (>= 257) in a file without a sidecar, and a file whose sidecar names gpt2
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%c%c", 16, 39 }' >"$WORK/gpt2ids.u16"
+refuse "(made with another tokenizer?)" "$CK" --method gptq --bits 4 --calib "$WORK/gpt2ids.u16"
+"$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/gpt2.u16" --tokenizer gpt2 >/dev/null
+refuse "was made by the 'gpt2' tokenizer" "$CK" --method gptq --bits 4 --calib "$WORK/gpt2.u16"
+# the input is never overwritten
+before=$(sha256sum <"$CK")
+rc=0; "$BIN/pollux-ptq" "$CK" --method rtn --bits 4 --output "$CK" >/dev/null 2>"$WORK/err" || rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF "is the input file" "$WORK/err" || fail "--output = input: rc $rc, $(cat "$WORK/err")"
+[ "$(sha256sum <"$CK")" = "$before" ] || fail "--output = input changed the checkpoint"
+echo "ptq: all checks passed"

@@ -1,0 +1,343 @@
+// Post-training quantization (issue 23): each quantizer against its own bound, GPTQ against
+// rtn on the activations of a small trained model, leech against the lattice row projection.
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/grad_mode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pollux/base/error.h"
+#include "pollux/lattice/codebook.h"
+#include "pollux/lattice/constants.h"
+#include "pollux/lattice/row_projection.h"
+#include "pollux/optim/optimizer.h"
+#include "pollux/ptq/ptq.h"
+#include "pollux/ptq/quantize.h"
+// Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
+#include "../support/small_model.h"
+#include "../catch.h"
+
+using namespace pollux;
+
+namespace {
+
+at::Tensor gaussian(std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return at::normal(0.0, 1.0, {rows, cols}, gen, at::kFloat);
+}
+
+std::string temp_path(const std::string& name) { return (std::string(P_tmpdir) + "/pollux_test_ptq_") + name; }
+
+void write_tokens(const std::string& path, const std::vector<std::uint16_t>& tokens) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(tokens.data()), std::streamsize(tokens.size() * 2));
+}
+
+// The bundled corpus as byte ids (the bytes tokenizer: id = byte).
+std::vector<std::uint16_t> corpus_bytes() {
+  std::ifstream f(std::string(POLLUX_DATA_DIR) + "/tinyshakespeare.txt", std::ios::binary);
+  REQUIRE(f.good());
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<std::uint16_t> out(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) out[i] = static_cast<unsigned char>(text[i]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ptq rtn: every weight within half its group's scale, on the symmetric B-bit grid", "[ptq]") {
+  at::Tensor w = gaussian(12, 96, 1);
+  w[3].mul_(50.0);                 // a row of outliers
+  w[5].slice(0, 32, 64).zero_();   // a group of zeros
+  for (int bits : {2, 3, 4, 8})
+    for (std::int64_t group : {24, 32, 96}) {
+      INFO("bits " << bits << ", group " << group);
+      const at::Tensor q = ptq::rtn_quantize(w, bits, group);
+      const at::Tensor scale = ptq::rtn_scales(w, bits, group).repeat_interleave(group, 1);
+      const double qmax = ptq::rtn_qmax(bits);
+      CHECK(qmax == std::pow(2.0, bits - 1) - 1);
+      // |w - q| <= scale / 2 (the float16 scale: absmax / scale stays below qmax + 1/2).
+      CHECK(((w - q).abs() <= scale * 0.5 * (1 + 1e-6)).all().item<bool>());
+      // q / scale is an integer level in [-qmax, qmax]; a zero group stays zero.
+      const at::Tensor level = q / at::where(scale > 0, scale, at::ones_like(scale));
+      CHECK((level - level.round()).abs().max().item<double>() < 1e-4);
+      CHECK(level.abs().max().item<double>() <= qmax + 1e-4);
+      CHECK(q[5].slice(0, 32, 64).abs().max().item<double>() == 0.0);
+      // The scales are float16 values.
+      CHECK(at::equal(scale, scale.to(at::kHalf).to(at::kFloat)));
+    }
+  CHECK_THROWS_WITH(ptq::rtn_quantize(w, 4, 40), Catch::Contains("does not divide"));
+}
+
+TEST_CASE("ptq Walsh-Hadamard: orthogonal, symmetric, its own inverse, Sylvester's entries", "[ptq]") {
+  for (std::int64_t n : {1, 2, 4, 8, 32, 128}) {
+    INFO("n " << n);
+    const at::Tensor H = ptq::walsh_hadamard(at::eye(n, at::kDouble));
+    CHECK(at::allclose(at::matmul(H, H.t()), at::eye(n, at::kDouble), 0, 1e-12));
+    CHECK(at::allclose(H, H.t(), 0, 0));
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < n; ++j)
+        REQUIRE(H[i][j].item<double>() == Approx((__builtin_popcountll(std::uint64_t(i & j)) % 2 ? -1.0 : 1.0) / std::sqrt(double(n))));
+    const at::Tensor x = gaussian(5, n, 7).to(at::kDouble);
+    CHECK(at::allclose(ptq::walsh_hadamard(ptq::walsh_hadamard(x)), x, 0, 1e-12));
+    CHECK(at::allclose(ptq::walsh_hadamard(x).norm(2, {1}), x.norm(2, {1}), 1e-12, 0));
+  }
+  CHECK_THROWS_WITH(ptq::walsh_hadamard(at::zeros({2, 24})), Catch::Contains("not a power of 2"));
+}
+
+TEST_CASE("ptq Lloyd-Max centroids of the standard normal: Max's 1960 table", "[ptq]") {
+  const std::map<int, std::vector<double>> max1960 = {
+      {1, {0.7979}},
+      {2, {0.4528, 1.5104}},
+      {3, {0.2451, 0.7560, 1.3439, 2.1519}},
+      {4, {0.1284, 0.3881, 0.6568, 0.9424, 1.2562, 1.6181, 2.0690, 2.7326}}};
+  for (const auto& [bits, positive] : max1960) {
+    INFO("bits " << bits);
+    const std::vector<double>& c = ptq::lloyd_max_gaussian(bits);
+    REQUIRE(c.size() == std::size_t(1) << bits);
+    for (std::size_t i = 0; i < positive.size(); ++i) {
+      CHECK(c[c.size() / 2 + i] == Approx(positive[i]).margin(2e-4));
+      CHECK(c[c.size() / 2 - 1 - i] == -c[c.size() / 2 + i]);
+    }
+  }
+}
+
+TEST_CASE("ptq polarquant: every rotated coordinate at its nearest centroid, distortion of Lloyd-Max", "[ptq]") {
+  const std::int64_t block = 32;
+  const at::Tensor w = gaussian(64, 256, 3);
+  // Lloyd-Max mean squared error of N(0, 1) at 1..4 bits (Max 1960).
+  const double distortion[] = {0, 0.3634, 0.1175, 0.03454, 0.009497};
+  for (int bits = 1; bits <= 4; ++bits) {
+    INFO("bits " << bits);
+    const at::Tensor q = ptq::polarquant_quantize(w, bits, block);
+    const at::Tensor x = w.reshape({-1, block}), xq = q.reshape({-1, block});
+    const at::Tensor norm = x.norm(2, {1}, true), stored = norm.to(at::kHalf).to(at::kFloat);
+    const at::Tensor z = ptq::walsh_hadamard(x) / norm, zq = ptq::walsh_hadamard(xq) / stored;
+    std::vector<double> c = ptq::lloyd_max_gaussian(bits);
+    at::Tensor centroids = at::tensor(std::vector<float>(c.begin(), c.end())) / std::sqrt(double(block));
+    // zq holds centroids only, and for each coordinate the nearest one.
+    const at::Tensor to_centroid = (zq.unsqueeze(-1) - centroids).abs().amin({-1});
+    CHECK(to_centroid.max().item<double>() < 1e-5);
+    const at::Tensor nearest = (z.unsqueeze(-1) - centroids).abs().amin({-1});
+    CHECK(((z - zq).abs() - nearest).max().item<double>() < 1e-5);
+    // ||x - xq|| / ||x||: the per-coordinate distortion times n coordinates of variance 1/n.
+    const double relative = ((x - xq).pow(2).sum() / x.pow(2).sum()).item<double>();
+    CHECK(relative == Approx(distortion[bits]).epsilon(0.15));
+  }
+  CHECK_THROWS_WITH(ptq::polarquant_quantize(gaussian(2, 96, 1), 2, 24), Catch::Contains("power of 2"));
+}
+
+TEST_CASE("ptq leech: the continuous weights' row projection, bit for bit, at 0.75 + 16/cols bits", "[ptq]") {
+  const ModelConfig shape = test::small_model(1, 24);
+  PolluxModel model(shape, 5, at::kCPU), reference(shape, 5, at::kCPU);
+  const lattice::Codebook& codebook = lattice::Codebook::get(lattice::CodebookVariant::leech);
+  const lattice::Quantizer quantizer(codebook);
+  // The optimizer's own path: project_rows, then load_lattice_weights writes the forward weights.
+  std::map<std::string, LatticeWeight> projected;
+  for (const Parameter& p : reference.parameters()) {
+    if (!p.lattice()) continue;
+    const at::Tensor w = p.value.detach().contiguous();
+    const std::int64_t rows = w.size(0), cols = w.size(1);
+    LatticeWeight lw{at::empty({rows, cols / 24}, at::kInt), at::empty({rows}, at::kFloat)};
+    lattice::project_rows(quantizer, w.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
+                          reinterpret_cast<std::uint32_t*>(lw.indices.data_ptr<std::int32_t>()), lw.sigma.data_ptr<float>(), 1);
+    // A few atoms against the brute-force search.
+    for (std::int64_t r : {std::int64_t(0), rows - 1}) {
+      const float s = lw.sigma[r].item<float>();
+      float atom[24];
+      for (int k = 0; k < 24; ++k) atom[k] = (w[r][k].item<float>() / s) * float(lattice::kC);
+      CHECK(quantizer.nearest_brute_force(atom) == std::uint32_t(lw.indices[r][0].item<int>()));
+    }
+    projected[p.name] = lw;
+  }
+  load_lattice_weights(reference, projected, codebook);
+  ptq::Options o;
+  o.method = ptq::Method::leech;
+  const ptq::Report report = ptq::quantize_model(model, o, "leech");
+  REQUIRE(report.matrices.size() == projected.size());
+  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+    INFO(model.parameters()[i].name);
+    CHECK(at::equal(model.parameters()[i].value, reference.parameters()[i].value));
+  }
+  for (const ptq::MatrixReport& m : report.matrices) {
+    const std::uint64_t bytes = (std::uint64_t(m.rows * m.cols / 24) + 3) / 4 * 9 + std::uint64_t(m.rows) * 2;
+    CHECK(m.bits == 8 * bytes);
+  }
+  CHECK(report.bits_per_parameter() > 0.75);
+  CHECK(report.bits_per_parameter() < 0.75 + 16.0 / 48 + 0.01);
+}
+
+TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small trained model", "[ptq]") {
+  at::set_num_threads(1);  // no spinning second thread on a shared 2-core machine
+  const std::vector<std::uint16_t> text = corpus_bytes();
+  Config config;
+  config.model = test::small_model(2, 64);
+  config.quantizer = "none";
+  config.max_steps = 40;
+  config.warmup_steps = 5;
+  config.micro_batch = 8;
+  PolluxModel model(config.model, 1, at::kCPU);
+  auto optimizer = make_optimizer(config, model);
+  const std::int64_t T = config.model.seq_len, B = config.micro_batch;
+  const std::size_t train_end = text.size() * 9 / 10;
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(11);
+  double first = 0, last = 0;
+  for (int step = 0; step < config.max_steps; ++step) {
+    const at::Tensor starts = at::randint(0, std::int64_t(train_end) - T - 1, {B}, gen, at::kLong);
+    std::vector<std::int64_t> ids;
+    for (std::int64_t b = 0; b < B; ++b)
+      for (std::int64_t t = 0; t <= T; ++t) ids.push_back(text[std::size_t(starts[b].item<std::int64_t>() + t)]);
+    const at::Tensor batch = at::tensor(ids, at::kLong).view({B, T + 1});
+    for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
+    const at::Tensor loss = model.training_loss(batch.slice(1, 0, T), batch.slice(1, 1, T + 1));
+    loss.backward();
+    (step == 0 ? first : last) = loss.item<double>();
+    optimizer->step(loss.item<double>());
+  }
+  CHECK(last < first - 1.0);  // it learned something: activations with structure
+
+  // The held-out text for calibration.
+  const std::string calib = temp_path("calib.u16");
+  write_tokens(calib, std::vector<std::uint16_t>(text.begin() + std::ptrdiff_t(train_end), text.end()));
+  const int bits = 3;
+  const std::int64_t group = 16;  // rows of 48
+
+  {  // one layer at a time on the trained model's own inputs: ||X W^T - X Q^T||, computed directly
+    at::NoGradGuard no_grad;
+    std::map<std::string, at::Tensor> inputs;
+    model.set_linear_input_observer([&](const std::string& name, const at::Tensor& x) {
+      inputs[name] = x.reshape({-1, x.size(-1)}).clone();
+    });
+    std::vector<std::int64_t> ids(text.begin() + std::ptrdiff_t(train_end), text.begin() + std::ptrdiff_t(train_end + 16 * T));
+    model.forward(at::tensor(ids, at::kLong).view({16, T}));
+    model.set_linear_input_observer(nullptr);
+    REQUIRE(inputs.size() == 13);  // 6 per block and the head
+    for (const auto& [name, X] : inputs) {
+      INFO(name);
+      const at::Tensor W = model.parameter(name).detach();
+      const at::Tensor H = at::matmul(X.t(), X) * (2.0 / double(X.size(0)));
+      const at::Tensor qg = ptq::gptq_quantize(W, H, bits, group), qr = ptq::rtn_quantize(W, bits, group);
+      const double base = at::matmul(X, W.t()).norm().item<double>();
+      const double eg = at::matmul(X, (W - qg).t()).norm().item<double>() / base;
+      const double er = at::matmul(X, (W - qr).t()).norm().item<double>() / base;
+      CHECK(eg < er);
+      CHECK(ptq::output_error(W, qg, H) == Approx(eg).epsilon(1e-3));
+      // GPTQ stays on a B-bit grid: at most 2^B - 1 distinct values per group.
+      const at::Tensor g = qg.reshape({-1, group});
+      std::int64_t most = 0;
+      for (std::int64_t i = 0; i < g.size(0); ++i) most = std::max(most, std::get<0>(at::_unique(g[i])).numel());
+      CHECK(most <= (1 << bits) - 1);
+    }
+  }
+
+  {  // the whole model, layer by layer through the quantized layers before (the tool's path)
+    ptq::Options o;
+    o.method = ptq::Method::gptq;
+    o.bits = bits;
+    o.group_size = group;
+    o.calib = calib;
+    o.calib_tokens = 2048;
+    o.tokenizer = "bytes";
+    const ptq::Report report = ptq::quantize_model(model, o, "leech");
+    CHECK(report.calib_tokens == 2048);
+    REQUIRE(report.matrices.size() == 15);
+    int gptq_layers = 0;
+    for (const ptq::MatrixReport& m : report.matrices) {
+      INFO(m.name);
+      if (m.name == "tok_emb.weight" || m.name == "pos_emb.weight") {
+        CHECK(m.method == "rtn");
+        continue;
+      }
+      ++gptq_layers;
+      CHECK(m.method == "gptq");
+      CHECK(m.output_error < m.rtn_output_error);
+      CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * 16);
+    }
+    CHECK(gptq_layers == 13);
+    CHECK(report.bits_per_parameter() == Approx(bits + 1.0));
+  }
+  std::remove(calib.c_str());
+}
+
+TEST_CASE("ptq on CUDA: the same quantizers as on the CPU, in ATen on the tensors' device", "[ptq][cuda]") {
+  if (!at::hasCUDA()) POLLUX_SKIP_NO_GPU("no GPU: the CUDA case of the quantizers is skipped");
+  const at::Tensor w = gaussian(96, 384, 9), x = gaussian(512, 384, 10);
+  const at::Tensor h = at::matmul(x.t(), x) * (2.0 / 512);
+  const at::Device cuda(at::kCUDA);
+  CHECK(at::equal(ptq::rtn_quantize(w.to(cuda), 4, 32).cpu(), ptq::rtn_quantize(w, 4, 32)));
+  CHECK(at::allclose(ptq::polarquant_quantize(w.to(cuda), 3, 32).cpu(), ptq::polarquant_quantize(w, 3, 32), 1e-4, 1e-5));
+  // GPTQ's float32 sums differ in order between devices: the output errors agree closely.
+  const at::Tensor qc = ptq::gptq_quantize(w.to(cuda), h.to(cuda), 3, 32).cpu(), q = ptq::gptq_quantize(w, h, 3, 32);
+  CHECK(ptq::output_error(w, qc, h) == Approx(ptq::output_error(w, q, h)).epsilon(0.02));
+  CHECK(ptq::output_error(w, qc, h) < ptq::output_error(w, ptq::rtn_quantize(w, 3, 32), h));
+}
+
+TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
+  const ModelConfig shape = test::small_model(1, 24);
+  ptq::Options o;
+  o.method = ptq::Method::rtn;
+  o.bits = 9;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--bits 9: expected 2 to 8"));
+  o.method = ptq::Method::polarquant;
+  o.bits = 5;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--bits 5: expected 1 to 4"));
+  o.bits = 2;
+  o.group_size = 24;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("power of 2"));
+  o.method = ptq::Method::rtn;
+  o.group_size = 32;  // 48-wide rows
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--group_size 32 does not divide"));
+  o.group_size = 16;
+  ptq::check_options(o, shape);
+  o.method = ptq::Method::gptq;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--calib"));
+  o.method = ptq::Method::leech;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--bits"));
+
+  // A calibration file of another tokenizer's ids.
+  const std::string calib = temp_path("wide.u16");
+  write_tokens(calib, std::vector<std::uint16_t>(200, 300));
+  PolluxModel model(shape, 1, at::kCPU);
+  o.method = ptq::Method::gptq;
+  o.bits = 4;
+  o.calib = calib;
+  o.calib_tokens = 48;
+  CHECK_THROWS_WITH(ptq::quantize_model(model, o, "leech"), Catch::Contains("another tokenizer"));
+  std::remove(calib.c_str());
+
+  Checkpoint lattice_ck;
+  lattice_ck.config.model = shape;
+  lattice_ck.config.quantizer = "lattice";
+  ptq::Report report;
+  o.method = ptq::Method::rtn;
+  o.calib.clear();
+  CHECK_THROWS_WITH(ptq::quantize_checkpoint(lattice_ck, "x.h5", o, report), Catch::Contains("x.h5 is a lattice checkpoint"));
+
+  // A continuous one: every weight back (the gains unchanged), still quantizer = none, no moments.
+  Checkpoint ck;
+  ck.config.model = shape;
+  ck.config.quantizer = "none";
+  ck.step = 7;
+  ck.optimizer.tensors["m/head.weight"] = at::zeros({1});
+  for (const Parameter& p : model.parameters()) ck.weights[p.name] = p.value.detach().clone();
+  const Checkpoint out = ptq::quantize_checkpoint(ck, "c.h5", o, report);
+  CHECK(out.config.quantizer == "none");
+  CHECK(out.step == 7);
+  CHECK(out.optimizer.tensors.empty());
+  REQUIRE(out.weights.size() == ck.weights.size());
+  for (const Parameter& p : model.parameters()) {
+    INFO(p.name);
+    const bool same = at::equal(out.weights.at(p.name), ck.weights.at(p.name));
+    CHECK(same == !p.lattice());
+  }
+  ck.weights.erase("ln_f.weight");
+  CHECK_THROWS_WITH(ptq::quantize_checkpoint(ck, "c.h5", o, report), Catch::Contains("c.h5: weight ln_f.weight is missing"));
+}
