@@ -23,22 +23,22 @@ python="${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}"
 [ -x "$python" ] || python=python3
 
 # Per profile: training methods, seeds, post-training methods (method:bits; leech has its
-# own 0.76), held-out WikiText-2 articles, BLiMP pairs per set, calibration tokens, and the
-# overrides of the profile's config.
+# own 0.76), held-out WikiText-2 articles, BLiMP pairs per set, calibration tokens, the
+# post-training group (block) size, and the overrides of the profile's config.
 dry_run=0
 case "$profile" in
   small)
     config="$here/small.ini"; methods="continuous leech pollux-v4 ternary"; seeds="1 2 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0"
-    heldout_articles=6; blimp_limit=20; calib_tokens=16384; overrides=() ;;
+    heldout_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; overrides=() ;;
   smoke)
     config="$here/small.ini"; methods="continuous leech"; seeds="1"; ptq="rtn:4 leech:0"
-    heldout_articles=1; blimp_limit=2; calib_tokens=256
+    heldout_articles=1; blimp_limit=2; calib_tokens=256; group_size=16
     overrides=(--max_steps 3 --n_layers 1 --n_embd 48 --micro_batch 2 --seq_len 32 --warmup_steps 1) ;;
   paper)
     config="$root/configs/pollux-1152.ini"; methods="continuous leech pollux-v4 ternary"; seeds="1 2 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0"
-    heldout_articles=0; blimp_limit=0; calib_tokens=262144; overrides=(--device cuda); dry_run=1 ;;
+    heldout_articles=0; blimp_limit=0; calib_tokens=262144; group_size=32; overrides=(--device cuda); dry_run=1 ;;
   *) echo "usage: $0 small|smoke|paper [OUT_DIR]" >&2; exit 2 ;;
 esac
 for tool in pollux-prepare pollux-train pollux-pack pollux-ptq pollux-eval pollux-inspect; do
@@ -103,7 +103,7 @@ for seed in $seeds; do
 done
 
 # --- the models to score: trained ones packed, continuous ones quantized after training ----
-# models.tsv: name, method, seed, model file, nominal bits per quantized weight, stored bytes
+# models.tsv: name, method, seed, model file, stored bytes
 models="$out/models.tsv"
 : >"$models"
 for seed in $seeds; do
@@ -114,46 +114,47 @@ for seed in $seeds; do
       continuous)
         # float weights stored as bfloat16: 2 bytes a parameter
         params="$([ "$dry_run" = 1 ] && echo 0 || "$bin/pollux-inspect" "$ck" --json | "$python" -c 'import json,sys; print(json.load(sys.stdin)["parameters"])')"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "continuous-s$seed" continuous "$seed" "$ck" 16 "$((params * 2))" >>"$models"
+        printf '%s\t%s\t%s\t%s\t%s\n' "continuous-s$seed" continuous "$seed" "$ck" "$((params * 2))" >>"$models"
         for entry in $ptq; do
           m="${entry%%:*}"; bits="${entry##*:}"
           name="ptq-$m$([ "$m" = leech ] || echo "-$bits")-s$seed"; q="$out/ptq/$name.h5"
           if [ ! -f "$q" ]; then
             args=(--method "$m" --output "$q")
-            [ "$m" = leech ] || args+=(--bits "$bits")
+            [ "$m" = leech ] || args+=(--bits "$bits" --group_size "$group_size")
             [ "$m" = gptq ] && args+=(--calib "$train_u16" --calib_tokens "$calib_tokens")
             run "$bin/pollux-ptq" "$ck" "${args[@]}"
           fi
-          [ "$dry_run" = 1 ] && continue
-          read -r nominal bytes < <("$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["bits_per_parameter"], d["model_bytes"])' "${q%.h5}.json")
-          printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${name%-s"$seed"}" "$seed" "$q" "$nominal" "$bytes" >>"$models"
+          bytes=0  # paper: the commands only
+          [ "$dry_run" = 1 ] || bytes="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["model_bytes"])' "${q%.h5}.json")"
+          printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${name%-s"$seed"}" "$seed" "$q" "$bytes" >>"$models"
         done ;;
       *)
         plx="$out/train/$method-s$seed.plx"
         [ -f "$plx" ] || run "$bin/pollux-pack" "$ck" --output "$plx"
-        [ "$dry_run" = 1 ] && continue
-        nominal="$([ "$method" = ternary ] && echo 1.6 || echo 0.75)"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$method-s$seed" "$method" "$seed" "$plx" "$nominal" "$(stat -c %s "$plx")" >>"$models"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$method-s$seed" "$method" "$seed" "$plx" "$([ "$dry_run" = 1 ] && echo 0 || stat -c %s "$plx")" >>"$models"
         ;;
     esac
   done
 done
 
 # --- evaluation: held-out loss, WikiText word perplexity and bits per byte, BLiMP ----------
-while IFS=$'\t' read -r name method seed file nominal bytes; do
+while IFS=$'\t' read -r name method seed file bytes; do
   result="$out/eval/$name.json"
   [ -f "$result" ] && continue
   run_to "$out/eval/$name.loss.json" "$bin/pollux-eval" "$file" --data "$heldout_u16" --runtime dense --json
   run_to "$out/eval/$name.wikitext.json" "$bin/pollux-eval" "$file" --tasks wikitext --task_dir "$task_dir" --json
   run_to "$out/eval/$name.blimp.json" "$bin/pollux-eval" "$file" --blimp "$shared/data/blimp" --limit "$blimp_limit" --json
-  "$python" - "$name" "$method" "$seed" "$nominal" "$bytes" "$out/eval/$name" >"$result.tmp" <<'EOF'
+  run_to "$out/eval/$name.inspect.json" "$bin/pollux-inspect" "$file" --json
+  [ "$dry_run" = 1 ] && continue
+  "$python" - "$name" "$method" "$seed" "$bytes" "$out/eval/$name" >"$result.tmp" <<'EOF'
 import json, sys
-name, method, seed, nominal, model_bytes, stem = sys.argv[1:]
+name, method, seed, model_bytes, stem = sys.argv[1:]
+parameters = json.load(open(stem + ".inspect.json"))["parameters"]
 loss = json.load(open(stem + ".loss.json"))
 wiki = json.load(open(stem + ".wikitext.json"))["tasks"]["wikitext"]
 blimp = json.load(open(stem + ".blimp.json"))
-print(json.dumps({"name": name, "method": method, "seed": int(seed), "nominal_bits": float(nominal),
-                  "model_bytes": int(model_bytes), "heldout_loss": loss["loss"], "heldout_tokens": loss["tokens"],
+print(json.dumps({"name": name, "method": method, "seed": int(seed), "parameters": parameters,
+                  "bits_per_parameter": 8 * int(model_bytes) / parameters, "model_bytes": int(model_bytes), "heldout_loss": loss["loss"], "heldout_tokens": loss["tokens"],
                   "word_perplexity": wiki["word_perplexity"], "bits_per_byte": wiki["bits_per_byte"],
                   "blimp_accuracy": blimp["accuracy"], "blimp_pairs": blimp["pairs"]}))
 EOF

@@ -19,7 +19,7 @@ import time
 def read(eval_dir):
     rows = []
     for path in sorted(glob.glob(os.path.join(eval_dir, "*.json"))):
-        if path.count(".") > 1:  # NAME.loss.json and the like: the tools' own outputs
+        if os.path.basename(path).count(".") > 1:  # NAME.loss.json and the like: the tools' own outputs
             continue
         with open(path) as f:
             rows.append(json.load(f))
@@ -42,7 +42,7 @@ def table(rows):
         loss, loss_sd = spread([r["heldout_loss"] for r in rs])
         bpb, bpb_sd = spread([r["bits_per_byte"] for r in rs])
         blimp, blimp_sd = spread([r["blimp_accuracy"] for r in rs])
-        out.append({"method": method, "seeds": len(rs), "nominal_bits": rs[0]["nominal_bits"],
+        out.append({"method": method, "seeds": len(rs), "bits": statistics.fmean(r["bits_per_parameter"] for r in rs),
                     "model_bytes": statistics.fmean(r["model_bytes"] for r in rs), "loss": loss, "loss_sd": loss_sd,
                     "bpb": bpb, "bpb_sd": bpb_sd, "word_ppl": statistics.fmean(r["word_perplexity"] for r in rs),
                     "blimp": blimp, "blimp_sd": blimp_sd, "blimp_pairs": rs[0]["blimp_pairs"]})
@@ -59,11 +59,11 @@ def markdown(t, profile):
     front = pareto(t)
     lines = [f"Profile `{profile}`, written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
              f"{platform.node()} ({platform.machine()}, {os.cpu_count()} cores).", "",
-             "| method | bits per weight (quantized matrices) | model bytes | held-out loss (nats/token) | bits per byte "
+             "| method | bits per parameter (whole model, stored) | model bytes | held-out loss (nats/token) | bits per byte "
              "(WikiText) | word perplexity | BLiMP accuracy | seeds | Pareto |",
              "|---|---:|---:|---:|---:|---:|---:|---:|:---:|"]
     for r in t:
-        lines.append(f"| {r['method']} | {r['nominal_bits']:.2f} | {r['model_bytes'] / 1e6:.3f} MB | "
+        lines.append(f"| {r['method']} | {r['bits']:.3f} | {r['model_bytes'] / 1e6:.3f} MB | "
                      f"{r['loss']:.4f} ± {r['loss_sd']:.4f} | {r['bpb']:.4f} ± {r['bpb_sd']:.4f} | {r['word_ppl']:.1f} | "
                      f"{100 * r['blimp']:.1f} % ± {100 * r['blimp_sd']:.1f} | {r['seeds']} | "
                      f"{'yes' if r['method'] in front else ''} |")

@@ -231,8 +231,8 @@ Report quantize_model(PolluxModel& model, const Options& o, const std::string& c
 }
 
 Checkpoint quantize_checkpoint(const Checkpoint& ck, const std::string& path, const Options& options, Report& report) {
-  if (ck.config.quantizer != "none")
-    throw Error("ptq", path + " is a lattice checkpoint (quantizer = " + ck.config.quantizer +
+  if (ck.config.quantizer != QuantizerKind::none)
+    throw Error("ptq", path + " is a " + to_string(ck.config.quantizer) + " checkpoint (quantizer = " + to_string(ck.config.quantizer) +
                            "): pollux-ptq quantizes continuous ones (quantizer = none)");
   check_options(options, ck.config.model);
   PolluxModel model(ck.config.model, 0, at::kCPU);

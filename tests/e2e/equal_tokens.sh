@@ -22,8 +22,11 @@ done
 grep -q "pollux-ptq .* --method gptq" "$WORK/smoke/commands.sh" && fail "smoke ran gptq"
 grep -q "pollux-train .*--quantizer lattice --codebook leech --seed 1" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the leech run"
 grep -q "pollux-eval .*--blimp .* > .*ptq-leech-s1.blimp.json" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the redirected evaluations"
-# leech PTQ of a continuous model stores the lattice's bits; rtn-4 its 4 bits and the group scales
-grep "^| ptq-leech |" "$results" | grep -q "| 0.7" || fail "ptq-leech's bits: $(grep '^| ptq-leech |' "$results")"
+# bits per parameter of the whole stored model: leech trained or after training about 1 (0.75 and
+# a row scale per 48 weights), rtn-4 about 5 (4 and a 16-bit scale per group of 16)
+bits_of() { grep "^| $1 |" "$results" | cut -d'|' -f3 | tr -d ' '; }
+for m in leech ptq-leech; do awk -v b="$(bits_of $m)" 'BEGIN { exit !(b > 0.75 && b < 1.3) }' || fail "$m: $(bits_of $m) bits"; done
+awk -v b="$(bits_of ptq-rtn-4)" 'BEGIN { exit !(b > 4.5 && b < 5.5) }' || fail "ptq-rtn-4: $(bits_of ptq-rtn-4) bits"
 
 # Everything done: a second run runs no command again.
 lines="$(wc -l <"$WORK/smoke/commands.sh")"

@@ -180,7 +180,7 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
   const std::vector<std::uint16_t> text = corpus_bytes();
   Config config;
   config.model = test::small_model(2, 64);
-  config.quantizer = "none";
+  config.quantizer = QuantizerKind::none;
   config.max_steps = 40;
   config.warmup_steps = 5;
   config.micro_batch = 8;
@@ -315,7 +315,7 @@ TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
 
   Checkpoint lattice_ck;
   lattice_ck.config.model = shape;
-  lattice_ck.config.quantizer = "lattice";
+  lattice_ck.config.quantizer = QuantizerKind::lattice;
   ptq::Report report;
   o.method = ptq::Method::rtn;
   o.calib.clear();
@@ -324,12 +324,12 @@ TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
   // A continuous one: every weight back (the gains unchanged), still quantizer = none, no moments.
   Checkpoint ck;
   ck.config.model = shape;
-  ck.config.quantizer = "none";
+  ck.config.quantizer = QuantizerKind::none;
   ck.step = 7;
   ck.optimizer.tensors["m/head.weight"] = at::zeros({1});
   for (const Parameter& p : model.parameters()) ck.weights[p.name] = p.value.detach().clone();
   const Checkpoint out = ptq::quantize_checkpoint(ck, "c.h5", o, report);
-  CHECK(out.config.quantizer == "none");
+  CHECK(out.config.quantizer == QuantizerKind::none);
   CHECK(out.step == 7);
   CHECK(out.optimizer.tensors.empty());
   REQUIRE(out.weights.size() == ck.weights.size());
