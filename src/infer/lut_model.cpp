@@ -176,6 +176,10 @@ LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, 
   } catch (const Error& e) {
     throw Error("infer", source + ": config JSON: " + e.what());
   }
+  for (const lattice::PlxTensor& t : file.tensors)
+    if (t.dtype == lattice::PlxDtype::ternary)
+      throw Error("infer", source + ": a ternary model (tensor " + t.name +
+                               "): the lut runtime runs lattice models only; use --runtime dense");
   LutModel m;
   ModelShape& s = m.shape_;
   s.n_layers = json_int(doc, "n_layers", source);

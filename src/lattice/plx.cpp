@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/lattice/row_projection.h"
+#include "pollux/lattice/trit_packing.h"
 
 namespace pollux::lattice {
 namespace {
@@ -135,13 +137,19 @@ std::size_t dtype_size(PlxDtype dtype) {
     case PlxDtype::u8: case PlxDtype::i8: return 1;
     case PlxDtype::f16: return 2;
     case PlxDtype::f32: return 4;
+    case PlxDtype::ternary: return 0;
   }
   return 0;
 }
 
 std::string to_string(PlxDtype dtype) {
-  static const char* names[] = {"u8", "i8", "f16", "f32"};
-  return std::uint8_t(dtype) < 4 ? names[std::uint8_t(dtype)] : "?";
+  static const char* names[] = {"u8", "i8", "f16", "f32", "ternary"};
+  return std::uint8_t(dtype) < 5 ? names[std::uint8_t(dtype)] : "?";
+}
+
+std::uint64_t plx_data_bytes(PlxDtype dtype, std::uint64_t elements) {
+  if (dtype == PlxDtype::ternary) return 4 + trit_packed_size(elements);
+  return elements * dtype_size(dtype);
 }
 
 std::uint64_t PlxTensor::element_count() const {
@@ -221,7 +229,9 @@ PlxFile parse(std::uint8_t* data, std::size_t size, const std::string& source, c
     if (name_len == 0) in.fail(which + " has an empty name");
     t.name.assign(reinterpret_cast<const char*>(in.take(name_len, which + " name")), name_len);
     const std::uint64_t dtype = in.le(1, "tensor " + printable_excerpt(t.name) + " dtype");
-    if (dtype > 3) in.fail("tensor " + printable_excerpt(t.name) + " has unknown dtype " + std::to_string(dtype));
+    if (dtype > 4) in.fail("tensor " + printable_excerpt(t.name) + " has unknown dtype " + std::to_string(dtype));
+    if (dtype == std::uint64_t(PlxDtype::ternary) && file.version != 5)
+      in.fail("tensor " + printable_excerpt(t.name) + " has dtype 4 (ternary), which only version-5 files hold");
     t.dtype = PlxDtype(dtype);
     const std::uint64_t ndim = in.le(1, "tensor " + printable_excerpt(t.name) + " ndim");
     if (ndim > kMaxDims) in.fail("tensor " + printable_excerpt(t.name) + " has " + std::to_string(ndim) + " dimensions (at most 8)");
@@ -234,7 +244,7 @@ PlxFile parse(std::uint8_t* data, std::size_t size, const std::string& source, c
       elements *= extent;
     }
     const std::uint64_t data_len = in.le(8, "tensor " + printable_excerpt(t.name) + " data length");
-    if (data_len != elements * dtype_size(t.dtype))
+    if (data_len != plx_data_bytes(t.dtype, elements))
       in.fail("tensor " + printable_excerpt(t.name) + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
     const std::uint8_t* bytes = in.take(data_len, "tensor " + printable_excerpt(t.name) + " data");
     auto* at = const_cast<std::uint8_t*>(bytes);
@@ -342,8 +352,10 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
   }
   put_le(out, file.tensors.size(), 4);
   for (const PlxTensor& t : file.tensors) {
+    if (t.dtype == PlxDtype::ternary && file.version != 5)
+      throw Error("plx", "tensor '" + printable_excerpt(t.name) + "' is ternary, which version 4 cannot hold: a ternary model needs version 5");
     if (t.name.empty() || t.name.size() > 0xFFFF || t.shape.size() > kMaxDims ||
-        t.data.size() != t.element_count() * dtype_size(t.dtype))
+        t.data.size() != plx_data_bytes(t.dtype, t.element_count()))
       throw Error("plx", "tensor '" + printable_excerpt(t.name) + "' cannot be written: bad name, rank, or data size");
     put_le(out, t.name.size(), 2);
     out.insert(out.end(), t.name.begin(), t.name.end());
@@ -369,6 +381,7 @@ std::string to_string(PlxStorage storage) {
     case PlxStorage::lattice: return "lattice";
     case PlxStorage::int8_rows: return "int8";
     case PlxStorage::f32: return "f32";
+    case PlxStorage::ternary: return "ternary";
   }
   return "?";
 }
@@ -388,6 +401,8 @@ std::vector<PlxLogicalTensor> plx_logical_tensors(const PlxFile& file) {
       out.push_back(int8_matrix(file, t, t.name.substr(0, t.name.size() - 12)));
     } else if (ends_with(t.name, ".sigma_rows") || ends_with(t.name, ".mu_rows")) {
       continue;  // counted with their matrix
+    } else if (t.dtype == PlxDtype::ternary) {
+      out.push_back({t.name, PlxStorage::ternary, t.shape, t.data.size()});
     } else if (t.dtype == PlxDtype::f32) {
       out.push_back({t.name, PlxStorage::f32, t.shape, t.data.size()});
     } else {
@@ -410,8 +425,46 @@ PlxBudget plx_budget(const std::vector<PlxLogicalTensor>& tensors) {
       b.lattice_parameters += t.parameter_count();
       b.lattice_bytes += t.stored_bytes;
     }
+    if (t.storage == PlxStorage::ternary) {
+      b.ternary_parameters += t.parameter_count();
+      b.ternary_bytes += t.stored_bytes;
+    }
   }
   return b;
+}
+
+PlxTensor ternary_tensor(const std::string& name, const std::vector<std::uint32_t>& shape, const TernaryMatrix& matrix) {
+  PlxTensor t{name, PlxDtype::ternary, shape, {}};
+  if (matrix.trits.size() != t.element_count())
+    throw Error("plx", "ternary tensor " + printable_excerpt(name) + ": " + std::to_string(matrix.trits.size()) +
+                           " trits for a shape of " + std::to_string(t.element_count()) + " weights");
+  std::vector<std::uint8_t> bytes(plx_data_bytes(PlxDtype::ternary, t.element_count()));
+  std::uint32_t bits;
+  std::memcpy(&bits, &matrix.gamma, 4);
+  for (int i = 0; i < 4; ++i) bytes[std::size_t(i)] = std::uint8_t(bits >> (8 * i));
+  try {
+    pack_trits(matrix.trits.data(), matrix.trits.size(), bytes.data() + 4);
+  } catch (const Error& e) {
+    throw Error("plx", "ternary tensor " + printable_excerpt(name) + ": " + e.what());
+  }
+  t.data = std::move(bytes);
+  return t;
+}
+
+TernaryMatrix read_ternary(const PlxTensor& t) {
+  const std::string what = "tensor " + printable_excerpt(t.name);
+  if (t.dtype != PlxDtype::ternary) throw Error("plx", what + " has dtype " + to_string(t.dtype) + ", expected ternary");
+  const std::uint64_t n = t.element_count();
+  if (t.data.size() != plx_data_bytes(PlxDtype::ternary, n))
+    throw Error("plx", what + ": " + std::to_string(t.data.size()) + " bytes, expected 4 + ceil(" + std::to_string(n) +
+                           " / 5) = " + std::to_string(plx_data_bytes(PlxDtype::ternary, n)) + " for its shape: truncated or corrupt");
+  TernaryMatrix m;
+  m.gamma = f32_at(t.data.data());
+  if (!std::isfinite(m.gamma) || m.gamma < 0)
+    throw Error("plx", what + ": its scale gamma is " + std::to_string(m.gamma) + ", not a finite non-negative number: corrupt");
+  m.trits.resize(n);
+  unpack_trits(t.data.data() + 4, t.data.size() - 4, n, m.trits.data(), what);  // its errors name the tensor
+  return m;
 }
 
 std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codebook& codebook) {
@@ -423,6 +476,9 @@ std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codeb
     d.values.resize(t.parameter_count());
     if (t.storage == PlxStorage::f32) {
       d.values = floats_of(*file.find(t.name));
+    } else if (t.storage == PlxStorage::ternary) {
+      const TernaryMatrix m = read_ternary(*file.find(t.name));
+      for (std::size_t i = 0; i < m.trits.size(); ++i) d.values[i] = float(m.trits[i]) * m.gamma;
     } else if (t.storage == PlxStorage::int8_rows) {
       std::vector<float> q = floats_of(*file.find(base + ".weight_int8")), mu = floats_of(*file.find(base + ".mu_rows"));
       for (std::size_t i = 0; i < q.size(); ++i) d.values[i] = q[i] * mu[i / t.shape[1]] / 127.0f;

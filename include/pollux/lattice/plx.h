@@ -16,14 +16,25 @@
 //             32              SHA-256 of the variant's float32 table
 //           4                 tensor_count, u32 LE
 //           tensor_count x    name_len u16 LE | name UTF-8 | dtype u8 (0 u8, 1 i8, 2 f16,
-//                             3 f32) | ndim u8 | shape ndim x u32 LE | data_len u64 LE | data
-//                             | v5 only: SHA-256 of data (32 bytes)
+//                             3 f32; v5 only: 4 ternary) | ndim u8 | shape ndim x u32 LE |
+//                             data_len u64 LE | data | v5 only: SHA-256 of data (32 bytes)
 //
 // The fingerprint is the same for both codebooks, so a v4 file cannot name its codebook:
 // every reference v4 file indexes pollux-v4, and readers decode v4 with it. Version 5 names
 // it, and the reference reader refuses version 5, so no reader can decode our indices
 // against the wrong table. In v5 every lattice matrix (embeddings and head included) is
 // stored as indices + sigma; v4 stores tok_emb and head as INT8 as that layout requires.
+//
+// The ternary kind (dtype 4, version 5 only; quantizer = ternary, BitNet b1.58): a matrix
+// X.weight whose forward weights are t * gamma with every t in {-1, 0, +1} is one tensor
+// record of its logical shape whose data is
+//   gamma f32 LE (4 bytes) | ceil(n / 5) bytes of trits, five per byte (trit_packing.h)
+// for its n = product-of-shape weights: data_len = 4 + ceil(n / 5), 1.6 bits per weight plus
+// the scale. Its size is checked against the shape before anything is read, and its data is
+// covered by the tensor's SHA-256 like any other; a byte >= 243, non-zero padding digits or a
+// non-finite or negative gamma are refused, naming the tensor, when it is decoded. Version 4
+// has no such kind: this reader refuses dtype 4 in a version-4 file (and never writes one),
+// and the reference reader refuses version 5 as a whole, so no v4 reader meets it.
 //
 // Tensors: a lattice matrix X.weight is stored as X.packed_weights (u8, 18-bit indices, see
 // index_packing.h) and X.sigma_rows (f16, one scale per output row); the reference stores
@@ -44,9 +55,12 @@
 
 namespace pollux::lattice {
 
-enum class PlxDtype : std::uint8_t { u8 = 0, i8 = 1, f16 = 2, f32 = 3 };
-std::size_t dtype_size(PlxDtype dtype);
+enum class PlxDtype : std::uint8_t { u8 = 0, i8 = 1, f16 = 2, f32 = 3, ternary = 4 };
+std::size_t dtype_size(PlxDtype dtype);  // bytes per element; 0 for ternary (see plx_data_bytes)
 std::string to_string(PlxDtype dtype);
+// The data bytes of a tensor of `elements` elements: elements x dtype_size, or for the
+// ternary kind 4 + ceil(elements / 5) (the scale, then five trits a byte).
+std::uint64_t plx_data_bytes(PlxDtype dtype, std::uint64_t elements);
 
 // A tensor's raw bytes: its own, or a range of a file that read_plx mapped into memory (the
 // mapping lives as long as any range of it; private, so writing to it never reaches the file).
@@ -113,10 +127,22 @@ bool is_plx_file(const std::string& path);
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file);
 void write_plx(const PlxFile& file, const std::string& path);  // atomic
 
+// A ternary matrix (the dtype-4 kind): its scale and its trits, one int8 in {-1, 0, +1} per
+// weight in row-major order; forward weight = trit * gamma.
+struct TernaryMatrix {
+  float gamma = 0;
+  std::vector<std::int8_t> trits;
+};
+// The tensor record of a ternary matrix named `name` (pollux::Error for a trit outside -1..1).
+PlxTensor ternary_tensor(const std::string& name, const std::vector<std::uint32_t>& shape, const TernaryMatrix& matrix);
+// Reads a ternary tensor back; throws pollux::Error naming it for a truncated or corrupt one.
+TernaryMatrix read_ternary(const PlxTensor& tensor);
+
 // A model tensor as the file stores it: a lattice matrix (X.packed_weights + X.sigma_rows),
-// an INT8 matrix (X.weight_int8 + X.mu_rows) or a plain f32 tensor, under its model name
-// (X.weight). The width of a lattice matrix is inferred from its byte count.
-enum class PlxStorage { lattice, int8_rows, f32 };
+// an INT8 matrix (X.weight_int8 + X.mu_rows), a ternary matrix (X.weight, dtype ternary) or a
+// plain f32 tensor, under its model name (X.weight). The width of a lattice matrix is
+// inferred from its byte count.
+enum class PlxStorage { lattice, int8_rows, f32, ternary };
 std::string to_string(PlxStorage storage);
 struct PlxLogicalTensor {
   std::string name;
@@ -135,6 +161,7 @@ struct PlxBudget {
   std::uint64_t parameters = 0;
   std::uint64_t backbone_parameters = 0, backbone_bytes = 0;
   std::uint64_t lattice_parameters = 0, lattice_bytes = 0;
+  std::uint64_t ternary_parameters = 0, ternary_bytes = 0;
 };
 PlxBudget plx_budget(const std::vector<PlxLogicalTensor>& tensors);
 
@@ -145,7 +172,8 @@ struct DecodedTensor {
 };
 
 // Every logical tensor of the file as the runtime holds it: lattice matrices become
-// codebook[idx] * sigma * s_lattice, INT8 matrices q * mu / 127, f32 tensors pass through.
+// codebook[idx] * sigma * s_lattice, INT8 matrices q * mu / 127, ternary matrices
+// trit * gamma, f32 tensors pass through.
 // Throws pollux::Error naming the tensor on any inconsistency or an index outside the codebook.
 std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codebook& codebook);
 
