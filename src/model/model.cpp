@@ -9,6 +9,7 @@
 #include "pollux/lattice/constants.h"
 #include "pollux/model/checkpointed_block.h"
 #include "pollux/model/chunked_loss.h"
+#include "pollux/model/ternary.h"
 
 namespace pollux {
 namespace {
@@ -81,19 +82,26 @@ std::int64_t PolluxModel::parameter_count() const {
   return n;
 }
 
+at::Tensor PolluxModel::weight(const at::Tensor& p) const { return ternary_weights_ ? ternary_weight(p) : p; }
+
+at::Tensor PolluxModel::activations(const at::Tensor& x) const { return quantize_activations(x, activation_bits_); }
+
 at::Tensor PolluxModel::forward(const at::Tensor& idx) const {
-  const at::Tensor hidden = run(idx, nullptr);
+  const at::Tensor hidden = activations(run(idx, nullptr));
   if (observer_) observer_("head.weight", hidden);
-  return at::linear(hidden, head_);
+  return at::linear(hidden, weight(head_));
 }
 
-at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const { return at::linear(run(idx, &cache), head_); }
+at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const {
+  return at::linear(activations(run(idx, &cache)), weight(head_));
+}
 
 at::Tensor PolluxModel::training_loss(const at::Tensor& idx, const at::Tensor& targets, std::int64_t loss_chunk) const {
-  const at::Tensor hidden = run(idx, nullptr);
+  const at::Tensor hidden = activations(run(idx, nullptr));
   RECORD_USER_SCOPE("pollux::head_loss");  // a profiler range (train/profiler.h)
-  if (loss_chunk <= 0) return loss(at::linear(hidden, head_), targets);
-  return chunked_cross_entropy(hidden, head_, targets, config_.tokenizer_vocab_size, loss_chunk);
+  const at::Tensor head = weight(head_);
+  if (loss_chunk <= 0) return loss(at::linear(hidden, head), targets);
+  return chunked_cross_entropy(hidden, head, targets, config_.tokenizer_vocab_size, loss_chunk);
 }
 
 at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
@@ -116,7 +124,7 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
 }
 
 at::Tensor PolluxModel::embed(const at::Tensor& idx, std::int64_t past) const {
-  return at::embedding(tok_emb_, idx) + pos_emb_.slice(0, past, past + idx.size(1));
+  return at::embedding(weight(tok_emb_), idx) + weight(pos_emb_).slice(0, past, past + idx.size(1));
 }
 
 std::vector<at::Tensor> PolluxModel::block_parameters(std::size_t l) const {
@@ -137,13 +145,13 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
   at::Tensor x;
   {
     RECORD_USER_SCOPE("pollux::attention");
-    at::Tensor h = rms_norm(x_in, b.ln1);
+    at::Tensor h = activations(rms_norm(x_in, b.ln1));
     observe("attn.q_proj.weight", h);
     observe("attn.k_proj.weight", h);
     observe("attn.v_proj.weight", h);
-    at::Tensor q = rms_norm(at::linear(h, b.q).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
-    at::Tensor k = rms_norm(at::linear(h, b.k).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
-    at::Tensor v = at::linear(h, b.v).view({B, T, H, 24}).transpose(1, 2);
+    at::Tensor q = rms_norm(at::linear(h, weight(b.q)).view({B, T, H, 24}), b.q_ln).transpose(1, 2);
+    at::Tensor k = rms_norm(at::linear(h, weight(b.k)).view({B, T, H, 24}), b.k_ln).transpose(1, 2);
+    at::Tensor v = at::linear(h, weight(b.v)).view({B, T, H, 24}).transpose(1, 2);
     if (cache) {
       if (past > 0) {
         k = at::cat({cache->k[l], k}, 2);
@@ -155,17 +163,17 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
     const bool causal = past == 0;
     at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
                                                      0.0, causal && T > 1, {}, scale);
-    const at::Tensor attended = a.transpose(1, 2).reshape({B, T, d});
+    const at::Tensor attended = activations(a.transpose(1, 2).reshape({B, T, d}));
     observe("attn.o_proj.weight", attended);
-    x = x_in + at::linear(attended, b.o);
+    x = x_in + at::linear(attended, weight(b.o));
   }
   {
     RECORD_USER_SCOPE("pollux::mlp");
-    const at::Tensor h = rms_norm(x, b.ln2);
+    const at::Tensor h = activations(rms_norm(x, b.ln2));
     observe("mlp.fc1.weight", h);
-    const at::Tensor g = at::gelu(at::linear(h, b.fc1));
+    const at::Tensor g = activations(at::gelu(at::linear(h, weight(b.fc1))));
     observe("mlp.fc2.weight", g);
-    return x + at::linear(g, b.fc2);
+    return x + at::linear(g, weight(b.fc2));
   }
 }
 

@@ -11,7 +11,8 @@
 //
 // The forward pass uses whatever the parameters hold: after every pollux_step they hold
 // the lattice weights (the latents live in the optimizer), so gradients reach the latents
-// straight through.
+// straight through. With quantizer = ternary the parameters are the latents themselves and
+// the forward pass computes their ternary weights (set_quantization, model/ternary.h).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -73,6 +74,17 @@ class PolluxModel {
   // Gradients equal those without it. Generation (with a KV cache) is never checkpointed.
   void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
 
+  // quantizer = ternary (model/ternary.h): with `ternary_weights` every lattice() parameter is
+  // a latent whose forward weight is its ternary form (training, straight-through); without,
+  // the parameters already hold the forward weights (a loaded model). `activation_bits` (0 or
+  // 8) quantizes the inputs of the linears whose weights are lattice() parameters per token.
+  void set_quantization(bool ternary_weights, int activation_bits) {
+    ternary_weights_ = ternary_weights;
+    activation_bits_ = activation_bits;
+  }
+  bool ternary_weights() const { return ternary_weights_; }
+  int activation_bits() const { return activation_bits_; }
+
   // Block l on x (B, T, d): x + Attn(RMSNorm(x)), then + MLP(RMSNorm(.)). With a cache, the
   // keys and values are appended to it and `mask` (if defined) says who attends to whom.
   at::Tensor block(std::size_t l, const at::Tensor& x, KVCache* cache = nullptr, const at::Tensor& mask = {}) const;
@@ -90,8 +102,12 @@ class PolluxModel {
  private:
   void bind();  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
+  at::Tensor weight(const at::Tensor& p) const;       // the forward weight of a lattice() parameter
+  at::Tensor activations(const at::Tensor& x) const;  // a quantized linear's input
   bool checkpointing_ = false;
   LinearInputObserver observer_;
+  bool ternary_weights_ = false;
+  int activation_bits_ = 0;
   ModelConfig config_;
   std::vector<Parameter> parameters_;
   struct Block {
