@@ -325,6 +325,33 @@ bool is_plx_file(const std::string& path) {
   return plx;
 }
 
+std::string read_plx_config_json(const std::string& path) {
+  const int fd = open_regular_file(path, "plx");
+  std::vector<std::uint8_t> head(20);
+  auto read_all = [fd](std::uint8_t* to, std::size_t n) {
+    std::size_t got = 0;
+    for (ssize_t r; got < n && (r = ::read(fd, to + got, n - got)) > 0;) got += std::size_t(r);
+    return got;
+  };
+  std::size_t got = read_all(head.data(), head.size());
+  Reader in(head.data(), got, path);
+  if (got < 8 || std::memcmp(in.take(8, "magic"), kMagic, 8) != 0) {
+    ::close(fd);
+    throw Error("plx", path + ": not a .plx file (magic is not POLLUXH2)");
+  }
+  in.take(8, "header");
+  const std::uint64_t config_len = got == 20 ? in.le(4, "config length") : 0;
+  if (got < 20 || config_len > kMaxConfigBytes) {
+    ::close(fd);
+    throw Error("plx", path + ": truncated or corrupt header");
+  }
+  std::string json(config_len, '\0');
+  got = read_all(reinterpret_cast<std::uint8_t*>(json.data()), json.size());
+  ::close(fd);
+  if (got != json.size()) throw Error("plx", path + ": the config JSON is cut short (truncated file)");
+  return json;
+}
+
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
   if (file.version != 4 && file.version != 5) throw Error("plx", "cannot write version " + std::to_string(file.version));
   if (file.version == 4 && file.codebook != CodebookVariant::pollux_v4)

@@ -1,6 +1,7 @@
 // pollux-inspect FILE [--json]: what a .plx model file or a training checkpoint holds;
 // pollux-inspect CKPT_A CKPT_B [--json]: how many atoms changed per lattice matrix between two;
 // pollux-inspect RUN_DIR: where the run's churn has plateaued and which checkpoint to pack.
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,52 @@ std::string shape_text(const std::vector<std::uint32_t>& shape) {
   return s + "]";
 }
 
+// How a ternary matrix's weights split between -1, 0 and +1 (quantizer = ternary).
+struct TernaryStats {
+  std::string name;
+  double gamma = 0;
+  std::uint64_t minus = 0, zero = 0, plus = 0;
+  std::uint64_t count() const { return minus + zero + plus; }
+};
+
+TernaryStats ternary_stats(const std::string& name, double gamma, const std::int8_t* trits, std::size_t n) {
+  TernaryStats s{name, gamma};
+  for (std::size_t i = 0; i < n; ++i) (trits[i] < 0 ? s.minus : trits[i] > 0 ? s.plus : s.zero) += 1;
+  return s;
+}
+
+// The rows of a model's ternary matrices and their total ("all ternary matrices").
+std::vector<TernaryStats> with_total(std::vector<TernaryStats> rows) {
+  if (rows.empty()) return rows;
+  TernaryStats all{"all ternary matrices", 0};
+  for (const auto& r : rows) all.minus += r.minus, all.zero += r.zero, all.plus += r.plus;
+  all.gamma = std::nan("");
+  rows.push_back(all);
+  return rows;
+}
+
+void print_ternary(const std::vector<TernaryStats>& rows) {
+  if (rows.empty()) return;
+  std::printf("%-44s %12s %8s %8s %8s\n", "ternary matrix", "gamma", "-1%", "0%", "+1%");
+  for (const auto& r : rows) {
+    const double n = double(r.count());
+    std::printf("%-44s %12s %8.3f %8.3f %8.3f\n", r.name.c_str(), std::isnan(r.gamma) ? "" : strprintf("%.6g", r.gamma).c_str(),
+                100.0 * double(r.minus) / n, 100.0 * double(r.zero) / n, 100.0 * double(r.plus) / n);
+  }
+}
+
+void json_ternary(JsonWriter& j, const std::vector<TernaryStats>& rows) {
+  j.key("ternary").begin_array();
+  for (const auto& r : rows) {
+    const double n = double(r.count());
+    j.begin_object().field("name", r.name);
+    if (!std::isnan(r.gamma)) j.field("gamma", r.gamma);
+    j.field("weights", r.count()).field("minus_fraction", double(r.minus) / n).field("zero_fraction", double(r.zero) / n)
+        .field("plus_fraction", double(r.plus) / n).end_object();
+  }
+  j.end_array();
+}
+
 int inspect_plx(const std::string& path, bool json) {
   const lattice::PlxFile file = lattice::read_plx(path);
   const std::uint64_t file_bytes = std::filesystem::file_size(path);
@@ -41,6 +88,13 @@ int inspect_plx(const std::string& path, bool json) {
                       backbone_bytes = budget.backbone_bytes;
   const double backbone_bpp = backbone_params ? 8.0 * double(backbone_bytes) / double(backbone_params) : 0.0;
   const double file_bpp = params ? 8.0 * double(file_bytes) / double(params) : 0.0;
+  std::vector<TernaryStats> ternary;
+  for (const auto& t : logical)
+    if (t.storage == lattice::PlxStorage::ternary) {
+      const lattice::TernaryMatrix m = lattice::read_ternary(*file.find(t.name));
+      ternary.push_back(ternary_stats(t.name, m.gamma, m.trits.data(), m.trits.size()));
+    }
+  ternary = with_total(std::move(ternary));
 
   if (json) {
     JsonWriter j;
@@ -63,7 +117,9 @@ int inspect_plx(const std::string& path, bool json) {
       j.end_array().field("parameters", t.parameter_count()).field("bytes", t.stored_bytes)
           .field("bits_per_param", 8.0 * double(t.stored_bytes) / double(t.parameter_count())).end_object();
     }
-    j.end_array().end_object();
+    j.end_array();
+    if (!ternary.empty()) json_ternary(j, ternary);
+    j.end_object();
     std::cout << j.str() << "\n";
     return 0;
   }
@@ -80,6 +136,7 @@ int inspect_plx(const std::string& path, bool json) {
               (unsigned long long)backbone_params, (unsigned long long)backbone_bytes, backbone_bpp);
   std::printf("whole file: %llu parameters in %llu bytes = %.4f bits per parameter\n", (unsigned long long)params,
               (unsigned long long)file_bytes, file_bpp);
+  print_ternary(ternary);
   return 0;
 }
 

@@ -10,12 +10,24 @@
 #include <string>
 
 #include "pollux/base/error.h"
+#include "pollux/base/json.h"
 #include "pollux/config/config.h"
 #include "pollux/infer/lut_model.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/model_file.h"
 
 namespace pollux::cli {
+
+// Whether a .plx file's config JSON names quantizer = ternary (read from its header only).
+inline bool ternary_plx(const std::string& path) {
+  try {
+    const JsonValue doc = parse_json(lattice::read_plx_config_json(path));
+    const JsonValue* q = doc.get("quantizer");
+    return q && q->kind == JsonValue::Kind::string && q->string == "ternary";
+  } catch (const Error&) {
+    return false;  // the loader names what is wrong with the file
+  }
+}
 
 // True for lut. `requested` is "" (the default), "lut" or "dense".
 inline bool use_lut_runtime(const std::string& tool, const std::string& requested, const std::string& model_path,
@@ -25,6 +37,9 @@ inline bool use_lut_runtime(const std::string& tool, const std::string& requeste
   if (requested == "dense") return false;
   const bool possible = device == "cpu" && lattice::is_plx_file(model_path);
   if (requested == "lut" && !possible) throw Error(tool, "--runtime lut runs .plx files on the CPU (--device cpu)");
+  // A ternary model (quantizer = ternary) runs dense by default; asked for lut, the lut
+  // runtime refuses it by name.
+  if (possible && requested == "" && ternary_plx(model_path)) return false;
   return possible;
 }
 

@@ -124,6 +124,10 @@ PlxFile read_plx(const std::string& path);
 // Whether `path` starts with the .plx magic; throws pollux::Error naming a file that cannot be
 // opened or is not a regular file (never blocks on a FIFO).
 bool is_plx_file(const std::string& path);
+// The config JSON of a .plx file, read from its header alone (nothing else is read or checked;
+// v5 checks it against its digest when the file is parsed): for choosing how to run a model
+// before loading it. Throws pollux::Error naming a file that is not a .plx or is cut short.
+std::string read_plx_config_json(const std::string& path);
 std::vector<std::uint8_t> serialize_plx(const PlxFile& file);
 void write_plx(const PlxFile& file, const std::string& path);  // atomic
 
