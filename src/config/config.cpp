@@ -40,7 +40,8 @@ template <typename E>
 using Names = std::initializer_list<std::pair<E, const char*>>;
 constexpr Names<Device> kDeviceNames = {{Device::cpu, "cpu"}, {Device::cuda, "cuda"}};
 constexpr Names<Precision> kPrecisionNames = {{Precision::bf16_autocast, "bf16-autocast"}, {Precision::float32, "float32"}};
-constexpr Names<QuantizerKind> kQuantizerNames = {{QuantizerKind::lattice, "lattice"}, {QuantizerKind::none, "none"}};
+constexpr Names<QuantizerKind> kQuantizerNames = {
+    {QuantizerKind::lattice, "lattice"}, {QuantizerKind::none, "none"}, {QuantizerKind::ternary, "ternary"}};
 constexpr Names<WidthInertia> kWidthInertiaNames = {{WidthInertia::clamped, "clamped"}, {WidthInertia::reference, "reference"}};
 constexpr Names<Projection> kProjectionNames = {{Projection::incremental, "incremental"}, {Projection::full, "full"}};
 constexpr Names<lattice::Scoring> kScoringNames = {{lattice::Scoring::exact, "exact"},
@@ -170,7 +171,12 @@ const std::vector<Key>& keys() {
       choice_key("precision", &Config::precision, kPrecisionNames,
                  "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
       identity(choice_key("codebook", &Config::codebook, kCodebookNames, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)")),
-      identity(choice_key("quantizer", &Config::quantizer, kQuantizerNames, "lattice (Pollux) or none (continuous AdamW baseline)")),
+      identity(choice_key("quantizer", &Config::quantizer, kQuantizerNames,
+                          "lattice (Pollux), none (continuous AdamW baseline) or ternary (BitNet b1.58 weights, trained with AdamW)")),
+      // Not an identity key, so checkpoints from before it stay readable; pollux-train compares
+      // it on a ternary resume.
+      integer_key("activation_bits", &Config::activation_bits,
+                  "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float (ignored otherwise)"),
       identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames, "clamped: max(1, eta_d); reference: eta_d as is")),
       identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
                  "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)")),
@@ -337,6 +343,8 @@ void Config::validate() const {
   if (min_lr < 0 || min_lr > lr) fail("min_lr", "must be in [0, lr]");
   if (warmup_steps < 0) fail("warmup_steps", "must be 0 or positive");
   if (weight_decay < 0) fail("weight_decay", "must be 0 or positive");
+  if (activation_bits != 0 && activation_bits != 8)
+    fail("activation_bits", std::to_string(activation_bits) + " is not 0 (float activations) or 8 (8 bits per token)");
 }
 
 ParsedConfig parse_config(const std::vector<std::string>& args) {

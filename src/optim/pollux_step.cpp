@@ -334,7 +334,9 @@ double width_inertia(int n_embd, bool reference) {
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm) {
-  if (config.quantizer == QuantizerKind::none) return std::make_unique<AdamW>(config, model, comm);
+  // quantizer = ternary trains its latents with the continuous baseline's AdamW and schedule, as
+  // BitNet b1.58 does (Ma et al. 2024); the model computes the ternary forward weights.
+  if (config.quantizer != QuantizerKind::lattice) return std::make_unique<AdamW>(config, model, comm);
   return std::make_unique<PolluxStep>(config, model, comm);
 }
 

@@ -11,6 +11,7 @@
 #include "pollux/base/log.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/model/memory_plan.h"
+#include "pollux/model/ternary.h"
 #include "pollux/optim/optimizer.h"
 
 namespace pollux {
@@ -63,6 +64,14 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   out.tokenizer = tok && tok->kind == JsonValue::Kind::string ? tok->string : guess_tokenizer(out.config.tokenizer_vocab_size);
   out.codebook = lattice::to_string(file.codebook);
   out.kind = "plx v" + std::to_string(file.version);
+  // quantizer = ternary: the file holds the forward weights; its linears' inputs are quantized
+  // as in training (activation_bits, 8 when absent).
+  const JsonValue* quantizer = doc.get("quantizer");
+  if (quantizer && quantizer->kind == JsonValue::Kind::string && quantizer->string == "ternary") {
+    out.activation_bits = doc.get("activation_bits") ? json_int(doc, "activation_bits", path) : 8;
+    if (out.activation_bits != 0 && out.activation_bits != 8)
+      throw Error("model", path + ": config JSON key activation_bits is " + std::to_string(out.activation_bits) + ", not 0 or 8");
+  }
   const ModelConfig& c = out.config;
   if (c.n_layers <= 0 || c.n_embd <= 0 || c.n_embd % 24 != 0 || c.d_head != 24 || c.seq_len <= 0 || c.vocab_size % 24 != 0 ||
       c.tokenizer_vocab_size <= 0 || c.tokenizer_vocab_size > c.vocab_size)
@@ -93,6 +102,7 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
     copy_into(p.value, it->second.values, it->second.shape, p.name, path);
   }
   if (decoded.size() != out.model->parameters().size()) throw Error("model", path + ": holds tensors the model does not have");
+  out.model->set_quantization(false, out.activation_bits);
   out.model->to(device);
   return out;
 }
@@ -127,6 +137,12 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
       throw Error("model", path + ": weight " + p.name + " is missing");
     }
   }
+  if (ck.config.quantizer == QuantizerKind::ternary) {  // the checkpoint holds the latents: their forward weights
+    for (auto& p : out.model->parameters())
+      if (p.lattice()) p.value.detach().copy_(ternary_weight(p.value.detach()));
+    out.activation_bits = ck.config.activation_bits;
+    out.model->set_quantization(false, out.activation_bits);
+  }
   out.model->to(device);
   return out;
 }
@@ -155,6 +171,7 @@ std::vector<std::uint32_t> dims_of(const at::Tensor& t) { return {t.sizes().begi
 // writes bits_per_param = 0.76 whatever the model; ours is the file's own backbone figure, the
 // one pollux-inspect reports (indices, row scales and gains of the blocks).
 std::string plx_config(const Config& c, int version, double bits_per_param) {
+  const bool ternary = c.quantizer == QuantizerKind::ternary;
   JsonWriter j;
   j.begin_object().field("n_layers", c.model.n_layers).field("n_heads", c.model.n_heads()).field("d_head", c.model.d_head)
       .field("n_embd", c.model.n_embd).field("tokenizer_vocab_size", c.model.tokenizer_vocab_size)
@@ -163,6 +180,7 @@ std::string plx_config(const Config& c, int version, double bits_per_param) {
       .field("target_tokens", c.target_tokens).field("tokenizer_dir", std::string(""))
       .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", bits_per_param);
   if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", to_string(c.codebook));
+  if (ternary) j.field("quantizer", "ternary").field("activation_bits", c.activation_bits);
   j.end_object();
   return j.str();
 }
@@ -180,8 +198,11 @@ void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& 
 
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
-  if (ck.config.quantizer != QuantizerKind::lattice)
-    throw Error("pack", "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice models");
+  if (ck.config.quantizer == QuantizerKind::none)
+    throw Error("pack", "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice and ternary models");
+  const bool ternary = ck.config.quantizer == QuantizerKind::ternary;
+  if (ternary && version != 5)
+    throw Error("pack", "a ternary model (quantizer = ternary) needs --format v5: version 4 has no ternary tensor kind");
   const auto variant = lattice::parse_codebook_variant(ck.codebook);
   if (version == 4 && variant != lattice::CodebookVariant::pollux_v4)
     throw Error("pack", "--format v4 is for models trained with the pollux-v4 codebook (readers decode v4 with it); "
@@ -194,9 +215,24 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   // Parameters in model order, with their forward weights where a layout needs floats.
   PolluxModel shape(ck.config.model, 0, at::kCPU);
   const std::map<std::string, LatticeWeight> weights = lattice_weights_of(ck);
-  load_lattice_weights(shape, weights, codebook);
+  if (!ternary) load_lattice_weights(shape, weights, codebook);
   for (const auto& p : shape.parameters()) {
     const std::string base = p.name.substr(0, p.name.size() - 7);  // without ".weight"
+    if (ternary && p.lattice()) {
+      // The trits and gamma of the latent's forward weight (model/ternary.h): decoded, trit *
+      // gamma is that forward weight bit for bit.
+      auto it = ck.weights.find(p.name);
+      if (it == ck.weights.end() || !it->second.sizes().equals(p.value.sizes()))
+        throw Error("pack", "the checkpoint has no latent " + p.name + " of its shape");
+      const at::Tensor latent = it->second.to(at::kCPU).to(at::kFloat);
+      const at::Tensor gamma = ternary_scale(latent);
+      const at::Tensor trits = ternary_trits(latent, gamma).contiguous();
+      lattice::TernaryMatrix m;
+      m.gamma = gamma.item<float>();
+      m.trits.assign(trits.data_ptr<std::int8_t>(), trits.data_ptr<std::int8_t>() + trits.numel());
+      file.tensors.push_back(lattice::ternary_tensor(p.name, dims_of(latent), m));
+      continue;
+    }
     if (!p.lattice()) {
       auto it = ck.weights.find(p.name);
       if (it == ck.weights.end()) throw Error("pack", "the checkpoint has no weight " + p.name);

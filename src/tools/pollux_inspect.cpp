@@ -15,6 +15,7 @@
 #include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/plx.h"
+#include "pollux/model/ternary.h"
 #include "pollux/train/lattice_stats.h"
 #include "pollux/train/plateau.h"
 
@@ -150,6 +151,16 @@ int inspect_checkpoint(const std::string& path, bool json) {
       atoms += std::uint64_t(t.numel());
       zero_atoms += std::uint64_t(t.eq(0).sum().item<std::int64_t>());
     }
+  // quantizer = ternary: the forward weights' trits, recomputed from the latents.
+  std::vector<TernaryStats> ternary;
+  if (ck.config.quantizer == QuantizerKind::ternary)
+    for (const auto& [name, t] : ck.weights)
+      if (t.dim() >= 2 && t.numel() % lattice::kAtomDim == 0) {  // Parameter::lattice()
+        const at::Tensor gamma = ternary_scale(t);
+        const at::Tensor trits = ternary_trits(t, gamma).contiguous();
+        ternary.push_back(ternary_stats(name, gamma.item<double>(), trits.data_ptr<std::int8_t>(), std::size_t(trits.numel())));
+      }
+  ternary = with_total(std::move(ternary));
   // The two digests are sequential hashes: one thread each.
   auto weights_digest = std::async(std::launch::async, [&ck] { return weights_sha256(ck); });
   const std::string state = optimizer_sha256(ck), weights = weights_digest.get();
@@ -162,7 +173,9 @@ int inspect_checkpoint(const std::string& path, bool json) {
         .field("lattice_atoms", atoms).field("zero_atoms", zero_atoms)
         .field("sampler_seed", ck.sampler_seed).field("sampler_counter", ck.sampler_counter)
         .field("weights_sha256", weights).field("optimizer_sha256", state)
-        .key("config").raw(ck.config.to_json()).end_object();
+        .key("config").raw(ck.config.to_json());
+    if (!ternary.empty()) json_ternary(j, ternary);
+    j.end_object();
     std::cout << j.str() << "\n";
     return 0;
   }
@@ -174,6 +187,8 @@ int inspect_checkpoint(const std::string& path, bool json) {
               ck.codebook_sha256.substr(0, 16).c_str());
   if (atoms) std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms,
                          (unsigned long long)zero_atoms, 100.0 * double(zero_atoms) / double(atoms));
+  if (!ternary.empty())
+    std::printf("activations: %s\n", ck.config.activation_bits ? strprintf("%d bits per token", ck.config.activation_bits).c_str() : "full precision");
   std::printf("written by %d rank%s\n", ck.world_size, ck.world_size > 1 ? "s" : "");
   std::printf("heat: %.6f, sampler: seed %llu counter %llu\n", ck.optimizer.heat, (unsigned long long)ck.sampler_seed,
               (unsigned long long)ck.sampler_counter);
@@ -181,6 +196,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::printf("config:");
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");
+  print_ternary(ternary);
   const StatsTable table = lattice_table(ck.optimizer, changed_since(ck.optimizer, {}), {});
   if (table.size() > 1) {
     std::printf("%-40s %10s %8s %10s %10s %10s\n", "lattice group", "atoms", "null%", "sigma_mean", "sigma_min", "sigma_max");

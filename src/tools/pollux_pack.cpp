@@ -39,9 +39,14 @@ int main(int argc, char** argv) {
                         lattice_params = b.lattice_parameters, lattice_bytes = b.lattice_bytes;
     std::printf("%s -> %s (.plx %s, codebook %s, step %lld)\n", path.c_str(), output.c_str(), format.c_str(),
                 ck.codebook.c_str(), (long long)ck.step);
-    std::printf("  lattice matrices: %llu parameters in %llu bytes = %.4f bits/param (0.75 + 16/in_features)\n",
-                (unsigned long long)lattice_params, (unsigned long long)lattice_bytes,
-                8.0 * double(lattice_bytes) / double(std::max<std::uint64_t>(1, lattice_params)));
+    if (lattice_params)
+      std::printf("  lattice matrices: %llu parameters in %llu bytes = %.4f bits/param (0.75 + 16/in_features)\n",
+                  (unsigned long long)lattice_params, (unsigned long long)lattice_bytes,
+                  8.0 * double(lattice_bytes) / double(lattice_params));
+    if (b.ternary_parameters)
+      std::printf("  ternary matrices: %llu parameters in %llu bytes = %.4f bits/param (1.6 + 32/weights of the matrix)\n",
+                  (unsigned long long)b.ternary_parameters, (unsigned long long)b.ternary_bytes,
+                  8.0 * double(b.ternary_bytes) / double(b.ternary_parameters));
     std::printf("  backbone: %llu parameters in %llu bytes = %.4f bits/param\n", (unsigned long long)backbone,
                 (unsigned long long)backbone_bytes, 8.0 * double(backbone_bytes) / double(std::max<std::uint64_t>(1, backbone)));
     std::printf("  whole file: %llu parameters in %zu bytes = %.4f bits/param (float32 would be %.1f MB)\n",

@@ -44,7 +44,7 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.codebook_sha256 = lattice::Codebook::get(config_.codebook).sha256();
   ck.optimizer = optimizer.state();
   for (const auto& p : model.parameters())
-    if (config_.quantizer == QuantizerKind::none || !p.lattice()) ck.weights[p.name] = p.value.detach();
+    if (config_.quantizer != QuantizerKind::lattice || !p.lattice()) ck.weights[p.name] = p.value.detach();  // ternary: the latents
   if (!first_non_finite(ck).empty()) return "";
   const std::string path = checkpoint_path(run_dir_, step);
   if (!writer_) return path;

@@ -68,6 +68,7 @@ class Trainer {
 
     PolluxModel model(config_.model, config_.seed, device);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
+    if (config_.quantizer == QuantizerKind::ternary) model.set_quantization(true, config_.activation_bits);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model, &comm);
     Progress at;
     at.sampler = WindowSampler(config_.seed, 0);
@@ -297,7 +298,11 @@ class Trainer {
     for (std::size_t i = 0; i < want.size(); ++i) {
       const std::string& key = want[i].first;
       const auto& ids = config_identity_keys();
-      if (std::find(ids.begin(), ids.end(), key) != ids.end() && want[i].second != have[i].second)
+      // activation_bits defines a ternary model but is no identity key (checkpoints from before
+      // it stay readable): compared for ternary runs only.
+      const bool identity = std::find(ids.begin(), ids.end(), key) != ids.end() ||
+                            (key == "activation_bits" && stored.quantizer == QuantizerKind::ternary);
+      if (identity && want[i].second != have[i].second)
         throw Error("train", "checkpoint " + path + " was trained with " + key + " = " + have[i].second +
                                  ", this run asks for " + want[i].second + ": resume with the same " + key);
     }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -30,7 +31,7 @@ TEST_CASE("config: INI keys, command-line overrides win, the rest goes to the to
 }
 
 TEST_CASE("config: every shipped configs/*.ini parses and validates", "[config]") {
-  for (const char* name : {"tiny.ini", "tiny-continuous.ini", "pollux-1152.ini", "pollux-1920.ini"}) {
+  for (const char* name : {"tiny.ini", "tiny-continuous.ini", "tiny-ternary.ini", "pollux-1152.ini", "pollux-1920.ini"}) {
     INFO(name);
     const ParsedConfig p = parse_config({"--config", std::string(POLLUX_SOURCE_DIR) + "/configs/" + name});
     CHECK_NOTHROW(p.config.validate());
@@ -73,6 +74,31 @@ TEST_CASE("config: choices are parsed once into enums and printed back by name",
   CHECK(value("lattice_search") == "reference-bf16");
   CHECK(to_string(Config{}.projection) == "incremental");
   CHECK(to_string(Config{}.codebook) == "leech");
+}
+
+TEST_CASE("config: quantizer = ternary and its activation_bits (0 or 8)", "[config][ternary]") {
+  const Config t = parse_config({"--config", std::string(POLLUX_SOURCE_DIR) + "/configs/tiny-ternary.ini"}).config;
+  CHECK(t.quantizer == QuantizerKind::ternary);
+  CHECK(to_string(t.quantizer) == "ternary");
+  CHECK(t.activation_bits == 8);
+  CHECK(Config{}.activation_bits == 8);
+  // The same as configs/tiny-continuous.ini but for the quantizer: its AdamW and schedule.
+  const Config c = parse_config({"--config", std::string(POLLUX_SOURCE_DIR) + "/configs/tiny-continuous.ini"}).config;
+  CHECK(t.lr == c.lr);
+  CHECK(t.min_lr == c.min_lr);
+  CHECK(t.warmup_steps == c.warmup_steps);
+  CHECK(t.weight_decay == c.weight_decay);
+  CHECK(t.model.n_embd == c.model.n_embd);
+  CHECK(t.model.n_layers == c.model.n_layers);
+  CHECK(t.max_steps == c.max_steps);
+  CHECK_NOTHROW(parse_config({"--quantizer", "ternary", "--activation_bits", "0"}).config.validate());
+  for (const char* bad : {"4", "16", "1"})
+    CHECK_THROWS_WITH(parse_config({"--quantizer", "ternary", "--activation_bits", bad}).config.validate(),
+                      Catch::Contains("key activation_bits: " + std::string(bad) + " is not 0"));
+  // A checkpoint from before the key (no activation_bits entry) reads with the default.
+  auto entries = t.entries();
+  entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "activation_bits"; }), entries.end());
+  CHECK(config_from_entries(entries).activation_bits == 8);
 }
 
 TEST_CASE("config: the identity keys are the ones the key table marks", "[config]") {

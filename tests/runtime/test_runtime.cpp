@@ -2,11 +2,13 @@
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "../support/small_model.h"
 #include "../catch.h"
 #include "../support/fixtures.h"
 #include "pollux/base/error.h"
+#include "pollux/model/ternary.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 
@@ -91,4 +93,44 @@ TEST_CASE("runtime: KV-cached generation equals the full forward, and sampling o
   s.repetition_penalty = 10;
   p = sampling_probabilities(logits, {1}, s, 5);  // penalised, id 1 (5 -> 0.5) loses to id 3
   CHECK(p[3].item<float>() == 1.0f);
+}
+
+TEST_CASE("runtime: a ternary checkpoint packs losslessly into the .plx ternary kind", "[runtime][ternary]") {
+  Checkpoint ck;
+  ck.config.model = test::small_model(2, 16);
+  ck.config.quantizer = QuantizerKind::ternary;
+  ck.config.activation_bits = 8;
+  ck.codebook = "leech";
+  ck.codebook_sha256 = lattice::Codebook::get(lattice::CodebookVariant::leech).sha256();
+  ck.step = 1;
+  const PolluxModel latent(ck.config.model, 3, at::kCPU);
+  for (const auto& p : latent.parameters()) ck.weights[p.name] = p.value.detach().clone();
+  const lattice::PlxFile file = pack_checkpoint(ck, 5);
+  int ternary = 0;
+  for (const auto& t : lattice::plx_logical_tensors(file)) ternary += t.storage == lattice::PlxStorage::ternary;
+  CHECK(ternary == 3 + 6 * 2);  // tok_emb, pos_emb, head and six matrices a layer
+  CHECK(file.config_json.find("\"quantizer\":\"ternary\"") != std::string::npos);
+  CHECK_THROWS_WITH(pack_checkpoint(ck, 4), Catch::Contains("needs --format v5"));
+
+  const std::string ck_path = "test_ternary_ck.h5", plx_path = "test_ternary.plx";
+  write_checkpoint(ck_path, ck);
+  lattice::write_plx(file, plx_path);
+  const LoadedModel a = load_model(ck_path, at::kCPU), b = load_model(plx_path, at::kCPU);
+  std::remove(ck_path.c_str());
+  std::remove(plx_path.c_str());
+  // Both hold exactly the ternary forward weights of the latents, and quantize activations.
+  for (std::size_t i = 0; i < latent.parameters().size(); ++i) {
+    const Parameter& p = latent.parameters()[i];
+    INFO(p.name);
+    const at::Tensor expected = p.lattice() ? ternary_weight(p.value).detach() : p.value.detach();
+    CHECK(at::equal(a.model->parameters()[i].value, expected));
+    CHECK(at::equal(b.model->parameters()[i].value, expected));
+  }
+  CHECK(a.model->activation_bits() == 8);
+  CHECK(b.model->activation_bits() == 8);
+  CHECK(!a.model->ternary_weights());
+  CHECK(!b.model->ternary_weights());
+  at::NoGradGuard no_grad;
+  const at::Tensor idx = at::randint(257, {2, 16}, at::kLong);
+  CHECK(at::equal(a.model->forward(idx), b.model->forward(idx)));
 }

@@ -17,13 +17,14 @@ namespace pollux {
 // and lattice_search is lattice::Scoring, the lattice layer's own types.
 enum class Device : std::uint8_t { cpu, cuda };
 enum class Precision : std::uint8_t { bf16_autocast, float32 };  // the forward pass on CUDA
-enum class QuantizerKind : std::uint8_t { lattice, none };       // none: the continuous AdamW baseline
+// none: the continuous AdamW baseline; ternary: BitNet b1.58 weights (model/ternary.h), AdamW
+enum class QuantizerKind : std::uint8_t { lattice, none, ternary };
 enum class WidthInertia : std::uint8_t { clamped, reference };
 enum class Projection : std::uint8_t { incremental, full };
 
 std::string to_string(Device value);         // cpu | cuda
 std::string to_string(Precision value);      // bf16-autocast | float32
-std::string to_string(QuantizerKind value);  // lattice | none
+std::string to_string(QuantizerKind value);  // lattice | none | ternary
 std::string to_string(WidthInertia value);   // clamped | reference
 std::string to_string(Projection value);     // incremental | full
 std::string to_string(lattice::Scoring value);  // exact | reference-bf16
@@ -63,6 +64,7 @@ struct Config {
   Precision precision = Precision::bf16_autocast;  // the CPU is always float32
   lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
   QuantizerKind quantizer = QuantizerKind::lattice;
+  int activation_bits = 8;  // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
   WidthInertia width_inertia = WidthInertia::clamped;  // clamped: max(1, eta_d); reference: eta_d as is
   Projection projection = Projection::incremental;     // the same weights; full searches every atom
   lattice::Scoring lattice_search = lattice::Scoring::exact;  // reference_bf16: the reference's approximate search

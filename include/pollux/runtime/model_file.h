@@ -19,6 +19,7 @@ struct LoadedModel {
   std::string tokenizer;  // "bytes" or "gpt2"
   std::string codebook;   // variant the lattice weights index
   std::string kind;       // "plx v4", "plx v5" or "checkpoint"
+  int activation_bits = 0;  // quantizer = ternary: the model quantizes its linears' inputs (0 or 8)
   std::unique_ptr<PolluxModel> model;
 };
 
@@ -30,6 +31,8 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // the checkpoint's own indices, and row scales rounded to float16 (no re-quantization).
 // version 5: every lattice matrix as indices + sigma; version 4: the reference layout
 // (tok_emb and head as INT8 + row max-abs), allowed only for the pollux-v4 codebook.
+// quantizer = ternary (version 5 only): every lattice() matrix as the ternary kind (its trits
+// and gamma, plx.h), exactly the forward weights the latents give.
 lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
 
 // Reads a .plx image as load_model does before it allocates anything (the container, the
