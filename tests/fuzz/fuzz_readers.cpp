@@ -5,7 +5,7 @@
 // SIGBUS, SIGFPE, SIGABRT) or a case running past its time cap. Each failure names the file
 // type, the case and the seed, so `pollux-fuzz --type T --seed S --first C --cases 1` replays it.
 //
-//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|checkpoint|ini|tokens|pt|checkpoint-forged|serve]
+//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|ternary-plx|checkpoint|ini|tokens|pt|checkpoint-forged|serve]
 //               [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
 //
 // Defaults come from POLLUX_FUZZ_CASES and POLLUX_FUZZ_SEED when set (2000 and 1 otherwise).
@@ -202,6 +202,20 @@ Checkpoint small_checkpoint() {
   return ck;
 }
 
+// A small ternary model (quantizer = ternary) packed into the .plx v5 ternary kind.
+Bytes ternary_plx() {
+  Checkpoint ck;
+  ck.config.quantizer = QuantizerKind::ternary;
+  ck.config.model.n_layers = 1;
+  ck.config.model.n_embd = 24;
+  ck.config.model.seq_len = 8;
+  ck.config.model.tokenizer_vocab_size = 257;
+  ck.codebook = "leech";
+  const PolluxModel model(ck.config.model, 5, at::kCPU);
+  for (const auto& p : model.parameters()) ck.weights[p.name] = p.value.detach();
+  return lattice::serialize_plx(pack_checkpoint(ck, 5));
+}
+
 std::vector<FileType> file_types(const std::string& reference_dir, const std::string& source_dir) {
   const std::string plx_v4 = reference_dir + "/reference_tiny_v4.plx";
   auto plx_reader = [](const std::string& path) {
@@ -218,6 +232,11 @@ std::vector<FileType> file_types(const std::string& reference_dir, const std::st
          lattice::PlxFile file = lattice::read_plx(plx_v4);
          file.version = 5;
          lattice::write_plx(file, dir + "/seed.plx");
+         return std::vector<std::string>{dir + "/seed.plx"};
+       }, plx_reader},
+      // Needs no fixture: the ternary tensor kind (dtype 4) through the same readers.
+      {"ternary-plx", [](const std::string& dir) {
+         write_plain(dir + "/seed.plx", ternary_plx());
          return std::vector<std::string>{dir + "/seed.plx"};
        }, plx_reader},
       {"checkpoint", [](const std::string& dir) {
