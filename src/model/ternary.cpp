@@ -33,11 +33,12 @@ at::Tensor quantize_activations(const at::Tensor& x, int bits) {
   if (bits == 0) return x;
   if (bits < 2 || bits > 16) throw Error("model", "activation bits " + std::to_string(bits) + " outside 2..16");
   const double levels = double((1 << (bits - 1)) - 1);
-  const at::Tensor d = x.detach();
+  // In float32 whatever x is (bf16 under CUDA autocast could not hold x Q / s to the unit).
+  const at::Tensor d = x.detach().to(at::kFloat);
   const at::Tensor s = d.abs().amax({-1}, /*keepdim=*/true).clamp_min(kTernaryEpsilon);
   // Per token absmax (BitNet's activation quantization): round(x Q / s) in -Q..Q, times s / Q.
   const at::Tensor q = (d * (levels / s)).round().clamp(-levels, levels) * (s / levels);
-  return straight_through(x, q);
+  return straight_through(x, q.to(x.scalar_type()));
 }
 
 }  // namespace pollux

@@ -84,6 +84,10 @@ TEST_CASE("ternary: 8-bit activations per token, within their bound, straight th
   CHECK(at::equal(x.grad(), probe));
   // 0 bits: unchanged.
   CHECK(at::equal(quantize_activations(d, 0), d));
+  // bf16 input (CUDA autocast): the levels are computed in float32, the result keeps its dtype.
+  const at::Tensor h = quantize_activations(d.to(at::kBFloat16), 8);
+  CHECK(h.scalar_type() == at::kBFloat16);
+  CHECK(at::equal(h, quantize_activations(d.to(at::kBFloat16).to(at::kFloat), 8).to(at::kBFloat16)));
 }
 
 TEST_CASE("ternary model: the training forward uses ternary weights, the latents get the gradients", "[ternary]") {
