@@ -25,9 +25,10 @@ int main(int argc, char** argv) {
     const std::string usage =
         "usage: pollux-train --config FILE [--KEY VALUE ...] --data PATH [--val_data PATH] --out DIR\n"
         "                    [--resume CKPT | --auto_resume] [--overwrite]\n"
-        "Trains a Pollux model (or the continuous baseline with --quantizer none). Every key of a\n"
-        "configs/*.ini file is also an option that overrides it. max_steps and target_tokens count\n"
-        "from the start of training; a resumed run continues the step count and the metrics.\n"
+        "Trains a Pollux model (or the continuous baseline with --quantizer none, or BitNet b1.58\n"
+        "with --quantizer ternary). Every key of a configs/*.ini file is also an option that\n"
+        "overrides it. max_steps and target_tokens count from the start of training; a resumed\n"
+        "run continues the step count and the metrics.\n"
         "A fresh run into a folder that holds checkpoints or logs is refused unless --overwrite.\n"
         "SIGINT/SIGTERM finish the current step, write a checkpoint and exit 0; a NaN loss exits 3.\n"
         "--profile_steps A:B writes a Chrome/Perfetto trace of steps A..B to DIR/trace_steps_A-B.json.\n\n" +
