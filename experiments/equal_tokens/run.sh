@@ -24,21 +24,21 @@ python="${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}"
 
 # Per profile: training methods, seeds, post-training methods (method:bits; leech has its
 # own 0.76), held-out WikiText-2 articles, BLiMP pairs per set, calibration tokens, the
-# post-training group (block) size, and the overrides of the profile's config.
+# post-training group (block) size, the tokenizer, and the overrides of the profile's config.
 dry_run=0
 case "$profile" in
   small)
     config="$here/small.ini"; methods="continuous leech pollux-v4 ternary"; seeds="1 2 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0"
-    heldout_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; overrides=() ;;
+    heldout_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; tokenizer=bytes; overrides=() ;;
   smoke)
     config="$here/small.ini"; methods="continuous leech"; seeds="1"; ptq="rtn:4 leech:0"
-    heldout_articles=1; blimp_limit=2; calib_tokens=256; group_size=16
+    heldout_articles=1; blimp_limit=2; calib_tokens=256; group_size=16; tokenizer=bytes
     overrides=(--max_steps 3 --n_layers 1 --n_embd 48 --micro_batch 2 --seq_len 32 --warmup_steps 1) ;;
   paper)
     config="$root/configs/pollux-1152.ini"; methods="continuous leech pollux-v4 ternary"; seeds="1 2 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0"
-    heldout_articles=0; blimp_limit=0; calib_tokens=262144; group_size=32; overrides=(--device cuda); dry_run=1 ;;
+    heldout_articles=0; blimp_limit=0; calib_tokens=262144; group_size=32; tokenizer=gpt2; overrides=(--device cuda); dry_run=1 ;;
   *) echo "usage: $0 small|smoke|paper [OUT_DIR]" >&2; exit 2 ;;
 esac
 for tool in pollux-prepare pollux-train pollux-pack pollux-ptq pollux-eval pollux-inspect; do
@@ -64,20 +64,20 @@ run_to() {
   [ "$dry_run" = 1 ] || "$@" >"$file"
 }
 
-# --- data: GPT-2 tokens -------------------------------------------------------------------
+# --- data: the profile's tokens ------------------------------------------------------------
 data="$out/data"
 if [ "$profile" = paper ]; then
   train_u16="$data/fineweb.u16"; heldout_u16="$data/heldout.u16"; task_dir="$data/tasks"
-  run "$bin/pollux-prepare" "${FINEWEB:-/data/fineweb-edu}" --output "$train_u16" --tokenizer gpt2
-  run "$bin/pollux-prepare" "${HELDOUT_TEXT:-/data/heldout.txt}" --output "$heldout_u16" --tokenizer gpt2
+  run "$bin/pollux-prepare" "${FINEWEB:-/data/fineweb-edu}" --output "$train_u16" --tokenizer "$tokenizer"
+  run "$bin/pollux-prepare" "${HELDOUT_TEXT:-/data/heldout.txt}" --output "$heldout_u16" --tokenizer "$tokenizer"
 else
   train_u16="$data/train.u16"; heldout_u16="$data/heldout.u16"; task_dir="$data/tasks"
   if [ ! -f "$heldout_u16" ]; then
     run "$python" "$here/split_wikitext.py" "$shared/data/corpus/wikitext2-valid.txt" --heldout "$heldout_articles" \
       --train "$data/wikitext_train.jsonl" --heldout_text "$data/heldout.txt" --task_dir "$task_dir"
     run "$bin/pollux-prepare" "$shared/data/fineweb-sample" "$shared/data/corpus/tinyshakespeare.txt" \
-      "$data/wikitext_train.jsonl" --output "$train_u16" --tokenizer gpt2
-    run "$bin/pollux-prepare" "$data/heldout.txt" --output "$heldout_u16" --tokenizer gpt2
+      "$data/wikitext_train.jsonl" --output "$train_u16" --tokenizer "$tokenizer"
+    run "$bin/pollux-prepare" "$data/heldout.txt" --output "$heldout_u16" --tokenizer "$tokenizer"
   fi
 fi
 
