@@ -75,7 +75,8 @@ void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>&
 }
 
 void refuse_output_is_input(const std::string& input, const std::string& output, const std::string& flag) {
-  struct stat in {}, out {};
+  struct stat in {
+  }, out{};
   if (::stat(input.c_str(), &in) != 0 || ::stat(output.c_str(), &out) != 0) return;
   if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
     throw Error("io", flag + " " + output + " is the input file " + input + ": writing it would destroy the input");

@@ -17,7 +17,10 @@ float half_to_float(std::uint16_t h) {
     bits = sign;  // +-0
   } else {        // subnormal: normalise
     int shift = 0;
-    while (!(mantissa & 0x400)) { mantissa <<= 1; ++shift; }
+    while (!(mantissa & 0x400)) {
+      mantissa <<= 1;
+      ++shift;
+    }
     bits = sign | (std::uint32_t(113 - shift) << 23) | ((mantissa & 0x3FF) << 13);
   }
   float f;

@@ -36,10 +36,28 @@ void JsonWriter::separate() {
   need_comma_ = true;
 }
 
-JsonWriter& JsonWriter::begin_object() { separate(); out_ += '{'; need_comma_ = false; return *this; }
-JsonWriter& JsonWriter::end_object() { out_ += '}'; need_comma_ = true; return *this; }
-JsonWriter& JsonWriter::begin_array() { separate(); out_ += '['; need_comma_ = false; return *this; }
-JsonWriter& JsonWriter::end_array() { out_ += ']'; need_comma_ = true; return *this; }
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_ += '{';
+  need_comma_ = false;
+  return *this;
+}
+JsonWriter& JsonWriter::end_object() {
+  out_ += '}';
+  need_comma_ = true;
+  return *this;
+}
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  out_ += '[';
+  need_comma_ = false;
+  return *this;
+}
+JsonWriter& JsonWriter::end_array() {
+  out_ += ']';
+  need_comma_ = true;
+  return *this;
+}
 
 JsonWriter& JsonWriter::key(const std::string& k) {
   separate();
@@ -48,11 +66,31 @@ JsonWriter& JsonWriter::key(const std::string& k) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(const std::string& s) { separate(); out_ += json_escape(s); return *this; }
-JsonWriter& JsonWriter::value(bool b) { separate(); out_ += b ? "true" : "false"; return *this; }
-JsonWriter& JsonWriter::value(std::int64_t i) { separate(); out_ += std::to_string(i); return *this; }
-JsonWriter& JsonWriter::value(std::uint64_t i) { separate(); out_ += std::to_string(i); return *this; }
-JsonWriter& JsonWriter::raw(const std::string& json) { separate(); out_ += json; return *this; }
+JsonWriter& JsonWriter::value(const std::string& s) {
+  separate();
+  out_ += json_escape(s);
+  return *this;
+}
+JsonWriter& JsonWriter::value(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+JsonWriter& JsonWriter::value(std::int64_t i) {
+  separate();
+  out_ += std::to_string(i);
+  return *this;
+}
+JsonWriter& JsonWriter::value(std::uint64_t i) {
+  separate();
+  out_ += std::to_string(i);
+  return *this;
+}
+JsonWriter& JsonWriter::raw(const std::string& json) {
+  separate();
+  out_ += json;
+  return *this;
+}
 
 JsonWriter& JsonWriter::value(double d) {
   separate();
@@ -87,9 +125,7 @@ class JsonParser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error("json", what + " at byte " + std::to_string(pos_));
-  }
+  [[noreturn]] void fail(const std::string& what) const { throw Error("json", what + " at byte " + std::to_string(pos_)); }
   void skip_space() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
   }
@@ -109,7 +145,10 @@ class JsonParser {
       v.kind = JsonValue::Kind::object;
       ++pos_;
       skip_space();
-      if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return v; }
+      if (pos_ < s_.size() && s_[pos_] == '}') {
+        ++pos_;
+        return v;
+      }
       while (true) {
         skip_space();
         if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
@@ -119,8 +158,14 @@ class JsonParser {
         ++pos_;
         v.object[key] = value(depth + 1);
         skip_space();
-        if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
-        if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return v; }
+        if (pos_ < s_.size() && s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (pos_ < s_.size() && s_[pos_] == '}') {
+          ++pos_;
+          return v;
+        }
         fail("expected ',' or '}'");
       }
     }
@@ -128,12 +173,21 @@ class JsonParser {
       v.kind = JsonValue::Kind::array;
       ++pos_;
       skip_space();
-      if (pos_ < s_.size() && s_[pos_] == ']') { ++pos_; return v; }
+      if (pos_ < s_.size() && s_[pos_] == ']') {
+        ++pos_;
+        return v;
+      }
       while (true) {
         v.array.push_back(value(depth + 1));
         skip_space();
-        if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
-        if (pos_ < s_.size() && s_[pos_] == ']') { ++pos_; return v; }
+        if (pos_ < s_.size() && s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (pos_ < s_.size() && s_[pos_] == ']') {
+          ++pos_;
+          return v;
+        }
         fail("expected ',' or ']'");
       }
     }
@@ -142,8 +196,15 @@ class JsonParser {
       v.string = string_literal();
       return v;
     }
-    if (literal("true")) { v.kind = JsonValue::Kind::boolean; v.boolean = true; return v; }
-    if (literal("false")) { v.kind = JsonValue::Kind::boolean; return v; }
+    if (literal("true")) {
+      v.kind = JsonValue::Kind::boolean;
+      v.boolean = true;
+      return v;
+    }
+    if (literal("false")) {
+      v.kind = JsonValue::Kind::boolean;
+      return v;
+    }
     if (literal("null")) return v;
     const char* begin = s_.c_str() + pos_;
     char* end = nullptr;
@@ -154,10 +215,21 @@ class JsonParser {
     return v;
   }
   void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) out += char(cp);
-    else if (cp < 0x800) { out += char(0xC0 | cp >> 6); out += char(0x80 | (cp & 0x3F)); }
-    else if (cp < 0x10000) { out += char(0xE0 | cp >> 12); out += char(0x80 | (cp >> 6 & 0x3F)); out += char(0x80 | (cp & 0x3F)); }
-    else { out += char(0xF0 | cp >> 18); out += char(0x80 | (cp >> 12 & 0x3F)); out += char(0x80 | (cp >> 6 & 0x3F)); out += char(0x80 | (cp & 0x3F)); }
+    if (cp < 0x80)
+      out += char(cp);
+    else if (cp < 0x800) {
+      out += char(0xC0 | cp >> 6);
+      out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += char(0xE0 | cp >> 12);
+      out += char(0x80 | (cp >> 6 & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    } else {
+      out += char(0xF0 | cp >> 18);
+      out += char(0x80 | (cp >> 12 & 0x3F));
+      out += char(0x80 | (cp >> 6 & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    }
   }
   std::uint32_t hex4() {
     if (pos_ + 4 > s_.size()) fail("truncated \\u escape");
@@ -165,10 +237,14 @@ class JsonParser {
     for (int i = 0; i < 4; ++i) {
       char h = s_[pos_++];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= std::uint32_t(h - '0');
-      else if (h >= 'a' && h <= 'f') v |= std::uint32_t(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') v |= std::uint32_t(h - 'A' + 10);
-      else fail("bad \\u escape");
+      if (h >= '0' && h <= '9')
+        v |= std::uint32_t(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        v |= std::uint32_t(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        v |= std::uint32_t(h - 'A' + 10);
+      else
+        fail("bad \\u escape");
     }
     return v;
   }
@@ -179,7 +255,10 @@ class JsonParser {
       if (pos_ >= s_.size()) fail("unterminated string");
       char c = s_[pos_++];
       if (c == '"') return out;
-      if (c != '\\') { out += c; continue; }
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
       if (pos_ >= s_.size()) fail("unterminated escape");
       char e = s_[pos_++];
       switch (e) {
@@ -196,8 +275,12 @@ class JsonParser {
           if (cp >= 0xD800 && cp < 0xDC00 && s_.compare(pos_, 2, "\\u") == 0) {
             pos_ += 2;
             std::uint32_t low = hex4();
-            if (low >= 0xDC00 && low < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            else { append_utf8(out, 0xFFFD); cp = low; }
+            if (low >= 0xDC00 && low < 0xE000)
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            else {
+              append_utf8(out, 0xFFFD);
+              cp = low;
+            }
           }
           if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate
           append_utf8(out, cp);

@@ -13,8 +13,7 @@ int default_thread_count() {
   return n == 0 ? 1 : int(n);
 }
 
-void parallel_for(std::size_t n, int threads, std::size_t grain,
-                  const std::function<void(std::size_t, std::size_t)>& body) {
+void parallel_for(std::size_t n, int threads, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& body) {
   if (n == 0) return;
   if (threads <= 0) threads = default_thread_count();
   grain = std::max<std::size_t>(grain, 1);

@@ -11,8 +11,8 @@
 
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
-#include "pollux/base/printable.h"
 #include "pollux/base/json.h"
+#include "pollux/base/printable.h"
 
 namespace pollux {
 namespace {
@@ -65,13 +65,11 @@ T parse_integer(const std::string& key, const std::string& text) {
   try {
     std::size_t used = 0;
     long long v = std::stoll(text, &used);
-    if (used != text.size() || v < (long long)std::numeric_limits<T>::min() || (unsigned long long)v > (unsigned long long)std::numeric_limits<T>::max() ||
-        (std::is_unsigned<T>::value && v < 0))
+    if (used != text.size() || v < (long long)std::numeric_limits<T>::min() ||
+        (unsigned long long)v > (unsigned long long)std::numeric_limits<T>::max() || (std::is_unsigned<T>::value && v < 0))
       throw std::out_of_range(text);
     return T(v);
-  } catch (const std::logic_error&) {
-    bad_value(key, text, "an integer in range");
-  }
+  } catch (const std::logic_error&) { bad_value(key, text, "an integer in range"); }
 }
 
 double parse_double(const std::string& key, const std::string& text) {
@@ -80,9 +78,7 @@ double parse_double(const std::string& key, const std::string& text) {
     double v = std::stod(text, &used);
     if (used != text.size() || !std::isfinite(v)) throw std::invalid_argument(text);
     return v;
-  } catch (const std::logic_error&) {
-    bad_value(key, text, "a finite number");
-  }
+  } catch (const std::logic_error&) { bad_value(key, text, "a finite number"); }
 }
 
 // The shortest of 15 or 17 significant digits that reads back as v.
@@ -111,8 +107,7 @@ Key real_key(const std::string& name, double Config::*field, const std::string& 
           [name, field](Config& c, const std::string& t) { c.*field = parse_double(name, t); }};
 }
 Key text_key(const std::string& name, std::string Config::*field, const std::string& help) {
-  return {name, help, [field](const Config& c) { return c.*field; },
-          [field](Config& c, const std::string& t) { c.*field = t; }};
+  return {name, help, [field](const Config& c) { return c.*field; }, [field](Config& c, const std::string& t) { c.*field = t; }};
 }
 // The tokenizer stays a name: make_tokenizer() and .plx files take it as text.
 Key tokenizer_key() {
@@ -153,7 +148,8 @@ const std::vector<Key>& keys() {
       identity(model_key("d_head", &ModelConfig::d_head, "head width; must be 24 (one atom)")),
       identity(model_key("seq_len", &ModelConfig::seq_len, "context length in tokens")),
       identity(model_key("vocab_size", &ModelConfig::vocab_size, "padded model vocabulary, a multiple of 24")),
-      identity(model_key("tokenizer_vocab_size", &ModelConfig::tokenizer_vocab_size, "ids the tokenizer emits; larger ids are masked")),
+      identity(model_key("tokenizer_vocab_size", &ModelConfig::tokenizer_vocab_size,
+                         "ids the tokenizer emits; larger ids are masked")),
       identity(tokenizer_key()),
       integer_key("micro_batch", &Config::micro_batch, "sequences per forward/backward pass"),
       integer_key("grad_accum", &Config::grad_accum, "micro-batches per optimizer step"),
@@ -170,18 +166,23 @@ const std::vector<Key>& keys() {
                "recompute each block in the backward pass: less activation memory, one more forward"),
       choice_key("precision", &Config::precision, kPrecisionNames,
                  "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
-      identity(choice_key("codebook", &Config::codebook, kCodebookNames, "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)")),
-      identity(choice_key("quantizer", &Config::quantizer, kQuantizerNames,
-                          "lattice (Pollux), none (continuous AdamW baseline) or ternary (BitNet b1.58 weights, trained with AdamW)")),
+      identity(choice_key("codebook", &Config::codebook, kCodebookNames,
+                          "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)")),
+      identity(
+          choice_key("quantizer", &Config::quantizer, kQuantizerNames,
+                     "lattice (Pollux), none (continuous AdamW baseline) or ternary (BitNet b1.58 weights, trained with AdamW)")),
       // Not an identity key, so checkpoints from before it stay readable; pollux-train compares
       // it on a ternary resume.
       integer_key("activation_bits", &Config::activation_bits,
-                  "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float (ignored otherwise)"),
-      identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames, "clamped: max(1, eta_d); reference: eta_d as is")),
+                  "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float (ignored "
+                  "otherwise)"),
+      identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames,
+                          "clamped: max(1, eta_d); reference: eta_d as is")),
       identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
-                 "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)")),
+                          "exact nearest lattice point, or reference-bf16: the reference's bfloat16 scoring (for parity)")),
       choice_key("projection", &Config::projection, kProjectionNames,
-                 "incremental: search only the atoms that may have left their lattice point (a proof, same bits); full: search every atom"),
+                 "incremental: search only the atoms that may have left their lattice point (a proof, same bits); full: search "
+                 "every atom"),
       integer_key("threads", &Config::threads, "CPU threads (0 = all cores)"),
       integer_key("dist_timeout_s", &Config::dist_timeout_s,
                   "data-parallel runs: seconds a rank waits for the others in a collective before the run fails"),
@@ -190,7 +191,8 @@ const std::vector<Key>& keys() {
       text_key("val_data", &Config::val_data, "held-out token file (optional)"),
       integer_key("eval_every", &Config::eval_every, "steps between validation passes (0 = never)"),
       integer_key("eval_batches", &Config::eval_batches, "micro-batches per validation pass"),
-      text_key("eval_tasks", &Config::eval_tasks, "benchmark tasks scored during training into DIR/eval_tasks.csv, e.g. blimp,sciq (empty = none)"),
+      text_key("eval_tasks", &Config::eval_tasks,
+               "benchmark tasks scored during training into DIR/eval_tasks.csv, e.g. blimp,sciq (empty = none)"),
       text_key("eval_task_dir", &Config::eval_task_dir, "folder of the eval_tasks' JSON lines (T.jsonl, blimp/*.jsonl)"),
       integer_key("eval_tasks_every", &Config::eval_tasks_every, "steps between task evaluations, and at the end (0 = never)"),
       integer_key("eval_tasks_limit", &Config::eval_tasks_limit, "items per task file in a task evaluation (0 = all)"),
@@ -217,7 +219,8 @@ po::options_description key_options() {
   const Config defaults;
   for (const Key& k : keys()) {
     const std::string value = k.get(defaults);  // shown in --help as Boost shows a default
-    desc.add_options()(k.name.c_str(), po::value<std::vector<std::string>>()->value_name(value.empty() ? "arg" : "arg (=" + value + ")"),
+    desc.add_options()(k.name.c_str(),
+                       po::value<std::vector<std::string>>()->value_name(value.empty() ? "arg" : "arg (=" + value + ")"),
                        k.help.c_str());
   }
   return desc;
@@ -310,12 +313,15 @@ void Config::validate() const {
   const std::int64_t pos_atoms = std::int64_t(model.seq_len) * (model.n_embd / 24);
   if (quantizer == QuantizerKind::lattice && model.seq_len < 4 && pos_atoms % 4 != 0)
     fail("seq_len", std::to_string(model.seq_len) + " with n_embd " + std::to_string(model.n_embd) + " gives pos_emb " +
-                        std::to_string(pos_atoms) + " atoms, which a .plx file cannot hold: use seq_len >= 4 (or a multiple of 4 atoms)");
+                        std::to_string(pos_atoms) +
+                        " atoms, which a .plx file cannot hold: use seq_len >= 4 (or a multiple of 4 atoms)");
   if (model.vocab_size <= 0 || model.vocab_size % 24 != 0)
     fail("vocab_size", std::to_string(model.vocab_size) + " is not a positive multiple of 24");
   if (model.tokenizer_vocab_size <= 0 || model.tokenizer_vocab_size > model.vocab_size)
-    fail("tokenizer_vocab_size", std::to_string(model.tokenizer_vocab_size) + " must be in 1.." + std::to_string(model.vocab_size) + " (vocab_size)");
-  if (tokenizer == "gpt2" && model.tokenizer_vocab_size < 50257) fail("tokenizer_vocab_size", "the gpt2 tokenizer needs at least 50257 ids");
+    fail("tokenizer_vocab_size",
+         std::to_string(model.tokenizer_vocab_size) + " must be in 1.." + std::to_string(model.vocab_size) + " (vocab_size)");
+  if (tokenizer == "gpt2" && model.tokenizer_vocab_size < 50257)
+    fail("tokenizer_vocab_size", "the gpt2 tokenizer needs at least 50257 ids");
   if (micro_batch <= 0) fail("micro_batch", "must be positive");
   if (grad_accum <= 0) fail("grad_accum", "must be positive");
   if (max_steps <= 0) fail("max_steps", "must be positive");
@@ -325,11 +331,13 @@ void Config::validate() const {
   if (keep_every < 0) fail("keep_every", "must be 0 (no milestones) or positive");
   if (threads < 0 || threads > kMaxThreads) fail("threads", "must be 0 (all cores) to " + std::to_string(kMaxThreads));
   const std::vector<std::tuple<const char*, std::int64_t, std::int64_t>> caps = {
-      {"n_layers", model.n_layers, kMaxLayers}, {"n_embd", model.n_embd, kMaxWidth}, {"seq_len", model.seq_len, kMaxSeqLen},
-      {"vocab_size", model.vocab_size, kMaxVocab}, {"micro_batch", micro_batch, kMaxBatch}, {"grad_accum", grad_accum, kMaxBatch}};
+      {"n_layers", model.n_layers, kMaxLayers}, {"n_embd", model.n_embd, kMaxWidth},
+      {"seq_len", model.seq_len, kMaxSeqLen},   {"vocab_size", model.vocab_size, kMaxVocab},
+      {"micro_batch", micro_batch, kMaxBatch},  {"grad_accum", grad_accum, kMaxBatch}};
   for (const auto& [key, value, cap] : caps)
     if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
-  if (quantizer == QuantizerKind::lattice && !(h_floor > 0)) fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
+  if (quantizer == QuantizerKind::lattice && !(h_floor > 0))
+    fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
   if (dist_timeout_s <= 0) fail("dist_timeout_s", "must be positive");
   if (eval_batches <= 0) fail("eval_batches", "must be positive");
@@ -371,16 +379,12 @@ ParsedConfig parse_config(const std::vector<std::string>& args) {
     std::istringstream file(text);
     try {
       po::store(po::parse_config_file(file, key_options(), false), vm);
-    } catch (const po::error& e) {
-      throw Error("config", path + ": " + printable_excerpt(e.what(), 300));
-    }
+    } catch (const po::error& e) { throw Error("config", path + ": " + printable_excerpt(e.what(), 300)); }
     out.from_file = true;
   }
   try {
     po::notify(vm);
-  } catch (const po::error& e) {
-    throw Error("config", printable_excerpt(e.what(), 300));
-  }
+  } catch (const po::error& e) { throw Error("config", printable_excerpt(e.what(), 300)); }
   assign_keys(out.config, vm);
   return out;
 }
@@ -391,9 +395,7 @@ Config config_from_entries(const std::vector<std::pair<std::string, std::string>
   for (const auto& [k, v] : entries) ini << k << " = " << v << "\n";
   try {
     po::store(po::parse_config_file(ini, key_options(), false), vm);
-  } catch (const po::error& e) {
-    throw Error("config", std::string("stored configuration: ") + e.what());
-  }
+  } catch (const po::error& e) { throw Error("config", std::string("stored configuration: ") + e.what()); }
   Config config;
   assign_keys(config, vm);
   return config;

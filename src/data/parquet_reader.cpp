@@ -41,9 +41,7 @@ ParquetTextReader::ParquetTextReader(const std::string& path, const std::string&
     if (!reader.ok()) m.fail("not a readable parquet file: " + reader.status().message());
     m.reader = std::move(*reader);
     m.column_index = m.reader->parquet_reader()->metadata()->schema()->ColumnIndex(column);
-  } catch (const parquet::ParquetException& e) {
-    m.fail(std::string("not a readable parquet file: ") + e.what());
-  }
+  } catch (const parquet::ParquetException& e) { m.fail(std::string("not a readable parquet file: ") + e.what()); }
   if (m.column_index < 0) m.fail("no such column");
   std::shared_ptr<arrow::Schema> schema;
   m.check(m.reader->GetSchema(&schema), "cannot read the schema");
@@ -64,8 +62,10 @@ std::uint64_t each_string(const arrow::Array& chunk, const std::function<void(st
   const auto& strings = static_cast<const ArrayType&>(chunk);
   std::uint64_t nulls = 0;
   for (std::int64_t i = 0; i < strings.length(); ++i) {
-    if (strings.IsNull(i)) ++nulls;
-    else value(strings.GetView(i));
+    if (strings.IsNull(i))
+      ++nulls;
+    else
+      value(strings.GetView(i));
   }
   return nulls;
 }
@@ -75,15 +75,14 @@ std::uint64_t ParquetTextReader::read_row_group(int index, const std::function<v
   Impl& m = *impl_;
   std::shared_ptr<arrow::Table> table;
   try {
-    m.check(m.reader->ReadRowGroup(index, {m.column_index}, &table),
-            ("cannot read row group " + std::to_string(index)).c_str());
-  } catch (const parquet::ParquetException& e) {
-    m.fail("cannot read row group " + std::to_string(index) + ": " + e.what());
-  }
+    m.check(m.reader->ReadRowGroup(index, {m.column_index}, &table), ("cannot read row group " + std::to_string(index)).c_str());
+  } catch (const parquet::ParquetException& e) { m.fail("cannot read row group " + std::to_string(index) + ": " + e.what()); }
   std::uint64_t nulls = 0;
   for (const auto& chunk : table->column(0)->chunks()) {
-    if (chunk->type_id() == arrow::Type::LARGE_STRING) nulls += each_string<arrow::LargeStringArray>(*chunk, value);
-    else nulls += each_string<arrow::StringArray>(*chunk, value);
+    if (chunk->type_id() == arrow::Type::LARGE_STRING)
+      nulls += each_string<arrow::LargeStringArray>(*chunk, value);
+    else
+      nulls += each_string<arrow::StringArray>(*chunk, value);
   }
   return nulls;
 }

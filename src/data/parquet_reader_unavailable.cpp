@@ -7,8 +7,9 @@ namespace pollux {
 struct ParquetTextReader::Impl {};
 
 ParquetTextReader::ParquetTextReader(const std::string& path, const std::string&) {
-  throw Error("prepare", path + ": this build cannot read parquet (pyarrow was not found in the venv at configure "
-                                "time: run tools/bootstrap.sh and reconfigure)");
+  throw Error("prepare", path +
+                             ": this build cannot read parquet (pyarrow was not found in the venv at configure "
+                             "time: run tools/bootstrap.sh and reconfigure)");
 }
 ParquetTextReader::~ParquetTextReader() = default;
 int ParquetTextReader::row_groups() const { return 0; }

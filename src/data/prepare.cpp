@@ -12,10 +12,10 @@
 #include <memory>
 
 #include "pollux/base/error.h"
-#include "pollux/base/stop_signal.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/data/parquet_reader.h"
 #include "pollux/data/whitespace.h"
 
@@ -92,8 +92,15 @@ class TokenWriter {
       throw Error("prepare", "cannot finish " + path_);
     }
     JsonWriter j;
-    j.begin_object().field("format", "uint16-le").field("tokenizer", tokenizer_).field("framing", framing_).field("tokens", tokens_)
-        .field("documents", documents).field("split", split).key("sources").begin_array();
+    j.begin_object()
+        .field("format", "uint16-le")
+        .field("tokenizer", tokenizer_)
+        .field("framing", framing_)
+        .field("tokens", tokens_)
+        .field("documents", documents)
+        .field("split", split)
+        .key("sources")
+        .begin_array();
     for (const auto& s : sources) j.value(s);
     j.end_array().end_object();
     std::ofstream meta(path_ + ".json", std::ios::trunc);
@@ -149,9 +156,12 @@ class Preparer {
     const bool single_text = inputs_.size() == 1 && !ends_with(inputs_[0], ".jsonl") && !ends_with(inputs_[0], ".parquet");
     for (const std::string& path : inputs_) {
       file_part_ = 0;
-      if (ends_with(path, ".jsonl")) read_jsonl(path);
-      else if (ends_with(path, ".parquet")) read_parquet(path);
-      else read_text(path, single_text && val_);
+      if (ends_with(path, ".jsonl"))
+        read_jsonl(path);
+      else if (ends_with(path, ".parquet"))
+        read_parquet(path);
+      else
+        read_text(path, single_text && val_);
       std::error_code ec;
       const auto size = std::filesystem::file_size(path, ec);
       files_done_bytes_ += ec ? 0 : size;
@@ -162,9 +172,11 @@ class Preparer {
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     report_.train_tokens = train_->tokens();
     if (report_.train_tokens == 0)  // a 0-token file would only fail later, in the trainer
-      throw Error("prepare", "the input gave no tokens (" + std::to_string(report_.input_bytes) + " bytes of input): nothing written to " + o_.output);
+      throw Error("prepare", "the input gave no tokens (" + std::to_string(report_.input_bytes) +
+                                 " bytes of input): nothing written to " + o_.output);
     if (val_ && val_->tokens() == 0)
-      throw Error("prepare", "--val_fraction " + std::to_string(o_.val_fraction) + " selected no validation text: use more documents or a larger fraction");
+      throw Error("prepare", "--val_fraction " + std::to_string(o_.val_fraction) +
+                                 " selected no validation text: use more documents or a larger fraction");
     train_->finish(inputs_, report_.split_document ? "train (first part of the document)" : "train",
                    report_.documents - report_.val_documents);
     if (val_) {
@@ -284,8 +296,7 @@ class Preparer {
     const double done = double(files_done_bytes_ + file_part_);
     const double left = done > 0 ? elapsed * (double(total_file_bytes_) - done) / done : 0;
     std::fprintf(stderr, "%sprepared %.1f MB of text, %llu documents, %llu tokens, %.1f MB/s, %.0f%% done, ETA %.0f s%s",
-                 ::isatty(STDERR_FILENO) ? "\r" : "", double(report_.input_bytes) / 1e6,
-                 (unsigned long long)report_.documents,
+                 ::isatty(STDERR_FILENO) ? "\r" : "", double(report_.input_bytes) / 1e6, (unsigned long long)report_.documents,
                  (unsigned long long)(train_->tokens() + (val_ ? val_->tokens() : 0)),
                  elapsed > 0 ? double(report_.input_bytes) / 1e6 / elapsed : 0.0,
                  total_file_bytes_ ? 100.0 * done / double(total_file_bytes_) : 0.0, std::max(left, 0.0),
@@ -381,7 +392,8 @@ class Preparer {
         text = t->string;
       } catch (const Error& e) {
         if (!o_.skip_bad_lines)
-          throw Error("prepare", path + " line " + std::to_string(number) + ": " + e.what() + " (--skip_bad_lines to skip such lines)");
+          throw Error("prepare",
+                      path + " line " + std::to_string(number) + ": " + e.what() + " (--skip_bad_lines to skip such lines)");
         ++report_.skipped_lines;
         continue;
       }

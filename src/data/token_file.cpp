@@ -27,9 +27,7 @@ std::string sidecar_tokenizer(const std::string& token_file) {
     const JsonValue* t = doc.get("tokenizer");
     if (!t || t->kind != JsonValue::Kind::string) throw Error("data", "no \"tokenizer\" string");
     return t->string;
-  } catch (const Error& e) {
-    throw Error("data", "sidecar " + token_file + ".json: " + e.what());
-  }
+  } catch (const Error& e) { throw Error("data", "sidecar " + token_file + ".json: " + e.what()); }
 }
 
 TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::string& tokenizer) : path_(path) {
@@ -84,7 +82,8 @@ TokenFile::~TokenFile() {
 
 std::size_t WindowSampler::next(std::size_t tokens, std::size_t window) {
   if (tokens < window)
-    throw Error("data", "token file of " + std::to_string(tokens) + " tokens is shorter than one window of " + std::to_string(window));
+    throw Error("data",
+                "token file of " + std::to_string(tokens) + " tokens is shorter than one window of " + std::to_string(window));
   std::uint64_t z = seed_ + (counter_++ + 1) * 0x9E3779B97F4A7C15ull;  // splitmix64
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -92,8 +91,8 @@ std::size_t WindowSampler::next(std::size_t tokens, std::size_t window) {
   return std::size_t(z % std::uint64_t(tokens - window + 1));
 }
 
-void fill_windows(const TokenFile& file, const std::vector<std::size_t>& offsets, std::size_t seq_len,
-                  std::int64_t* inputs, std::int64_t* targets) {
+void fill_windows(const TokenFile& file, const std::vector<std::size_t>& offsets, std::size_t seq_len, std::int64_t* inputs,
+                  std::int64_t* targets) {
   for (std::size_t r = 0; r < offsets.size(); ++r)
     for (std::size_t t = 0; t < seq_len; ++t) {
       inputs[r * seq_len + t] = file[offsets[r] + t];

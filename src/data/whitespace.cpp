@@ -26,10 +26,15 @@ char32_t decode(std::string_view text, std::size_t i, std::size_t& length) {
 bool is_python_whitespace(char32_t c) {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
   switch (c) {
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200a;
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000: return true;
+    default: return c >= 0x2000 && c <= 0x200a;
   }
 }
 

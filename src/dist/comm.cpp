@@ -37,12 +37,10 @@ int env_int(std::initializer_list<const char*> names, int fallback, int min) {
   int value = 0;
   try {
     value = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
+  } catch (const std::exception&) { used = 0; }
   if (used != text.size() || value < min)
-    throw Error("dist", "environment variable " + std::string(*names.begin()) + " = '" + text + "' is not an integer >= " +
-                            std::to_string(min));
+    throw Error("dist", "environment variable " + std::string(*names.begin()) + " = '" + text +
+                            "' is not an integer >= " + std::to_string(min));
   return value;
 }
 
@@ -61,9 +59,7 @@ void complete(const char* what, Start&& start) {
   RECORD_USER_SCOPE(std::string("pollux::") + what);
   try {
     start()->wait();
-  } catch (const std::exception& e) {
-    rethrow(what, e);
-  }
+  } catch (const std::exception& e) { rethrow(what, e); }
 }
 
 // A matrix view of t: rows x everything else (a vector is rows of 1).
@@ -81,7 +77,8 @@ DistEnv DistEnv::from_environment() {
     throw Error("dist", "RANK = " + std::to_string(e.rank) + " is not below WORLD_SIZE = " + std::to_string(e.world_size));
   if (const std::string addr = env({"MASTER_ADDR"}); !addr.empty()) e.master_addr = addr;
   e.master_port = env_int({"MASTER_PORT"}, e.master_port, 1);
-  if (e.master_port > 65535) throw Error("dist", "environment variable MASTER_PORT = " + std::to_string(e.master_port) + " is not a port");
+  if (e.master_port > 65535)
+    throw Error("dist", "environment variable MASTER_PORT = " + std::to_string(e.master_port) + " is not a port");
   const std::string agent = env({"TORCHELASTIC_USE_AGENT_STORE"});
   e.agent_store = agent == "True" || agent == "true" || agent == "1";
   return e;
@@ -103,8 +100,8 @@ namespace {
 
 // The backend of a group of `env.world_size` ranks on `device`, or null where this build has
 // none for that device and the run is one rank (its collectives are then the identity).
-c10::intrusive_ptr<c10d::Backend> make_backend(const DistEnv& env, at::Device device, const c10::intrusive_ptr<c10d::Store>& store,
-                                               std::chrono::milliseconds timeout) {
+c10::intrusive_ptr<c10d::Backend> make_backend(const DistEnv& env, at::Device device,
+                                               const c10::intrusive_ptr<c10d::Store>& store, std::chrono::milliseconds timeout) {
   if (device.is_cuda()) {
 #ifdef POLLUX_WITH_NCCL
     c10::cuda::set_device(c10::DeviceIndex(env.local_rank));
@@ -113,8 +110,9 @@ c10::intrusive_ptr<c10d::Backend> make_backend(const DistEnv& env, at::Device de
     return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, options);
 #else
     if (env.world_size == 1) return {};
-    throw Error("dist", "WORLD_SIZE = " + std::to_string(env.world_size) +
-                            " with device = cuda needs ProcessGroupNCCL, which this build lacks (no nccl.h found at configure time)");
+    throw Error("dist",
+                "WORLD_SIZE = " + std::to_string(env.world_size) +
+                    " with device = cuda needs ProcessGroupNCCL, which this build lacks (no nccl.h found at configure time)");
 #endif
   }
 #ifdef POLLUX_WITH_GLOO
@@ -148,9 +146,7 @@ Comm::Comm(const DistEnv& env, at::Device device, std::chrono::milliseconds time
     options.timeout = timeout;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
     backend = make_backend(env, device, c10::make_intrusive<c10d::PrefixStore>("pollux/", tcp), timeout);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
+  } catch (const Error&) { throw; } catch (const std::exception& e) {
     rethrow(("joining the process group at " + env.master_addr + ":" + std::to_string(env.master_port)).c_str(), e);
   }
   if (!backend) return;
@@ -183,10 +179,10 @@ at::Tensor unpack_indices_18(const at::Tensor& packed, std::int64_t atoms) {
   const at::Tensor high = bytes.select(2, 8).to(at::kLong);
   constexpr std::int64_t mask = lattice::kIndexMask;
   // >> is arithmetic on int64: every field is masked after its shift
-  const at::Tensor a = at::stack({low.bitwise_and(mask), low.bitwise_right_shift(18).bitwise_and(mask),
-                                  low.bitwise_right_shift(36).bitwise_and(mask),
-                                  low.bitwise_right_shift(54).bitwise_and(0x3FF).bitwise_or(high.bitwise_left_shift(10))},
-                                 2);
+  const at::Tensor a = at::stack(
+      {low.bitwise_and(mask), low.bitwise_right_shift(18).bitwise_and(mask), low.bitwise_right_shift(36).bitwise_and(mask),
+       low.bitwise_right_shift(54).bitwise_and(0x3FF).bitwise_or(high.bitwise_left_shift(10))},
+      2);
   return a.view({rows, groups * 4}).narrow(1, 0, atoms).to(at::kInt).contiguous();
 }
 

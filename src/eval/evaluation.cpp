@@ -52,7 +52,8 @@ std::vector<TaskResult> evaluate_tasks(const PolluxModel& model, const Tokenizer
     r.items = t.items.size();
     double right = 0, right_norm = 0, logprob = 0, words = 0, bytes = 0;
     for (const Item& item : t.items) {
-      std::vector<Loglikelihood> ll(scores.begin() + std::ptrdiff_t(next), scores.begin() + std::ptrdiff_t(next + item.requests.size()));
+      std::vector<Loglikelihood> ll(scores.begin() + std::ptrdiff_t(next),
+                                    scores.begin() + std::ptrdiff_t(next + item.requests.size()));
       next += item.requests.size();
       if (t.rolling) {
         logprob += ll[0].logprob;
@@ -78,8 +79,10 @@ std::vector<TaskResult> evaluate_tasks(const PolluxModel& model, const Tokenizer
       r.word_perplexity = std::exp(-logprob / words);
       r.byte_perplexity = std::exp(-logprob / bytes);
       r.bits_per_byte = -logprob / bytes / std::log(2.0);
-    } else if (t.last_word) r.perplexity = std::exp(-logprob / n);
-    else if (t.headline == "acc_norm") r.acc_norm = right_norm / n;
+    } else if (t.last_word)
+      r.perplexity = std::exp(-logprob / n);
+    else if (t.headline == "acc_norm")
+      r.acc_norm = right_norm / n;
     r.headline_value = t.rolling ? r.word_perplexity : t.headline == "acc_norm" ? r.acc_norm : r.acc;
     if (t.rolling) r.acc = -1;
     results.push_back(std::move(r));
@@ -117,8 +120,8 @@ std::string report_text(const std::vector<TaskResult>& results) {
     if (r.acc_norm >= 0) std::snprintf(norm, sizeof norm, "%.2f%%", 100 * r.acc_norm);
     if (r.perplexity >= 0) std::snprintf(ppl, sizeof ppl, "%.3f", r.perplexity);
     if (r.word_perplexity >= 0) {
-      std::snprintf(line, sizeof line, "%-56s %7llu  word_perplexity %.4f  byte_perplexity %.4f  bits_per_byte %.4f\n", r.name.c_str(),
-                    (unsigned long long)r.items, r.word_perplexity, r.byte_perplexity, r.bits_per_byte);
+      std::snprintf(line, sizeof line, "%-56s %7llu  word_perplexity %.4f  byte_perplexity %.4f  bits_per_byte %.4f\n",
+                    r.name.c_str(), (unsigned long long)r.items, r.word_perplexity, r.byte_perplexity, r.bits_per_byte);
     } else {
       std::snprintf(line, sizeof line, "%-56s %7llu %7.2f%% %8s %11s\n", r.name.c_str(), (unsigned long long)r.items, 100 * r.acc,
                     norm, ppl);
@@ -128,8 +131,8 @@ std::string report_text(const std::vector<TaskResult>& results) {
   for (const GroupSummary& s : summarize(results)) {
     std::string upper = s.group;
     std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-    std::snprintf(line, sizeof line, "%-10s %3zu tasks  mean %6.2f%%  min %6.2f%%  max %6.2f%%\n", upper.c_str(), s.tasks, 100 * s.mean,
-                  100 * s.min, 100 * s.max);
+    std::snprintf(line, sizeof line, "%-10s %3zu tasks  mean %6.2f%%  min %6.2f%%  max %6.2f%%\n", upper.c_str(), s.tasks,
+                  100 * s.mean, 100 * s.min, 100 * s.max);
     out += line;
   }
   return out;
@@ -143,7 +146,9 @@ std::string report_json(const std::string& model_path, const std::string& kind, 
     j.key(r.name).begin_object().field("items", r.items);
     if (r.acc >= 0) j.field("acc", r.acc);
     if (r.word_perplexity >= 0)
-      j.field("word_perplexity", r.word_perplexity).field("byte_perplexity", r.byte_perplexity).field("bits_per_byte", r.bits_per_byte);
+      j.field("word_perplexity", r.word_perplexity)
+          .field("byte_perplexity", r.byte_perplexity)
+          .field("bits_per_byte", r.bits_per_byte);
     if (r.acc_norm >= 0) j.field("acc_norm", r.acc_norm);
     if (r.perplexity >= 0) j.field("perplexity", r.perplexity);
     j.field("group", r.group).field("headline", r.headline);
@@ -160,7 +165,13 @@ std::string report_json(const std::string& model_path, const std::string& kind, 
   }
   j.end_object().key("summary").begin_object();
   for (const GroupSummary& s : summarize(results))
-    j.key(s.group).begin_object().field("tasks", std::uint64_t(s.tasks)).field("mean", s.mean).field("min", s.min).field("max", s.max).end_object();
+    j.key(s.group)
+        .begin_object()
+        .field("tasks", std::uint64_t(s.tasks))
+        .field("mean", s.mean)
+        .field("min", s.min)
+        .field("max", s.max)
+        .end_object();
   j.end_object().end_object();
   return j.str();
 }

@@ -64,13 +64,14 @@ std::vector<Loglikelihood> score_fitting(const PolluxModel& model, const std::ve
       width = std::max(width, inputs[b].size());
     }
     std::vector<std::int64_t> flat(count * width, 0);  // right padding never reaches earlier positions
-    for (std::size_t b = 0; b < count; ++b) std::copy(inputs[b].begin(), inputs[b].end(), flat.begin() + std::ptrdiff_t(b * width));
+    for (std::size_t b = 0; b < count; ++b)
+      std::copy(inputs[b].begin(), inputs[b].end(), flat.begin() + std::ptrdiff_t(b * width));
     const at::Tensor x = at::tensor(flat, at::kLong).view({std::int64_t(count), std::int64_t(width)}).to(device);
     const at::Tensor logits = model.forward(x);
     for (std::size_t b = 0; b < count; ++b) {
       const std::int64_t len = std::int64_t(inputs[b].size()), n = std::int64_t(targets[b].size());
-      const at::Tensor rows = mask_padded_vocab(logits[std::int64_t(b)].slice(0, len - n, len).to(at::kFloat),
-                                                model.config().tokenizer_vocab_size);
+      const at::Tensor rows =
+          mask_padded_vocab(logits[std::int64_t(b)].slice(0, len - n, len).to(at::kFloat), model.config().tokenizer_vocab_size);
       const at::Tensor logp = at::log_softmax(rows, 1).to(at::kCPU).to(at::kDouble);
       const at::Tensor target = at::tensor(targets[b], at::kLong);
       Loglikelihood& r = out[order[first + b]];
@@ -120,8 +121,10 @@ std::vector<TokenRequest> rolling_windows(const std::vector<std::uint32_t>& toke
   for (std::size_t predicted = first; predicted < tokens.size();) {
     // Full windows keep one token of context; the last, shorter one a whole context's worth.
     const std::size_t end = std::min(tokens.size(), predicted + seq_len);
-    windows.push_back({std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(end - seq_len - 1), tokens.begin() + std::ptrdiff_t(predicted)),
-                       std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(predicted), tokens.begin() + std::ptrdiff_t(end))});
+    windows.push_back(
+        {std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(end - seq_len - 1),
+                                    tokens.begin() + std::ptrdiff_t(predicted)),
+         std::vector<std::uint32_t>(tokens.begin() + std::ptrdiff_t(predicted), tokens.begin() + std::ptrdiff_t(end))});
     predicted = end;
   }
   return windows;

@@ -78,7 +78,10 @@ class RequestReader {
   template <typename F>
   void object(F on_key) {
     expect('{');
-    if (at('}')) { ++pos_; return; }
+    if (at('}')) {
+      ++pos_;
+      return;
+    }
     do {
       if (!at('"')) fail("expected a string key");
       const std::string key = value().string;
@@ -91,7 +94,10 @@ class RequestReader {
   template <typename F>
   void array(F on_element) {
     expect('[');
-    if (at(']')) { ++pos_; return; }
+    if (at(']')) {
+      ++pos_;
+      return;
+    }
     do on_element();
     while (at(',') && ++pos_);
     expect(']');
@@ -112,13 +118,20 @@ class RequestReader {
     RequestItem it;
     if (!at('{')) throw Error("serve", "each of 'requests' must be an object");
     object([&](const std::string& key) {
-      if (key == "context" && at('[')) it.context_ids = ids("'context'");
-      else if (key == "context" && at('"')) it.context_text = value().string;
-      else if (key == "context") throw Error("serve", "'context' must be a list of token ids or a string");
-      else if (key == "continuation") it.continuation = ids("'continuation'");
-      else if (key == "until") it.until = value();
-      else if (key == "max_gen_toks") it.max_gen_toks = value();
-      else value();
+      if (key == "context" && at('['))
+        it.context_ids = ids("'context'");
+      else if (key == "context" && at('"'))
+        it.context_text = value().string;
+      else if (key == "context")
+        throw Error("serve", "'context' must be a list of token ids or a string");
+      else if (key == "continuation")
+        it.continuation = ids("'continuation'");
+      else if (key == "until")
+        it.until = value();
+      else if (key == "max_gen_toks")
+        it.max_gen_toks = value();
+      else
+        value();
     });
     return it;
   }
@@ -175,8 +188,7 @@ std::string generate_until(const PolluxModel& model, const Tokenizer& tokenizer,
       text = valid_utf8(tokenizer.decode(made));
       if (stop_at() != std::string::npos) throw StopGeneration{};
     });
-  } catch (const StopGeneration&) {
-  }
+  } catch (const StopGeneration&) {}
   const std::size_t cut = stop_at();
   return cut == std::string::npos ? text : text.substr(0, cut);
 }
@@ -191,8 +203,11 @@ std::string answer(const PolluxModel& model, const Tokenizer& tokenizer, const s
   JsonWriter j;
   j.begin_object();
   if (op == "info") {
-    j.field("eot_token_id", std::uint64_t(tokenizer.end_of_text())).field("max_length", seq_len)
-        .field("max_request_bytes", std::uint64_t(options.max_request_bytes)).field("tokenizer", tokenizer.name()).field("vocab_size", std::uint64_t(vocab));
+    j.field("eot_token_id", std::uint64_t(tokenizer.end_of_text()))
+        .field("max_length", seq_len)
+        .field("max_request_bytes", std::uint64_t(options.max_request_bytes))
+        .field("tokenizer", tokenizer.name())
+        .field("vocab_size", std::uint64_t(vocab));
   } else if (op == "tokenize") {
     j.key("tokens").begin_array();
     for (const JsonValue& t : list_field(request.texts, "texts")) {
@@ -212,7 +227,8 @@ std::string answer(const PolluxModel& model, const Tokenizer& tokenizer, const s
       requests.push_back({std::move(*r.context_ids), std::move(*r.continuation)});
     }
     j.key("results").begin_array();
-    for (const Loglikelihood& l : score_requests(model, requests, batch_size)) j.begin_array().value(l.logprob).value(l.greedy).end_array();
+    for (const Loglikelihood& l : score_requests(model, requests, batch_size))
+      j.begin_array().value(l.logprob).value(l.greedy).end_array();
     j.end_array();
   } else if (op == "loglikelihood_rolling") {
     std::vector<std::vector<std::uint32_t>> texts;
@@ -226,7 +242,8 @@ std::string answer(const PolluxModel& model, const Tokenizer& tokenizer, const s
   } else if (op == "generate_until") {
     // max_gen_toks is bounded by the context: at most seq_len - 1, so that at least one
     // token of context remains (lm-eval's HF model refuses max_gen_toks >= max_length).
-    if (seq_len < 2) throw Error("serve", "generate_until needs a context of 2 tokens or more; this model's is " + std::to_string(seq_len));
+    if (seq_len < 2)
+      throw Error("serve", "generate_until needs a context of 2 tokens or more; this model's is " + std::to_string(seq_len));
     j.key("results").begin_array();
     for (const RequestItem& r : requests_of(request)) {
       if (!r.context_text) throw Error("serve", "a generate_until request needs 'context' (a string)");
@@ -244,7 +261,8 @@ std::string answer(const PolluxModel& model, const Tokenizer& tokenizer, const s
     }
     j.end_array();
   } else {
-    throw Error("serve", "unknown op '" + op.substr(0, 64) + "' (info, tokenize, loglikelihood, loglikelihood_rolling, generate_until)");
+    throw Error("serve",
+                "unknown op '" + op.substr(0, 64) + "' (info, tokenize, loglikelihood, loglikelihood_rolling, generate_until)");
   }
   j.end_object();
   return j.str();
@@ -282,7 +300,8 @@ std::string error_reply(const std::string& message) {
 
 }  // namespace
 
-void serve(const PolluxModel& model, const Tokenizer& tokenizer, std::istream& in, std::ostream& out, const ServeOptions& options) {
+void serve(const PolluxModel& model, const Tokenizer& tokenizer, std::istream& in, std::ostream& out,
+           const ServeOptions& options) {
   std::string line;
   for (LineRead r; (r = read_line(*in.rdbuf(), line, options.max_request_bytes)) != LineRead::end;) {
     if (r == LineRead::line && line.find_first_not_of(" \t\r") == std::string::npos) continue;

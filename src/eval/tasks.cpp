@@ -76,7 +76,8 @@ Item choice_item(const std::string& context, std::vector<std::string> choices, i
 std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
   std::string out;
   std::size_t at = 0;
-  for (std::size_t hit; (hit = text.find(from, at)) != std::string::npos; at = hit + from.size()) out += text.substr(at, hit - at) + to;
+  for (std::size_t hit; (hit = text.find(from, at)) != std::string::npos; at = hit + from.size())
+    out += text.substr(at, hit - at) + to;
   return out + text.substr(at);
 }
 
@@ -89,7 +90,8 @@ Item make_item(const std::string& name, const JsonValue& doc, const Origin& at) 
   }
   if (name == "sciq") {  // sciq.yaml: "{{support.lstrip()}}\nQuestion: {{question}}\nAnswer:", gold 3
     const std::string& support = string_field(doc, "support", at);
-    const std::string context = support.substr(leading_whitespace(support)) + "\nQuestion: " + string_field(doc, "question", at) + "\nAnswer:";
+    const std::string context =
+        support.substr(leading_whitespace(support)) + "\nQuestion: " + string_field(doc, "question", at) + "\nAnswer:";
     return choice_item(context,
                        {string_field(doc, "distractor1", at), string_field(doc, "distractor2", at),
                         string_field(doc, "distractor3", at), string_field(doc, "correct_answer", at)},
@@ -118,7 +120,8 @@ Item make_item(const std::string& name, const JsonValue& doc, const Origin& at) 
     if (answer != "1" && answer != "2") at.fail("answer", "must be \"1\" or \"2\"");
     const std::string rest(strip_whitespace(std::string_view(sentence).substr(blank + 1)));
     Item item;
-    item.choices = {sentence.substr(0, blank) + string_field(doc, "option1", at), sentence.substr(0, blank) + string_field(doc, "option2", at)};
+    item.choices = {sentence.substr(0, blank) + string_field(doc, "option1", at),
+                    sentence.substr(0, blank) + string_field(doc, "option2", at)};
     for (const std::string& c : item.choices) item.requests.push_back({c, " " + rest});
     item.gold = answer == "1" ? 0 : 1;
     return item;
@@ -141,7 +144,8 @@ Item make_item(const std::string& name, const JsonValue& doc, const Origin& at) 
     const std::string& text = string_field(doc, "text", at);
     const std::size_t space = text.rfind(' ');
     Item item;
-    item.requests.push_back(space == std::string::npos ? Request{"", " " + text} : Request{text.substr(0, space), text.substr(space)});
+    item.requests.push_back(space == std::string::npos ? Request{"", " " + text}
+                                                       : Request{text.substr(0, space), text.substr(space)});
     return item;
   }
   if (name == "wikitext") {  // wikitext.yaml: rolling log-likelihood of the detokenized page
@@ -198,7 +202,8 @@ std::vector<std::string> split_task_list(const std::string& list) {
     const std::size_t comma = std::min(list.find(',', at), list.size());
     const std::string name = list.substr(at, comma - at);
     if (std::find(task_names().begin(), task_names().end(), name) == task_names().end())
-      throw Error("eval", "--tasks: unknown task '" + name + "' (known: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, arc_challenge, lambada, wikitext)");
+      throw Error("eval", "--tasks: unknown task '" + name +
+                              "' (known: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, arc_challenge, lambada, wikitext)");
     names.push_back(name);
     if (comma == list.size()) return names;
     at = comma + 1;
@@ -243,13 +248,27 @@ std::string wikitext_detokenize(const std::string& page) {
     }
   }
   s = out;
-  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{
-           {" @-@ ", "-"}, {" @,@ ", ","}, {" @.@ ", "."}, {" : ", ": "}, {" ; ", "; "}, {" . ", ". "}, {" ! ", "! "}, {" ? ", "? "}, {" , ", ", "}})
+  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{{" @-@ ", "-"},
+                                                                                 {" @,@ ", ","},
+                                                                                 {" @.@ ", "."},
+                                                                                 {" : ", ": "},
+                                                                                 {" ; ", "; "},
+                                                                                 {" . ", ". "},
+                                                                                 {" ! ", "! "},
+                                                                                 {" ? ", "? "},
+                                                                                 {" , ", ", "}})
     s = replace_all(s, from, to);
-  for (const auto& [open, close] : std::vector<std::pair<char, char>>{{'(', ')'}, {'[', ']'}, {'{', '}'}, {'"', '"'}, {'\'', '\''}})
+  for (const auto& [open, close] :
+       std::vector<std::pair<char, char>>{{'(', ')'}, {'[', ']'}, {'{', '}'}, {'"', '"'}, {'\'', '\''}})
     s = strip_inside_pairs(s, open, close);
-  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{
-           {"= = = =", "===="}, {"= = =", "==="}, {"= =", "=="}, {" \xc2\xb0 ", "\xc2\xb0"}, {" \n", "\n"}, {"\n ", "\n"}, {" N ", " 1 "}, {" 's", "'s"}})
+  for (const auto& [from, to] : std::vector<std::pair<const char*, const char*>>{{"= = = =", "===="},
+                                                                                 {"= = =", "==="},
+                                                                                 {"= =", "=="},
+                                                                                 {" \xc2\xb0 ", "\xc2\xb0"},
+                                                                                 {" \n", "\n"},
+                                                                                 {"\n ", "\n"},
+                                                                                 {" N ", " 1 "},
+                                                                                 {" 's", "'s"}})
     s = replace_all(s, from, to);
   return s;
 }
@@ -268,7 +287,8 @@ std::uint64_t python_split_count(const std::string& text) {
 }
 
 std::size_t code_points(const std::string& text) {
-  return std::size_t(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return std::size_t(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 Task read_task_file(const std::string& name, const std::string& path, int limit) {
@@ -280,7 +300,9 @@ Task read_task_file(const std::string& name, const std::string& path, int limit)
   const std::string stem = fs::path(path).stem().string();
   task.name = name == "blimp" ? "blimp_" + stem : name == "lambada" ? "lambada_openai" : name;
   task.group = name == "blimp" ? "structural" : (name == "lambada" || name == "wikitext") ? "" : "factual";
-  task.headline = name == "wikitext" ? "word_perplexity" : (name == "blimp" || name == "winogrande" || name == "lambada") ? "acc" : "acc_norm";
+  task.headline = name == "wikitext"                                               ? "word_perplexity"
+                  : (name == "blimp" || name == "winogrande" || name == "lambada") ? "acc"
+                                                                                   : "acc_norm";
   task.last_word = name == "lambada";
   task.rolling = name == "wikitext";
   std::string line;
@@ -290,9 +312,7 @@ Task read_task_file(const std::string& name, const std::string& path, int limit)
     JsonValue doc;
     try {
       doc = parse_json(line);
-    } catch (const Error& e) {
-      throw Error("eval", path + " line " + std::to_string(number) + ": " + e.what());
-    }
+    } catch (const Error& e) { throw Error("eval", path + " line " + std::to_string(number) + ": " + e.what()); }
     task.items.push_back(make_item(name, doc, at));
   }
   if (task.items.empty()) throw Error("eval", "task file " + path + " holds no items");

@@ -173,9 +173,7 @@ LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, 
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
-  } catch (const Error& e) {
-    throw Error("infer", source + ": config JSON: " + e.what());
-  }
+  } catch (const Error& e) { throw Error("infer", source + ": config JSON: " + e.what()); }
   for (const lattice::PlxTensor& t : file.tensors)
     if (t.dtype == lattice::PlxDtype::ternary)
       throw Error("infer", source + ": a ternary model (tensor " + t.name +
@@ -191,13 +189,14 @@ LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, 
   s.plx_version = file.version;
   const JsonValue* tok = doc.get("tokenizer");
   s.tokenizer = tok && tok->kind == JsonValue::Kind::string ? tok->string
-                : s.tokenizer_vocab_size == 50257                ? "gpt2"
-                : s.tokenizer_vocab_size == 257                  ? "bytes"
-                                                                 : "none";
+                : s.tokenizer_vocab_size == 50257           ? "gpt2"
+                : s.tokenizer_vocab_size == 257             ? "bytes"
+                                                            : "none";
   if (s.n_layers <= 0 || s.n_embd <= 0 || s.n_embd % 24 != 0 || d_head != 24 || s.seq_len <= 0 || s.vocab_size % 24 != 0 ||
       s.tokenizer_vocab_size <= 0 || s.tokenizer_vocab_size > s.vocab_size)
-    throw Error("infer", source + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
-                                  "d_head 24, tokenizer_vocab_size <= vocab_size)");
+    throw Error("infer", source +
+                             ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
+                             "d_head 24, tokenizer_vocab_size <= vocab_size)");
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
   TensorSource t(file, owned, source, form);
   m.tok_emb_ = t.matrix("tok_emb.weight", V, d);
@@ -240,18 +239,21 @@ std::size_t LutModel::weight_bytes() const {
   return n;
 }
 
-
 void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
   const std::size_t V = std::size_t(shape_.vocab_size);
   if (cache.length + count > std::size_t(shape_.seq_len))
-    throw Error("infer", "sequence of " + std::to_string(cache.length + count) + " tokens exceeds seq_len " + std::to_string(shape_.seq_len));
+    throw Error("infer", "sequence of " + std::to_string(cache.length + count) + " tokens exceeds seq_len " +
+                             std::to_string(shape_.seq_len));
   for (std::size_t i = 0; i < count; ++i)
     if (tokens[i] >= std::uint32_t(shape_.vocab_size))
-      throw Error("infer", "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(shape_.vocab_size));
+      throw Error("infer",
+                  "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(shape_.vocab_size));
   for (std::size_t begin = 0; begin < count; begin += kChunk) {
     const std::size_t n = std::min(kChunk, count - begin);
-    if (all_logits) forward_chunk(tokens + begin, n, cache, logits + begin * V, true);
-    else forward_chunk(tokens + begin, n, cache, logits, false);  // the last chunk's last token wins
+    if (all_logits)
+      forward_chunk(tokens + begin, n, cache, logits + begin * V, true);
+    else
+      forward_chunk(tokens + begin, n, cache, logits, false);  // the last chunk's last token wins
   }
 }
 

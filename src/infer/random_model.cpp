@@ -20,9 +20,16 @@ lattice::PlxFile random_model_file(const ModelShape& s, lattice::CodebookVariant
   f.codebook = codebook;
   f.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(codebook));
   JsonWriter j;
-  j.begin_object().field("n_layers", s.n_layers).field("n_heads", s.n_heads()).field("d_head", 24).field("n_embd", s.n_embd)
-      .field("tokenizer_vocab_size", s.tokenizer_vocab_size).field("vocab_size", s.vocab_size).field("seq_len", s.seq_len)
-      .field("tokenizer", s.tokenizer.empty() ? std::string("none") : s.tokenizer).field("codebook", lattice::to_string(codebook))
+  j.begin_object()
+      .field("n_layers", s.n_layers)
+      .field("n_heads", s.n_heads())
+      .field("d_head", 24)
+      .field("n_embd", s.n_embd)
+      .field("tokenizer_vocab_size", s.tokenizer_vocab_size)
+      .field("vocab_size", s.vocab_size)
+      .field("seq_len", s.seq_len)
+      .field("tokenizer", s.tokenizer.empty() ? std::string("none") : s.tokenizer)
+      .field("codebook", lattice::to_string(codebook))
       .end_object();
   f.config_json = j.str();
   const auto d = std::uint32_t(s.n_embd), V = std::uint32_t(s.vocab_size);
@@ -33,7 +40,8 @@ lattice::PlxFile random_model_file(const ModelShape& s, lattice::CodebookVariant
     auto packed = lattice::pack_indices(idx);
     const auto bytes = std::uint32_t(packed.size());
     f.tensors.push_back({base + ".packed_weights", PlxDtype::u8, {bytes}, std::move(packed)});
-    const std::uint16_t sigma = float_to_half(float(1.0 / (2.0 * std::sqrt(double(cols) / lattice::kAtomDim) * lattice::kLatticeScale)));
+    const std::uint16_t sigma =
+        float_to_half(float(1.0 / (2.0 * std::sqrt(double(cols) / lattice::kAtomDim) * lattice::kLatticeScale)));
     std::vector<std::uint8_t> sigmas;
     for (std::uint32_t r = 0; r < rows; ++r) {
       sigmas.push_back(std::uint8_t(sigma & 0xFF));

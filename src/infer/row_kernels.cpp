@@ -20,10 +20,10 @@ namespace pollux::infer {
 namespace {
 
 constexpr int kDim = lattice::kAtomDim;
-constexpr std::size_t kTokenBlock = 4;   // decode: tokens sharing one pass over a row's atoms
-constexpr std::size_t kTileFrom = 8;     // from this many tokens on, rows are decoded in tiles
-constexpr std::size_t kTileRows = 32;    // rows of a decoded tile (float32, k-major)
-constexpr std::size_t kAhead = 8;        // atoms to prefetch ahead: codebook rows are random reads
+constexpr std::size_t kTokenBlock = 4;  // decode: tokens sharing one pass over a row's atoms
+constexpr std::size_t kTileFrom = 8;    // from this many tokens on, rows are decoded in tiles
+constexpr std::size_t kTileRows = 32;   // rows of a decoded tile (float32, k-major)
+constexpr std::size_t kAhead = 8;       // atoms to prefetch ahead: codebook rows are random reads
 
 // ---- decode: per row, the dot products of its atoms with up to kTokenBlock tokens ----------
 
@@ -55,7 +55,8 @@ __attribute__((target("avx2,fma"))) void row_avx2(RowMatrix::Atoms at, std::size
   __m256 acc[PB][3];
   for (int p = 0; p < PB; ++p) acc[p][0] = acc[p][1] = acc[p][2] = _mm256_setzero_ps();
   for (std::size_t a = 0; a < per_row; ++a) {
-    if (a + kAhead < per_row) _mm_prefetch(reinterpret_cast<const char*>(at.table + std::size_t(at.index[a + kAhead]) * kDim), _MM_HINT_T0);
+    if (a + kAhead < per_row)
+      _mm_prefetch(reinterpret_cast<const char*>(at.table + std::size_t(at.index[a + kAhead]) * kDim), _MM_HINT_T0);
     const std::int8_t* c = at.table + std::size_t(at.index[a]) * kDim;
     const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c));
     const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(c + 16));
@@ -83,10 +84,12 @@ __attribute__((target("avx512f,avx2,fma"))) void row_avx512(RowMatrix::Atoms at,
     acc8[p] = _mm256_setzero_ps();
   }
   for (std::size_t a = 0; a < per_row; ++a) {
-    if (a + kAhead < per_row) _mm_prefetch(reinterpret_cast<const char*>(at.table + std::size_t(at.index[a + kAhead]) * kDim), _MM_HINT_T0);
+    if (a + kAhead < per_row)
+      _mm_prefetch(reinterpret_cast<const char*>(at.table + std::size_t(at.index[a + kAhead]) * kDim), _MM_HINT_T0);
     const std::int8_t* c = at.table + std::size_t(at.index[a]) * kDim;
     // (the maskz forms: GCC 12's plain ones warn of an uninitialised pass-through operand)
-    const __m512 w0 = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
+    const __m512 w0 = _mm512_maskz_cvtepi32_ps(
+        0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
     const __m256 w1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(c + 16))));
     for (int p = 0; p < PB; ++p) {
       const float* xa = x + std::size_t(p) * cols + a * kDim;
@@ -196,7 +199,8 @@ __attribute__((target("avx2,fma"))) void tile_avx2(const float* tile, const floa
   for (int t = 0; t < T; ++t) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = _mm256_setzero_ps();
   for (std::size_t k = 0; k < cols; ++k) {
     const float* wk = tile + k * kTileRows;
-    const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8), w2 = _mm256_loadu_ps(wk + 16), w3 = _mm256_loadu_ps(wk + 24);
+    const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8), w2 = _mm256_loadu_ps(wk + 16),
+                 w3 = _mm256_loadu_ps(wk + 24);
     for (int t = 0; t < T; ++t) {
       const __m256 xv = _mm256_broadcast_ss(x + t * cols + k);
       acc[t][0] = _mm256_fmadd_ps(xv, w0, acc[t][0]);
@@ -232,7 +236,9 @@ __attribute__((target("avx512f,avx2,fma"))) void tile_avx512(const float* tile, 
 using TileFn = void (*)(const float*, const float*, std::size_t, float*);
 
 template <template <int> class Tile, int... T>
-constexpr std::array<TileFn, sizeof...(T)> tile_table() { return {&Tile<T>::run...}; }
+constexpr std::array<TileFn, sizeof...(T)> tile_table() {
+  return {&Tile<T>::run...};
+}
 
 template <int T>
 struct TilePortable {
@@ -284,7 +290,8 @@ bool kernel_supported(Kernel kernel) {
 Kernel resolve_kernel(Kernel kernel) {
   if (kernel == Kernel::automatic)
     return kernel_supported(Kernel::avx512) ? Kernel::avx512 : kernel_supported(Kernel::avx2) ? Kernel::avx2 : Kernel::portable;
-  if (!kernel_supported(kernel)) throw Error("infer", "the " + to_string(kernel) + " kernel needs a CPU that has it; this one lacks it");
+  if (!kernel_supported(kernel))
+    throw Error("infer", "the " + to_string(kernel) + " kernel needs a CPU that has it; this one lacks it");
   return kernel;
 }
 
@@ -380,15 +387,19 @@ void matmul(const RowMatrix& w, const float* x, std::size_t count, float* y, Wor
     std::vector<float> blocks(count * per_row * shell::kBlockFloats);
     for (std::size_t p = 0; p < count; ++p) {
       float* b = &blocks[p * per_row * shell::kBlockFloats];
-      if (kernel == Kernel::avx512) shell::build_blocks_avx512(x + p * w.cols, per_row, b);
-      else shell::build_blocks(x + p * w.cols, per_row, b);
+      if (kernel == Kernel::avx512)
+        shell::build_blocks_avx512(x + p * w.cols, per_row, b);
+      else
+        shell::build_blocks(x + p * w.cols, per_row, b);
     }
     const shell::Matrix m{w.shell.data(), w.rows, per_row, w.scale.data(), w.variant};
     workers.run(groups, 4, [&](std::size_t g0, std::size_t g1) {
       for (std::size_t p = 0; p < count; ++p) {
         const float* b = &blocks[p * per_row * shell::kBlockFloats];
-        if (kernel == Kernel::avx512) shell::rows_avx512(m, b, y + p * w.rows, g0, g1);
-        else shell::rows_portable(m, b, y + p * w.rows, g0, g1);
+        if (kernel == Kernel::avx512)
+          shell::rows_avx512(m, b, y + p * w.rows, g0, g1);
+        else
+          shell::rows_portable(m, b, y + p * w.rows, g0, g1);
       }
     });
     return;

@@ -155,9 +155,7 @@ const Recoding& recoding(lattice::CodebookVariant variant) {
       std::uint32_t idx = 0;
       try {
         idx = cb.index_of(v);
-      } catch (const Error&) {
-        idx = lattice::Codebook::kSize;
-      }
+      } catch (const Error&) { idx = lattice::Codebook::kSize; }
       if (idx == lattice::Codebook::kSize || rec.code_of_index[idx] != kZeroCode + 1)
         throw Error("infer", "shell code " + std::to_string(code) + " is no row, or a second code of one, of the " +
                                  lattice::to_string(variant) + " codebook");
@@ -168,7 +166,8 @@ const Recoding& recoding(lattice::CodebookVariant variant) {
     for (std::uint32_t code = 0; code < kShape3Codes; ++code) add(code);
     for (std::uint32_t b = 0; b <= kPairBase; ++b)
       for (std::uint32_t r = 0; r < kRotations; ++r)
-        for (std::uint32_t s = 0; s < (b < kBaseOctads ? 128 : 4 * kBasePairs); ++s) add(kShape3Codes + kBaseCodes * b + 128 * r + s);
+        for (std::uint32_t s = 0; s < (b < kBaseOctads ? 128 : 4 * kBasePairs); ++s)
+          add(kShape3Codes + kBaseCodes * b + 128 * r + s);
     add(kZeroCode);
     if (assigned != lattice::Codebook::kSize) throw Error("infer", "the shell codes miss rows of the codebook");
     table[v] = std::move(rec);
@@ -269,7 +268,7 @@ __attribute__((target("avx512f"))) void build_blocks_avx512(const float* x, std:
 POLLUX_TARGET __m512i rotated(__m512i word, __m512i r, __m512i rr) {
   const __m512i mask23 = _mm512_set1_epi32(0x7FFFFF), x = _mm512_and_si512(word, mask23);
   const __m512i turned = _mm512_ternarylogic_epi32(sllv(x, r), srlv(x, rr), mask23, 0xA8);  // (a | b) & c
-  return _mm512_ternarylogic_epi32(turned, word, _mm512_set1_epi32(0x800000), 0xF8);      // a | (b & c)
+  return _mm512_ternarylogic_epi32(turned, word, _mm512_set1_epi32(0x800000), 0xF8);        // a | (b & c)
 }
 #undef POLLUX_TARGET
 
@@ -289,8 +288,7 @@ __attribute__((target("avx512f"))) void rows_avx512(const Matrix& w, const float
                 sign_high = _mm512_loadu_si512(tab.sign_high);
   const __m512i lane2 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i three = _mm512_set1_epi32(3), mask24 = _mm512_set1_epi32(int(kMask24)), one = _mm512_set1_epi32(1),
-                two = _mm512_set1_epi32(2),
-                r_mask = _mm512_set1_epi32(31), twenty_three = _mm512_set1_epi32(23);
+                two = _mm512_set1_epi32(2), r_mask = _mm512_set1_epi32(31), twenty_three = _mm512_set1_epi32(23);
   const __m512i shape3_codes = _mm512_set1_epi32(int(kShape3Codes)), b_32 = _mm512_set1_epi32(32),
                 b_pair = _mm512_set1_epi32(int(kPairBase)), b_zero = _mm512_set1_epi32(int(kPairBase + 1));
   const __m512 f_octad = _mm512_set1_ps(1.0f), f_pair = _mm512_set1_ps(2.0f), f_shape3 = _mm512_set1_ps(0.5f);
@@ -306,7 +304,8 @@ __attribute__((target("avx512f"))) void rows_avx512(const Matrix& w, const float
           _mm512_or_si512(widen(rec), slli(_mm512_and_si512(srlv(_mm512_set1_epi32(int(high)), lane2), three), 16));
       const __mmask16 is3 = _mm512_cmplt_epu32_mask(code, shape3_codes);
       // shape 3: c = codeword(m), m the low 12 bits (vpermd reads an index's low 4 bits)
-      const __m512i c = _mm512_ternarylogic_epi32(lookup(code, cw0), lookup(srli(code, 4), cw1), lookup(srli(code, 8), cw2), 0x96);
+      const __m512i c =
+          _mm512_ternarylogic_epi32(lookup(code, cw0), lookup(srli(code, 4), cw1), lookup(srli(code, 8), cw2), 0x96);
       // the others: k = 4096 b + 128 r + s
       const __m512i k = _mm512_sub_epi32(code, shape3_codes), base = srli(k, 12);
       const __m512i r = _mm512_and_si512(srli(k, 7), r_mask);

@@ -101,7 +101,8 @@ std::vector<std::uint32_t> generate(const LutModel& model, const std::vector<std
       cache.length = 0;
     }
     model.forward(input.data(), input.size(), cache, logits.data(), /*all_logits=*/false);
-    const std::vector<double> p = sampling_probabilities(logits.data(), V, all, o, std::size_t(model.shape().tokenizer_vocab_size));
+    const std::vector<double> p =
+        sampling_probabilities(logits.data(), V, all, o, std::size_t(model.shape().tokenizer_vocab_size));
     double u = std::uniform_real_distribution<double>(0.0, 1.0)(gen), acc = 0;
     std::uint32_t next = 0;
     for (std::size_t i = 0; i < V; ++i)

@@ -106,8 +106,10 @@ void Workers::run(std::size_t n, std::size_t grain, const std::function<void(std
   next_.store(kDone, std::memory_order_release);
   const auto start = std::chrono::steady_clock::now();
   while (busy_.load(std::memory_order_acquire) != 0) {
-    if (std::chrono::steady_clock::now() - start < kSpin) relax();
-    else std::this_thread::yield();
+    if (std::chrono::steady_clock::now() - start < kSpin)
+      relax();
+    else
+      std::this_thread::yield();
   }
   if (failure_) std::rethrow_exception(failure_);
 }

@@ -53,12 +53,18 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   operator int() const { return fd_; }
   // Closes now, reporting a failure (a deferred write error shows up here).
-  bool close() { const int fd = fd_; fd_ = -1; return ::close(fd) == 0; }
+  bool close() {
+    const int fd = fd_;
+    fd_ = -1;
+    return ::close(fd) == 0;
+  }
 
  private:
   int fd_;
@@ -127,13 +133,19 @@ bool all_finite(const float* data, std::size_t n) {
 class Handle {
  public:
   Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() { if (id_ >= 0) close_(id_); }
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   operator hid_t() const { return id_; }
   bool ok() const { return id_ >= 0; }
   // Closes now, reporting a failure.
-  bool close() { const hid_t id = id_; id_ = -1; return close_(id) >= 0; }
+  bool close() {
+    const hid_t id = id_;
+    id_ = -1;
+    return close_(id) >= 0;
+  }
 
  private:
   hid_t id_;
@@ -169,9 +181,12 @@ struct Writer {
     Region r;
     r.data = t.detach().to(at::kCPU).contiguous();
     hid_t type;
-    if (r.data.scalar_type() == at::kFloat) type = H5T_NATIVE_FLOAT;
-    else if (r.data.scalar_type() == at::kInt) type = H5T_NATIVE_INT32;
-    else throw Error("checkpoint", "tensor " + name + " has an unsupported dtype");
+    if (r.data.scalar_type() == at::kFloat)
+      type = H5T_NATIVE_FLOAT;
+    else if (r.data.scalar_type() == at::kInt)
+      type = H5T_NATIVE_INT32;
+    else
+      throw Error("checkpoint", "tensor " + name + " has an unsupported dtype");
     ensure_groups(name);
     std::vector<hsize_t> dims(r.data.sizes().begin(), r.data.sizes().end());
     Handle space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose);
@@ -183,7 +198,8 @@ struct Writer {
     if (!ds.ok()) throw Error("checkpoint", "cannot create dataset " + name + " in " + path);
     if (r.bytes() > 0) {
       r.offset = H5Dget_offset(ds);
-      if (r.offset == HADDR_UNDEF || r.offset < kUserBlock) throw Error("checkpoint", "cannot place dataset " + name + " in " + path);
+      if (r.offset == HADDR_UNDEF || r.offset < kUserBlock)
+        throw Error("checkpoint", "cannot place dataset " + name + " in " + path);
     }
     return r;
   }
@@ -306,7 +322,8 @@ struct Reader {
     if (body && offset != HADDR_UNDEF && offset >= kUserBlock && offset <= file_size && bytes <= file_size - offset &&
         offset % 4 == 0 && H5Tequal(type, native) > 0 && H5Dget_storage_size(ds) == bytes) {
       std::shared_ptr<std::uint8_t> keep = body;
-      return at::from_blob(body.get() + (offset - kUserBlock), shape, [keep](void*) mutable { keep.reset(); }, options);
+      return at::from_blob(
+          body.get() + (offset - kUserBlock), shape, [keep](void*) mutable { keep.reset(); }, options);
     }
     at::Tensor t = at::empty(shape, options);
     if (H5Dread(ds, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data_ptr()) < 0) fail("cannot read dataset " + name);
@@ -387,7 +404,9 @@ CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck) 
   struct RemoveOnFailure {
     const std::string& tmp;
     bool done = false;
-    ~RemoveOnFailure() { if (!done) ::unlink(tmp.c_str()); }
+    ~RemoveOnFailure() {
+      if (!done) ::unlink(tmp.c_str());
+    }
   } cleanup{tmp};
   // A full disk is best found before HDF5 writes anything: a failing H5Fclose can leave the
   // library holding the file.
@@ -483,11 +502,8 @@ CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck) 
       }
       if (abandon) return;
       written_at = seconds_since(start);
-      if (::fdatasync(fd) != 0)
-        throw Error("checkpoint", "cannot flush " + tmp + ": " + std::strerror(errno));
-    } catch (...) {
-      failure = std::current_exception();
-    }
+      if (::fdatasync(fd) != 0) throw Error("checkpoint", "cannot flush " + tmp + ": " + std::strerror(errno));
+    } catch (...) { failure = std::current_exception(); }
   });
   Sha256 sha;
   std::size_t gap = 0;
@@ -554,7 +570,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   const bool legacy = head >= 8 && std::memcmp(block, kHdf5Signature, 8) == 0;
   if (!legacy) {
     if (head < kUserBlock || std::memcmp(block, kDigestMagic, kDigestMagicLen) != 0)
-      throw Error("checkpoint", path + ": not a pollux checkpoint (no whole-file digest in its first 512 bytes; truncated or corrupt?)");
+      throw Error("checkpoint",
+                  path + ": not a pollux checkpoint (no whole-file digest in its first 512 bytes; truncated or corrupt?)");
     file_map = map_file(fd, std::size_t(size), path);
     body = std::shared_ptr<std::uint8_t>(file_map, file_map.get() + kUserBlock);
     const std::string stored(reinterpret_cast<const char*>(block) + kDigestMagicLen, 64);
@@ -564,7 +581,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   // HDF5 opens the very file just read (through its descriptor), even if PATH was replaced since.
   const std::string same_file = "/proc/self/fd/" + std::to_string(int(fd));
   const std::string open_path = ::access(same_file.c_str(), R_OK) == 0 ? same_file : path;
-  if (H5Fis_hdf5(open_path.c_str()) <= 0) throw Error("checkpoint", path + ": not an HDF5 file (truncated or corrupt checkpoint?)");
+  if (H5Fis_hdf5(open_path.c_str()) <= 0)
+    throw Error("checkpoint", path + ": not an HDF5 file (truncated or corrupt checkpoint?)");
   Handle file(H5Fopen(open_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw Error("checkpoint", path + ": cannot open as HDF5 (truncated or corrupt checkpoint?)");
   Reader r{path, file, body, size};
@@ -624,7 +642,10 @@ std::string weights_sha256(const Checkpoint& ck) {
     if (key.rfind("indices/", 0) == 0) {
       const std::string name = key.substr(8);
       const at::Tensor sigma = ck.optimizer.tensors.at("sigma/" + name);
-      parts[name] = [&h, t, sigma] { hash_tensor(h, t); hash_tensor(h, sigma); };
+      parts[name] = [&h, t, sigma] {
+        hash_tensor(h, t);
+        hash_tensor(h, sigma);
+      };
     }
   for (auto& [name, hash] : parts) {
     h.update(name.data(), name.size());

@@ -69,9 +69,9 @@ struct Value {
   enum Kind { none, boolean, integer, real, text, tuple, list, dict, global, storage, tensor } kind = none;
   std::int64_t i = 0;
   double f = 0;
-  std::string s;                // text; global "module name"; storage key
-  std::vector<ValuePtr> items;  // tuple, list; dict: key, value, key, value...
-  std::size_t depth = 1;        // nesting of items as built (a list filled later through the memo may be deeper)
+  std::string s;                      // text; global "module name"; storage key
+  std::vector<ValuePtr> items;        // tuple, list; dict: key, value, key, value...
+  std::size_t depth = 1;              // nesting of items as built (a list filled later through the memo may be deeper)
   at::ScalarType dtype = at::kFloat;  // storage
   at::Tensor t;
   // Frees the items iteratively: the default, recursive destructor overflows the stack on a
@@ -95,9 +95,9 @@ ValuePtr make(Value::Kind kind) {
 
 const std::map<std::string, at::ScalarType>& storage_types() {
   static const std::map<std::string, at::ScalarType> types = {
-      {"torch FloatStorage", at::kFloat}, {"torch DoubleStorage", at::kDouble}, {"torch HalfStorage", at::kHalf},
-      {"torch BFloat16Storage", at::kBFloat16}, {"torch LongStorage", at::kLong}, {"torch IntStorage", at::kInt},
-      {"torch ShortStorage", at::kShort}, {"torch CharStorage", at::kChar}, {"torch ByteStorage", at::kByte},
+      {"torch FloatStorage", at::kFloat},       {"torch DoubleStorage", at::kDouble}, {"torch HalfStorage", at::kHalf},
+      {"torch BFloat16Storage", at::kBFloat16}, {"torch LongStorage", at::kLong},     {"torch IntStorage", at::kInt},
+      {"torch ShortStorage", at::kShort},       {"torch CharStorage", at::kChar},     {"torch ByteStorage", at::kByte},
       {"torch BoolStorage", at::kBool}};
   return types;
 }
@@ -106,21 +106,25 @@ class PickleReader {
  public:
   PickleReader(const std::vector<std::uint8_t>& file, Entry pickle, std::string prefix,
                const std::map<std::string, Entry>& entries, std::string path)
-      : f_(file), pos_(pickle.offset), end_(pickle.offset + pickle.size), prefix_(std::move(prefix)),
-        entries_(entries), path_(std::move(path)) {}
+      : f_(file),
+        pos_(pickle.offset),
+        end_(pickle.offset + pickle.size),
+        prefix_(std::move(prefix)),
+        entries_(entries),
+        path_(std::move(path)) {}
 
   ValuePtr read() {
     while (true) {
       const std::uint8_t op = byte();
       switch (op) {
-        case 0x80: byte(); break;                  // PROTO
-        case 0x95: bytes(8); break;                // FRAME
-        case '}': push(make(Value::dict)); break;  // EMPTY_DICT
-        case ']': push(make(Value::list)); break;  // EMPTY_LIST
-        case ')': push(make(Value::tuple)); break;  // EMPTY_TUPLE
-        case 'q': memo_[byte()] = top(); break;     // BINPUT
-        case 'r': memo_[le(bytes(4), 4)] = top(); break;  // LONG_BINPUT
-        case 0x94: memo_[std::uint32_t(memo_.size())] = top(); break;  // MEMOIZE
+        case 0x80: byte(); break;                                       // PROTO
+        case 0x95: bytes(8); break;                                     // FRAME
+        case '}': push(make(Value::dict)); break;                       // EMPTY_DICT
+        case ']': push(make(Value::list)); break;                       // EMPTY_LIST
+        case ')': push(make(Value::tuple)); break;                      // EMPTY_TUPLE
+        case 'q': memo_[byte()] = top(); break;                         // BINPUT
+        case 'r': memo_[le(bytes(4), 4)] = top(); break;                // LONG_BINPUT
+        case 0x94: memo_[std::uint32_t(memo_.size())] = top(); break;   // MEMOIZE
         case 'h': push(memo(byte())); break;                            // BINGET
         case 'j': push(memo(le(bytes(4), 4))); break;                   // LONG_BINGET
         case '(': marks_.push_back(stack_.size()); break;               // MARK
@@ -132,7 +136,8 @@ class PickleReader {
         case 0x8a: push(long1()); break;                                // LONG1
         case 'G': push(binfloat()); break;                              // BINFLOAT
         case 'N': push(make(Value::none)); break;
-        case 0x88: case 0x89: {  // NEWTRUE, NEWFALSE
+        case 0x88:
+        case 0x89: {  // NEWTRUE, NEWFALSE
           auto v = make(Value::boolean);
           v->i = op == 0x88;
           push(v);
@@ -326,8 +331,8 @@ class PickleReader {
       if (size.back() < 0 || stride.back() < 0) fail("negative tensor shape or stride");
       std::int64_t reach = 0;
       if (__builtin_mul_overflow(numel, size.back(), &numel) ||
-          (size.back() > 0 && (__builtin_mul_overflow(size.back() - 1, stride.back(), &reach) ||
-                               __builtin_add_overflow(last, reach, &last))))
+          (size.back() > 0 &&
+           (__builtin_mul_overflow(size.back() - 1, stride.back(), &reach) || __builtin_add_overflow(last, reach, &last))))
         fail("a tensor shape or stride whose product overflows (storage data/" + storage.s + ")");
     }
     const bool empty = numel == 0;
@@ -422,9 +427,7 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
   c.lattice_search = lattice::Scoring::reference_bf16;
   try {
     c.validate();
-  } catch (const Error& e) {
-    throw Error("import", path + ": the reference's config: " + e.what());
-  }
+  } catch (const Error& e) { throw Error("import", path + ": the reference's config: " + e.what()); }
   // The reference applies eta_d as is; our trainer refuses eta_d <= 0 (spec section 5a), so
   // such narrow models continue with the clamped form.
   c.width_inertia = width_inertia(c.model.n_embd, true) > 0 ? WidthInertia::reference : WidthInertia::clamped;
@@ -468,13 +471,13 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
     const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
     at::Tensor indices = at::empty({rows, cols / lattice::kAtomDim}, at::kInt), sigma = at::empty({rows}, at::kFloat);
     auto* idx = reinterpret_cast<std::uint32_t*>(indices.data_ptr<std::int32_t>());
-    lattice::project_rows(quantizer, latent.data_ptr<float>(), std::size_t(rows), std::size_t(cols), idx,
-                          sigma.data_ptr<float>(), 1);
+    lattice::project_rows(quantizer, latent.data_ptr<float>(), std::size_t(rows), std::size_t(cols), idx, sigma.data_ptr<float>(),
+                          1);
     at::Tensor rebuilt = at::empty({rows, cols}, at::kFloat);
     lattice::reconstruct_rows(codebook, idx, sigma.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
                               rebuilt.data_ptr<float>());
-    const double error = (rebuilt.view(weight.sizes()) - weight).abs().max().item<double>() /
-                         std::max(1e-30, weight.abs().max().item<double>());
+    const double error =
+        (rebuilt.view(weight.sizes()) - weight).abs().max().item<double>() / std::max(1e-30, weight.abs().max().item<double>());
     if (error > 1e-5)
       weights.fail(p.name, strprintf("is not the pollux-v4 projection of its latent (relative error %.2g)", error));
     ck.optimizer.tensors["indices/" + p.name] = indices;

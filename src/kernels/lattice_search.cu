@@ -83,18 +83,23 @@ struct WarpScratch {
 struct CudaWarp {
   int lane;
   template <typename F>
-  __device__ void each(F f) const { f(lane); }
+  __device__ void each(F f) const {
+    f(lane);
+  }
   __device__ void sync() const { __syncwarp(); }
   template <typename F>
-  __device__ double max(F f) const { return warp_max(f(lane)); }
+  __device__ double max(F f) const {
+    return warp_max(f(lane));
+  }
   template <typename F>
-  __device__ LaneBest best(F f) const { return warp_best(f(lane)); }
+  __device__ LaneBest best(F f) const {
+    return warp_best(f(lane));
+  }
 };
 
 // Searches the atom whose scored coordinate `lane` holds (lanes >= 24: ignored); every lane
 // returns its index. The whole warp must call it; `value` finite on every lane.
-__device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, WarpScratch& s, int lane,
-                                     float value) {
+__device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, WarpScratch& s, int lane, float value) {
   if (lane < kDim) s.x[lane] = scored_coordinate(rule, value);
   __syncwarp();
   const std::uint32_t index = search_steps(rule, tables, CudaWarp{lane}, s.x, s.sign_sum, s.max_term);
@@ -106,10 +111,14 @@ __global__ void nearest_kernel(SearchRule rule, SearchTables tables, const float
                                std::int32_t* __restrict__ indices, std::int32_t* bad) {
   __shared__ WarpScratch scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
-  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count; a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
+  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count;
+       a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
     const float value = lane < kDim ? atoms[a * kDim + lane] : 0.0f;
     if (!__all_sync(kFullMask, isfinite(value))) {
-      if (lane == 0) { indices[a] = 0; atomicExch(bad, 1); }
+      if (lane == 0) {
+        indices[a] = 0;
+        atomicExch(bad, 1);
+      }
       continue;
     }
     const std::uint32_t index = warp_search(rule, tables, scratch[warp], lane, value);
@@ -133,19 +142,22 @@ __global__ void row_sigma_kernel(const float* __restrict__ w, std::int64_t rows,
 
 // Atom a of the latent: (w / sigma_r) * C, searched; the forward weight written beside the index.
 __global__ void project_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
-                               const float* __restrict__ latent, std::int64_t rows, std::int64_t cols, float c,
-                               float s_lattice, const float* __restrict__ sigma, std::int32_t* __restrict__ indices, float* __restrict__ weight,
+                               const float* __restrict__ latent, std::int64_t rows, std::int64_t cols, float c, float s_lattice,
+                               const float* __restrict__ sigma, std::int32_t* __restrict__ indices, float* __restrict__ weight,
                                std::int32_t* bad) {
   __shared__ WarpScratch scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   const std::int64_t per_row = cols / kDim, count = rows * per_row;
-  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count; a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
+  for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count;
+       a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
     const std::int64_t r = a / per_row;
     const float s = sigma[r];
     const float value = lane < kDim ? __fmul_rn(__fdiv_rn(latent[a * kDim + lane], s), c) : 0.0f;
     std::uint32_t index = 0;
-    if (__all_sync(kFullMask, isfinite(value))) index = warp_search(rule, tables, scratch[warp], lane, value);
-    else if (lane == 0) atomicExch(bad, 1);
+    if (__all_sync(kFullMask, isfinite(value)))
+      index = warp_search(rule, tables, scratch[warp], lane, value);
+    else if (lane == 0)
+      atomicExch(bad, 1);
     if (lane == 0) indices[a] = std::int32_t(index);
     if (lane < kDim) weight[a * kDim + lane] = __fmul_rn(__fmul_rn(codebook[std::size_t(index) * kDim + lane], s), s_lattice);
   }

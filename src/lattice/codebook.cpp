@@ -19,7 +19,8 @@ constexpr std::uint32_t kSlots = 1u << 19;  // hash slots for 196,560 rows
 std::uint32_t slot_of(const std::int8_t* v) {
   std::uint64_t w[3];
   std::memcpy(w, v, kAtomDim);
-  std::uint64_t h = w[0] * 0x9E3779B97F4A7C15ull ^ (w[1] + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^ w[2] * 0x94D049BB133111EBull;
+  std::uint64_t h =
+      w[0] * 0x9E3779B97F4A7C15ull ^ (w[1] + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^ w[2] * 0x94D049BB133111EBull;
   h ^= h >> 31;
   h *= 0xD6E8FEB86659FD93ull;
   h ^= h >> 32;
@@ -67,9 +68,7 @@ std::vector<IntVector> build_shell(CodebookVariant variant) {
 
 }  // namespace
 
-std::string to_string(CodebookVariant variant) {
-  return variant == CodebookVariant::leech ? "leech" : "pollux-v4";
-}
+std::string to_string(CodebookVariant variant) { return variant == CodebookVariant::leech ? "leech" : "pollux-v4"; }
 
 CodebookVariant parse_codebook_variant(const std::string& text, const std::string& what) {
   if (text == "leech") return CodebookVariant::leech;

@@ -5,17 +5,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
 #include "pollux/base/error.h"
-#include "pollux/base/printable.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/half.h"
 #include "pollux/base/parallel.h"
+#include "pollux/base/printable.h"
 #include "pollux/base/sha256.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
@@ -45,12 +45,11 @@ std::string hex_of(const std::uint8_t* bytes, std::size_t n) {
 // Reads little-endian fields from a byte range, refusing any read past its end.
 class Reader {
  public:
-  Reader(const std::uint8_t* data, std::size_t size, const std::string& source)
-      : data_(data), size_(size), source_(source) {}
+  Reader(const std::uint8_t* data, std::size_t size, const std::string& source) : data_(data), size_(size), source_(source) {}
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw Error("plx", source_ + ": " + what + " (at byte " + std::to_string(pos_) +
-                           " of " + std::to_string(size_) + "; truncated or corrupt file?)");
+    throw Error("plx", source_ + ": " + what + " (at byte " + std::to_string(pos_) + " of " + std::to_string(size_) +
+                           "; truncated or corrupt file?)");
   }
   std::size_t remaining() const { return size_ - pos_; }
   std::size_t position() const { return pos_; }
@@ -88,10 +87,14 @@ float f32_at(const std::uint8_t* p) {
 std::vector<float> floats_of(const PlxTensor& t) {
   std::vector<float> out(t.element_count());
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (t.dtype == PlxDtype::f32) out[i] = f32_at(t.data.data() + 4 * i);
-    else if (t.dtype == PlxDtype::f16) out[i] = half_to_float(std::uint16_t(t.data[2 * i] | t.data[2 * i + 1] << 8));
-    else if (t.dtype == PlxDtype::i8) out[i] = float(std::int8_t(t.data[i]));
-    else out[i] = float(t.data[i]);
+    if (t.dtype == PlxDtype::f32)
+      out[i] = f32_at(t.data.data() + 4 * i);
+    else if (t.dtype == PlxDtype::f16)
+      out[i] = half_to_float(std::uint16_t(t.data[2 * i] | t.data[2 * i + 1] << 8));
+    else if (t.dtype == PlxDtype::i8)
+      out[i] = float(std::int8_t(t.data[i]));
+    else
+      out[i] = float(t.data[i]);
   }
   return out;
 }
@@ -103,7 +106,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype dtype) {
   const PlxTensor* t = file.find(name);
   if (!t) throw Error("plx", "tensor " + printable_excerpt(name) + " is missing");
-  if (t->dtype != dtype) throw Error("plx", "tensor " + printable_excerpt(name) + " has dtype " + to_string(t->dtype) + ", expected " + to_string(dtype));
+  if (t->dtype != dtype)
+    throw Error("plx",
+                "tensor " + printable_excerpt(name) + " has dtype " + to_string(t->dtype) + ", expected " + to_string(dtype));
   return *t;
 }
 
@@ -112,21 +117,25 @@ const PlxTensor& partner(const PlxFile& file, const std::string& name, PlxDtype 
 PlxLogicalTensor lattice_matrix(const PlxFile& file, const PlxTensor& packed, const std::string& base) {
   const PlxTensor& sigma = partner(file, base + ".sigma_rows", PlxDtype::f16);
   if (packed.dtype != PlxDtype::u8 || packed.data.size() % kGroupBytes != 0)
-    throw Error("plx", "tensor " + printable_excerpt(packed.name) + " is not u8 groups of " + std::to_string(kGroupBytes) + " bytes");
+    throw Error("plx",
+                "tensor " + printable_excerpt(packed.name) + " is not u8 groups of " + std::to_string(kGroupBytes) + " bytes");
   const std::uint64_t rows = sigma.element_count(), groups = packed.data.size() / kGroupBytes;
   const std::uint64_t per_row = rows == 0 ? 0 : kIndicesPerGroup * groups / rows;
   if (per_row == 0 || packed_size(rows * per_row) != packed.data.size() ||
       (rows < kIndicesPerGroup && kIndicesPerGroup * groups != rows * per_row))
     throw Error("plx", "tensor " + printable_excerpt(packed.name) + ": " + std::to_string(packed.data.size()) +
                            " bytes do not hold a whole number of atoms per row for " + std::to_string(rows) + " rows");
-  return {base + ".weight", PlxStorage::lattice, {std::uint32_t(rows), std::uint32_t(per_row * kAtomDim)},
+  return {base + ".weight",
+          PlxStorage::lattice,
+          {std::uint32_t(rows), std::uint32_t(per_row * kAtomDim)},
           packed.data.size() + sigma.data.size()};
 }
 
 PlxLogicalTensor int8_matrix(const PlxFile& file, const PlxTensor& q, const std::string& base) {
   const PlxTensor& mu = partner(file, base + ".mu_rows", PlxDtype::f16);
   if (q.dtype != PlxDtype::i8 || q.shape.size() != 2 || q.shape[0] != mu.element_count())
-    throw Error("plx", "tensor " + printable_excerpt(q.name) + " is not an i8 matrix with one " + printable_excerpt(mu.name) + " entry per row");
+    throw Error("plx", "tensor " + printable_excerpt(q.name) + " is not an i8 matrix with one " + printable_excerpt(mu.name) +
+                           " entry per row");
   return {base + ".weight", PlxStorage::int8_rows, q.shape, q.data.size() + mu.data.size()};
 }
 
@@ -134,7 +143,8 @@ PlxLogicalTensor int8_matrix(const PlxFile& file, const PlxTensor& q, const std:
 
 std::size_t dtype_size(PlxDtype dtype) {
   switch (dtype) {
-    case PlxDtype::u8: case PlxDtype::i8: return 1;
+    case PlxDtype::u8:
+    case PlxDtype::i8: return 1;
     case PlxDtype::f16: return 2;
     case PlxDtype::f32: return 4;
     case PlxDtype::ternary: return 0;
@@ -234,7 +244,8 @@ PlxFile parse(std::uint8_t* data, std::size_t size, const std::string& source, c
       in.fail("tensor " + printable_excerpt(t.name) + " has dtype 4 (ternary), which only version-5 files hold");
     t.dtype = PlxDtype(dtype);
     const std::uint64_t ndim = in.le(1, "tensor " + printable_excerpt(t.name) + " ndim");
-    if (ndim > kMaxDims) in.fail("tensor " + printable_excerpt(t.name) + " has " + std::to_string(ndim) + " dimensions (at most 8)");
+    if (ndim > kMaxDims)
+      in.fail("tensor " + printable_excerpt(t.name) + " has " + std::to_string(ndim) + " dimensions (at most 8)");
     std::uint64_t elements = 1;
     for (std::uint64_t d = 0; d < ndim; ++d) {
       std::uint64_t extent = in.le(4, "tensor " + printable_excerpt(t.name) + " shape");
@@ -245,7 +256,8 @@ PlxFile parse(std::uint8_t* data, std::size_t size, const std::string& source, c
     }
     const std::uint64_t data_len = in.le(8, "tensor " + printable_excerpt(t.name) + " data length");
     if (data_len != plx_data_bytes(t.dtype, elements))
-      in.fail("tensor " + printable_excerpt(t.name) + " data length " + std::to_string(data_len) + " does not match its shape and dtype");
+      in.fail("tensor " + printable_excerpt(t.name) + " data length " + std::to_string(data_len) +
+              " does not match its shape and dtype");
     const std::uint8_t* bytes = in.take(data_len, "tensor " + printable_excerpt(t.name) + " data");
     auto* at = const_cast<std::uint8_t*>(bytes);
     t.data = mapping ? PlxBytes(mapping, at, data_len) : PlxBytes(std::vector<std::uint8_t>(bytes, bytes + data_len));
@@ -380,7 +392,8 @@ std::vector<std::uint8_t> serialize_plx(const PlxFile& file) {
   put_le(out, file.tensors.size(), 4);
   for (const PlxTensor& t : file.tensors) {
     if (t.dtype == PlxDtype::ternary && file.version != 5)
-      throw Error("plx", "tensor '" + printable_excerpt(t.name) + "' is ternary, which version 4 cannot hold: a ternary model needs version 5");
+      throw Error("plx", "tensor '" + printable_excerpt(t.name) +
+                             "' is ternary, which version 4 cannot hold: a ternary model needs version 5");
     if (t.name.empty() || t.name.size() > 0xFFFF || t.shape.size() > kMaxDims ||
         t.data.size() != plx_data_bytes(t.dtype, t.element_count()))
       throw Error("plx", "tensor '" + printable_excerpt(t.name) + "' cannot be written: bad name, rank, or data size");
@@ -471,9 +484,7 @@ PlxTensor ternary_tensor(const std::string& name, const std::vector<std::uint32_
   for (int i = 0; i < 4; ++i) bytes[std::size_t(i)] = std::uint8_t(bits >> (8 * i));
   try {
     pack_trits(matrix.trits.data(), matrix.trits.size(), bytes.data() + 4);
-  } catch (const Error& e) {
-    throw Error("plx", "ternary tensor " + printable_excerpt(name) + ": " + e.what());
-  }
+  } catch (const Error& e) { throw Error("plx", "ternary tensor " + printable_excerpt(name) + ": " + e.what()); }
   t.data = std::move(bytes);
   return t;
 }
@@ -484,7 +495,8 @@ TernaryMatrix read_ternary(const PlxTensor& t) {
   const std::uint64_t n = t.element_count();
   if (t.data.size() != plx_data_bytes(PlxDtype::ternary, n))
     throw Error("plx", what + ": " + std::to_string(t.data.size()) + " bytes, expected 4 + ceil(" + std::to_string(n) +
-                           " / 5) = " + std::to_string(plx_data_bytes(PlxDtype::ternary, n)) + " for its shape: truncated or corrupt");
+                           " / 5) = " + std::to_string(plx_data_bytes(PlxDtype::ternary, n)) +
+                           " for its shape: truncated or corrupt");
   TernaryMatrix m;
   m.gamma = f32_at(t.data.data());
   if (!std::isfinite(m.gamma) || m.gamma < 0)
@@ -515,9 +527,7 @@ std::map<std::string, DecodedTensor> decode_plx(const PlxFile& file, const Codeb
       std::vector<float> sigma = floats_of(*file.find(base + ".sigma_rows"));
       try {
         reconstruct_rows(codebook, indices.data(), sigma.data(), t.shape[0], t.shape[1], d.values.data());
-      } catch (const Error& e) {
-        throw Error("plx", "tensor " + base + ".packed_weights: " + e.what());
-      }
+      } catch (const Error& e) { throw Error("plx", "tensor " + base + ".packed_weights: " + e.what()); }
     }
   }
   return out;

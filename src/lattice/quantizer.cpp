@@ -22,7 +22,7 @@ constexpr int kGroupPositions[4][6] = {
 
 // True iff score < 2 sqrt(8) = sqrt(32), decided exactly for every double.
 bool below_sqrt32(double score) {
-  static const double t = std::sqrt(32.0);                   // correctly rounded
+  static const double t = std::sqrt(32.0);                  // correctly rounded
   static const bool t_above = std::fma(t, t, -32.0) > 0.0;  // t > sqrt(32)?
   return t_above ? score < t : score <= t;
 }
@@ -136,8 +136,7 @@ Quantizer::Quantizer(const Codebook& codebook, Scoring scoring)
   for (int o = 0; o < kOctadCount; ++o) {
     for (int g = 0; g < 4; ++g) {
       octad_groups_[o][g] = 0;
-      for (int k = 0; k < 6; ++k)
-        octad_groups_[o][g] |= std::uint8_t((octads[o] >> kGroupPositions[g][k] & 1) << k);
+      for (int k = 0; k < 6; ++k) octad_groups_[o][g] |= std::uint8_t((octads[o] >> kGroupPositions[g][k] & 1) << k);
     }
     for (int i = 0, k = 0; i < kDim; ++i)
       if (octads[o] >> i & 1) octad_positions_[o][k++] = std::uint8_t(i);
@@ -225,7 +224,11 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   for (int g = 0; g < 4; ++g) {
     double *s = sign_sum[g], *z = max_term[g], *a = abs_sum_g[g], *n = abs_min[g];
     bool* np = negative_parity[g];
-    s[0] = 0.0; z[0] = -INFINITY; a[0] = 0.0; n[0] = INFINITY; np[0] = false;
+    s[0] = 0.0;
+    z[0] = -INFINITY;
+    a[0] = 0.0;
+    n[0] = INFINITY;
+    np[0] = false;
     for (int k = 0; k < 6; ++k) {
       const double xi = x[kGroupPositions[g][k]], axi = std::fabs(xi);
       const bool neg = xi < 0;
@@ -246,8 +249,11 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // Shape 1: (+-4, +-4): the two largest magnitudes.
   double a1 = 0, a2 = 0;
   for (int i = 0; i < kDim; ++i) {
-    if (ax[i] > a1) { a2 = a1; a1 = ax[i]; }
-    else if (ax[i] > a2) a2 = ax[i];
+    if (ax[i] > a1) {
+      a2 = a1;
+      a1 = ax[i];
+    } else if (ax[i] > a2)
+      a2 = ax[i];
   }
   const double shape1 = 4.0 * (a1 + a2);
 
@@ -259,8 +265,7 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
     const std::uint8_t* u = octad_groups_[o];
     const double sum = (abs_sum_g[0][u[0]] + abs_sum_g[1][u[1]]) + (abs_sum_g[2][u[2]] + abs_sum_g[3][u[3]]);
     const double low = lesser(lesser(abs_min[0][u[0]], abs_min[1][u[1]]), lesser(abs_min[2][u[2]], abs_min[3][u[3]]));
-    const bool odd = negative_parity[0][u[0]] ^ negative_parity[1][u[1]] ^ negative_parity[2][u[2]] ^
-                     negative_parity[3][u[3]];
+    const bool odd = negative_parity[0][u[0]] ^ negative_parity[1][u[1]] ^ negative_parity[2][u[2]] ^ negative_parity[3][u[3]];
     shape2[o] = 2.0 * (sum - 2.0 * low * double(odd));  // branch-free: odd is a coin flip
     best = greater(best, shape2[o]);
   }
@@ -283,7 +288,10 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
       block_max = greater(block_max, out[lo]);
     }
     block_maxima[hi] = block_max;
-    if (block_max > top_value) { top_value = block_max; top_block = hi; }
+    if (block_max > top_value) {
+      top_value = block_max;
+      top_block = hi;
+    }
   }
   auto max_term_of = [&](int m) {
     const int r = check_bits_[m], lo = m & 63, hi = m >> 6;
@@ -296,7 +304,8 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // Pass 2: Z(m) only where it can matter. Z never exceeds (4 + three_excess) max|x_i|, so a
   // codeword with S(m) plus that below the re-scoring floor of the best so far stays below
   // the final floor whatever its Z. The survivors (a few percent) are listed branch-free.
-  const double prune_below = certify ? lesser(candidate_floor(best, margin), best - kCertifyWindow) : candidate_floor(best, margin);
+  const double prune_below =
+      certify ? lesser(candidate_floor(best, margin), best - kCertifyWindow) : candidate_floor(best, margin);
   const double max_z = (4.0 + std::fabs(three_excess_)) * a1;
   std::uint16_t survivors[kGolayMessages];
   double shape3[kGolayMessages];
@@ -384,8 +393,7 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
 }
 
 CertifiedIndex Quantizer::nearest_certified(const float* atom) const {
-  if (scoring_ != Scoring::exact)
-    throw Error("quantizer", "a certified search needs the exact scoring (lattice_search = exact)");
+  if (scoring_ != Scoring::exact) throw Error("quantizer", "a certified search needs the exact scoring (lattice_search = exact)");
   check_finite(atom, 0);
   CertifiedIndex out;
   search(atom, &out);
@@ -408,7 +416,7 @@ bool Quantizer::certificate_holds(const float* searched, const float* moved, con
   if (certificate.index == 0) return others < root32;  // every score stays below the zero threshold
   const double winner = integer_score(moved, codebook_.integer_row(certificate.index)) - 2.0 * margin;
   if (!(winner > others && winner > root32)) return false;  // false for a NaN anywhere
-  for (const std::uint32_t rival : certificate.rivals)  // index 0 (no rival) scores 0 < root32
+  for (const std::uint32_t rival : certificate.rivals)      // index 0 (no rival) scores 0 < root32
     if (!(integer_score(moved, codebook_.integer_row(rival)) + 2.0 * margin < winner)) return false;
   return true;
 }
@@ -435,15 +443,17 @@ std::uint32_t Quantizer::brute_force(const T* atom) const {
   for (std::uint32_t idx = 1; idx < Codebook::kSize; ++idx) {
     double s = weighted_score(x, codebook_.integer_row(idx), weight_);
     if (scoring_ == Scoring::reference_bf16) s = reference_rounded(s);
-    if (s > best) { best = s; index = idx; }
+    if (s > best) {
+      best = s;
+      index = idx;
+    }
   }
   return below_zero_threshold(best) ? 0 : index;
 }
 
 template <typename T>
 void Quantizer::scored_coordinates(const T* atom, double* x) const {
-  for (int i = 0; i < kDim; ++i)
-    x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
+  for (int i = 0; i < kDim; ++i) x[i] = scoring_ == Scoring::exact ? double(atom[i]) : double(to_bfloat16(float(atom[i])));
 }
 
 double Quantizer::max_term_of_coordinate(bool bit, double x) const {

@@ -36,8 +36,8 @@ std::size_t grain(std::size_t per_row) { return std::max<std::size_t>(1, 4096 / 
 
 }  // namespace
 
-void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
-                  std::uint32_t* indices, float* sigma, int threads) {
+void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols, std::uint32_t* indices,
+                  float* sigma, int threads) {
   check_width(cols);
   const std::size_t per_row = cols / kAtomDim;
   parallel_for(rows, threads, grain(per_row), [&](std::size_t begin, std::size_t end) {
@@ -73,7 +73,8 @@ std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w,
         float* at_search = memory.atoms.data() + k * kAtomDim;
         scaled_atom(row, a, s, atom);
         CertifiedIndex& certificate = memory.certificates[k];
-        if (certificate.index == indices[k] && quantizer.certificate_holds(at_search, atom, certificate)) continue;  // the index stands
+        if (certificate.index == indices[k] && quantizer.certificate_holds(at_search, atom, certificate))
+          continue;  // the index stands
         certificate = quantizer.nearest_certified(atom);
         indices[k] = certificate.index;
         std::copy(atom, atom + kAtomDim, at_search);
@@ -85,8 +86,8 @@ std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w,
   return searched;
 }
 
-void reconstruct_rows(const Codebook& codebook, const std::uint32_t* indices, const float* sigma,
-                      std::size_t rows, std::size_t cols, float* w) {
+void reconstruct_rows(const Codebook& codebook, const std::uint32_t* indices, const float* sigma, std::size_t rows,
+                      std::size_t cols, float* w) {
   check_width(cols);
   const std::size_t per_row = cols / kAtomDim;
   const float s_lattice = float(kLatticeScale);

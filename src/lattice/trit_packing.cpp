@@ -30,7 +30,8 @@ void pack_trits(const std::int8_t* trits, std::size_t count, std::uint8_t* out) 
       const std::size_t at = k * kTritsPerByte + std::size_t(i);
       if (at >= count) continue;  // padding: a zero digit
       if (trits[at] < -1 || trits[at] > 1)
-        throw Error("packing", "trit " + std::to_string(int(trits[at])) + " at position " + std::to_string(at) + " is not -1, 0 or +1");
+        throw Error("packing",
+                    "trit " + std::to_string(int(trits[at])) + " at position " + std::to_string(at) + " is not -1, 0 or +1");
       byte = byte * 3 + unsigned(trits[at] + 1);
     }
     // Horner from the top digit: the absent high digits of the last byte contributed nothing.
@@ -46,14 +47,16 @@ std::vector<std::uint8_t> pack_trits(const std::vector<std::int8_t>& trits) {
 
 void unpack_trits(const std::uint8_t* packed, std::size_t size, std::size_t count, std::int8_t* out, const std::string& what) {
   if (size != trit_packed_size(count))
-    throw Error("packing", what + ": " + std::to_string(size) + " bytes of trits, expected " + std::to_string(trit_packed_size(count)) +
-                               " for " + std::to_string(count) + " weights (5 per byte): truncated or corrupt");
+    throw Error("packing", what + ": " + std::to_string(size) + " bytes of trits, expected " +
+                               std::to_string(trit_packed_size(count)) + " for " + std::to_string(count) +
+                               " weights (5 per byte): truncated or corrupt");
   const TritTable& t = table();
   const std::size_t whole = count / kTritsPerByte;
   for (std::size_t k = 0; k < size; ++k) {
     const unsigned b = packed[k];
     if (b >= unsigned(kTritByteLimit))
-      throw Error("packing", what + ": byte " + std::to_string(k) + " is " + std::to_string(b) + ", not below 243 = 3^5: corrupt");
+      throw Error("packing",
+                  what + ": byte " + std::to_string(k) + " is " + std::to_string(b) + ", not below 243 = 3^5: corrupt");
     const auto& digits = t.trits[b];
     if (k < whole) {
       for (int i = 0; i < kTritsPerByte; ++i) out[k * kTritsPerByte + std::size_t(i)] = digits[std::size_t(i)];
@@ -63,8 +66,9 @@ void unpack_trits(const std::uint8_t* packed, std::size_t size, std::size_t coun
     unsigned limit = 1;
     for (std::size_t i = 0; i < left; ++i) limit *= 3;
     if (b >= limit)
-      throw Error("packing", what + ": the last byte is " + std::to_string(b) + ", but its " + std::to_string(kTritsPerByte - left) +
-                                 " padding digits must be zero (below " + std::to_string(limit) + "): corrupt");
+      throw Error("packing", what + ": the last byte is " + std::to_string(b) + ", but its " +
+                                 std::to_string(kTritsPerByte - left) + " padding digits must be zero (below " +
+                                 std::to_string(limit) + "): corrupt");
     for (std::size_t i = 0; i < left; ++i) out[k * kTritsPerByte + i] = digits[i];
   }
 }

@@ -49,8 +49,8 @@ struct ChunkedCrossEntropy : torch::autograd::Function<ChunkedCrossEntropy> {
 
 }  // namespace
 
-at::Tensor chunked_cross_entropy(const at::Tensor& hidden, const at::Tensor& head, const at::Tensor& targets,
-                                 std::int64_t active, std::int64_t chunk_rows) {
+at::Tensor chunked_cross_entropy(const at::Tensor& hidden, const at::Tensor& head, const at::Tensor& targets, std::int64_t active,
+                                 std::int64_t chunk_rows) {
   if (chunk_rows <= 0) throw Error("model", "loss_chunk must be positive for the chunked loss");
   return ChunkedCrossEntropy::apply(hidden, head, targets, active, chunk_rows);
 }

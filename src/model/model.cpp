@@ -57,8 +57,16 @@ void PolluxModel::bind() {
   blocks_.clear();
   for (int l = 0; l < config_.n_layers; ++l) {
     Block b;
-    b.ln1 = next(); b.q = next(); b.k = next(); b.v = next(); b.o = next();
-    b.q_ln = next(); b.k_ln = next(); b.ln2 = next(); b.fc1 = next(); b.fc2 = next();
+    b.ln1 = next();
+    b.q = next();
+    b.k = next();
+    b.v = next();
+    b.o = next();
+    b.q_ln = next();
+    b.k_ln = next();
+    b.ln2 = next();
+    b.fc1 = next();
+    b.fc2 = next();
     blocks_.push_back(b);
   }
   ln_f_ = next();
@@ -108,12 +116,12 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
   const std::int64_t T = idx.size(1);
   const std::int64_t past = cache ? cache->length() : 0;
   if (past + T > config_.seq_len)
-    throw Error("model", "sequence of " + std::to_string(past + T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
+    throw Error("model",
+                "sequence of " + std::to_string(past + T) + " tokens exceeds seq_len " + std::to_string(config_.seq_len));
   at::Tensor x = embed(idx, past);
   // New positions attend causally among themselves and to every cached position.
   at::Tensor mask;
-  if (past > 0 && T > 1)
-    mask = at::ones({T, past + T}, idx.options().dtype(at::kBool)).tril(past);
+  if (past > 0 && T > 1) mask = at::ones({T, past + T}, idx.options().dtype(at::kBool)).tril(past);
   if (cache && cache->k.empty()) {
     cache->k.resize(blocks_.size());
     cache->v.resize(blocks_.size());
@@ -161,8 +169,8 @@ at::Tensor PolluxModel::block(std::size_t l, const at::Tensor& x_in, KVCache* ca
       cache->v[l] = v;
     }
     const bool causal = past == 0;
-    at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                                     0.0, causal && T > 1, {}, scale);
+    at::Tensor a = at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, 0.0,
+                                                    causal && T > 1, {}, scale);
     const at::Tensor attended = activations(a.transpose(1, 2).reshape({B, T, d}));
     observe("attn.o_proj.weight", attended);
     x = x_in + at::linear(attended, weight(b.o));

@@ -19,8 +19,7 @@ using namespace lattice;
 at::Tensor need(const OptimizerState& state, const std::string& key, const at::Tensor& like) {
   auto it = state.tensors.find(key);
   if (it == state.tensors.end()) throw Error("optimizer", "state tensor " + key + " is missing");
-  if (!it->second.sizes().equals(like.sizes()))
-    throw Error("optimizer", "state tensor " + key + " has the wrong shape");
+  if (!it->second.sizes().equals(like.sizes())) throw Error("optimizer", "state tensor " + key + " has the wrong shape");
   return it->second.to(like.device(), it->second.scalar_type()).clone();
 }
 
@@ -55,7 +54,8 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
     return out;
   }
   const at::Tensor cpu = latent.detach().contiguous();
-  LatticeWeight out{memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone() : at::empty({rows, cols / lattice::kAtomDim}, at::kInt),
+  LatticeWeight out{memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone()
+                                                 : at::empty({rows, cols / lattice::kAtomDim}, at::kInt),
                     at::empty({rows}, at::kFloat)};
   auto* indices = reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>());
   if (memory) {
@@ -71,8 +71,8 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
 
 // Adam's moments and bias-corrected direction, scaled by -rate: updates m and v in place
 // from the gradient g and returns -rate * m_hat / (sqrt(v_hat) + eps).
-at::Tensor adam_direction(at::Tensor& m, at::Tensor& v, const at::Tensor& g, double beta1, double beta2, double step,
-                          double rate, double eps) {
+at::Tensor adam_direction(at::Tensor& m, at::Tensor& v, const at::Tensor& g, double beta1, double beta2, double step, double rate,
+                          double eps) {
   const double bc1 = 1.0 - std::pow(beta1, step), bc2 = 1.0 - std::pow(beta2, step);
   m.mul_(beta1).add_(g, 1.0 - beta1);
   v.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
@@ -91,14 +91,14 @@ class PolluxStep : public Optimizer {
   PolluxStep(const Config& config, PolluxModel& model, Comm* comm)
       : model_(model),
         comm_(comm && comm->distributed() ? comm : nullptr),
-        quantizer_(Codebook::get(config.codebook),
-                   config.lattice_search),
+        quantizer_(Codebook::get(config.codebook), config.lattice_search),
         h_floor_(config.h_floor),
         h_max_(std::log(double(config.model.vocab_size))),
         inertia_(width_inertia(config.model.n_embd, config.width_inertia == WidthInertia::reference)),
         incremental_(config.projection == Projection::incremental && config.lattice_search == Scoring::exact) {
     if (!(h_max_ > h_floor_))
-      throw Error("optimizer", "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
+      throw Error("optimizer",
+                  "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
   }
 
   StepStats step(double ce_mean) override {
@@ -145,7 +145,8 @@ class PolluxStep : public Optimizer {
         at::Tensor weight = own_rows(comm_, p.value.detach());
         auto prev = weights_.find(p.name);
         const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
-        LatticeWeight next = project(quantizer_, latent, weight, bad, incremental_ ? &memory_[p.name] : nullptr, previous, searched);
+        LatticeWeight next =
+            project(quantizer_, latent, weight, bad, incremental_ ? &memory_[p.name] : nullptr, previous, searched);
         if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
           next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
           write_forward_weight(p.value, next, quantizer_.codebook());
@@ -159,8 +160,10 @@ class PolluxStep : public Optimizer {
         latent.mul_(decay).add_(u).clamp_(1.0 - kGeometricSlack, 1.0 + kGeometricSlack);
         p.value.detach().copy_(comm_ ? comm_->all_gather_rows(latent, rows) : latent);
       }
-      if (comm_) force_squares.push_back(u.norm().square().to(at::kDouble));
-      else force += u.norm().to(at::kDouble);
+      if (comm_)
+        force_squares.push_back(u.norm().square().to(at::kDouble));
+      else
+        force += u.norm().to(at::kDouble);
       elements += double(p.value.numel());
     }
     if (comm_ && !force_squares.empty()) {
@@ -217,7 +220,10 @@ class PolluxStep : public Optimizer {
   void load_state(const OptimizerState& s) override {
     step_ = s.step;
     heat_ = s.heat;
-    latent_.clear(); m_.clear(); v_.clear(); weights_.clear();
+    latent_.clear();
+    m_.clear();
+    v_.clear();
+    weights_.clear();
     memory_.clear();  // not part of the state: the first step after a load searches every atom
     if (step_ == 0) return;
     for (auto& p : model_.parameters()) {
@@ -227,7 +233,8 @@ class PolluxStep : public Optimizer {
       v_[p.name] = own_rows(comm_, need(s, "v/" + p.name, like)).clone();
       if (!p.lattice()) continue;
       const std::int64_t rows = like.size(0);
-      weights_[p.name] = {need(s, "indices/" + p.name, at::empty({rows, like.numel() / rows / lattice::kAtomDim}, like.options().dtype(at::kInt))),
+      weights_[p.name] = {need(s, "indices/" + p.name,
+                               at::empty({rows, like.numel() / rows / lattice::kAtomDim}, like.options().dtype(at::kInt))),
                           need(s, "sigma/" + p.name, at::empty({rows}, like.options()))};
     }
     load_lattice_weights(model_, weights_, quantizer_.codebook());
@@ -242,10 +249,11 @@ class PolluxStep : public Optimizer {
     double state_bytes = 0;
     for (const auto* map : {&latent_, &m_, &v_})
       for (const auto& [name, t] : *map) state_bytes += double(t.nbytes());
-    log::info(strprintf("data-parallel step on %d ranks: this rank sends %.3f MB of gradients (reduce-scatter), %.3f MB of "
-                        "indices, sigma and gains (all-gather); it keeps %.3f MB of m, v and latent (1/%d of them)",
-                        comm_->world_size(), double(after.reduce_scatter - before.reduce_scatter) / 1e6,
-                        double(after.all_gather - before.all_gather) / 1e6, state_bytes / 1e6, comm_->world_size()));
+    log::info(
+        strprintf("data-parallel step on %d ranks: this rank sends %.3f MB of gradients (reduce-scatter), %.3f MB of "
+                  "indices, sigma and gains (all-gather); it keeps %.3f MB of m, v and latent (1/%d of them)",
+                  comm_->world_size(), double(after.reduce_scatter - before.reduce_scatter) / 1e6,
+                  double(after.all_gather - before.all_gather) / 1e6, state_bytes / 1e6, comm_->world_size()));
   }
 
   PolluxModel& model_;
@@ -310,7 +318,8 @@ class AdamW : public Optimizer {
 
   void load_state(const OptimizerState& s) override {
     step_ = s.step;
-    m_.clear(); v_.clear();
+    m_.clear();
+    v_.clear();
     if (step_ == 0) return;
     for (auto& p : model_.parameters()) {
       m_[p.name] = need(s, "m/" + p.name, p.value.detach());
@@ -340,8 +349,7 @@ std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& mod
   return std::make_unique<PolluxStep>(config, model, comm);
 }
 
-void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,
-                          const Codebook& codebook) {
+void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights, const Codebook& codebook) {
   at::NoGradGuard no_grad;
   for (auto& p : model.parameters()) {
     if (!p.lattice()) continue;

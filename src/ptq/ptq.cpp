@@ -101,7 +101,8 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
     record(p, rtn_quantize(p.value.detach(), o.bits, o.group_size), "rtn");
   }
   std::vector<at::Tensor> x;  // the next block's input per batch of windows, from the quantized layers before it
-  for (std::int64_t b = 0; b < windows; b += per_batch) x.push_back(model.embed(idx.slice(0, b, std::min(windows, b + per_batch))));
+  for (std::int64_t b = 0; b < windows; b += per_batch)
+    x.push_back(model.embed(idx.slice(0, b, std::min(windows, b + per_batch))));
 
   auto run_stage = [&](const Stage& stage, const std::function<void()>& forward) {
     std::map<std::string, at::Tensor> h;
@@ -129,11 +130,10 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
   };
   for (int l = 0; l < c.n_layers; ++l) {
     const std::string b = "blocks." + std::to_string(l) + ".";
-    const std::vector<Stage> stages = {
-        {{b + "attn.q_proj.weight", b + "attn.k_proj.weight", b + "attn.v_proj.weight"}, true},
-        {{b + "attn.o_proj.weight"}, false},
-        {{b + "mlp.fc1.weight"}, false},
-        {{b + "mlp.fc2.weight"}, false}};
+    const std::vector<Stage> stages = {{{b + "attn.q_proj.weight", b + "attn.k_proj.weight", b + "attn.v_proj.weight"}, true},
+                                       {{b + "attn.o_proj.weight"}, false},
+                                       {{b + "mlp.fc1.weight"}, false},
+                                       {{b + "mlp.fc2.weight"}, false}};
     for (const Stage& stage : stages)
       run_stage(stage, [&] {
         for (const at::Tensor& xb : x) model.block(std::size_t(l), xb);
@@ -176,8 +176,8 @@ void check_options(const Options& o, const ModelConfig& model) {
   const std::string method = method_name(o.method);
   auto bits_in = [&](int lo, int hi) {
     if (o.bits < lo || o.bits > hi)
-      throw Error("ptq", "--bits " + std::to_string(o.bits) + ": expected " + std::to_string(lo) + " to " +
-                             std::to_string(hi) + " for " + method);
+      throw Error("ptq", "--bits " + std::to_string(o.bits) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi) +
+                             " for " + method);
   };
   if (o.method == Method::leech) {
     if (o.bits != 0)
@@ -193,8 +193,10 @@ void check_options(const Options& o, const ModelConfig& model) {
       throw Error("ptq", "--group_size " + std::to_string(g) + ": polarquant's Walsh-Hadamard blocks need a power of 2");
   }
   if (o.method == Method::gptq) {
-    if (o.calib.empty()) throw Error("ptq", "gptq needs calibration text: --calib DATA.u16 (a token file of the model's tokenizer)");
-    if (o.calib_tokens <= 0) throw Error("ptq", "--calib_tokens " + std::to_string(o.calib_tokens) + ": expected a positive count");
+    if (o.calib.empty())
+      throw Error("ptq", "gptq needs calibration text: --calib DATA.u16 (a token file of the model's tokenizer)");
+    if (o.calib_tokens <= 0)
+      throw Error("ptq", "--calib_tokens " + std::to_string(o.calib_tokens) + ": expected a positive count");
   } else if (!o.calib.empty()) {
     throw Error("ptq", "--calib: only gptq reads calibration data");
   }
@@ -232,8 +234,8 @@ Report quantize_model(PolluxModel& model, const Options& o, const std::string& c
 
 Checkpoint quantize_checkpoint(const Checkpoint& ck, const std::string& path, const Options& options, Report& report) {
   if (ck.config.quantizer != QuantizerKind::none)
-    throw Error("ptq", path + " is a " + to_string(ck.config.quantizer) + " checkpoint (quantizer = " + to_string(ck.config.quantizer) +
-                           "): pollux-ptq quantizes continuous ones (quantizer = none)");
+    throw Error("ptq", path + " is a " + to_string(ck.config.quantizer) + " checkpoint (quantizer = " +
+                           to_string(ck.config.quantizer) + "): pollux-ptq quantizes continuous ones (quantizer = none)");
   check_options(options, ck.config.model);
   PolluxModel model(ck.config.model, 0, at::kCPU);
   {
@@ -272,14 +274,24 @@ std::string report_json(const Report& r, const std::string& checkpoint, const st
   } else {
     j.field("bits", o.bits).field("group_size", o.group_size);
   }
-  j.field("bits_per_parameter", r.bits_per_parameter()).field("quantized_params", r.quantized_params)
-      .field("quantized_bytes", r.model_bytes() - r.other_bytes).field("other_params", r.other_params)
-      .field("other_bytes", r.other_bytes).field("model_bytes", r.model_bytes());
+  j.field("bits_per_parameter", r.bits_per_parameter())
+      .field("quantized_params", r.quantized_params)
+      .field("quantized_bytes", r.model_bytes() - r.other_bytes)
+      .field("other_params", r.other_params)
+      .field("other_bytes", r.other_bytes)
+      .field("model_bytes", r.model_bytes());
   if (o.method == Method::gptq) j.field("calib", o.calib).field("calib_tokens", r.calib_tokens).field("damp", o.damp);
   j.key("matrices").begin_array();
   for (const MatrixReport& m : r.matrices) {
-    j.begin_object().field("name", m.name).field("method", m.method).key("shape").begin_array().value(m.rows).value(m.cols)
-        .end_array().field("bits_per_parameter", double(m.bits) / double(m.rows * m.cols))
+    j.begin_object()
+        .field("name", m.name)
+        .field("method", m.method)
+        .key("shape")
+        .begin_array()
+        .value(m.rows)
+        .value(m.cols)
+        .end_array()
+        .field("bits_per_parameter", double(m.bits) / double(m.rows * m.cols))
         .field("relative_error", m.relative_error);
     if (m.output_error >= 0) j.field("output_error", m.output_error).field("rtn_output_error", m.rtn_output_error);
     j.end_object();

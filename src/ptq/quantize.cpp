@@ -33,8 +33,7 @@ at::Tensor rtn_scales(const at::Tensor& w, int bits, std::int64_t group) {
   check_matrix(w, group, "rtn");
   const at::Tensor absmax = w.to(at::kFloat).reshape({w.size(0), w.size(1) / group, group}).abs().amax({-1});
   const at::Tensor scale = (absmax / double(rtn_qmax(bits))).to(at::kHalf).to(at::kFloat);  // stored as float16
-  if (!scale.isfinite().all().item<bool>())
-    throw Error("ptq", "rtn: a group's scale overflows float16 (|w| above 65504 x qmax)");
+  if (!scale.isfinite().all().item<bool>()) throw Error("ptq", "rtn: a group's scale overflows float16 (|w| above 65504 x qmax)");
   return scale;
 }
 

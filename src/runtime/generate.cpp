@@ -8,8 +8,8 @@
 
 namespace pollux {
 
-at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint32_t>& context,
-                                  const SamplingOptions& o, std::int64_t active_vocab) {
+at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint32_t>& context, const SamplingOptions& o,
+                                  std::int64_t active_vocab) {
   logits = mask_padded_vocab(logits.to(at::kCPU).to(at::kFloat), active_vocab).clone();
   if (o.repetition_penalty != 1.0) {
     float* l = logits.data_ptr<float>();
@@ -41,8 +41,8 @@ at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint
   return probs;
 }
 
-std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<std::uint32_t>& prompt,
-                                    const SamplingOptions& o, const std::function<void(std::uint32_t)>& on_token) {
+std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<std::uint32_t>& prompt, const SamplingOptions& o,
+                                    const std::function<void(std::uint32_t)>& on_token) {
   const std::int64_t context = model.config().seq_len;
   if (prompt.empty()) throw Error("generate", "the prompt is empty (give some text, or use the end-of-text token)");
   if (std::int64_t(prompt.size()) > context)
@@ -59,7 +59,8 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
       // The context is full: start again from the last half of it (the positions are
       // absolute, so the cache cannot slide), which costs half a context every half context.
       const std::size_t keep = std::size_t(context / 2);
-      input = at::tensor(std::vector<std::int64_t>(all.end() - std::ptrdiff_t(keep), all.end()), at::kLong).unsqueeze(0).to(device);
+      input =
+          at::tensor(std::vector<std::int64_t>(all.end() - std::ptrdiff_t(keep), all.end()), at::kLong).unsqueeze(0).to(device);
       cache = PolluxModel::KVCache();
     }
     const at::Tensor logits = model.forward(input, cache)[0][-1];
@@ -117,12 +118,16 @@ double sequence_logprob(const PolluxModel& model, std::uint32_t prefix, const st
   for (std::size_t first = 1; first <= n;) {
     const std::size_t last = std::min(n, first == 1 ? T : first + T / 2 - 1);  // targets first..last
     const std::size_t begin = last > T ? last - T : 0;                         // inputs begin..last-1
-    const at::Tensor x = at::tensor(std::vector<std::int64_t>(seq.begin() + std::ptrdiff_t(begin), seq.begin() + std::ptrdiff_t(last)),
-                                    at::kLong).unsqueeze(0).to(device);
+    const at::Tensor x =
+        at::tensor(std::vector<std::int64_t>(seq.begin() + std::ptrdiff_t(begin), seq.begin() + std::ptrdiff_t(last)), at::kLong)
+            .unsqueeze(0)
+            .to(device);
     const at::Tensor logits = mask_padded_vocab(model.forward(x)[0].to(at::kFloat), model.config().tokenizer_vocab_size);
     const at::Tensor logp = at::log_softmax(logits.slice(0, std::int64_t(first - 1 - begin)), 1);
-    const at::Tensor target = at::tensor(std::vector<std::int64_t>(seq.begin() + std::ptrdiff_t(first), seq.begin() + std::ptrdiff_t(last) + 1),
-                                         at::kLong).to(device);
+    const at::Tensor target =
+        at::tensor(std::vector<std::int64_t>(seq.begin() + std::ptrdiff_t(first), seq.begin() + std::ptrdiff_t(last) + 1),
+                   at::kLong)
+            .to(device);
     total += logp.gather(1, target.unsqueeze(1)).sum().item<double>();
     first = last + 1;
   }

@@ -50,9 +50,7 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   JsonValue doc;
   try {
     doc = parse_json(file.config_json);
-  } catch (const Error& e) {
-    throw Error("model", path + ": config JSON: " + e.what());
-  }
+  } catch (const Error& e) { throw Error("model", path + ": config JSON: " + e.what()); }
   LoadedModel out;
   out.config.n_layers = json_int(doc, "n_layers", path);
   out.config.n_embd = json_int(doc, "n_embd", path);
@@ -75,8 +73,9 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   const ModelConfig& c = out.config;
   if (c.n_layers <= 0 || c.n_embd <= 0 || c.n_embd % 24 != 0 || c.d_head != 24 || c.seq_len <= 0 || c.vocab_size % 24 != 0 ||
       c.tokenizer_vocab_size <= 0 || c.tokenizer_vocab_size > c.vocab_size)
-    throw Error("model", path + ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
-                                "d_head 24, tokenizer_vocab_size <= vocab_size)");
+    throw Error("model", path +
+                             ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
+                             "d_head 24, tokenizer_vocab_size <= vocab_size)");
   // Sizes in the config JSON are capped by what the file's tensors hold, before allocating.
   double held = 0;
   try {
@@ -127,7 +126,8 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
   at::NoGradGuard no_grad;
   if (ck.config.quantizer == QuantizerKind::lattice)
-    load_lattice_weights(*out.model, lattice_weights_of(ck), lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
+    load_lattice_weights(*out.model, lattice_weights_of(ck),
+                         lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
   for (auto& p : out.model->parameters()) {
     auto it = ck.weights.find(p.name);
     if (it != ck.weights.end()) {
@@ -173,12 +173,23 @@ std::vector<std::uint32_t> dims_of(const at::Tensor& t) { return {t.sizes().begi
 std::string plx_config(const Config& c, int version, double bits_per_param) {
   const bool ternary = c.quantizer == QuantizerKind::ternary;
   JsonWriter j;
-  j.begin_object().field("n_layers", c.model.n_layers).field("n_heads", c.model.n_heads()).field("d_head", c.model.d_head)
-      .field("n_embd", c.model.n_embd).field("tokenizer_vocab_size", c.model.tokenizer_vocab_size)
-      .field("vocab_size", c.model.vocab_size).field("batch_size", c.micro_batch).field("seq_len", c.model.seq_len)
-      .field("grad_accum_steps", c.grad_accum).field("use_compile", false).field("use_gradient_checkpointing", false)
-      .field("target_tokens", c.target_tokens).field("tokenizer_dir", std::string(""))
-      .field("scales_per_row", 1).field("scale_serialization", "row_wise").field("bits_per_param", bits_per_param);
+  j.begin_object()
+      .field("n_layers", c.model.n_layers)
+      .field("n_heads", c.model.n_heads())
+      .field("d_head", c.model.d_head)
+      .field("n_embd", c.model.n_embd)
+      .field("tokenizer_vocab_size", c.model.tokenizer_vocab_size)
+      .field("vocab_size", c.model.vocab_size)
+      .field("batch_size", c.micro_batch)
+      .field("seq_len", c.model.seq_len)
+      .field("grad_accum_steps", c.grad_accum)
+      .field("use_compile", false)
+      .field("use_gradient_checkpointing", false)
+      .field("target_tokens", c.target_tokens)
+      .field("tokenizer_dir", std::string(""))
+      .field("scales_per_row", 1)
+      .field("scale_serialization", "row_wise")
+      .field("bits_per_param", bits_per_param);
   if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", to_string(c.codebook));
   if (ternary) j.field("quantizer", "ternary").field("activation_bits", c.activation_bits);
   j.end_object();
@@ -199,14 +210,17 @@ void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& 
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
   if (ck.config.quantizer == QuantizerKind::none)
-    throw Error("pack", "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice and ternary models");
+    throw Error("pack",
+                "the checkpoint is a continuous-weight model (quantizer = none): a .plx file holds lattice and ternary models");
   const bool ternary = ck.config.quantizer == QuantizerKind::ternary;
   if (ternary && version != 5)
     throw Error("pack", "a ternary model (quantizer = ternary) needs --format v5: version 4 has no ternary tensor kind");
   const auto variant = lattice::parse_codebook_variant(ck.codebook);
   if (version == 4 && variant != lattice::CodebookVariant::pollux_v4)
-    throw Error("pack", "--format v4 is for models trained with the pollux-v4 codebook (readers decode v4 with it); "
-                        "this one uses " + ck.codebook + ": use --format v5");
+    throw Error("pack",
+                "--format v4 is for models trained with the pollux-v4 codebook (readers decode v4 with it); "
+                "this one uses " +
+                    ck.codebook + ": use --format v5");
   const lattice::Codebook& codebook = lattice::Codebook::get(variant);
   lattice::PlxFile file;
   file.version = std::uint8_t(version);
@@ -264,8 +278,9 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
     }
   }
   const lattice::PlxBudget budget = lattice::plx_budget(lattice::plx_logical_tensors(file));
-  file.config_json = plx_config(ck.config, version,
-                                budget.backbone_parameters ? 8.0 * double(budget.backbone_bytes) / double(budget.backbone_parameters) : 0.0);
+  file.config_json =
+      plx_config(ck.config, version,
+                 budget.backbone_parameters ? 8.0 * double(budget.backbone_bytes) / double(budget.backbone_parameters) : 0.0);
   return file;
 }
 

@@ -4,8 +4,8 @@
 #include "gpt2.h"
 
 #include <algorithm>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 #include "pollux/base/error.h"
 
@@ -26,8 +26,8 @@ bool in_ranges(const CodepointRange (&table)[N], std::uint32_t cp) {
 
 // Unicode White_Space (the property \s means in tiktoken's pattern).
 bool is_space(std::uint32_t cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 enum class Class : std::uint8_t { letter, number, space, other };
@@ -49,10 +49,17 @@ Char decode_at(std::string_view s, std::size_t i) {
   }
   std::uint32_t cp = b;
   int len = 1;
-  if (b >= 0xC2 && b <= 0xDF) { len = 2; cp = b & 0x1F; }
-  else if (b >= 0xE0 && b <= 0xEF) { len = 3; cp = b & 0x0F; }
-  else if (b >= 0xF0 && b <= 0xF4) { len = 4; cp = b & 0x07; }
-  else return {Class::other, 1, b};  // a continuation byte, or a lead byte that is never valid
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+    cp = b & 0x1F;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    cp = b & 0x0F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    cp = b & 0x07;
+  } else
+    return {Class::other, 1, b};  // a continuation byte, or a lead byte that is never valid
   if (len > 1) {
     if (i + std::size_t(len) > s.size()) return {Class::other, 1, b};
     for (int k = 1; k < len; ++k) {
@@ -65,9 +72,12 @@ Char decode_at(std::string_view s, std::size_t i) {
       return {Class::other, 1, b};
   }
   Class cls = Class::other;
-  if (is_space(cp)) cls = Class::space;
-  else if (in_ranges(kLetterRanges, cp)) cls = Class::letter;
-  else if (in_ranges(kNumberRanges, cp)) cls = Class::number;
+  if (is_space(cp))
+    cls = Class::space;
+  else if (in_ranges(kLetterRanges, cp))
+    cls = Class::letter;
+  else if (in_ranges(kNumberRanges, cp))
+    cls = Class::number;
   return {cls, std::uint8_t(len), cp};
 }
 
@@ -161,7 +171,8 @@ Gpt2Tokenizer::Gpt2Tokenizer(const std::string& ranks_path) {
     tokens_[rank] = bytes;
     longest_token_ = std::max(longest_token_, bytes.size());
   }
-  if (tokens_.size() != kEndOfText) throw Error("tokenizer", ranks_path + ": expected 50,256 ranks, found " + std::to_string(tokens_.size()));
+  if (tokens_.size() != kEndOfText)
+    throw Error("tokenizer", ranks_path + ": expected 50,256 ranks, found " + std::to_string(tokens_.size()));
   for (int b = 0; b < 256; ++b) {
     const auto it = ranks_.find(std::string(1, char(b)));
     if (it == ranks_.end()) throw Error("tokenizer", ranks_path + ": byte " + std::to_string(b) + " has no rank");

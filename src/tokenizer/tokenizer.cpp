@@ -31,17 +31,27 @@ std::string valid_utf8(std::string_view bytes) {
     // The sequence's length and the range of its second byte (Unicode 15, table 3-7).
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) len = 2;
-    else if (b >= 0xE0 && b <= 0xEF) { len = 3; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
-    else if (b >= 0xF0 && b <= 0xF4) { len = 4; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+    if (b >= 0xC2 && b <= 0xDF)
+      len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
     std::size_t k = 1;  // bytes of the sequence that are right so far
     if (len > 0)
       for (; k < len && i + k < bytes.size(); ++k) {
         const auto c = static_cast<unsigned char>(bytes[i + k]);
         if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) break;
       }
-    if (len > 0 && k == len) out.append(bytes.substr(i, len));
-    else out += "\xEF\xBF\xBD";  // U+FFFD for the maximal subpart (one byte when the lead is bad)
+    if (len > 0 && k == len)
+      out.append(bytes.substr(i, len));
+    else
+      out += "\xEF\xBF\xBD";  // U+FFFD for the maximal subpart (one byte when the lead is bad)
     i += k;
   }
   return out;

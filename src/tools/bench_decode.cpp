@@ -51,8 +51,10 @@ int decode(int argc, const char* const* argv) {
   const bool cuda = run->config.device == Device::cuda;
   if (cuda && !at::hasCUDA()) throw Error("bench", "--device cuda but this build or machine has no CUDA");
   const at::Device device = cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-  if (!run->model.empty()) loaded = load_model(run->model, device);
-  else loaded.model = std::make_unique<PolluxModel>(run->config.model, run->config.seed, device);
+  if (!run->model.empty())
+    loaded = load_model(run->model, device);
+  else
+    loaded.model = std::make_unique<PolluxModel>(run->config.model, run->config.seed, device);
   t.rss_after_load = resident_bytes();
   const PolluxModel& m = *loaded.model;
   const std::int64_t active = m.config().tokenizer_vocab_size;

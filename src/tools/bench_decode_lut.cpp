@@ -37,17 +37,17 @@ infer::ModelShape shape_of(const ModelConfig& c, const std::string& tokenizer) {
 std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const std::string& command) {
   const ParsedConfig parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
   po::options_description options("decode options (and every configuration key with --config, see pollux-train --help)");
-  options.add_options()
-      ("runtime", po::value<std::string>()->default_value("lut"), "lut (from the indices) or dense (float matrices, LibTorch)")
-      ("prompt_tokens", po::value<int>()->default_value(128), "tokens of the prompt, processed at once")
-      ("new_tokens", po::value<int>()->default_value(256), "tokens decoded one at a time after it")
-      ("kernel", po::value<std::string>()->default_value("auto"), "lut: auto (the widest this CPU has), portable, avx2 or avx512 (on shell codes, avx2 and portable run the "
-       "AVX-512 kernel's scalar twin)")
-      ("index_form", po::value<std::string>()->default_value("auto"),
-       "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
-       "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "
-       "(shell where the CPU has AVX-512, else packed)")
-      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  options.add_options()("runtime", po::value<std::string>()->default_value("lut"),
+                        "lut (from the indices) or dense (float matrices, LibTorch)")(
+      "prompt_tokens", po::value<int>()->default_value(128), "tokens of the prompt, processed at once")(
+      "new_tokens", po::value<int>()->default_value(256), "tokens decoded one at a time after it")(
+      "kernel", po::value<std::string>()->default_value("auto"),
+      "lut: auto (the widest this CPU has), portable, avx2 or avx512 (on shell codes, avx2 and portable run the "
+      "AVX-512 kernel's scalar twin)")(
+      "index_form", po::value<std::string>()->default_value("auto"),
+      "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
+      "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "
+      "(shell where the CPU has AVX-512, else packed)")("json", po::bool_switch(), "print one JSON object instead of a table");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(), "a .plx file");
   po::positional_options_description positional;
@@ -57,11 +57,12 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   for (const auto& a : parsed.extra) extra.push_back(a.c_str());
   if (!cli::parse(int(extra.size()), extra.data(),
                   "usage: " + command + " MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]\n" +
-                      std::string(command.size() + 8, ' ') + "[--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
-                  "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
-                  "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
-                  "the model bytes read per decoded token. The lut runtime runs in pollux-bench-lut, a program\n"
-                  "that links no LibTorch; the dense one here.",
+                      std::string(command.size() + 8, ' ') +
+                      "[--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
+                      "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
+                      "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
+                      "the model bytes read per decoded token. The lut runtime runs in pollux-bench-lut, a program\n"
+                      "that links no LibTorch; the dense one here.",
                   options, hidden, positional, vm))
     return std::nullopt;
   DecodeRun run;
@@ -69,10 +70,12 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   if (from_model == parsed.from_file) throw Error("bench", "give exactly one of MODEL (a .plx file) and --config FILE");
   if (from_model) run.model = vm["model"].as<std::string>();
   run.runtime = vm["runtime"].as<std::string>();
-  if (run.runtime != "lut" && run.runtime != "dense") throw Error("bench", "--runtime '" + run.runtime + "': expected lut or dense");
+  if (run.runtime != "lut" && run.runtime != "dense")
+    throw Error("bench", "--runtime '" + run.runtime + "': expected lut or dense");
   run.prompt_tokens = vm["prompt_tokens"].as<int>();
   run.new_tokens = vm["new_tokens"].as<int>();
-  if (run.prompt_tokens <= 0 || run.new_tokens < 0) throw Error("bench", "--prompt_tokens must be positive and --new_tokens not negative");
+  if (run.prompt_tokens <= 0 || run.new_tokens < 0)
+    throw Error("bench", "--prompt_tokens must be positive and --new_tokens not negative");
   run.config = parsed.config;
   if (run.runtime == "lut" && run.config.device != Device::cpu)
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
@@ -109,11 +112,21 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
   const std::string form = infer::to_string(infer::resolve_index_form(run.index_form));
   if (run.json) {
     JsonWriter j;
-    j.begin_object().field("runtime", run.runtime).field("model", model).field("prompt_tokens", P).field("new_tokens", N)
-        .field("threads", run.config.threads).field("kernel", t.kernel).field("index_form", run.runtime == "lut" ? form : "")
-        .field("prefill_tokens_per_s", prefill).field("decode_tokens_per_s", decode_rate).field("peak_rss_bytes", peak)
+    j.begin_object()
+        .field("runtime", run.runtime)
+        .field("model", model)
+        .field("prompt_tokens", P)
+        .field("new_tokens", N)
+        .field("threads", run.config.threads)
+        .field("kernel", t.kernel)
+        .field("index_form", run.runtime == "lut" ? form : "")
+        .field("prefill_tokens_per_s", prefill)
+        .field("decode_tokens_per_s", decode_rate)
+        .field("peak_rss_bytes", peak)
         .field("rss_before_load_bytes", t.rss_before_load)
-        .field("rss_after_load_bytes", t.rss_after_load).field("model_bytes_per_token", double(t.bytes_per_token)).end_object();
+        .field("rss_after_load_bytes", t.rss_after_load)
+        .field("model_bytes_per_token", double(t.bytes_per_token))
+        .end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
@@ -131,11 +144,10 @@ int decode_lut(const DecodeRun& run) {
   DecodeTiming t;
   t.rss_before_load = resident_bytes();
   const Config& c = run.config;
-  infer::LutModel m = run.model.empty()
-                          ? infer::LutModel::from_plx(infer::random_model_file(shape_of(c.model, c.tokenizer),
-                                                                               c.codebook, c.seed),
-                                                      "random model", run.index_form)
-                          : infer::LutModel::load(run.model, run.index_form);
+  infer::LutModel m =
+      run.model.empty() ? infer::LutModel::from_plx(infer::random_model_file(shape_of(c.model, c.tokenizer), c.codebook, c.seed),
+                                                    "random model", run.index_form)
+                        : infer::LutModel::load(run.model, run.index_form);
   t.rss_after_load = resident_bytes();
   m.set_threads(c.threads);
   m.set_kernel(run.kernel);

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "bench.h"
-#include "config_bench.h"
 #include "cli.h"
+#include "config_bench.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
@@ -164,12 +164,11 @@ double state_bytes(const PolluxModel& model, const Checkpoint& ck) {
 
 int io(int argc, const char* const* argv) {
   po::options_description options("io options (and every configuration key, see pollux-train --help)");
-  options.add_options()
-      ("steps", po::value<int>()->default_value(1), "timed repetitions of each phase (the fastest is reported)")
-      ("warmup", po::value<int>()->default_value(0), "untimed repetitions first")
-      ("dir", po::value<std::string>()->default_value(fs::temp_directory_path().string()),
-       "folder for the checkpoint, its copy and its .plx (removed after)")
-      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  options.add_options()("steps", po::value<int>()->default_value(1), "timed repetitions of each phase (the fastest is reported)")(
+      "warmup", po::value<int>()->default_value(0), "untimed repetitions first")(
+      "dir", po::value<std::string>()->default_value(fs::temp_directory_path().string()),
+      "folder for the checkpoint, its copy and its .plx (removed after)")("json", po::bool_switch(),
+                                                                          "print one JSON object instead of a table");
   // Checkpoints are written from host memory: the device is cpu unless --device says otherwise
   // (a configuration made for the GPU, as pollux-1152.ini is, is benchmarked as it is on disk).
   std::vector<const char*> args(argv, argv + argc);
@@ -177,15 +176,15 @@ int io(int argc, const char* const* argv) {
     args.push_back("--device");
     args.push_back("cpu");
   }
-  const auto bench = parse_config_bench(
-      int(args.size()), args.data(), options,
-      "usage: pollux-bench io --config FILE [--KEY VALUE ...] [--dir DIR] [--steps N] [--json]\n"
-      "Builds a model and optimizer state of the configuration's shape (random values) and times,\n"
-      "each in its own process: writing its checkpoint (fsync'ed, as training does), reading it,\n"
-      "pollux-inspect and pollux-pack on it, and copying the file with cp (alone, and followed by\n"
-      "an fsync of the copy) and with a read/write loop: seconds, GB/s and peak resident memory.\n"
-      "Reads come from the page cache, as the copies' do. The device is cpu whatever the\n"
-      "configuration names.");
+  const auto bench =
+      parse_config_bench(int(args.size()), args.data(), options,
+                         "usage: pollux-bench io --config FILE [--KEY VALUE ...] [--dir DIR] [--steps N] [--json]\n"
+                         "Builds a model and optimizer state of the configuration's shape (random values) and times,\n"
+                         "each in its own process: writing its checkpoint (fsync'ed, as training does), reading it,\n"
+                         "pollux-inspect and pollux-pack on it, and copying the file with cp (alone, and followed by\n"
+                         "an fsync of the copy) and with a read/write loop: seconds, GB/s and peak resident memory.\n"
+                         "Reads come from the page cache, as the copies' do. The device is cpu whatever the\n"
+                         "configuration names.");
   if (!bench) return 0;
   const Config& config = bench->config;
   const po::variables_map& vm = bench->options;
@@ -224,8 +223,14 @@ int io(int argc, const char* const* argv) {
       const auto start = std::chrono::steady_clock::now();
       const CheckpointWrite w = write_checkpoint(path, ck);
       const double seconds = seconds_since(start);
-      return {seconds, w.sync_seconds, double(w.bytes), status_bytes("VmHWM:"), resident, state_bytes(model, ck),
-              double(model.parameter_count()), reset ? 1.0 : 0.0};
+      return {seconds,
+              w.sync_seconds,
+              double(w.bytes),
+              status_bytes("VmHWM:"),
+              resident,
+              state_bytes(model, ck),
+              double(model.parameter_count()),
+              reset ? 1.0 : 0.0};
     });
   });
   if (write.values.size() != 8) throw Error("bench", "the write phase reported nothing");
@@ -284,7 +289,9 @@ int io(int argc, const char* const* argv) {
   if (read.values.size() != 3) throw Error("bench", "the read phase reported nothing");
   const Phase inspect = best([&] { return run_program("pollux-inspect", {tools + "/pollux-inspect", path}); });
   const bool lattice = config.quantizer == QuantizerKind::lattice;
-  const Phase pack = lattice ? best([&] { return run_program("pollux-pack", {tools + "/pollux-pack", path, "--output", plx}); })
+  const Phase pack = lattice ? best([&] {
+    return run_program("pollux-pack", {tools + "/pollux-pack", path, "--output", plx});
+  })
                              : Phase{};
 
   const double cp_s = cp.seconds, cp_sync_s = cp_sync.values.empty() ? 0 : cp_sync.values[0],
@@ -294,26 +301,45 @@ int io(int argc, const char* const* argv) {
   const double bound = state + 0.25 * file_bytes;
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "io").field("device", "cpu").field("quantizer", to_string(config.quantizer))
-        .field("parameters", parameters).field("file_bytes", file_bytes).field("state_bytes", state)
+    j.begin_object()
+        .field("benchmark", "io")
+        .field("device", "cpu")
+        .field("quantizer", to_string(config.quantizer))
+        .field("parameters", parameters)
+        .field("file_bytes", file_bytes)
+        .field("state_bytes", state)
         .field("peak_bound_bytes", bound)
-        .field("write_s", write_s).field("write_gbps", gb / write_s).field("write_sync_s", write_sync_s)
-        .field("write_peak_bytes", write_peak).field("write_before_bytes", write_before).field("write_peak_reset", peak_reset)
-        .field("read_s", read_s).field("read_gbps", gb / read_s).field("read_peak_bytes", read.peak_bytes)
+        .field("write_s", write_s)
+        .field("write_gbps", gb / write_s)
+        .field("write_sync_s", write_sync_s)
+        .field("write_peak_bytes", write_peak)
+        .field("write_before_bytes", write_before)
+        .field("write_peak_reset", peak_reset)
+        .field("read_s", read_s)
+        .field("read_gbps", gb / read_s)
+        .field("read_peak_bytes", read.peak_bytes)
         .field("read_before_bytes", read_before)
-        .field("inspect_s", inspect.seconds).field("inspect_peak_bytes", inspect.peak_bytes)
-        .field("pack_s", pack.seconds).field("pack_peak_bytes", pack.peak_bytes)
-        .field("cp_s", cp_s).field("cp_gbps", gb / cp_s).field("cp_fsync_s", cp_sync_s)
+        .field("inspect_s", inspect.seconds)
+        .field("inspect_peak_bytes", inspect.peak_bytes)
+        .field("pack_s", pack.seconds)
+        .field("pack_peak_bytes", pack.peak_bytes)
+        .field("cp_s", cp_s)
+        .field("cp_gbps", gb / cp_s)
+        .field("cp_fsync_s", cp_sync_s)
         .field("cp_fsync_gbps", cp_sync_s > 0 ? gb / cp_sync_s : 0.0)
-        .field("copy_loop_s", loop_s).field("copy_loop_gbps", loop_s > 0 ? gb / loop_s : 0.0)
-        .field("write_vs_copy_loop", loop_s / write_s).field("read_vs_copy_loop", loop_s / read_s)
-        .field("write_vs_cp", cp_s / write_s).field("write_vs_cp_fsync", cp_sync_s > 0 ? cp_sync_s / write_s : 0.0)
-        .field("read_vs_cp", cp_s / read_s).end_object();
+        .field("copy_loop_s", loop_s)
+        .field("copy_loop_gbps", loop_s > 0 ? gb / loop_s : 0.0)
+        .field("write_vs_copy_loop", loop_s / write_s)
+        .field("read_vs_copy_loop", loop_s / read_s)
+        .field("write_vs_cp", cp_s / write_s)
+        .field("write_vs_cp_fsync", cp_sync_s > 0 ? cp_sync_s / write_s : 0.0)
+        .field("read_vs_cp", cp_s / read_s)
+        .end_object();
     std::cout << j.str() << "\n";
     return 0;
   }
-  std::printf("io (%s, %.0f parameters, checkpoint %.3f GB; model + optimizer state %.3f GB)\n", to_string(config.quantizer).c_str(),
-              parameters, gb, state * 1e-9);
+  std::printf("io (%s, %.0f parameters, checkpoint %.3f GB; model + optimizer state %.3f GB)\n",
+              to_string(config.quantizer).c_str(), parameters, gb, state * 1e-9);
   std::printf("  %-16s %9s %9s %12s\n", "phase", "seconds", "GB/s", "peak GB");
   std::printf("  %-16s %9.3f %9.3f %12.3f  (%.3f GB resident before; %.3f s waiting for the disk)\n", "write", write_s,
               gb / write_s, write_peak * 1e-9, write_before * 1e-9, write_sync_s);
@@ -324,10 +350,11 @@ int io(int argc, const char* const* argv) {
   std::printf("  %-16s %9.3f %9.3f\n", "cp", cp_s, gb / cp_s);
   std::printf("  %-16s %9.3f %9.3f\n", "cp + fsync", cp_sync_s, gb / cp_sync_s);
   std::printf("  %-16s %9.3f %9.3f  (read(2) + write(2), 8 MiB buffer)\n", "copy loop", loop_s, gb / loop_s);
-  std::printf("  write at %.2fx cp (%.2fx cp + fsync, %.2fx the copy loop), read at %.2fx cp (%.2fx the copy loop);\n"
-              "  peak bound (state + 25%% of the file) %.3f GB%s\n",
-              cp_s / write_s, cp_sync_s / write_s, loop_s / write_s, cp_s / read_s, loop_s / read_s, bound * 1e-9,
-              peak_reset ? "" : " (the write's peak includes building the state: no /proc/self/clear_refs)");
+  std::printf(
+      "  write at %.2fx cp (%.2fx cp + fsync, %.2fx the copy loop), read at %.2fx cp (%.2fx the copy loop);\n"
+      "  peak bound (state + 25%% of the file) %.3f GB%s\n",
+      cp_s / write_s, cp_sync_s / write_s, loop_s / write_s, cp_s / read_s, loop_s / read_s, bound * 1e-9,
+      peak_reset ? "" : " (the write's peak includes building the state: no /proc/self/clear_refs)");
   return 0;
 }
 

@@ -22,7 +22,8 @@ int quantizer_cuda(const lattice::Quantizer& quantizer, const std::vector<float>
   const at::Tensor a = host.to(at::kCUDA);
   at::Tensor idx = at::empty({n}, a.options().dtype(at::kInt)), bad = at::zeros({1}, a.options().dtype(at::kInt));
   auto search = [&](std::int64_t count) {
-    kernels::nearest_cuda(quantizer, a.data_ptr<float>(), count, idx.data_ptr<std::int32_t>(), bad.data_ptr<std::int32_t>(), nullptr);
+    kernels::nearest_cuda(quantizer, a.data_ptr<float>(), count, idx.data_ptr<std::int32_t>(), bad.data_ptr<std::int32_t>(),
+                          nullptr);
     return bad.item<int>();  // waits for the kernel
   };
   search(std::min<std::int64_t>(n, 65536));  // warm-up: the tables go to the device once
@@ -43,11 +44,18 @@ int quantizer_cuda(const lattice::Quantizer& quantizer, const std::vector<float>
   if (json) {
     JsonWriter j;
     j.begin_object()
-        .field("benchmark", "quantizer").field("device", "cuda").field("codebook", lattice::to_string(quantizer.codebook().variant()))
-        .field("atoms", std::uint64_t(n)).field("checked", std::uint64_t(checked)).field("checked_against", "cpu exact search")
-        .field("mismatches", std::uint64_t(mismatches)).field("zero_atoms", std::uint64_t(zeros))
-        .field("fast_seconds", seconds).field("fast_atoms_per_s", rate)
-        .field("cpu_threads", threads).field("cpu_atoms_per_s", checked ? double(checked) / cpu_seconds : 0.0)
+        .field("benchmark", "quantizer")
+        .field("device", "cuda")
+        .field("codebook", lattice::to_string(quantizer.codebook().variant()))
+        .field("atoms", std::uint64_t(n))
+        .field("checked", std::uint64_t(checked))
+        .field("checked_against", "cpu exact search")
+        .field("mismatches", std::uint64_t(mismatches))
+        .field("zero_atoms", std::uint64_t(zeros))
+        .field("fast_seconds", seconds)
+        .field("fast_atoms_per_s", rate)
+        .field("cpu_threads", threads)
+        .field("cpu_atoms_per_s", checked ? double(checked) / cpu_seconds : 0.0)
         .end_object();
     std::cout << j.str() << "\n";
   } else {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "bench.h"
-#include "config_bench.h"
 #include "cli.h"
+#include "config_bench.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
@@ -22,14 +22,11 @@
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/step.h"
 
-
 namespace pollux::bench {
-
 
 namespace {
 
 namespace po = boost::program_options;
-
 
 void synchronize(const at::Device& device) {
   if (device.is_cuda()) at::zeros({1}, at::TensorOptions().device(device)).cpu();  // waits for the stream
@@ -39,15 +36,15 @@ void synchronize(const at::Device& device) {
 
 int step(int argc, const char* const* argv) {
   po::options_description options("step options (and every configuration key, see pollux-train --help)");
-  options.add_options()
-      ("steps", po::value<int>()->default_value(5), "timed optimizer steps")
-      ("warmup", po::value<int>()->default_value(2), "untimed steps first (the first one copies the latents)")
-      ("json", po::bool_switch(), "print one JSON object instead of a table");
-  const auto bench = parse_config_bench(argc, argv, options,
-                                        "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
-                                        "Times pollux_step alone on a model of the configuration (no forward or backward pass)\n"
-                                        "with gradients that move like training's (a persistent direction plus fresh noise each\n"
-                                        "step): seconds per step, the fraction of atoms searched, optimizer state bytes, peak memory.");
+  options.add_options()("steps", po::value<int>()->default_value(5), "timed optimizer steps")(
+      "warmup", po::value<int>()->default_value(2), "untimed steps first (the first one copies the latents)")(
+      "json", po::bool_switch(), "print one JSON object instead of a table");
+  const auto bench =
+      parse_config_bench(argc, argv, options,
+                         "usage: pollux-bench step --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--json]\n"
+                         "Times pollux_step alone on a model of the configuration (no forward or backward pass)\n"
+                         "with gradients that move like training's (a persistent direction plus fresh noise each\n"
+                         "step): seconds per step, the fraction of atoms searched, optimizer state bytes, peak memory.");
   if (!bench) return 0;
   const Config& config = bench->config;
   const po::variables_map& vm = bench->options;
@@ -93,19 +90,30 @@ int step(int argc, const char* const* argv) {
 
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "step").field("device", to_string(config.device)).field("quantizer", to_string(config.quantizer))
-        .field("parameters", model.parameter_count()).field("steps", steps).field("seconds", seconds)
-        .field("projection", to_string(config.projection)).field("searched_fraction", searched)
-        .field("optimizer_state_bytes", state_bytes).field("peak_bytes", peak).field("peak_bytes_before_steps", before)
-        .field("peak_host_memory_bytes", host_peak).end_object();
+    j.begin_object()
+        .field("benchmark", "step")
+        .field("device", to_string(config.device))
+        .field("quantizer", to_string(config.quantizer))
+        .field("parameters", model.parameter_count())
+        .field("steps", steps)
+        .field("seconds", seconds)
+        .field("projection", to_string(config.projection))
+        .field("searched_fraction", searched)
+        .field("optimizer_state_bytes", state_bytes)
+        .field("peak_bytes", peak)
+        .field("peak_bytes_before_steps", before)
+        .field("peak_host_memory_bytes", host_peak)
+        .end_object();
     std::cout << j.str() << "\n";
   } else {
-    std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", to_string(config.device).c_str(), to_string(config.quantizer).c_str(),
-                (long long)model.parameter_count(), steps);
+    std::printf("pollux_step (%s, %s, %lld parameters, %d timed steps)\n", to_string(config.device).c_str(),
+                to_string(config.quantizer).c_str(), (long long)model.parameter_count(), steps);
     std::printf("  step               %9.4f s (projection %s: %.1f%% of the atoms searched)\n", seconds,
                 to_string(config.projection).c_str(), 100 * searched);
     std::printf("  optimizer state    %9.1f MiB\n", double(state_bytes) / (1 << 20));
-    if (device.is_cuda()) std::printf("  peak device memory %9.1f MiB (%.1f MiB before the steps)\n", double(peak) / (1 << 20), double(before) / (1 << 20));
+    if (device.is_cuda())
+      std::printf("  peak device memory %9.1f MiB (%.1f MiB before the steps)\n", double(peak) / (1 << 20),
+                  double(before) / (1 << 20));
     std::printf("  peak host memory   %9.1f MiB\n", host_peak / (1 << 20));
   }
   return 0;

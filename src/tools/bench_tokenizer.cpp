@@ -79,14 +79,14 @@ std::vector<std::string> documents(const std::string& text, std::size_t min_byte
 int tokenizer(int argc, const char* const* argv) {
   namespace po = boost::program_options;
   po::options_description options("tokenizer options");
-  options.add_options()
-      ("input", po::value<std::string>()->default_value(cli::data_dir() + "/tinyshakespeare.txt"), "UTF-8 text to tokenize")
-      ("mb", po::value<double>()->default_value(22, "22"), "repeat the text until it holds at least this many MB")
-      ("threads", po::value<int>()->default_value(0), "threads for both tokenizers (0 = all cores)")
-      ("repeats", po::value<int>()->default_value(3), "timed passes of each tokenizer; the best counts")
-      ("tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)
-      ("python", po::value<std::string>()->default_value(default_python()), "Python in which to time tiktoken if importable")
-      ("json", po::bool_switch(), "print one JSON object");
+  options.add_options()("input", po::value<std::string>()->default_value(cli::data_dir() + "/tinyshakespeare.txt"),
+                        "UTF-8 text to tokenize")("mb", po::value<double>()->default_value(22, "22"),
+                                                  "repeat the text until it holds at least this many MB")(
+      "threads", po::value<int>()->default_value(0), "threads for both tokenizers (0 = all cores)")(
+      "repeats", po::value<int>()->default_value(3), "timed passes of each tokenizer; the best counts")(
+      "tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)(
+      "python", po::value<std::string>()->default_value(default_python()), "Python in which to time tiktoken if importable")(
+      "json", po::bool_switch(), "print one JSON object");
   po::variables_map vm;
   if (!cli::parse(argc, argv,
                   "usage: pollux-bench tokenizer [--input FILE] [--mb M] [--threads T] [--repeats R] [--json]\n"
@@ -163,8 +163,7 @@ int tokenizer(int argc, const char* const* argv) {
     JsonValue result;
     try {
       result = parse_json(output);
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
     const JsonValue *seconds = result.get("seconds"), *count = result.get("tokens"), *version = result.get("version");
     if (seconds && count && version && seconds->number > 0) {
       tiktoken_seconds = seconds->number;
@@ -179,20 +178,28 @@ int tokenizer(int argc, const char* const* argv) {
   const double tiktoken_mb_per_s = tiktoken_seconds > 0 ? double(bytes) / 1e6 / tiktoken_seconds : 0;
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("mb", double(bytes) / 1e6).field("documents", std::uint64_t(docs.size()))
-        .field("threads", std::int64_t(threads)).field("tokens", tokens).field("mb_per_s", mb_per_s)
+    j.begin_object()
+        .field("mb", double(bytes) / 1e6)
+        .field("documents", std::uint64_t(docs.size()))
+        .field("threads", std::int64_t(threads))
+        .field("tokens", tokens)
+        .field("mb_per_s", mb_per_s)
         .field("tokens_per_s", tokens_per_s);
     if (tiktoken_seconds > 0)
-      j.field("tiktoken_mb_per_s", tiktoken_mb_per_s).field("tiktoken_tokens_per_s", double(tiktoken_tokens) / tiktoken_seconds)
-          .field("tiktoken_version", tiktoken_version).field("same_tokens", tiktoken_tokens == tokens)
+      j.field("tiktoken_mb_per_s", tiktoken_mb_per_s)
+          .field("tiktoken_tokens_per_s", double(tiktoken_tokens) / tiktoken_seconds)
+          .field("tiktoken_version", tiktoken_version)
+          .field("same_tokens", tiktoken_tokens == tokens)
           .field("speedup", mb_per_s / tiktoken_mb_per_s);
     else
       j.field("tiktoken_note", tiktoken_note);
     j.end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
-    std::printf("tokenizer: %.1f MB in %zu documents, %d threads, best of %d\n", double(bytes) / 1e6, docs.size(), threads, repeats);
-    std::printf("  pollux gpt2  %8.1f MB/s  %12.0f tokens/s  (%llu tokens)\n", mb_per_s, tokens_per_s, (unsigned long long)tokens);
+    std::printf("tokenizer: %.1f MB in %zu documents, %d threads, best of %d\n", double(bytes) / 1e6, docs.size(), threads,
+                repeats);
+    std::printf("  pollux gpt2  %8.1f MB/s  %12.0f tokens/s  (%llu tokens)\n", mb_per_s, tokens_per_s,
+                (unsigned long long)tokens);
     if (tiktoken_seconds > 0)
       std::printf("  tiktoken %s %6.1f MB/s  %12.0f tokens/s  (%llu tokens%s): pollux is %.2fx\n", tiktoken_version.c_str(),
                   tiktoken_mb_per_s, double(tiktoken_tokens) / tiktoken_seconds, (unsigned long long)tiktoken_tokens,

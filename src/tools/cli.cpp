@@ -2,10 +2,10 @@
 
 #include <cctype>
 #include <cstdio>
-#include <stdexcept>
 #include <exception>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 #include "pollux/base/data_dir.h"
 #include "pollux/base/printable.h"
@@ -35,25 +35,24 @@ int run(const std::string& tool, const std::function<int()>& body) {
   } catch (const std::exception& e) {
     // One line whatever the message holds (a library's multi-line message, bytes of a file).
     std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), printable_excerpt(without_backtrace(e.what()), 2000).c_str());
-  } catch (...) {
-    std::fprintf(stderr, "%s: error: unknown failure\n", tool.c_str());
-  }
+  } catch (...) { std::fprintf(stderr, "%s: error: unknown failure\n", tool.c_str()); }
   return 1;
 }
 
 bool parse(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
-           const po::options_description& hidden, const po::positional_options_description& positional,
-           po::variables_map& vm) {
+           const po::options_description& hidden, const po::positional_options_description& positional, po::variables_map& vm) {
   po::options_description visible;
   visible.add(options);
   visible.add_options()("help,h", "print this help and exit");
   po::options_description all;
   all.add(visible).add(hidden);
-  po::store(po::command_line_parser(argc, argv)
-                .options(all)
-                .positional(positional)
-                .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)  // --max_step is no --max_steps
-                .run(), vm);
+  po::store(
+      po::command_line_parser(argc, argv)
+          .options(all)
+          .positional(positional)
+          .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)  // --max_step is no --max_steps
+          .run(),
+      vm);
   if (vm.count("help")) {
     std::cout << usage << "\n\n" << visible << "\n";
     // The bundled data's folder on a line of its own: a path as long as the install prefix
@@ -81,7 +80,8 @@ bool parse_with_file(int argc, const char* const* argv, const std::string& usage
 std::int64_t integer_in(const po::variables_map& vm, const std::string& name, std::int64_t lo, std::int64_t hi) {
   const std::int64_t v = vm[name].as<std::int64_t>();
   if (v < lo || v > hi)
-    throw std::runtime_error("--" + name + " " + std::to_string(v) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi));
+    throw std::runtime_error("--" + name + " " + std::to_string(v) + ": expected " + std::to_string(lo) + " to " +
+                             std::to_string(hi));
   return v;
 }
 
@@ -98,7 +98,8 @@ double number_in(const po::variables_map& vm, const std::string& name, double lo
 int threads_option(const po::variables_map& vm) {
   const int threads = vm["threads"].as<int>();
   if (threads < 0 || threads > kMaxThreads)
-    throw std::runtime_error("--threads " + std::to_string(threads) + ": expected 0 (all cores) to " + std::to_string(kMaxThreads));
+    throw std::runtime_error("--threads " + std::to_string(threads) + ": expected 0 (all cores) to " +
+                             std::to_string(kMaxThreads));
   return threads;
 }
 

@@ -29,8 +29,7 @@ int run(const std::string& tool, const std::function<int()>& body);
 // it) and returns false for --help. Unknown options,
 // missing values and bad numbers throw.
 bool parse(int argc, const char* const* argv, const std::string& usage, const po::options_description& options,
-           const po::options_description& hidden, const po::positional_options_description& positional,
-           po::variables_map& vm);
+           const po::options_description& hidden, const po::positional_options_description& positional, po::variables_map& vm);
 
 // The same for tools that take one positional FILE argument, stored under `name`; throws
 // "no NAME given" when it is missing.

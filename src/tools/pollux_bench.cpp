@@ -16,18 +16,18 @@
 #include <sys/resource.h>
 
 #include "bench.h"
-#include "config_bench.h"
 #include "cli.h"
-#include "pollux/config/config.h"
-#include "pollux/optim/optimizer.h"
-#include "pollux/train/profiler.h"
-#include "pollux/train/step.h"
+#include "config_bench.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
 #include "pollux/base/parallel.h"
+#include "pollux/config/config.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/quantizer.h"
+#include "pollux/optim/optimizer.h"
+#include "pollux/train/profiler.h"
+#include "pollux/train/step.h"
 
 namespace {
 
@@ -59,14 +59,15 @@ std::vector<float> training_like_atoms(std::size_t count, std::uint64_t seed) {
 
 int bench_quantizer(int argc, const char* const* argv) {
   po::options_description options("quantizer options");
-  options.add_options()
-      ("atoms", po::value<std::int64_t>()->default_value(200000), "number of fresh random atoms to quantize (1 to 20000000)")
-      ("check", po::value<std::int64_t>(), "how many of them to check against the float64 brute force (default: all)")
-      ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
-      ("codebook", po::value<std::string>()->default_value("leech"), "codebook variant: leech or pollux-v4")
-      ("device", po::value<std::string>()->default_value("cpu"), "cpu, or cuda: the GPU search, checked against the CPU's exact search")
-      ("seed", po::value<std::int64_t>()->default_value(1), "seed of the random atoms")
-      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  options.add_options()("atoms", po::value<std::int64_t>()->default_value(200000),
+                        "number of fresh random atoms to quantize (1 to 20000000)")(
+      "check", po::value<std::int64_t>(), "how many of them to check against the float64 brute force (default: all)")(
+      "threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")(
+      "codebook", po::value<std::string>()->default_value("leech"), "codebook variant: leech or pollux-v4")(
+      "device", po::value<std::string>()->default_value("cpu"),
+      "cpu, or cuda: the GPU search, checked against the CPU's exact search")("seed", po::value<std::int64_t>()->default_value(1),
+                                                                              "seed of the random atoms")(
+      "json", po::bool_switch(), "print one JSON object instead of a table");
   po::variables_map vm;
   if (!cli::parse(argc, argv,
                   "usage: pollux-bench quantizer [--atoms N] [--check M] [--threads T] [--codebook V] [--device D]\n"
@@ -82,7 +83,8 @@ int bench_quantizer(int argc, const char* const* argv) {
   const auto variant = lattice::parse_codebook_variant(vm["codebook"].as<std::string>(), "--codebook");
 
   const lattice::Quantizer quantizer(lattice::Codebook::get(variant));
-  const std::vector<float> atoms = training_like_atoms(n, std::uint64_t(cli::integer_in(vm, "seed", 0, std::numeric_limits<std::int64_t>::max())));
+  const std::vector<float> atoms =
+      training_like_atoms(n, std::uint64_t(cli::integer_in(vm, "seed", 0, std::numeric_limits<std::int64_t>::max())));
   const std::string device = vm["device"].as<std::string>();
   if (device == "cuda") return bench::quantizer_cuda(quantizer, atoms, m, threads, vm["json"].as<bool>());
   if (device != "cpu") throw Error("bench", "--device '" + device + "': expected cpu or cuda");
@@ -106,11 +108,18 @@ int bench_quantizer(int argc, const char* const* argv) {
   if (vm["json"].as<bool>()) {
     JsonWriter j;
     j.begin_object()
-        .field("benchmark", "quantizer").field("device", "cpu").field("codebook", lattice::to_string(variant))
-        .field("threads", threads).field("atoms", std::uint64_t(n)).field("checked", std::uint64_t(m))
-        .field("mismatches", std::uint64_t(mismatches)).field("zero_atoms", std::uint64_t(zeros))
-        .field("fast_seconds", fast_s).field("fast_atoms_per_s", fast_rate)
-        .field("brute_seconds", brute_s).field("brute_atoms_per_s", brute_rate)
+        .field("benchmark", "quantizer")
+        .field("device", "cpu")
+        .field("codebook", lattice::to_string(variant))
+        .field("threads", threads)
+        .field("atoms", std::uint64_t(n))
+        .field("checked", std::uint64_t(m))
+        .field("mismatches", std::uint64_t(mismatches))
+        .field("zero_atoms", std::uint64_t(zeros))
+        .field("fast_seconds", fast_s)
+        .field("fast_atoms_per_s", fast_rate)
+        .field("brute_seconds", brute_s)
+        .field("brute_atoms_per_s", brute_rate)
         .field("speedup", brute_rate > 0 ? fast_rate / brute_rate : 0.0)
         .end_object();
     std::cout << j.str() << "\n";
@@ -119,8 +128,8 @@ int bench_quantizer(int argc, const char* const* argv) {
     std::printf("  %-12s %12s %10s %16s\n", "path", "atoms", "seconds", "atoms/s");
     std::printf("  %-12s %12zu %10.3f %16.0f\n", "fast", n, fast_s, fast_rate);
     std::printf("  %-12s %12zu %10.3f %16.0f\n", "brute force", m, brute_s, brute_rate);
-    std::printf("  speedup %.0fx, mismatches %zu of %zu checked, %zu zero atoms\n",
-                brute_rate > 0 ? fast_rate / brute_rate : 0.0, mismatches, m, zeros);
+    std::printf("  speedup %.0fx, mismatches %zu of %zu checked, %zu zero atoms\n", brute_rate > 0 ? fast_rate / brute_rate : 0.0,
+                mismatches, m, zeros);
   }
   return mismatches == 0 ? 0 : 2;
 }
@@ -137,13 +146,13 @@ double flops_per_token(const PolluxModel& model) {
 
 int bench_train(int argc, const char* const* argv) {
   po::options_description options("train options (and every configuration key, see pollux-train --help)");
-  options.add_options()
-      ("steps", po::value<int>()->default_value(3), "timed optimizer steps")
-      ("warmup", po::value<int>()->default_value(1), "untimed steps first")
-      ("peak_tflops", po::value<double>()->default_value(0, "0"), "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")
-      ("profile", po::value<std::string>(),
-       "write a Chrome/Perfetto trace (.json) of the timed steps to FILE (their times then include the profiler's)")
-      ("json", po::bool_switch(), "print one JSON object instead of a table");
+  options.add_options()("steps", po::value<int>()->default_value(3), "timed optimizer steps")(
+      "warmup", po::value<int>()->default_value(1), "untimed steps first")(
+      "peak_tflops", po::value<double>()->default_value(0, "0"),
+      "device peak for the model FLOP utilisation (H100 bf16 dense: 989)")(
+      "profile", po::value<std::string>(),
+      "write a Chrome/Perfetto trace (.json) of the timed steps to FILE (their times then include the profiler's)")(
+      "json", po::bool_switch(), "print one JSON object instead of a table");
   const auto bench = pollux::bench::parse_config_bench(
       argc, argv, options,
       "usage: pollux-bench train --config FILE [--KEY VALUE ...] [--steps N] [--warmup W] [--peak_tflops P]\n"
@@ -168,7 +177,8 @@ int bench_train(int argc, const char* const* argv) {
   auto optimizer = make_optimizer(config, model);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed);
   auto next_batch = [&] {
-    const at::Tensor w = at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
+    const at::Tensor w =
+        at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
     return std::make_pair(w.slice(1, 0, -1).to(device), w.slice(1, 1).to(device));
   };
   double fwd_bwd = 0, step_s = 0, searched = 0;
@@ -198,17 +208,30 @@ int bench_train(int argc, const char* const* argv) {
   const std::int64_t peak_device = pollux::device_peak_bytes(device, false);
   if (vm["json"].as<bool>()) {
     JsonWriter j;
-    j.begin_object().field("benchmark", "train").field("device", to_string(config.device)).field("quantizer", to_string(config.quantizer))
-        .field("parameters", model.parameter_count()).field("tokens_per_step", config.tokens_per_step())
-        .field("steps", steps).field("tokens_per_s", tok_s).field("forward_backward_s", fwd_bwd)
-        .field("forward_backward_tokens_per_s", tokens / fwd_bwd).field("optimizer_step_s", step_s)
-        .field("projection", to_string(config.projection)).field("searched_fraction", searched)
-        .field("model_flops_per_s", flops).field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
-        .field("peak_host_memory_bytes", peak_host).field("peak_bytes", peak_device).field("trace", trace).end_object();
+    j.begin_object()
+        .field("benchmark", "train")
+        .field("device", to_string(config.device))
+        .field("quantizer", to_string(config.quantizer))
+        .field("parameters", model.parameter_count())
+        .field("tokens_per_step", config.tokens_per_step())
+        .field("steps", steps)
+        .field("tokens_per_s", tok_s)
+        .field("forward_backward_s", fwd_bwd)
+        .field("forward_backward_tokens_per_s", tokens / fwd_bwd)
+        .field("optimizer_step_s", step_s)
+        .field("projection", to_string(config.projection))
+        .field("searched_fraction", searched)
+        .field("model_flops_per_s", flops)
+        .field("mfu", peak > 0 ? flops / (peak * 1e12) : 0.0)
+        .field("peak_host_memory_bytes", peak_host)
+        .field("peak_bytes", peak_device)
+        .field("trace", trace)
+        .end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("train (%s, %s, %lld parameters, %lld tokens per step, %d timed steps)\n", to_string(config.device).c_str(),
-                to_string(config.quantizer).c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(), steps);
+                to_string(config.quantizer).c_str(), (long long)model.parameter_count(), (long long)config.tokens_per_step(),
+                steps);
     std::printf("  forward+backward  %9.4f s per step  (%.0f tokens/s)\n", fwd_bwd, tokens / fwd_bwd);
     std::printf("  optimizer step    %9.4f s per step (projection %s: %.1f%% of the atoms searched)\n", step_s,
                 to_string(config.projection).c_str(), 100 * searched);

@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "cli.h"
-#include "runtime_choice.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/data/token_file.h"
@@ -13,6 +12,7 @@
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 #include "pollux/tokenizer/tokenizer.h"
+#include "runtime_choice.h"
 
 namespace {
 
@@ -25,8 +25,15 @@ int eval_data(const std::string& model_path, const cli::RunnableModel& m, const 
                              : evaluate_loss(*m.dense.model, file.data(), file.size(), batch);
   if (json) {
     JsonWriter j;
-    j.begin_object().field("model", model_path).field("kind", m.kind).field("runtime", m.runtime()).field("data", data)
-        .field("tokens", r.tokens).field("loss", r.mean_loss).field("perplexity", r.perplexity).end_object();
+    j.begin_object()
+        .field("model", model_path)
+        .field("kind", m.kind)
+        .field("runtime", m.runtime())
+        .field("data", data)
+        .field("tokens", r.tokens)
+        .field("loss", r.mean_loss)
+        .field("perplexity", r.perplexity)
+        .end_object();
     std::cout << j.str() << "\n";
   } else {
     std::printf("%s (%s, %s runtime) on %s: loss %.4f nats/token, perplexity %.3f over %llu tokens\n", model_path.c_str(),
@@ -38,7 +45,8 @@ int eval_data(const std::string& model_path, const cli::RunnableModel& m, const 
 int eval_blimp(const LoadedModel& m, const std::string& model_path, const std::string& dir, int limit,
                const std::string& tokenizer_dir, int batch_size, bool json) {
   const auto tokenizer = make_tokenizer(m.tokenizer, tokenizer_dir);
-  const std::vector<eval::TaskResult> results = eval::evaluate_tasks(*m.model, *tokenizer, eval::read_blimp(dir, limit), batch_size);
+  const std::vector<eval::TaskResult> results =
+      eval::evaluate_tasks(*m.model, *tokenizer, eval::read_blimp(dir, limit), batch_size);
   std::uint64_t total = 0;
   double right = 0;
   JsonWriter j;
@@ -46,8 +54,10 @@ int eval_blimp(const LoadedModel& m, const std::string& model_path, const std::s
   if (!json) std::printf("%-56s %8s %8s\n", "set", "pairs", "accuracy");
   for (const eval::TaskResult& r : results) {
     const std::string set = r.name.substr(std::string("blimp_").size());
-    if (json) j.key(set).begin_object().field("pairs", r.items).field("accuracy", r.acc).end_object();
-    else std::printf("%-56s %8llu %7.2f%%\n", set.c_str(), (unsigned long long)r.items, 100 * r.acc);
+    if (json)
+      j.key(set).begin_object().field("pairs", r.items).field("accuracy", r.acc).end_object();
+    else
+      std::printf("%-56s %8llu %7.2f%%\n", set.c_str(), (unsigned long long)r.items, 100 * r.acc);
     total += r.items;
     right += r.acc * double(r.items);
   }
@@ -68,8 +78,10 @@ int eval_tasks(const LoadedModel& m, const std::string& model_path, const std::s
     for (eval::Task& t : eval::read_tasks(name, task_dir, limit)) tasks.push_back(std::move(t));
   const auto tokenizer = make_tokenizer(m.tokenizer, tokenizer_dir);
   const std::vector<eval::TaskResult> results = eval::evaluate_tasks(*m.model, *tokenizer, tasks, batch_size);
-  if (json) std::cout << eval::report_json(model_path, m.kind, results, log_samples) << "\n";
-  else std::cout << eval::report_text(results);
+  if (json)
+    std::cout << eval::report_json(model_path, m.kind, results, log_samples) << "\n";
+  else
+    std::cout << eval::report_text(results);
   return 0;
 }
 
@@ -79,38 +91,37 @@ int main(int argc, char** argv) {
   return cli::run("pollux-eval", [&] {
     namespace po = boost::program_options;
     po::options_description options("options");
-    options.add_options()
-        ("data", po::value<std::string>(), "token file: mean loss and perplexity in non-overlapping windows")
-        ("blimp", po::value<std::string>(), "folder of BLiMP *.jsonl sets: accuracy per set and overall")
-        ("tasks", po::value<std::string>(),
-         "comma-separated tasks scored as lm-eval 0.4 scores them, of: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, "
-         "arc_challenge, lambada, wikitext")
-        ("task_dir", po::value<std::string>(), "folder of the tasks' JSON lines: T.jsonl per task, blimp/*.jsonl")
-        ("limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")
-        ("batch_size", po::value<int>()->default_value(8),
-         "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")
-        ("serve", po::bool_switch(), "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")
-        ("max_request_mb", po::value<std::int64_t>()->default_value(16),
-         "--serve: longest request line in MiB; a longer one is skipped as it is read and answered with an error")
-        ("log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")
-        ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")
-        ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
-        ("runtime", po::value<std::string>()->default_value(""),
-         "--data: lut (from the indices; the default for .plx on the CPU) or dense; tasks, BLiMP and --serve run dense")
-        ("tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)
-        ("json", po::bool_switch(), "print one JSON object");
+    options.add_options()("data", po::value<std::string>(), "token file: mean loss and perplexity in non-overlapping windows")(
+        "blimp", po::value<std::string>(), "folder of BLiMP *.jsonl sets: accuracy per set and overall")(
+        "tasks", po::value<std::string>(),
+        "comma-separated tasks scored as lm-eval 0.4 scores them, of: blimp, sciq, piqa, hellaswag, winogrande, arc_easy, "
+        "arc_challenge, lambada, wikitext")("task_dir", po::value<std::string>(),
+                                            "folder of the tasks' JSON lines: T.jsonl per task, blimp/*.jsonl")(
+        "limit", po::value<int>()->default_value(0), "items per task file, BLiMP pairs per set (0 = all)")(
+        "batch_size", po::value<int>()->default_value(8),
+        "windows (--data) or requests (--tasks, --blimp, --serve) per forward pass")(
+        "serve", po::bool_switch(),
+        "answer lm-eval requests as JSON lines on stdin/stdout (the protocol of lm_eval_pollux.py in tools/)")(
+        "max_request_mb", po::value<std::int64_t>()->default_value(16),
+        "--serve: longest request line in MiB; a longer one is skipped as it is read and answered with an error")(
+        "log_samples", po::bool_switch(), "with --tasks --json: every request's log-likelihood and greediness")(
+        "device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")("threads", po::value<int>()->default_value(0),
+                                                                                 "CPU threads (0 = all cores)")(
+        "runtime", po::value<std::string>()->default_value(""),
+        "--data: lut (from the indices; the default for .plx on the CPU) or dense; tasks, BLiMP and --serve run dense")(
+        "tokenizer_dir", cli::tokenizer_dir_value(), cli::kTokenizerDirHelp)("json", po::bool_switch(), "print one JSON object");
     po::variables_map vm;
     if (!cli::parse_with_file(argc, argv,
-                    "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve)\n"
-                    "                  [--limit N] [--batch_size B] [--runtime lut|dense] [--threads T] [--json]\n"
-                    "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
-                    "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
-                    "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
-                    "from local JSON lines and scored exactly as lm-evaluation-harness 0.4 scores them, with the\n"
-                    "STRUCTURAL (BLiMP) and FACTUAL summaries. --data on a .plx file on the CPU runs from its\n"
-                    "codebook indices (--runtime lut) unless --runtime dense expands it; the batched task\n"
-                    "scoring runs the dense model.",
-                    options, "model", vm))
+                              "usage: pollux-eval MODEL (--data FILE.u16 | --blimp DIR | --tasks LIST --task_dir DIR | --serve)\n"
+                              "                  [--limit N] [--batch_size B] [--runtime lut|dense] [--threads T] [--json]\n"
+                              "Measures a .plx file or a checkpoint: mean loss and perplexity over a token file, or BLiMP\n"
+                              "accuracy (a pair is right when the good sentence's total log-probability, after the\n"
+                              "end-of-text token, is higher, as lm-evaluation-harness scores it), or benchmark tasks read\n"
+                              "from local JSON lines and scored exactly as lm-evaluation-harness 0.4 scores them, with the\n"
+                              "STRUCTURAL (BLiMP) and FACTUAL summaries. --data on a .plx file on the CPU runs from its\n"
+                              "codebook indices (--runtime lut) unless --runtime dense expands it; the batched task\n"
+                              "scoring runs the dense model.",
+                              options, "model", vm))
       return 0;
     const bool serve = vm["serve"].as<bool>();
     if (vm.count("data") + vm.count("blimp") + vm.count("tasks") + serve != 1)

@@ -12,11 +12,15 @@ int main(int argc, char** argv) {
   namespace po = boost::program_options;
   return cli::run("pollux-import", [&] {
     po::options_description options("options");
-    options.add_options()("h_floor", po::value<double>(), "the corpus's irreducible cross-entropy in nats (required: the reference does not store it)")(
+    options.add_options()("h_floor", po::value<double>(),
+                          "the corpus's irreducible cross-entropy in nats (required: the reference does not store it)")(
         "out", po::value<std::string>(), "checkpoint to write (.h5)");
     po::variables_map vm;
-    if (!cli::parse_with_file(argc, argv, "usage: pollux-import REF.pt --h_floor X --out CKPT.h5\nConverts a checkpoint of the reference trainer (a torch.save zip) into a pollux checkpoint.\nOnly tensors and plain data are read; anything else in the file is refused.",
-                              options, "file", vm))
+    if (!cli::parse_with_file(
+            argc, argv,
+            "usage: pollux-import REF.pt --h_floor X --out CKPT.h5\nConverts a checkpoint of the reference trainer (a torch.save "
+            "zip) into a pollux checkpoint.\nOnly tensors and plain data are read; anything else in the file is refused.",
+            options, "file", vm))
       return 0;
     if (!vm.count("h_floor")) throw Error("import", "--h_floor is required: the reference checkpoint does not store H_floor");
     if (!vm.count("out")) throw Error("import", "no --out CKPT.h5 given");

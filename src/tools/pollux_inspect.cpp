@@ -70,8 +70,11 @@ void json_ternary(JsonWriter& j, const std::vector<TernaryStats>& rows) {
     const double n = double(r.count());
     j.begin_object().field("name", r.name);
     if (!std::isnan(r.gamma)) j.field("gamma", r.gamma);
-    j.field("weights", r.count()).field("minus_fraction", double(r.minus) / n).field("zero_fraction", double(r.zero) / n)
-        .field("plus_fraction", double(r.plus) / n).end_object();
+    j.field("weights", r.count())
+        .field("minus_fraction", double(r.minus) / n)
+        .field("zero_fraction", double(r.zero) / n)
+        .field("plus_fraction", double(r.plus) / n)
+        .end_object();
   }
   j.end_array();
 }
@@ -99,12 +102,20 @@ int inspect_plx(const std::string& path, bool json) {
 
   if (json) {
     JsonWriter j;
-    j.begin_object().field("file", path).field("kind", "plx").field("version", int(file.version))
-        .field("codebook", codebook).field("codebook_known", codebook_known)
-        .key("config").raw(file.config_json.empty() ? "null" : file.config_json)
-        .field("file_bytes", file_bytes).field("parameters", params)
-        .field("backbone_parameters", backbone_params).field("backbone_bytes", backbone_bytes)
-        .field("backbone_bits_per_param", backbone_bpp).field("file_bits_per_param", file_bpp);
+    j.begin_object()
+        .field("file", path)
+        .field("kind", "plx")
+        .field("version", int(file.version))
+        .field("codebook", codebook)
+        .field("codebook_known", codebook_known)
+        .key("config")
+        .raw(file.config_json.empty() ? "null" : file.config_json)
+        .field("file_bytes", file_bytes)
+        .field("parameters", params)
+        .field("backbone_parameters", backbone_params)
+        .field("backbone_bytes", backbone_bytes)
+        .field("backbone_bits_per_param", backbone_bpp)
+        .field("file_bits_per_param", file_bpp);
     j.key("stored_tensors").begin_array();
     for (const auto& t : file.tensors) {
       j.begin_object().field("name", t.name).field("dtype", lattice::to_string(t.dtype)).key("shape").begin_array();
@@ -115,8 +126,11 @@ int inspect_plx(const std::string& path, bool json) {
     for (const auto& t : logical) {
       j.begin_object().field("name", t.name).field("storage", lattice::to_string(t.storage)).key("shape").begin_array();
       for (auto d : t.shape) j.value(std::uint64_t(d));
-      j.end_array().field("parameters", t.parameter_count()).field("bytes", t.stored_bytes)
-          .field("bits_per_param", 8.0 * double(t.stored_bytes) / double(t.parameter_count())).end_object();
+      j.end_array()
+          .field("parameters", t.parameter_count())
+          .field("bytes", t.stored_bytes)
+          .field("bits_per_param", 8.0 * double(t.stored_bytes) / double(t.parameter_count()))
+          .end_object();
     }
     j.end_array();
     if (!ternary.empty()) json_ternary(j, ternary);
@@ -126,15 +140,16 @@ int inspect_plx(const std::string& path, bool json) {
   }
   std::printf("%s: .plx version %d, %llu bytes\n", path.c_str(), file.version, (unsigned long long)file_bytes);
   std::printf("codebook: %s%s\n", codebook.c_str(),
-              codebook_known ? " (named by the file, table SHA-256 checked)" : " (assumed: a version-4 file cannot tell the variants apart)");
+              codebook_known ? " (named by the file, table SHA-256 checked)"
+                             : " (assumed: a version-4 file cannot tell the variants apart)");
   std::printf("config: %s\n", file.config_json.c_str());
   std::printf("%-44s %-8s %-14s %12s %10s %8s\n", "tensor", "storage", "shape", "params", "bytes", "bits/p");
   for (const auto& t : logical)
     std::printf("%-44s %-8s %-14s %12llu %10llu %8.4f\n", t.name.c_str(), lattice::to_string(t.storage).c_str(),
                 shape_text(t.shape).c_str(), (unsigned long long)t.parameter_count(), (unsigned long long)t.stored_bytes,
                 8.0 * double(t.stored_bytes) / double(t.parameter_count()));
-  std::printf("backbone: %llu parameters in %llu bytes = %.4f bits per parameter\n",
-              (unsigned long long)backbone_params, (unsigned long long)backbone_bytes, backbone_bpp);
+  std::printf("backbone: %llu parameters in %llu bytes = %.4f bits per parameter\n", (unsigned long long)backbone_params,
+              (unsigned long long)backbone_bytes, backbone_bpp);
   std::printf("whole file: %llu parameters in %llu bytes = %.4f bits per parameter\n", (unsigned long long)params,
               (unsigned long long)file_bytes, file_bpp);
   print_ternary(ternary);
@@ -166,14 +181,25 @@ int inspect_checkpoint(const std::string& path, bool json) {
   const std::string state = optimizer_sha256(ck), weights = weights_digest.get();
   if (json) {
     JsonWriter j;
-    j.begin_object().field("file", path).field("kind", "checkpoint").field("step", ck.step)
-        .field("tokens_seen", ck.tokens_seen).field("codebook", ck.codebook).field("codebook_sha256", ck.codebook_sha256)
-        .field("quantizer", to_string(ck.config.quantizer)).field("heat", ck.optimizer.heat).field("world_size", ck.world_size)
+    j.begin_object()
+        .field("file", path)
+        .field("kind", "checkpoint")
+        .field("step", ck.step)
+        .field("tokens_seen", ck.tokens_seen)
+        .field("codebook", ck.codebook)
+        .field("codebook_sha256", ck.codebook_sha256)
+        .field("quantizer", to_string(ck.config.quantizer))
+        .field("heat", ck.optimizer.heat)
+        .field("world_size", ck.world_size)
         .field("parameters", parameters)
-        .field("lattice_atoms", atoms).field("zero_atoms", zero_atoms)
-        .field("sampler_seed", ck.sampler_seed).field("sampler_counter", ck.sampler_counter)
-        .field("weights_sha256", weights).field("optimizer_sha256", state)
-        .key("config").raw(ck.config.to_json());
+        .field("lattice_atoms", atoms)
+        .field("zero_atoms", zero_atoms)
+        .field("sampler_seed", ck.sampler_seed)
+        .field("sampler_counter", ck.sampler_counter)
+        .field("weights_sha256", weights)
+        .field("optimizer_sha256", state)
+        .key("config")
+        .raw(ck.config.to_json());
     if (!ternary.empty()) json_ternary(j, ternary);
     j.end_object();
     std::cout << j.str() << "\n";
@@ -185,10 +211,12 @@ int inspect_checkpoint(const std::string& path, bool json) {
               ck.config.model.n_embd, ck.config.model.vocab_size, ck.config.tokenizer.c_str(), (unsigned long long)parameters);
   std::printf("quantizer: %s, codebook %s (sha256 %s)\n", to_string(ck.config.quantizer).c_str(), ck.codebook.c_str(),
               ck.codebook_sha256.substr(0, 16).c_str());
-  if (atoms) std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms,
-                         (unsigned long long)zero_atoms, 100.0 * double(zero_atoms) / double(atoms));
+  if (atoms)
+    std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms, (unsigned long long)zero_atoms,
+                100.0 * double(zero_atoms) / double(atoms));
   if (!ternary.empty())
-    std::printf("activations: %s\n", ck.config.activation_bits ? strprintf("%d bits per token", ck.config.activation_bits).c_str() : "full precision");
+    std::printf("activations: %s\n",
+                ck.config.activation_bits ? strprintf("%d bits per token", ck.config.activation_bits).c_str() : "full precision");
   std::printf("written by %d rank%s\n", ck.world_size, ck.world_size > 1 ? "s" : "");
   std::printf("heat: %.6f, sampler: seed %llu counter %llu\n", ck.optimizer.heat, (unsigned long long)ck.sampler_seed,
               (unsigned long long)ck.sampler_counter);
@@ -242,14 +270,15 @@ int inspect_run(const std::string& dir, std::uint64_t window_tokens, double tole
               dir.c_str(), tolerance, score_tolerance, (unsigned long long)window_tokens);
   std::printf("%-10s %14s %12s %18s %18s\n", "step", "tokens", "churn", "window max churn", "window max score");
   for (const auto& c : report.checkpoints)
-    std::printf("%-10lld %14llu %12.6g %18s %18s\n", (long long)c.step, (unsigned long long)c.tokens, c.churn,
-                c.window_complete ? strprintf("%.6g", c.window_max_churn).c_str() : "(run too short)",
-                std::isnan(c.window_max_score_change) ? "(no task scores)" : strprintf("%.4g", c.window_max_score_change).c_str());
+    std::printf(
+        "%-10lld %14llu %12.6g %18s %18s\n", (long long)c.step, (unsigned long long)c.tokens, c.churn,
+        c.window_complete ? strprintf("%.6g", c.window_max_churn).c_str() : "(run too short)",
+        std::isnan(c.window_max_score_change) ? "(no task scores)" : strprintf("%.4g", c.window_max_score_change).c_str());
   if (report.plateau_step >= 0)
     std::printf("plateau from step %lld: pack %s\n", (long long)report.plateau_step, report.plateau_checkpoint.c_str());
   else
-    std::printf("no plateau yet: no checkpoint is followed by %llu tokens of churn <= %g and settled task scores\n", (unsigned long long)window_tokens,
-                tolerance);
+    std::printf("no plateau yet: no checkpoint is followed by %llu tokens of churn <= %g and settled task scores\n",
+                (unsigned long long)window_tokens, tolerance);
   return 0;
 }
 
@@ -261,7 +290,8 @@ int main(int argc, char** argv) {
     options.add_options()("json", po::bool_switch(), "print one JSON object")(
         "window_tokens", po::value<std::int64_t>()->default_value(1300000000),
         "RUN_DIR: tokens the churn must stay low after a checkpoint (the paper: 1.3 B)")(
-        "churn_tolerance", po::value<double>()->default_value(0.001, "0.001"), "RUN_DIR: largest overall churn that counts as ceased")(
+        "churn_tolerance", po::value<double>()->default_value(0.001, "0.001"),
+        "RUN_DIR: largest overall churn that counts as ceased")(
         "score_tolerance", po::value<double>()->default_value(0.01, "0.01"),
         "RUN_DIR: largest change of a task accuracy (eval_tasks.csv) over the window that counts as a plateau");
     po::options_description hidden;
@@ -269,15 +299,24 @@ int main(int argc, char** argv) {
     po::positional_options_description positional;
     positional.add("files", 2);
     po::variables_map vm;
-    if (!cli::parse(argc, argv, "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json] | pollux-inspect RUN_DIR\nDescribes a .plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, counts\nthe atoms whose codebook index changed between them, per matrix and layer. Given a run folder,\nnames the earliest checkpoint after which the overall churn stays <= --churn_tolerance for\n--window_tokens tokens, and the task accuracies the run scored within --score_tolerance (the\ncrystallisation plateau, the checkpoint to pack).",
-                    options, hidden, positional, vm))
+    if (!cli::parse(
+            argc, argv,
+            "usage: pollux-inspect FILE [--json] | pollux-inspect CKPT_A CKPT_B [--json] | pollux-inspect RUN_DIR\nDescribes a "
+            ".plx model file (format version, codebook, config, every tensor, bits per\nparameter of the backbone and of the "
+            "whole file) or a training checkpoint (config, step,\ntokens, codebook, sizes, SHA-256 of the forward weights and of "
+            "the optimizer state, and per\nlattice matrix and layer its null fraction and row scales). Given two checkpoints, "
+            "counts\nthe atoms whose codebook index changed between them, per matrix and layer. Given a run folder,\nnames the "
+            "earliest checkpoint after which the overall churn stays <= --churn_tolerance for\n--window_tokens tokens, and the "
+            "task accuracies the run scored within --score_tolerance (the\ncrystallisation plateau, the checkpoint to pack).",
+            options, hidden, positional, vm))
       return 0;
     if (!vm.count("files")) throw std::runtime_error("no FILE given (try --help)");
     const auto files = vm["files"].as<std::vector<std::string>>();
     const bool json = vm["json"].as<bool>();
     if (files.size() == 2) return compare_checkpoints(files[0], files[1], json);
     if (std::filesystem::is_directory(files[0]))
-      return inspect_run(files[0], std::uint64_t(cli::integer_in(vm, "window_tokens", 1, std::numeric_limits<std::int64_t>::max())),
+      return inspect_run(files[0],
+                         std::uint64_t(cli::integer_in(vm, "window_tokens", 1, std::numeric_limits<std::int64_t>::max())),
                          cli::number_in(vm, "churn_tolerance", 0, 1), cli::number_in(vm, "score_tolerance", 0, 1));
     return is_checkpoint_file(files[0]) ? inspect_checkpoint(files[0], json) : inspect_plx(files[0], json);
   });

@@ -11,17 +11,16 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-pack", [&] {
     namespace po = boost::program_options;
     po::options_description options("options");
-    options.add_options()
-        ("output", po::value<std::string>(), ".plx file to write")
-        ("format", po::value<std::string>()->default_value("v5"),
-         "v5 (default: every lattice matrix as indices, codebook named, checksums) or v4 (the reference layout; "
-         "pollux-v4 codebook only)");
+    options.add_options()("output", po::value<std::string>(), ".plx file to write")(
+        "format", po::value<std::string>()->default_value("v5"),
+        "v5 (default: every lattice matrix as indices, codebook named, checksums) or v4 (the reference layout; "
+        "pollux-v4 codebook only)");
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(argc, argv,
-                            "usage: pollux-pack CHECKPOINT --output MODEL.plx [--format v4|v5]\n"
-                            "Packs a training checkpoint into a deployable .plx file: the checkpoint's own codebook\n"
-                            "indices (18 bits each) and row scales, no re-quantization. Prints the compression.",
-                            options, "checkpoint", vm))
+                                      "usage: pollux-pack CHECKPOINT --output MODEL.plx [--format v4|v5]\n"
+                                      "Packs a training checkpoint into a deployable .plx file: the checkpoint's own codebook\n"
+                                      "indices (18 bits each) and row scales, no re-quantization. Prints the compression.",
+                                      options, "checkpoint", vm))
       return 0;
     if (!vm.count("output")) throw pollux::Error("pack", "no --output MODEL.plx given");
     const std::string format = vm["format"].as<std::string>();
@@ -37,8 +36,8 @@ int main(int argc, char** argv) {
     const pollux::lattice::PlxBudget b = pollux::lattice::plx_budget(pollux::lattice::plx_logical_tensors(file));
     const std::uint64_t params = b.parameters, backbone = b.backbone_parameters, backbone_bytes = b.backbone_bytes,
                         lattice_params = b.lattice_parameters, lattice_bytes = b.lattice_bytes;
-    std::printf("%s -> %s (.plx %s, codebook %s, step %lld)\n", path.c_str(), output.c_str(), format.c_str(),
-                ck.codebook.c_str(), (long long)ck.step);
+    std::printf("%s -> %s (.plx %s, codebook %s, step %lld)\n", path.c_str(), output.c_str(), format.c_str(), ck.codebook.c_str(),
+                (long long)ck.step);
     if (lattice_params)
       std::printf("  lattice matrices: %llu parameters in %llu bytes = %.4f bits/param (0.75 + 16/in_features)\n",
                   (unsigned long long)lattice_params, (unsigned long long)lattice_bytes,

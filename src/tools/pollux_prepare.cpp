@@ -15,19 +15,20 @@ int main(int argc, char** argv) {
   return pollux::cli::run("pollux-prepare", [&] {
     namespace po = boost::program_options;
     po::options_description options("options");
-    options.add_options()
-        ("output", po::value<std::string>(), "training token file to write (uint16 little-endian)")
-        ("tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")
-        ("text_column", po::value<std::string>()->default_value("text"), "parquet column holding the documents (string or large_string)")
-        ("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp)
-        ("val_fraction", po::value<double>()->default_value(0.0, "0"), "fraction of documents for the validation file <output>.val.u16")
-        ("framing", po::value<std::string>()->default_value("reference"),
-         "reference: each document stripped as Python's str.strip() does, empty ones skipped, end-of-text after every document; "
-         "between: documents as they are, end-of-text between them")
-        ("no_eot", po::bool_switch(), "no end-of-text tokens")
-        ("skip_bad_lines", po::bool_switch(), "skip (and count) JSON lines that do not parse instead of failing")
-        ("threads", po::value<int>()->default_value(0), "threads (0 = all cores)")
-        ("progress", po::value<double>(), "seconds between progress lines on stderr (default: 1 on a terminal, none otherwise; 0 = none)");
+    options.add_options()("output", po::value<std::string>(), "training token file to write (uint16 little-endian)")(
+        "tokenizer", po::value<std::string>()->default_value("gpt2"), "gpt2 or bytes")(
+        "text_column", po::value<std::string>()->default_value("text"),
+        "parquet column holding the documents (string or large_string)")("tokenizer_dir", pollux::cli::tokenizer_dir_value(),
+                                                                         pollux::cli::kTokenizerDirHelp)(
+        "val_fraction", po::value<double>()->default_value(0.0, "0"),
+        "fraction of documents for the validation file <output>.val.u16")(
+        "framing", po::value<std::string>()->default_value("reference"),
+        "reference: each document stripped as Python's str.strip() does, empty ones skipped, end-of-text after every document; "
+        "between: documents as they are, end-of-text between them")("no_eot", po::bool_switch(), "no end-of-text tokens")(
+        "skip_bad_lines", po::bool_switch(), "skip (and count) JSON lines that do not parse instead of failing")(
+        "threads", po::value<int>()->default_value(0), "threads (0 = all cores)")(
+        "progress", po::value<double>(),
+        "seconds between progress lines on stderr (default: 1 on a terminal, none otherwise; 0 = none)");
     po::options_description hidden;
     hidden.add_options()("input", po::value<std::vector<std::string>>(), "input files");
     po::positional_options_description positional;
@@ -54,9 +55,12 @@ int main(int argc, char** argv) {
         pollux::refuse_output_is_input(input, written, "--output");
     o.val_fraction = vm["val_fraction"].as<double>();
     const std::string framing = vm["framing"].as<std::string>();
-    if (framing == "reference") o.framing = pollux::Framing::reference;
-    else if (framing == "between") o.framing = pollux::Framing::between;
-    else throw pollux::Error("prepare", "--framing must be reference or between, not '" + framing + "'");
+    if (framing == "reference")
+      o.framing = pollux::Framing::reference;
+    else if (framing == "between")
+      o.framing = pollux::Framing::between;
+    else
+      throw pollux::Error("prepare", "--framing must be reference or between, not '" + framing + "'");
     o.end_of_text = !vm["no_eot"].as<bool>();
     o.skip_bad_lines = vm["skip_bad_lines"].as<bool>();
     o.threads = pollux::cli::threads_option(vm);

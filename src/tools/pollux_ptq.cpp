@@ -20,18 +20,17 @@ int main(int argc, char** argv) {
   namespace po = boost::program_options;
   return cli::run("pollux-ptq", [&] {
     po::options_description options("options");
-    options.add_options()
-        ("method", po::value<std::string>(), "rtn | gptq | polarquant | leech")
-        ("bits", po::value<int>(), "bits per weight: rtn and gptq 2 to 8, polarquant 1 to 4; leech takes none (its own rate)")
-        ("group_size", po::value<std::int64_t>()->default_value(32),
-         "rtn, gptq: weights of a row per float16 scale; polarquant: the Walsh-Hadamard block (a power of 2); must divide n_embd")
-        ("calib", po::value<std::string>(), "gptq: calibration token file (.u16, the model's tokenizer)")
-        ("calib_tokens", po::value<std::int64_t>()->default_value(16384),
-         "gptq: calibration tokens, in windows of the model's seq_len spread over the file")
-        ("damp", po::value<double>()->default_value(0.01), "gptq: dampening, a fraction of the Hessian's mean diagonal")
-        ("device", po::value<std::string>()->default_value("cpu"), "cpu or cuda (leech projects on the CPU)")
-        ("threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")
-        ("output", po::value<std::string>(), "checkpoint to write (.h5); the report goes beside it as .json");
+    options.add_options()("method", po::value<std::string>(), "rtn | gptq | polarquant | leech")(
+        "bits", po::value<int>(), "bits per weight: rtn and gptq 2 to 8, polarquant 1 to 4; leech takes none (its own rate)")(
+        "group_size", po::value<std::int64_t>()->default_value(32),
+        "rtn, gptq: weights of a row per float16 scale; polarquant: the Walsh-Hadamard block (a power of 2); must divide n_embd")(
+        "calib", po::value<std::string>(), "gptq: calibration token file (.u16, the model's tokenizer)")(
+        "calib_tokens", po::value<std::int64_t>()->default_value(16384),
+        "gptq: calibration tokens, in windows of the model's seq_len spread over the file")(
+        "damp", po::value<double>()->default_value(0.01), "gptq: dampening, a fraction of the Hessian's mean diagonal")(
+        "device", po::value<std::string>()->default_value("cpu"), "cpu or cuda (leech projects on the CPU)")(
+        "threads", po::value<int>()->default_value(0), "CPU threads (0 = all cores)")(
+        "output", po::value<std::string>(), "checkpoint to write (.h5); the report goes beside it as .json");
     po::variables_map vm;
     if (!cli::parse_with_file(
             argc, argv,
@@ -76,7 +75,8 @@ int main(int argc, char** argv) {
 
     const std::string path = vm["checkpoint"].as<std::string>(), output = vm["output"].as<std::string>();
     const std::string report_path =
-        (output.size() > 3 && output.compare(output.size() - 3, 3, ".h5") == 0 ? output.substr(0, output.size() - 3) : output) + ".json";
+        (output.size() > 3 && output.compare(output.size() - 3, 3, ".h5") == 0 ? output.substr(0, output.size() - 3) : output) +
+        ".json";
     refuse_output_is_input(path, output, "--output");
     refuse_output_is_input(path, report_path, "--output");
     log::only_errors();  // stdout: the one summary line below
@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
     write_file_atomic(report_path, std::vector<std::uint8_t>(json.begin(), json.end()));
     std::printf("%s: %s%s, %llu parameters in %zu matrices at %.4f bits/param, model %llu bytes -> %s (%s)\n", path.c_str(),
                 ptq::method_name(o.method),
-                o.method == ptq::Method::leech ? "" : (" " + std::to_string(o.bits) + " bits, group " + std::to_string(o.group_size)).c_str(),
+                o.method == ptq::Method::leech
+                    ? ""
+                    : (" " + std::to_string(o.bits) + " bits, group " + std::to_string(o.group_size)).c_str(),
                 (unsigned long long)report.quantized_params, report.matrices.size(), report.bits_per_parameter(),
                 (unsigned long long)report.model_bytes(), output.c_str(), report_path.c_str());
     return 0;

@@ -15,12 +15,12 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     pollux::ParsedConfig parsed = pollux::parse_config(args);
     po::options_description options("run options");
-    options.add_options()
-        ("out", po::value<std::string>(), "output folder: checkpoints pollux_step_<n>.h5 and metrics.csv")
-        ("resume", po::value<std::string>(), "continue from this checkpoint")
-        ("auto_resume", po::bool_switch(), "continue from the newest checkpoint in --out, if there is one")
-        ("overwrite", po::bool_switch(), "let this run replace another run's checkpoints and logs in --out (without it such a folder is refused)")
-        ("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
+    options.add_options()("out", po::value<std::string>(), "output folder: checkpoints pollux_step_<n>.h5 and metrics.csv")(
+        "resume", po::value<std::string>(), "continue from this checkpoint")(
+        "auto_resume", po::bool_switch(), "continue from the newest checkpoint in --out, if there is one")(
+        "overwrite", po::bool_switch(),
+        "let this run replace another run's checkpoints and logs in --out (without it such a folder is refused)")(
+        "tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
     po::variables_map vm;
     const std::string usage =
         "usage: pollux-train --config FILE [--KEY VALUE ...] --data PATH [--val_data PATH] --out DIR\n"
@@ -33,14 +33,15 @@ int main(int argc, char** argv) {
         "SIGINT/SIGTERM finish the current step, write a checkpoint and exit 0; a NaN loss exits 3.\n"
         "--profile_steps A:B writes a Chrome/Perfetto trace of steps A..B to DIR/trace_steps_A-B.json.\n\n" +
         pollux::config_help();
-    if (!pollux::cli::parse(int(parsed.extra.size()) + 1,
-                            [&] {
-                              static std::vector<const char*> v;
-                              v = {argv[0]};
-                              for (const auto& a : parsed.extra) v.push_back(a.c_str());
-                              return v.data();
-                            }(),
-                            usage, options, {}, {}, vm))
+    if (!pollux::cli::parse(
+            int(parsed.extra.size()) + 1,
+            [&] {
+              static std::vector<const char*> v;
+              v = {argv[0]};
+              for (const auto& a : parsed.extra) v.push_back(a.c_str());
+              return v.data();
+            }(),
+            usage, options, {}, {}, vm))
       return 0;
     pollux::TrainOptions o;
     o.config = parsed.config;

@@ -53,9 +53,9 @@ inline int threads_option(const std::string& tool, int threads) {
 // A model loaded in the runtime a tool chose.
 struct RunnableModel {
   std::unique_ptr<infer::LutModel> lut;  // the lut runtime's model; null for dense
-  LoadedModel dense;                      // the dense runtime's
-  std::string tokenizer, kind;            // kind: "plx v5", "checkpoint", ...
-  std::uint32_t active_vocab = 0;         // ids below this are the tokenizer's
+  LoadedModel dense;                     // the dense runtime's
+  std::string tokenizer, kind;           // kind: "plx v5", "checkpoint", ...
+  std::uint32_t active_vocab = 0;        // ids below this are the tokenizer's
   std::string runtime() const { return lut ? "lut" : "dense"; }
 };
 

@@ -11,9 +11,9 @@
 #include "pollux/base/log.h"
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
-#include "pollux/lattice/codebook.h"
 
 namespace pollux {
 
@@ -44,7 +44,8 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.codebook_sha256 = lattice::Codebook::get(config_.codebook).sha256();
   ck.optimizer = optimizer.state();
   for (const auto& p : model.parameters())
-    if (config_.quantizer != QuantizerKind::lattice || !p.lattice()) ck.weights[p.name] = p.value.detach();  // ternary: the latents
+    if (config_.quantizer != QuantizerKind::lattice || !p.lattice())
+      ck.weights[p.name] = p.value.detach();  // ternary: the latents
   if (!first_non_finite(ck).empty()) return "";
   const std::string path = checkpoint_path(run_dir_, step);
   if (!writer_) return path;

@@ -14,7 +14,8 @@ CsvLog::CsvLog(std::string path, const std::string& header, std::int64_t resume_
   std::ifstream in(path_);
   std::string line;
   // A file written before columns were appended at the end keeps its rows.
-  if (in && std::getline(in, line) && (line == header || header.rfind(line + ",", 0) == 0 || (!former_header.empty() && line == former_header)))
+  if (in && std::getline(in, line) &&
+      (line == header || header.rfind(line + ",", 0) == 0 || (!former_header.empty() && line == former_header)))
     while (std::getline(in, line)) {
       char* end = nullptr;
       const long long step = std::strtoll(line.c_str(), &end, 10);

@@ -103,8 +103,8 @@ StatsTable lattice_table(const OptimizerState& state, const ChangedAtoms& change
   for (const std::string& name : matrices) {
     const at::Tensor& indices = state.tensors.at(kIndices + name);
     const auto it = changed.find(name);  // a matrix the step did not report changed all its atoms
-    const AtomCounts c = count_atoms(indices, state.tensors.at("sigma/" + name), it == changed.end() ? indices.numel() : it->second,
-                                     tensor_of(milestone, name));
+    const AtomCounts c = count_atoms(indices, state.tensors.at("sigma/" + name),
+                                     it == changed.end() ? indices.numel() : it->second, tensor_of(milestone, name));
     table[0].second.add(c);
     row_of(name)->second.add(c);
     if (!layer_of(name).empty()) row_of(layer_of(name))->second.add(c);

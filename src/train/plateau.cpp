@@ -77,7 +77,7 @@ PlateauReport find_plateau(const std::string& run_dir, std::uint64_t window_toke
   const std::uint64_t last_tokens = std::uint64_t(tokens.rbegin()->second[0]);
   PlateauReport report;
   for (const auto& [step, path] : checkpoints_in(run_dir)) {  // oldest first
-    if (step > tokens.rbegin()->first) break;  // written by a later run whose rows were dropped
+    if (step > tokens.rbegin()->first) break;                 // written by a later run whose rows were dropped
     CheckpointChurn c;
     c.step = step;
     c.tokens = tokens_at(step);

@@ -72,8 +72,8 @@ void StepProfiler::begin_step(std::int64_t step) {
   if (step < first_) return;
   started_ = true;
   if (step > last_) {
-    log::warn(strprintf("%s %lld:%lld lies before step %lld, where this run starts: no trace", what_.c_str(),
-                        (long long)first_, (long long)last_, (long long)step));
+    log::warn(strprintf("%s %lld:%lld lies before step %lld, where this run starts: no trace", what_.c_str(), (long long)first_,
+                        (long long)last_, (long long)step));
     return;
   }
   if (!prepared_) kineto::prepareProfiler(profiler_config(), activities(cuda_));
@@ -99,8 +99,8 @@ std::string StepProfiler::end_step(std::int64_t step, bool final) {
   }
   fs::rename(partial, path_, ec);
   if (ec) throw Error("profile", what_ + ": could not write the trace " + path_ + ": " + ec.message());
-  return strprintf("profiler trace of steps %lld-%lld: %s (open it in ui.perfetto.dev or chrome://tracing)",
-                   (long long)from_, (long long)step, path_.c_str());
+  return strprintf("profiler trace of steps %lld-%lld: %s (open it in ui.perfetto.dev or chrome://tracing)", (long long)from_,
+                   (long long)step, path_.c_str());
 }
 
 }  // namespace pollux

@@ -24,9 +24,12 @@ std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const long s = long(seconds + 0.5);
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%lds", s);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
   return buf;
 }
 
@@ -47,9 +50,10 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   if (!writer_) return;
   std::ostringstream row;
   row.precision(8);
-  row << r.step << "," << r.tokens << "," << r.loss << "," << (std::isnan(r.val_loss) ? std::string() : std::to_string(r.val_loss))
-      << "," << r.stats.heat << "," << r.stats.adam_force << "," << r.stats.churn << "," << r.stats.lr << "," << r.tokens_per_s
-      << "," << r.elapsed_s << "," << int(r.batch_changed) << "," << r.stats.searched;
+  row << r.step << "," << r.tokens << "," << r.loss << ","
+      << (std::isnan(r.val_loss) ? std::string() : std::to_string(r.val_loss)) << "," << r.stats.heat << "," << r.stats.adam_force
+      << "," << r.stats.churn << "," << r.stats.lr << "," << r.tokens_per_s << "," << r.elapsed_s << "," << int(r.batch_changed)
+      << "," << r.stats.searched;
   metrics_->row(row.str());
 
   const bool log_step = logged(r);
@@ -59,14 +63,13 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   }
   if (log_step) {
     if (tty_) std::fputs("\r\033[K", stdout);
-    log::info(strprintf("step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%%%s | %.0f tok/s%s | ETA %s",
-                        (long long)r.step, (long long)max_steps_, r.loss,
-                        std::isnan(r.val_loss) ? "" : strprintf(" | val %.4f", r.val_loss).c_str(), r.stats.heat,
-                        r.stats.adam_force, 100 * r.stats.churn,
-                        r.stats.searched > 0 ? strprintf(" | searched %.1f%%", 100 * r.stats.searched).c_str() : "",
-                        r.tokens_per_s,
-                        r.peak_device_bytes > 0 ? strprintf(" | peak %.2f GiB", double(r.peak_device_bytes) / (1 << 30)).c_str() : "",
-                        format_duration(r.eta_s).c_str()));
+    log::info(strprintf(
+        "step %lld/%lld | loss %.4f%s | heat %.4f | force %.3e | churn %.2f%%%s | %.0f tok/s%s | ETA %s", (long long)r.step,
+        (long long)max_steps_, r.loss, std::isnan(r.val_loss) ? "" : strprintf(" | val %.4f", r.val_loss).c_str(), r.stats.heat,
+        r.stats.adam_force, 100 * r.stats.churn,
+        r.stats.searched > 0 ? strprintf(" | searched %.1f%%", 100 * r.stats.searched).c_str() : "", r.tokens_per_s,
+        r.peak_device_bytes > 0 ? strprintf(" | peak %.2f GiB", double(r.peak_device_bytes) / (1 << 30)).c_str() : "",
+        format_duration(r.eta_s).c_str()));
   } else if (tty_) {
     std::printf("\r\033[Kstep %lld/%lld | loss %.4f | %.0f tok/s | ETA %s", (long long)r.step, (long long)max_steps_, r.loss,
                 r.tokens_per_s, format_duration(r.eta_s).c_str());

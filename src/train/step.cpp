@@ -27,8 +27,8 @@ at::Tensor forward_loss(const PolluxModel& model, const at::Tensor& x, const at:
 }
 
 double accumulate_gradients(PolluxModel& model, int micro_batches,
-                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch,
-                            const ForwardOptions& options, int divisor) {
+                            const std::function<std::pair<at::Tensor, at::Tensor>()>& next_batch, const ForwardOptions& options,
+                            int divisor) {
   if (divisor == 0) divisor = micro_batches;
   for (auto& p : model.parameters()) p.value.mutable_grad() = at::Tensor();
   at::Tensor sum;  // float64, on the device of the losses

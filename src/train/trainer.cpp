@@ -83,8 +83,8 @@ class Trainer {
     const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
     log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s; %d rank%s",
                         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
-                        (long long)config_.tokens_per_step(), to_string(config_.codebook).c_str(), to_string(config_.quantizer).c_str(),
-                        comm.world_size(), comm.world_size() > 1 ? "s" : ""));
+                        (long long)config_.tokens_per_step(), to_string(config_.codebook).c_str(),
+                        to_string(config_.quantizer).c_str(), comm.world_size(), comm.world_size() > 1 ? "s" : ""));
     if (stopped_before_first_step()) return 0;
 
     const Session session{model, *optimizer, comm, device, run_log, checkpoints, tasks ? &*tasks : nullptr};
@@ -122,13 +122,14 @@ class Trainer {
       s.log.step(r, s.optimizer);
       if (s.tasks)
         unless_stopped("task evaluation", [&] {
-          if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty()) log::info(scores);
+          if (const std::string scores = s.tasks->at_step(s.model, at.step, at.tokens, r.last); !scores.empty())
+            log::info(scores);
         });
 
       // step_loss's all-reduce saw the signals that came before. Later ones: one process reads
       // its flag; ranks ask each other again on the steps with evaluations (rank 0's alone).
-      const bool stop = signalled || (s.comm.world_size() == 1 ? stop_signal() != 0
-                                                                : evaluates(at.step, r.last) && stop_requested(s.comm));
+      const bool stop =
+          signalled || (s.comm.world_size() == 1 ? stop_signal() != 0 : evaluates(at.step, r.last) && stop_requested(s.comm));
       if (s.checkpoints.due(at.step, stop, r.last)) {
         const std::string saved = s.checkpoints.save(s.model, s.optimizer, at.sampler, at.step, at.tokens);
         if (saved.empty())
@@ -139,10 +140,10 @@ class Trainer {
       }
       if (const std::string trace = profiler.end_step(at.step, r.last || stop); !trace.empty()) log::info(trace);
       if (stop) {
-        log::warn(strprintf("%s: stopped after step %lld with a checkpoint",
-                            stop_signal() != 0 ? strprintf("signal %d received", stop_signal()).c_str()
-                                               : "another rank received a stop signal",
-                            (long long)at.step));
+        log::warn(strprintf(
+            "%s: stopped after step %lld with a checkpoint",
+            stop_signal() != 0 ? strprintf("signal %d received", stop_signal()).c_str() : "another rank received a stop signal",
+            (long long)at.step));
         break;
       }
     }
@@ -159,10 +160,13 @@ class Trainer {
     for (auto& o : offsets) o = sampler.next(train_file_->size(), seq_len + 1);
     const int share = config_.grad_accum / s.comm.world_size();
     int micro = s.comm.rank() * share;
-    const double loss = accumulate_gradients(s.model, share, [&] {
-      const auto first = offsets.begin() + std::ptrdiff_t(micro++) * config_.micro_batch;
-      return window_batch(*train_file_, std::vector<std::size_t>(first, first + config_.micro_batch), seq_len, s.device);
-    }, forward_options(config_), config_.grad_accum);
+    const double loss = accumulate_gradients(
+        s.model, share,
+        [&] {
+          const auto first = offsets.begin() + std::ptrdiff_t(micro++) * config_.micro_batch;
+          return window_batch(*train_file_, std::vector<std::size_t>(first, first + config_.micro_batch), seq_len, s.device);
+        },
+        forward_options(config_), config_.grad_accum);
     at::Tensor sums = at::tensor({loss, double(stop_signal() != 0)}, at::kDouble);
     s.comm.all_reduce_sum(sums);
     return {sums[0].item<double>(), sums[1].item<double>() != 0};
@@ -173,9 +177,7 @@ class Trainer {
   static void unless_stopped(const char* what, const std::function<void()>& evaluate) {
     try {
       evaluate();
-    } catch (const Stopped&) {
-      log::warn(strprintf("signal %d received during %s: its result is dropped", stop_signal(), what));
-    }
+    } catch (const Stopped&) { log::warn(strprintf("signal %d received during %s: its result is dropped", stop_signal(), what)); }
   }
 
   // Whether a step validates or scores tasks on the writing rank (known to every rank).
@@ -257,7 +259,8 @@ class Trainer {
     if (!config_.val_data.empty()) val_file_ = std::make_unique<TokenFile>(config_.val_data, vocab, config_.tokenizer);
     if (val_file_ && config_.eval_every > 0 && val_file_->size() < std::size_t(config_.model.seq_len) + 1)  // before any step
       throw Error("train", "--val_data " + config_.val_data + " holds " + std::to_string(val_file_->size()) +
-                               " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) + ")");
+                               " tokens, fewer than one window (seq_len + 1 = " + std::to_string(config_.model.seq_len + 1) +
+                               ")");
   }
 
   bool validation_due(std::int64_t step, bool last) const {
@@ -274,7 +277,8 @@ class Trainer {
       for (auto& p : model.parameters()) {
         auto it = ck.weights.find(p.name);
         if (it == ck.weights.end()) continue;
-        if (!it->second.sizes().equals(p.value.sizes())) throw Error("train", "checkpoint weight " + p.name + " has the wrong shape");
+        if (!it->second.sizes().equals(p.value.sizes()))
+          throw Error("train", "checkpoint weight " + p.name + " has the wrong shape");
         p.value.detach().copy_(it->second);
       }
       optimizer.load_state(ck.optimizer);
@@ -284,10 +288,10 @@ class Trainer {
                         (unsigned long long)at.tokens));
     const bool changed = ck.config.micro_batch != config_.micro_batch || ck.config.grad_accum != config_.grad_accum;
     if (changed)
-      log::warn(strprintf("batch shape changed from micro_batch %d x grad_accum %d to %d x %d: the run is no longer "
-                          "bit-exact against a straight run (metrics.csv marks step %lld with batch_changed = 1)",
-                          ck.config.micro_batch, ck.config.grad_accum, config_.micro_batch, config_.grad_accum,
-                          (long long)at.step + 1));
+      log::warn(strprintf(
+          "batch shape changed from micro_batch %d x grad_accum %d to %d x %d: the run is no longer "
+          "bit-exact against a straight run (metrics.csv marks step %lld with batch_changed = 1)",
+          ck.config.micro_batch, ck.config.grad_accum, config_.micro_batch, config_.grad_accum, (long long)at.step + 1));
     return changed;
   }
 
@@ -303,8 +307,8 @@ class Trainer {
       const bool identity = std::find(ids.begin(), ids.end(), key) != ids.end() ||
                             (key == "activation_bits" && stored.quantizer == QuantizerKind::ternary);
       if (identity && want[i].second != have[i].second)
-        throw Error("train", "checkpoint " + path + " was trained with " + key + " = " + have[i].second +
-                                 ", this run asks for " + want[i].second + ": resume with the same " + key);
+        throw Error("train", "checkpoint " + path + " was trained with " + key + " = " + have[i].second + ", this run asks for " +
+                                 want[i].second + ": resume with the same " + key);
     }
     return run;
   }
@@ -316,8 +320,8 @@ class Trainer {
     std::int64_t left = config_.max_steps - at.step;
     const auto per_step = std::uint64_t(config_.tokens_per_step());
     if (config_.target_tokens > 0)
-      left = std::min<std::int64_t>(left, std::int64_t((config_.target_tokens - std::min(at.tokens, config_.target_tokens) +
-                                                        per_step - 1) / per_step));
+      left = std::min<std::int64_t>(
+          left, std::int64_t((config_.target_tokens - std::min(at.tokens, config_.target_tokens) + per_step - 1) / per_step));
     return left;
   }
 

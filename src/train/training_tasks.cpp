@@ -12,7 +12,8 @@ TrainingTasks::TrainingTasks(const Config& config, const std::string& run_dir, s
   every_ = config.eval_tasks_every;
   batch_size_ = config.micro_batch;
   for (const std::string& name : eval::split_task_list(config.eval_tasks))
-    for (eval::Task& t : eval::read_tasks(name, config.eval_task_dir, int(config.eval_tasks_limit))) tasks_.push_back(std::move(t));
+    for (eval::Task& t : eval::read_tasks(name, config.eval_task_dir, int(config.eval_tasks_limit)))
+      tasks_.push_back(std::move(t));
   tokenizer_ = make_tokenizer(config.tokenizer, tokenizer_dir);
   // Rows past the resume point belong to an interrupted run: dropped, as metrics.csv's are.
   csv_.emplace(run_dir + "/eval_tasks.csv", kHeader, resume_step);

@@ -97,14 +97,16 @@ TEST_CASE("config: quantizer = ternary and its activation_bits (0 or 8)", "[conf
                       Catch::Contains("key activation_bits: " + std::string(bad) + " is not 0"));
   // A checkpoint from before the key (no activation_bits entry) reads with the default.
   auto entries = t.entries();
-  entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "activation_bits"; }), entries.end());
+  entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "activation_bits"; }),
+                entries.end());
   CHECK(config_from_entries(entries).activation_bits == 8);
 }
 
 TEST_CASE("config: the identity keys are the ones the key table marks", "[config]") {
-  const std::vector<std::string> expected = {"n_layers", "n_embd", "d_head", "seq_len", "vocab_size", "tokenizer_vocab_size",
-                                             "tokenizer", "seed", "codebook", "quantizer", "width_inertia", "lattice_search",
-                                             "h_floor", "lr", "min_lr", "warmup_steps", "weight_decay"};
+  const std::vector<std::string> expected = {
+      "n_layers",  "n_embd", "d_head",   "seq_len",      "vocab_size",    "tokenizer_vocab_size",
+      "tokenizer", "seed",   "codebook", "quantizer",    "width_inertia", "lattice_search",
+      "h_floor",   "lr",     "min_lr",   "warmup_steps", "weight_decay"};
   CHECK(config_identity_keys() == expected);
 }
 
@@ -112,9 +114,7 @@ TEST_CASE("config: one clear error per bad value", "[config]") {
   auto error_of = [](std::vector<std::string> args) {
     try {
       parse_config(args).config.validate();
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
+    } catch (const Error& e) { return std::string(e.what()); }
     return std::string("no error");
   };
   const std::string floor = "--h_floor";

@@ -23,9 +23,12 @@ TEST_CASE("whitespace is exactly the code points of Python's str.isspace()") {
 
 TEST_CASE("strip_whitespace strips multi-byte whitespace and keeps everything else") {
   CHECK(strip_whitespace("\xe3\x80\x80 a b\xc2\x85\n") == "a b");
-  CHECK(strip_whitespace("\xe2\x80\x8b" "a") == "\xe2\x80\x8b" "a");  // U+200B is not whitespace
+  CHECK(strip_whitespace("\xe2\x80\x8b"
+                         "a") ==
+        "\xe2\x80\x8b"
+        "a");  // U+200B is not whitespace
   CHECK(strip_whitespace(" \t\xe2\x80\xa8 ").empty());
-  CHECK(strip_whitespace("a\xff ") == "a\xff");  // invalid UTF-8 is kept
+  CHECK(strip_whitespace("a\xff ") == "a\xff");       // invalid UTF-8 is kept
   CHECK(strip_whitespace("\x80\x85") == "\x80\x85");  // a stray continuation byte is not U+0085
   CHECK(leading_whitespace("  x ") == 2);
   CHECK(trailing_whitespace_start("x \xe3\x80\x80") == 1);

@@ -29,9 +29,7 @@ int two_ranks(int port, std::chrono::milliseconds timeout, const std::function<v
       env.rank = 1;
       Comm comm(env, at::kCPU, timeout);
       body(comm);
-    } catch (...) {
-      status = 1;
-    }
+    } catch (...) { status = 1; }
     _exit(status);
   }
   {
@@ -67,7 +65,8 @@ TEST_CASE("DistEnv reads torchrun's variables and refuses bad ones by name") {
   CHECK_THROWS_WITH(DistEnv::from_environment(), Catch::Contains("RANK = 4 is not below WORLD_SIZE = 4"));
   setenv("WORLD_SIZE", "two", 1);
   CHECK_THROWS_WITH(DistEnv::from_environment(), Catch::Contains("WORLD_SIZE = 'two'"));
-  for (const char* v : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_USE_AGENT_STORE"}) unsetenv(v);
+  for (const char* v : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_USE_AGENT_STORE"})
+    unsetenv(v);
   e = DistEnv::from_environment();
   REQUIRE(e.world_size == 1);
   REQUIRE(e.rank == 0);
@@ -157,9 +156,7 @@ TEST_CASE("two ranks: a rank that dies ends the other's next collective with an 
     at::Tensor t = at::ones({4});
     try {
       comm.all_reduce_sum(t);
-    } catch (const Error& e) {
-      threw = std::string(e.what()).find("[dist] all_reduce failed") != std::string::npos;
-    }
+    } catch (const Error& e) { threw = std::string(e.what()).find("[dist] all_reduce failed") != std::string::npos; }
   });
   REQUIRE(threw);
   REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "../support/small_model.h"
 #include "../catch.h"
+#include "../support/small_model.h"
 #include "pollux/base/error.h"
 #include "pollux/eval/evaluation.h"
 #include "pollux/runtime/generate.h"
@@ -22,14 +22,14 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path;
 }
 
-Task one_task(const std::string& name, const std::string& line) { return read_task_file(name, write_temp(name + ".jsonl", line + "\n"), 0); }
+Task one_task(const std::string& name, const std::string& line) {
+  return read_task_file(name, write_temp(name + ".jsonl", line + "\n"), 0);
+}
 
 std::string error_of(const std::string& name, const std::string& text) {
   try {
     read_task_file(name, write_temp(name + ".jsonl", text), 0);
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "(no error)";
 }
 
@@ -42,21 +42,29 @@ TEST_CASE("eval: bad task files give one error naming the file, the line and the
     const char* want;
   };
   const Case cases[] = {
-      {"piqa", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\", \"label\": 0}\n{\"goal\": \"g\", \"sol1\": \"a\", \"label\": 1}\n",
+      {"piqa",
+       "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\", \"label\": 0}\n{\"goal\": \"g\", \"sol1\": \"a\", \"label\": 1}\n",
        "eval_piqa.jsonl line 2: field 'sol2' is missing"},
-      {"piqa", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\", \"label\": \"1\"}\n", "eval_piqa.jsonl line 1: field 'label' must be an integer"},
+      {"piqa", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\", \"label\": \"1\"}\n",
+       "eval_piqa.jsonl line 1: field 'label' must be an integer"},
       {"piqa", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\", \"label\": 2}\n", "line 1: field 'label' must be in 0..1"},
-      {"hellaswag", "{\"activity_label\": \"a\", \"ctx_a\": \"b\", \"ctx_b\": \"c\", \"endings\": [\"x\", 3], \"label\": \"0\"}\n",
+      {"hellaswag",
+       "{\"activity_label\": \"a\", \"ctx_a\": \"b\", \"ctx_b\": \"c\", \"endings\": [\"x\", 3], \"label\": \"0\"}\n",
        "eval_hellaswag.jsonl line 1: field 'endings' must be a non-empty list of strings"},
-      {"hellaswag", "{\"activity_label\": \"a\", \"ctx_a\": \"b\", \"ctx_b\": \"c\", \"endings\": [\"x\", \"y\"], \"label\": 0.5}\n",
+      {"hellaswag",
+       "{\"activity_label\": \"a\", \"ctx_a\": \"b\", \"ctx_b\": \"c\", \"endings\": [\"x\", \"y\"], \"label\": 0.5}\n",
        "line 1: field 'label' must be an integer or a string of digits"},
-      {"winogrande", "{\"sentence\": \"no blank\", \"option1\": \"a\", \"option2\": \"b\", \"answer\": \"1\"}\n", "line 1: field 'sentence' has no '_' blank"},
-      {"winogrande", "{\"sentence\": \"a _ b\", \"option1\": \"a\", \"option2\": \"b\", \"answer\": 1}\n", "line 1: field 'answer' must be a string"},
+      {"winogrande", "{\"sentence\": \"no blank\", \"option1\": \"a\", \"option2\": \"b\", \"answer\": \"1\"}\n",
+       "line 1: field 'sentence' has no '_' blank"},
+      {"winogrande", "{\"sentence\": \"a _ b\", \"option1\": \"a\", \"option2\": \"b\", \"answer\": 1}\n",
+       "line 1: field 'answer' must be a string"},
       {"arc_easy", "{\"question\": \"q\", \"choices\": {\"text\": [\"a\"], \"label\": [\"A\"]}, \"answerKey\": \"B\"}\n",
        "line 1: field 'answerKey' 'B' is not one of choices.label"},
-      {"sciq", "{\"question\": \"q\", \"distractor1\": \"a\", \"distractor2\": \"b\", \"distractor3\": \"c\", \"support\": \"s\"}\n",
+      {"sciq",
+       "{\"question\": \"q\", \"distractor1\": \"a\", \"distractor2\": \"b\", \"distractor3\": \"c\", \"support\": \"s\"}\n",
        "eval_sciq.jsonl line 1: field 'correct_answer' is missing"},
-      {"blimp", "\n\n{\"sentence_good\": \"a\", \"sentence_bad\": null}\n", "eval_blimp.jsonl line 3: field 'sentence_bad' must be a string"},
+      {"blimp", "\n\n{\"sentence_good\": \"a\", \"sentence_bad\": null}\n",
+       "eval_blimp.jsonl line 3: field 'sentence_bad' must be a string"},
       {"lambada", "{\"text\": \"a b\"}\n{\"text\": \"a\n", "eval_lambada.jsonl line 2: [json]"},
       {"lambada", "", "task file eval_lambada.jsonl holds no items"},
       {"lambada", "\n  \n", "task file eval_lambada.jsonl holds no items"},
@@ -84,7 +92,9 @@ TEST_CASE("eval: prompts, choices and gold as lm-eval 0.4's task files build the
     CHECK(t.items[0].gold == 0);
   }
   SECTION("sciq: support left-stripped, correct answer last") {
-    const Task t = one_task("sciq", R"({"question": "Q?", "distractor1": "a", "distractor2": "b", "distractor3": "c", "correct_answer": "d", "support": " \n S "})");
+    const Task t = one_task(
+        "sciq",
+        R"({"question": "Q?", "distractor1": "a", "distractor2": "b", "distractor3": "c", "correct_answer": "d", "support": " \n S "})");
     CHECK(t.items[0].requests[3].context == "S \nQuestion: Q?\nAnswer:");
     CHECK(t.items[0].requests[3].continuation == " d");
     CHECK(t.items[0].gold == 3);
@@ -94,14 +104,17 @@ TEST_CASE("eval: prompts, choices and gold as lm-eval 0.4's task files build the
     const Task p = one_task("piqa", R"({"goal": "G", "sol1": "x", "sol2": "y", "label": 1})");
     CHECK(p.items[0].requests[1].context == "Question: G\nAnswer:");
     CHECK(p.items[0].gold == 1);
-    const Task a = one_task("arc_challenge", R"({"question": "Q", "choices": {"text": ["p", "q", "r"], "label": ["1", "2", "3"]}, "answerKey": "3"})");
+    const Task a =
+        one_task("arc_challenge",
+                 R"({"question": "Q", "choices": {"text": ["p", "q", "r"], "label": ["1", "2", "3"]}, "answerKey": "3"})");
     CHECK(a.items[0].requests[0].continuation == " p");
     CHECK(a.items[0].gold == 2);
     CHECK(a.name == "arc_challenge");
   }
   SECTION("hellaswag: activity label, capitalized ctx_b, brackets dropped") {
-    const Task t = one_task("hellaswag",
-                            R"({"activity_label": "Making tea [title]", "ctx_a": "She boils", "ctx_b": "WATER and [step] Waits", "endings": [" pours [x] it.  ", "drinks"], "label": "1"})");
+    const Task t = one_task(
+        "hellaswag",
+        R"({"activity_label": "Making tea [title]", "ctx_a": "She boils", "ctx_b": "WATER and [step] Waits", "endings": [" pours [x] it.  ", "drinks"], "label": "1"})");
     CHECK(t.items[0].requests[0].context == "Making tea. : She boils Water and waits");
     CHECK(t.items[0].choices[0] == "pours it.");
     CHECK(t.items[0].requests[0].continuation == " pours it.");
@@ -110,7 +123,8 @@ TEST_CASE("eval: prompts, choices and gold as lm-eval 0.4's task files build the
     CHECK(python_capitalize("hELLO World") == "Hello world");
   }
   SECTION("winogrande: the option fills the blank and is the context, the rest is scored") {
-    const Task t = one_task("winogrande", R"({"sentence": "Tom gave _ the book .", "option1": "Ann", "option2": "Bob", "answer": "2"})");
+    const Task t =
+        one_task("winogrande", R"({"sentence": "Tom gave _ the book .", "option1": "Ann", "option2": "Bob", "answer": "2"})");
     CHECK(t.items[0].requests[0].context == "Tom gave Ann");
     CHECK(t.items[0].requests[1].context == "Tom gave Bob");
     CHECK(t.items[0].requests[1].continuation == " the book .");
@@ -178,11 +192,15 @@ TEST_CASE("eval: batched, length-sorted scoring equals scoring one sequence at a
 TEST_CASE("eval: wikitext pages detokenized and counted as lm-eval's wikitext task does", "[eval]") {
   // Expected values from lm-eval 0.4.13's preprocess_wikitext.py and len(re.split(r"\s+", page)).
   const std::string page =
-      " = = Early life = = \n The 2 @,@ 000 men ( about 3 @.@ 5 % ) said \" hello \" , and it ' s over . Mr. N was 5 \xc2\xb0 hot ; "
-      "[ a ] { b } 1980s ' fans /' 3/ x \n \xe3\x80\x80" "end\xe3\x80\x80 ";
-  CHECK(wikitext_detokenize(page) ==
-        " == Early life ==\nThe 2,000 men (about 3.5 %) said \"hello\", and it's over. Mr. 1 was 5\xc2\xb0hot; [a] {b} 1980s' fans "
-        "/'[0-9]/ x\n\xe3\x80\x80" "end\xe3\x80\x80 ");
+      " = = Early life = = \n The 2 @,@ 000 men ( about 3 @.@ 5 % ) said \" hello \" , and it ' s over . Mr. N was 5 \xc2\xb0 "
+      "hot ; "
+      "[ a ] { b } 1980s ' fans /' 3/ x \n \xe3\x80\x80"
+      "end\xe3\x80\x80 ";
+  CHECK(
+      wikitext_detokenize(page) ==
+      " == Early life ==\nThe 2,000 men (about 3.5 %) said \"hello\", and it's over. Mr. 1 was 5\xc2\xb0hot; [a] {b} 1980s' fans "
+      "/'[0-9]/ x\n\xe3\x80\x80"
+      "end\xe3\x80\x80 ");
   CHECK(python_split_count(page) == 51);
   CHECK(python_split_count("") == 1);
   CHECK(python_split_count("a  b") == 2);

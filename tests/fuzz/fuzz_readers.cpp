@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/torch_save.h"
+#include "fuzz_serve.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/sha256.h"
@@ -39,8 +41,6 @@
 #include "pollux/io/reference_import.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/model_file.h"
-#include "../support/torch_save.h"
-#include "fuzz_serve.h"
 
 namespace {
 
@@ -68,9 +68,8 @@ void on_signal(int sig) {
 // values, truncation, insertion, deletion and duplication of a chunk. 1 to 4 per case.
 Bytes mutate(Bytes bytes, std::mt19937_64& rng) {
   auto below = [&](std::size_t n) { return n == 0 ? std::size_t(0) : std::size_t(rng() % n); };
-  static const std::uint64_t boundary[] = {0,          1,          0x7f,        0x80,
-                                           0xff,       0x7fff,     0xffff,      0x7fffffff,
-                                           0xffffffff, 0x80000000, ~0ull >> 1,  ~0ull,
+  static const std::uint64_t boundary[] = {0,          1,          0x7f,         0x80,       0xff,       0x7fff,
+                                           0xffff,     0x7fffffff, 0xffffffff,   0x80000000, ~0ull >> 1, ~0ull,
                                            1ull << 32, 1ull << 40, 100000000ull, 0xfffffffe};
   const int count = 1 + int(rng() % 4);
   for (int m = 0; m < count; ++m) {
@@ -89,9 +88,7 @@ Bytes mutate(Bytes bytes, std::mt19937_64& rng) {
         for (std::size_t i = 0; i < width && at + i < bytes.size(); ++i) bytes[at + i] = std::uint8_t(v >> (8 * i));
         break;
       }
-      case 4:
-        bytes.resize(at);
-        break;
+      case 4: bytes.resize(at); break;
       case 5: {
         Bytes extra(1 + below(64));
         for (auto& b : extra) b = std::uint8_t(rng());
@@ -99,7 +96,8 @@ Bytes mutate(Bytes bytes, std::mt19937_64& rng) {
         break;
       }
       case 6:
-        bytes.erase(bytes.begin() + std::ptrdiff_t(at), bytes.begin() + std::ptrdiff_t(std::min(bytes.size(), at + 1 + below(256))));
+        bytes.erase(bytes.begin() + std::ptrdiff_t(at),
+                    bytes.begin() + std::ptrdiff_t(std::min(bytes.size(), at + 1 + below(256))));
         break;
       case 7: {
         const std::size_t n = std::min(bytes.size() - at, 1 + below(256));
@@ -175,7 +173,8 @@ void write_plain(const std::string& path, const Bytes& bytes) {
     throw std::runtime_error("cannot write " + path);
 }
 
-std::string arg_or_env(const std::vector<std::string>& args, const std::string& flag, const char* env, const std::string& fallback) {
+std::string arg_or_env(const std::vector<std::string>& args, const std::string& flag, const char* env,
+                       const std::string& fallback) {
   for (std::size_t i = 0; i + 1 < args.size(); ++i)
     if (args[i] == flag) return args[i + 1];
   if (const char* v = std::getenv(env)) return v;
@@ -224,46 +223,64 @@ std::vector<FileType> file_types(const std::string& reference_dir, const std::st
     load_model(path, at::kCPU);
   };
   return {
-      {"plx-v4", [=](const std::string& dir) {
+      {"plx-v4",
+       [=](const std::string& dir) {
          fs::copy_file(plx_v4, dir + "/seed.plx", fs::copy_options::overwrite_existing);
          return std::vector<std::string>{dir + "/seed.plx"};
-       }, plx_reader},
-      {"plx-v5", [=](const std::string& dir) {
+       },
+       plx_reader},
+      {"plx-v5",
+       [=](const std::string& dir) {
          lattice::PlxFile file = lattice::read_plx(plx_v4);
          file.version = 5;
          lattice::write_plx(file, dir + "/seed.plx");
          return std::vector<std::string>{dir + "/seed.plx"};
-       }, plx_reader},
+       },
+       plx_reader},
       // Needs no fixture: the ternary tensor kind (dtype 4) through the same readers.
-      {"ternary-plx", [](const std::string& dir) {
+      {"ternary-plx",
+       [](const std::string& dir) {
          write_plain(dir + "/seed.plx", ternary_plx());
          return std::vector<std::string>{dir + "/seed.plx"};
-       }, plx_reader},
-      {"checkpoint", [](const std::string& dir) {
+       },
+       plx_reader},
+      {"checkpoint",
+       [](const std::string& dir) {
          write_checkpoint(dir + "/seed.h5", small_checkpoint());
          return std::vector<std::string>{dir + "/seed.h5"};
-       }, [](const std::string& path) { read_checkpoint(path); }},
+       },
+       [](const std::string& path) { read_checkpoint(path); }},
       // Not in the default run: HDF5 itself can crash on a forged structure (see README).
-      {"checkpoint-forged", [](const std::string& dir) {
+      {"checkpoint-forged",
+       [](const std::string& dir) {
          write_checkpoint(dir + "/seed.h5", small_checkpoint());
          return std::vector<std::string>{dir + "/seed.h5"};
-       }, [](const std::string& path) { read_checkpoint(path); }, mutate_below_digest, false},
-      {"ini", [=](const std::string& dir) {
+       },
+       [](const std::string& path) { read_checkpoint(path); }, mutate_below_digest, false},
+      {"ini",
+       [=](const std::string& dir) {
          fs::copy_file(source_dir + "/configs/tiny.ini", dir + "/seed.ini", fs::copy_options::overwrite_existing);
          return std::vector<std::string>{dir + "/seed.ini"};
-       }, [](const std::string& path) { parse_config({"--config", path}).config.validate(); }},
-      {"pt", [=](const std::string& dir) {
+       },
+       [](const std::string& path) {
+         parse_config({"--config", path}).config.validate();
+       }},
+      {"pt",
+       [=](const std::string& dir) {
          fs::copy_file(reference_dir + "/reference_checkpoint_step8.pt", dir + "/seed.pt", fs::copy_options::overwrite_existing);
          return std::vector<std::string>{dir + "/seed.pt"};
-       }, [](const std::string& path) { import_reference_checkpoint(path, 1.0); }, mutate_pt},
-      {"tokens", [](const std::string& dir) {
+       },
+       [](const std::string& path) { import_reference_checkpoint(path, 1.0); }, mutate_pt},
+      {"tokens",
+       [](const std::string& dir) {
          Bytes tokens(4096);
          for (std::size_t i = 0; i < tokens.size(); i += 2) tokens[i] = std::uint8_t('a' + i % 26);
          write_file_atomic(dir + "/seed.u16", tokens);
          const std::string sidecar = "{\"tokenizer\": \"bytes\", \"tokens\": 2048}";
          write_file_atomic(dir + "/seed.u16.json", Bytes(sidecar.begin(), sidecar.end()));
          return std::vector<std::string>{dir + "/seed.u16", dir + "/seed.u16.json"};
-       }, [](const std::string& path) {
+       },
+       [](const std::string& path) {
          const TokenFile file(path, 257, "bytes");
          WindowSampler sampler(7, 0);
          const std::size_t seq_len = 16;
@@ -341,9 +358,7 @@ int main(int argc, char** argv) {
       try {
         type.read(seeds.front());
         ++accepted;
-      } catch (const Error&) {
-        ++refused;
-      } catch (const std::exception& e) {
+      } catch (const Error&) { ++refused; } catch (const std::exception& e) {
         std::fprintf(stderr, "pollux-fuzz: FAIL: not a pollux::Error (%s) in %s\n", std::string(e.what()).substr(0, 300).c_str(),
                      g_current);
         ok = false;

@@ -68,10 +68,33 @@ const std::vector<std::string>& seed_lines() {
 
 // Token-wise replacements: numbers at the edges, strings of bad bytes and escapes, nesting.
 const std::vector<std::string>& replacements() {
-  static const std::vector<std::string> values = {
-      "-1", "0", "1e308", "-1e308", "1e-400", "4294967296", "256", "257", "0.5", "-0", "2147483648", "99999999999999999999",
-      "null", "true", "[]", "{}", "\"\"", "\"\\ud800\"", "\"\\u0000\"", "\"\xC3\"", "\"\xFF\xFE\"", "\"\xE2\x82\"",
-      "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]", "\"generate_until\"", "\"loglikelihood\"", "\"tokenize\"", "1000000000"};
+  static const std::vector<std::string> values = {"-1",
+                                                  "0",
+                                                  "1e308",
+                                                  "-1e308",
+                                                  "1e-400",
+                                                  "4294967296",
+                                                  "256",
+                                                  "257",
+                                                  "0.5",
+                                                  "-0",
+                                                  "2147483648",
+                                                  "99999999999999999999",
+                                                  "null",
+                                                  "true",
+                                                  "[]",
+                                                  "{}",
+                                                  "\"\"",
+                                                  "\"\\ud800\"",
+                                                  "\"\\u0000\"",
+                                                  "\"\xC3\"",
+                                                  "\"\xFF\xFE\"",
+                                                  "\"\xE2\x82\"",
+                                                  "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]",
+                                                  "\"generate_until\"",
+                                                  "\"loglikelihood\"",
+                                                  "\"tokenize\"",
+                                                  "1000000000"};
   return values;
 }
 
@@ -88,18 +111,14 @@ std::string mutate_line(std::string s, std::mt19937_64& rng) {
       case 1:
         if (!s.empty()) s[at] = char(rng());
         break;
-      case 2:
-        s.resize(at);
-        break;
+      case 2: s.resize(at); break;
       case 3: {
         std::string extra(1 + below(16), '\0');
         for (char& c : extra) c = char(rng());
         s.insert(at, extra);
         break;
       }
-      case 4:
-        s.erase(at, 1 + below(32));
-        break;
+      case 4: s.erase(at, 1 + below(32)); break;
       case 5: {  // a chunk repeated: long lists and long strings
         const std::string chunk = s.substr(at, 1 + below(64));
         std::string repeated;
@@ -107,11 +126,12 @@ std::string mutate_line(std::string s, std::mt19937_64& rng) {
         s.insert(below(s.size()), repeated);
         break;
       }
-      default: {  // a value (number, string, list or object; not a key) replaced by a hostile one
+      default: {                          // a value (number, string, list or object; not a key) replaced by a hostile one
         std::vector<std::size_t> starts;  // where a value may start: after ':', '[' or ','
         char before = ' ';
         for (std::size_t k = 0; k < s.size(); ++k) {
-          if ((before == ':' || before == '[' || before == ',') && s[k] != '\0' && std::strchr("-0123456789\"[{", s[k])) starts.push_back(k);
+          if ((before == ':' || before == '[' || before == ',') && s[k] != '\0' && std::strchr("-0123456789\"[{", s[k]))
+            starts.push_back(k);
           if (s[k] != ' ') before = s[k];
         }
         if (starts.empty()) break;
@@ -120,7 +140,8 @@ std::string mutate_line(std::string s, std::mt19937_64& rng) {
         if (s[start] == '"') {
           end = s.find('"', start + 1) + 1;
         } else if (s[start] == '[' || s[start] == '{') {
-          for (int depth = 1; end < s.size() && depth > 0; ++end) depth += s[end] == '[' || s[end] == '{' ? 1 : s[end] == ']' || s[end] == '}' ? -1 : 0;
+          for (int depth = 1; end < s.size() && depth > 0; ++end)
+            depth += s[end] == '[' || s[end] == '{' ? 1 : s[end] == ']' || s[end] == '}' ? -1 : 0;
         } else {
           end = s.find_first_not_of("0123456789.eE+-", start + 1);
         }
@@ -151,7 +172,8 @@ class Server {
       const rlim_t cap = rlim_t((3 + memory_gb) * double(1ull << 30));
       const rlimit limit{cap, cap};
       ::setrlimit(RLIMIT_AS, &limit);
-      ::execl(binary.c_str(), binary.c_str(), model.c_str(), "--serve", "--threads", "1", "--max_request_mb", "1", (char*)nullptr);
+      ::execl(binary.c_str(), binary.c_str(), model.c_str(), "--serve", "--threads", "1", "--max_request_mb", "1",
+              (char*)nullptr);
       std::perror(("pollux-fuzz: cannot run " + binary).c_str());
       ::_exit(127);
     }
@@ -188,7 +210,8 @@ class Server {
         buffer_.erase(0, nl + 1);
         return true;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
       if (left <= 0) {
         why = "no reply within " + std::to_string(seconds) + " s (a hang)";
         return false;
@@ -242,9 +265,7 @@ std::string check_reply(const std::string& reply) {
   try {
     const JsonValue v = parse_json(reply);
     if (v.kind != JsonValue::Kind::object || v.object.empty()) return "a reply that is not a JSON object";
-  } catch (const Error& e) {
-    return std::string("a reply that is not JSON: ") + e.what();
-  }
+  } catch (const Error& e) { return std::string("a reply that is not JSON: ") + e.what(); }
   return "";
 }
 

@@ -11,8 +11,8 @@
 #include "pollux/base/half.h"
 #include "pollux/infer/lut_model.h"
 #include "pollux/infer/shell_code.h"
-#include "pollux/infer/workers.h"
 #include "pollux/infer/text.h"
+#include "pollux/infer/workers.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
@@ -33,9 +33,10 @@ lattice::PlxFile random_plx(lattice::CodebookVariant variant, std::uint32_t seed
   f.version = 5;
   f.codebook = variant;
   f.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(variant));
-  f.config_json = "{\"n_layers\": 2, \"n_heads\": 2, \"d_head\": 24, \"n_embd\": 48, \"tokenizer_vocab_size\": 257, "
-                  "\"vocab_size\": 264, \"seq_len\": " + std::to_string(T) + ", \"tokenizer\": \"bytes\", \"codebook\": \"" +
-                  lattice::to_string(variant) + "\"}";
+  f.config_json =
+      "{\"n_layers\": 2, \"n_heads\": 2, \"d_head\": 24, \"n_embd\": 48, \"tokenizer_vocab_size\": 257, "
+      "\"vocab_size\": 264, \"seq_len\": " +
+      std::to_string(T) + ", \"tokenizer\": \"bytes\", \"codebook\": \"" + lattice::to_string(variant) + "\"}";
   auto f16 = [&](std::uint32_t n, float mean) {
     std::vector<std::uint8_t> out;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -183,7 +184,10 @@ TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, g
           std::vector<float> y(count * unpacked.rows);
           infer::matmul(*w, x.data(), count, y.data(), workers, kernel);
           INFO(lattice::to_string(variant) << " " << infer::to_string(kernel)
-                                           << (w == &packed ? " packed" : w == &shell ? " shell" : " unpacked") << ", count " << count);
+                                           << (w == &packed  ? " packed"
+                                               : w == &shell ? " shell"
+                                                             : " unpacked")
+                                           << ", count " << count);
           CHECK(relative_gap(y, want) < 1e-6);
         }
       }
@@ -217,9 +221,12 @@ TEST_CASE("infer: shell codes are 18 bits, one per codebook row of either varian
       infer::shell::decode(code, variant, back);
       // one code per row, decoding to it
       if (r.index_of_code[code] != idx || std::memcmp(back, cb.integer_row(idx), 24) != 0) ++wrong;
-      if (code < infer::shell::kShape3Codes) ++shape3;
-      else if (code < infer::shell::kShape3Codes + infer::shell::kBaseCodes * infer::shell::kPairBase) ++octads;
-      else if (code < infer::shell::kZeroCode) ++pairs;
+      if (code < infer::shell::kShape3Codes)
+        ++shape3;
+      else if (code < infer::shell::kShape3Codes + infer::shell::kBaseCodes * infer::shell::kPairBase)
+        ++octads;
+      else if (code < infer::shell::kZeroCode)
+        ++pairs;
     }
     CHECK(shape3 == 98304);
     CHECK(octads == 97152);
@@ -291,7 +298,7 @@ TEST_CASE("infer: greedy text, sampling distributions, loss and log-probabilitie
   o.temperature = 0.9;
   o.seed = 3;
   const auto a = infer::generate(lut, prompt, o, [](std::uint32_t) {});
-  CHECK(a == infer::generate(lut, prompt, o, [](std::uint32_t) {}));  // same seed, same tokens
+  CHECK(a == infer::generate(lut, prompt, o, [](std::uint32_t) {}));     // same seed, same tokens
   CHECK(a == infer::generate(packed, prompt, o, [](std::uint32_t) {}));  // whatever the index form
   for (auto id : a) CHECK(id < 257);
   CHECK_THROWS_WITH(infer::generate(lut, std::vector<std::uint32_t>(17, 65), o, [](std::uint32_t) {}),
@@ -335,9 +342,9 @@ TEST_CASE("infer: a file with an index outside the codebook, a missing or missha
       const auto packed = lattice::pack_indices(big);
       std::copy(packed.begin(), packed.begin() + 3, t.data.begin());  // the first index only
     }
-  CHECK_THROWS_WITH(infer::LutModel::from_plx(bad_index, "bad.plx"),
-                    Catch::Contains("bad.plx") && Catch::Contains("blocks.1.mlp.fc2.packed_weights") &&
-                        Catch::Contains("outside the 196,561-entry codebook"));
+  CHECK_THROWS_WITH(infer::LutModel::from_plx(bad_index, "bad.plx"), Catch::Contains("bad.plx") &&
+                                                                         Catch::Contains("blocks.1.mlp.fc2.packed_weights") &&
+                                                                         Catch::Contains("outside the 196,561-entry codebook"));
   lattice::PlxFile missing = f;
   missing.tensors.erase(missing.tensors.begin() + 2);  // pos_emb.packed_weights
   missing.tensors.erase(missing.tensors.begin() + 2);  // pos_emb.sigma_rows
@@ -360,9 +367,10 @@ TEST_CASE("infer: workers cover every item once per run, run after run, and pass
       CHECK(std::count(hits.begin(), hits.end(), 50) == std::ptrdiff_t(n));
     }
     // a helper's part (begin > 0) fails, or with one thread the only part
-    CHECK_THROWS_WITH(workers.run(100, 1, [&](std::size_t begin, std::size_t) {
-                        if (begin > 0 || threads == 1) throw Error("test", "part failed");
-                      }),
+    CHECK_THROWS_WITH(workers.run(100, 1,
+                                  [&](std::size_t begin, std::size_t) {
+                                    if (begin > 0 || threads == 1) throw Error("test", "part failed");
+                                  }),
                       Catch::Contains("part failed"));
   }
 }

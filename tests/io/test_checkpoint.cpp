@@ -13,8 +13,8 @@
 #include "pollux/base/sha256.h"
 #include "pollux/io/checkpoint.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
-#include "../support/checkpoint_files.h"
 #include "../catch.h"
+#include "../support/checkpoint_files.h"
 
 namespace {
 
@@ -33,9 +33,9 @@ Checkpoint mixed_checkpoint() {
   ck.optimizer.step = 3;
   ck.optimizer.heat = 0.5;
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(7);
-  ck.weights["big"] = at::randn({300, 48}, gen);                  // 57,600 bytes: aligned, viewed in place
-  ck.weights["small"] = at::randn({5}, gen);                      // 20 bytes, below the alignment threshold
-  ck.weights["transposed"] = at::randn({24, 40}, gen).t();        // not contiguous in memory
+  ck.weights["big"] = at::randn({300, 48}, gen);            // 57,600 bytes: aligned, viewed in place
+  ck.weights["small"] = at::randn({5}, gen);                // 20 bytes, below the alignment threshold
+  ck.weights["transposed"] = at::randn({24, 40}, gen).t();  // not contiguous in memory
   ck.optimizer.tensors["indices/w"] = at::randint(196560, {64, 2}, gen, at::kInt);
   ck.optimizer.tensors["sigma/w"] = at::rand({64}, gen);
   ck.optimizer.tensors["m/w"] = at::randn({64, 48}, gen);

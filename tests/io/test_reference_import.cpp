@@ -22,23 +22,55 @@ namespace {
 using test::fixture_tensor;
 using test::relative_error;
 
-void put32(std::string& s, std::uint32_t v) { for (int i = 0; i < 4; ++i) s += char(v >> (8 * i) & 0xff); }
-void put16(std::string& s, std::uint32_t v) { for (int i = 0; i < 2; ++i) s += char(v >> (8 * i) & 0xff); }
+void put32(std::string& s, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) s += char(v >> (8 * i) & 0xff);
+}
+void put16(std::string& s, std::uint32_t v) {
+  for (int i = 0; i < 2; ++i) s += char(v >> (8 * i) & 0xff);
+}
 
 // A zip with one stored entry "x/data.pkl" holding `pickle` (CRCs are not checked on read).
 std::string write_pt(const std::string& path, const std::string& pickle) {
   const std::string name = "x/data.pkl";
   std::string z;
-  put32(z, 0x04034b50); put16(z, 20); put16(z, 0); put16(z, 0); put32(z, 0); put32(z, 0);
-  put32(z, std::uint32_t(pickle.size())); put32(z, std::uint32_t(pickle.size())); put16(z, std::uint32_t(name.size())); put16(z, 0);
+  put32(z, 0x04034b50);
+  put16(z, 20);
+  put16(z, 0);
+  put16(z, 0);
+  put32(z, 0);
+  put32(z, 0);
+  put32(z, std::uint32_t(pickle.size()));
+  put32(z, std::uint32_t(pickle.size()));
+  put16(z, std::uint32_t(name.size()));
+  put16(z, 0);
   z += name + pickle;
   const std::uint32_t dir = std::uint32_t(z.size());
-  put32(z, 0x02014b50); put16(z, 20); put16(z, 20); put16(z, 0); put16(z, 0); put32(z, 0); put32(z, 0);
-  put32(z, std::uint32_t(pickle.size())); put32(z, std::uint32_t(pickle.size())); put16(z, std::uint32_t(name.size()));
-  put16(z, 0); put16(z, 0); put16(z, 0); put16(z, 0); put32(z, 0); put32(z, 0);
+  put32(z, 0x02014b50);
+  put16(z, 20);
+  put16(z, 20);
+  put16(z, 0);
+  put16(z, 0);
+  put32(z, 0);
+  put32(z, 0);
+  put32(z, std::uint32_t(pickle.size()));
+  put32(z, std::uint32_t(pickle.size()));
+  put16(z, std::uint32_t(name.size()));
+  put16(z, 0);
+  put16(z, 0);
+  put16(z, 0);
+  put16(z, 0);
+  put32(z, 0);
+  put32(z, 0);
   z += name;
   const std::uint32_t dir_size = std::uint32_t(z.size()) - dir;
-  put32(z, 0x06054b50); put16(z, 0); put16(z, 0); put16(z, 1); put16(z, 1); put32(z, dir_size); put32(z, dir); put16(z, 0);
+  put32(z, 0x06054b50);
+  put16(z, 0);
+  put16(z, 0);
+  put16(z, 1);
+  put16(z, 1);
+  put32(z, dir_size);
+  put32(z, dir);
+  put16(z, 0);
   std::ofstream(path, std::ios::binary) << z;
   return path;
 }
@@ -46,9 +78,7 @@ std::string write_pt(const std::string& path, const std::string& pickle) {
 std::string import_error(const std::string& path) {
   try {
     import_reference_checkpoint(path, 1.0);
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "";
 }
 
@@ -94,9 +124,15 @@ TEST_CASE("import: refuses what is not a reference checkpoint, and any object be
   std::ofstream("import_text.pt") << "just text\n";
   CHECK(import_error("import_text.pt").find("import_text.pt: not a torch.save checkpoint") != std::string::npos);
   // the classic: a pickle that would call os.system
-  const std::string evil = write_pt("import_evil.pt", "\x80\x02" "cposix\nsystem\n" "X\x02\x00\x00\x00id\x85R.");
+  const std::string evil = write_pt("import_evil.pt",
+                                    "\x80\x02"
+                                    "cposix\nsystem\n"
+                                    "X\x02\x00\x00\x00id\x85R.");
   CHECK(import_error(evil).find("the pickle asks for the global 'posix.system'") != std::string::npos);
-  CHECK(import_error(write_pt("import_build.pt", "\x80\x02]K\x01" "b.")).find("BUILD") != std::string::npos);
+  CHECK(import_error(write_pt("import_build.pt",
+                              "\x80\x02]K\x01"
+                              "b."))
+            .find("BUILD") != std::string::npos);
   CHECK(import_error(write_pt("import_short.pt", "\x80\x02}")).find("the pickle ends early") != std::string::npos);
   // plain data that is not the reference's layout
   CHECK(import_error(write_pt("import_dict.pt", std::string("\x80\x02}X\x04\x00\x00\x00stepK\x08s.", 16)))

@@ -17,9 +17,9 @@
 using namespace pollux;
 using namespace pollux::lattice;
 
-#define REQUIRE_GPU()                                                                          \
-  do {                                                                                         \
-    if (!kernels::cuda_kernels_available() || !at::hasCUDA())                                  \
+#define REQUIRE_GPU()                                                                            \
+  do {                                                                                           \
+    if (!kernels::cuda_kernels_available() || !at::hasCUDA())                                    \
       POLLUX_SKIP_NO_GPU("no GPU or no CUDA kernels in this build: the CUDA tests are skipped"); \
   } while (0)
 
@@ -61,7 +61,8 @@ TEST_CASE("cuda search: indices equal the CPU quantizer's on fresh atoms", "[cud
       const at::Tensor a = at::from_blob(const_cast<float*>(atoms.data()), {std::int64_t(n), 24}, at::kFloat).to(at::kCUDA);
       at::Tensor idx = at::empty({std::int64_t(n)}, a.options().dtype(at::kInt));
       at::Tensor bad = at::zeros({1}, a.options().dtype(at::kInt));
-      kernels::nearest_cuda(q, a.data_ptr<float>(), std::int64_t(n), idx.data_ptr<std::int32_t>(), bad.data_ptr<std::int32_t>(), nullptr);
+      kernels::nearest_cuda(q, a.data_ptr<float>(), std::int64_t(n), idx.data_ptr<std::int32_t>(), bad.data_ptr<std::int32_t>(),
+                            nullptr);
       const at::Tensor gpu = idx.cpu();
       std::size_t mismatches = 0;
       for (std::size_t k = 0; k < n; ++k) mismatches += std::uint32_t(gpu.data_ptr<std::int32_t>()[k]) != cpu[k];
@@ -129,7 +130,8 @@ TEST_CASE("cuda training: 8 float32 steps follow the CPU's losses and lattice in
   for (int step = 0; step < 8; ++step) {
     std::vector<at::Tensor> windows;
     for (int m = 0; m < config.grad_accum; ++m)
-      windows.push_back(at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong));
+      windows.push_back(
+          at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong));
     auto batches = [&](at::Device device) {
       return [&windows, device, m = 0]() mutable {
         const at::Tensor w = windows[std::size_t(m++)];

@@ -23,8 +23,8 @@ void require_same(const Quantizer& q, const std::vector<float>& atoms, const cha
     mismatches += kernels::emulate_warp_search(rule, tables, &atoms[a * 24]) != expected;
     zeros += expected == 0;
   }
-  INFO(what << ", " << to_string(q.codebook().variant()) << (q.scoring() == Scoring::exact ? " exact" : " bf16")
-            << ": " << zeros << " zero atoms of " << atoms.size() / 24);
+  INFO(what << ", " << to_string(q.codebook().variant()) << (q.scoring() == Scoring::exact ? " exact" : " bf16") << ": " << zeros
+            << " zero atoms of " << atoms.size() / 24);
   CHECK(mismatches == 0);
 }
 

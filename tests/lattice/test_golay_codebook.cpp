@@ -113,8 +113,8 @@ TEST_CASE("codebook: pollux-v4 matches the reference table", "[codebook][fixture
   CHECK(outside == 49152);
   std::int8_t a[24], b[24];
   for (int i = 0; i < 24; ++i) a[i] = b[i] = -1;
-  a[0] = -3;  // all-ones codeword, j = 0: the leech table has +3 here
-  b[1] = -3;  // all-ones codeword, j = 1
+  a[0] = -3;               // all-ones codeword, j = 0: the leech table has +3 here
+  b[1] = -3;               // all-ones codeword, j = 1
   CHECK(dot(a, b) == 28);  // 3.5 in float units
   CHECK_NOTHROW(v4.index_of(a));
   CHECK_NOTHROW(v4.index_of(b));

@@ -93,7 +93,7 @@ TEST_CASE("half: float16 conversion rounds to nearest even and round-trips", "[b
   CHECK(half_to_float(float_to_half(1.0f)) == 1.0f);
   CHECK(half_to_float(float_to_half(65504.0f)) == 65504.0f);
   CHECK(std::isinf(half_to_float(float_to_half(1e6f))));
-  CHECK(half_to_float(float_to_half(1.0f + 1.0f / 2048)) == 1.0f);            // tie to even
+  CHECK(half_to_float(float_to_half(1.0f + 1.0f / 2048)) == 1.0f);                // tie to even
   CHECK(half_to_float(float_to_half(1.0f + 3.0f / 2048)) == 1.0f + 2.0f / 1024);  // tie to even, up
-  CHECK(half_to_float(float_to_half(5.96e-8f)) == std::ldexp(1.0f, -24));     // smallest subnormal
+  CHECK(half_to_float(float_to_half(5.96e-8f)) == std::ldexp(1.0f, -24));         // smallest subnormal
 }

@@ -15,7 +15,9 @@ using namespace pollux::lattice;
 
 namespace {
 
-std::vector<std::uint8_t> reference_bytes() { return pollux::read_file(pollux::test::reference_dir() + "/reference_tiny_v4.plx"); }
+std::vector<std::uint8_t> reference_bytes() {
+  return pollux::read_file(pollux::test::reference_dir() + "/reference_tiny_v4.plx");
+}
 
 void put_u32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = std::uint8_t(v >> (8 * i));
@@ -80,9 +82,7 @@ TEST_CASE("plx: a file truncated at any byte is refused with a clear error", "[p
     try {
       parse_plx(bytes.data(), n, "cut.plx");
       FAIL("truncation at " << n << " was accepted");
-    } catch (const pollux::Error& e) {
-      REQUIRE(std::string(e.what()).find("cut.plx") != std::string::npos);
-    }
+    } catch (const pollux::Error& e) { REQUIRE(std::string(e.what()).find("cut.plx") != std::string::npos); }
   }
 }
 
@@ -114,7 +114,14 @@ TEST_CASE("plx: hand-made corrupt files are each refused by name", "[plx][fixtur
       {"too many dimensions", [&](auto& b) { b[dtype_at + 1] = 200; }, "200 dimensions"},
       {"shape disagrees with data", [&](auto& b) { put_u32(b, shape_at, 961); }, "does not match"},
       {"data length past the end", [&](auto& b) { put_u32(b, data_len_at + 4, 1); }, "data length"},
-      {"name past the end", [&](auto& b) { b.resize(first + 50); put_u32(b, count_at, 1); b[first] = 0xFF; b[first + 1] = 0xFF; }, "name needs 65535 bytes"},
+      {"name past the end",
+       [&](auto& b) {
+         b.resize(first + 50);
+         put_u32(b, count_at, 1);
+         b[first] = 0xFF;
+         b[first + 1] = 0xFF;
+       },
+       "name needs 65535 bytes"},
       {"trailing bytes", [](auto& b) { b.push_back(0); }, "trailing"},
   };
   for (const auto& c : cases) {
@@ -186,9 +193,7 @@ TEST_CASE("plx: random byte flips are either harmless data or a clean error, nev
     try {
       const PlxFile file = parse_plx(bytes.data(), bytes.size(), "flip.plx");
       decode_plx(file, Codebook::get(CodebookVariant::pollux_v4));
-    } catch (const pollux::Error&) {
-      ++refused;
-    }
+    } catch (const pollux::Error&) { ++refused; }
   }
   CHECK(refused > 100);  // structural flips are caught (config text and tensor data flips parse)
 }

@@ -24,7 +24,10 @@ std::vector<std::uint32_t> all_maximizers(const Codebook& cb, const float* x) {
   std::vector<std::uint32_t> out;
   for (std::uint32_t r = 1; r < Codebook::kSize; ++r) {
     double s = atom_score(x, cb.integer_row(r));
-    if (s > best) { best = s; out.clear(); }
+    if (s > best) {
+      best = s;
+      out.clear();
+    }
     if (s == best) out.push_back(r);
   }
   return out;
@@ -167,7 +170,7 @@ TEST_CASE("quantizer: reference-bf16 scoring is searched exactly too, and differ
       REQUIRE(got == bf16.nearest_brute_force(x));
       differ += got != exact.nearest(x);
     }
-    CHECK(differ > 0);    // rounding scores to bf16 makes ties the exact search does not have
+    CHECK(differ > 0);  // rounding scores to bf16 makes ties the exact search does not have
     CHECK(differ < 60);
   }
 }
@@ -285,10 +288,18 @@ TEST_CASE("quantizer: the certificate's rivals and bound are right, and it holds
     std::uint32_t runner_up = 0;
     for (std::uint32_t r = 1; r < Codebook::kSize; ++r) {
       const double s = atom_score(x.data(), cb.integer_row(r));
-      if (r == cert.index) { best = s; continue; }
-      if (s > second) { second = s; runner_up = r; }
-      if (std::find(std::begin(cert.rivals), std::end(cert.rivals), r) != std::end(cert.rivals)) lowest_rival = std::min(lowest_rival, s);
-      else highest_left_out = std::max(highest_left_out, s);
+      if (r == cert.index) {
+        best = s;
+        continue;
+      }
+      if (s > second) {
+        second = s;
+        runner_up = r;
+      }
+      if (std::find(std::begin(cert.rivals), std::end(cert.rivals), r) != std::end(cert.rivals))
+        lowest_rival = std::min(lowest_rival, s);
+      else
+        highest_left_out = std::max(highest_left_out, s);
     }
     CHECK(cert.others >= highest_left_out);
     CHECK(lowest_rival >= highest_left_out);

@@ -47,7 +47,8 @@ TEST_CASE("trits: bad input is refused by name", "[trits]") {
                     Catch::Contains("blocks.0.mlp.fc1.weight: byte 0 is 243"));
   CHECK_THROWS_WITH(unpack_trits(std::vector<std::uint8_t>{0, 255}, 10, "w"), Catch::Contains("byte 1 is 255"));
   // Truncated (too few bytes) and padded (too many).
-  CHECK_THROWS_WITH(unpack_trits(std::vector<std::uint8_t>{0, 0}, 11, "head.weight"), Catch::Contains("head.weight: 2 bytes of trits, expected 3"));
+  CHECK_THROWS_WITH(unpack_trits(std::vector<std::uint8_t>{0, 0}, 11, "head.weight"),
+                    Catch::Contains("head.weight: 2 bytes of trits, expected 3"));
   CHECK_THROWS_WITH(unpack_trits(std::vector<std::uint8_t>{0, 0}, 5, "w"), Catch::Contains("expected 1"));
   // Two trits in the last byte: 3^2 = 9 values; 9 has a non-zero padding digit.
   CHECK(unpack_trits(std::vector<std::uint8_t>{8}, 2, "w") == std::vector<std::int8_t>{1, 1});
@@ -108,7 +109,8 @@ TEST_CASE("plx ternary kind: corrupt tensors and version 4 are refused by name",
   const std::size_t w_data = [&] {
     const std::string name = "w.weight";
     for (std::size_t i = 0; i + name.size() < bytes.size(); ++i)
-      if (std::memcmp(&bytes[i], name.data(), name.size()) == 0) return i + name.size() + 1 + 1 + 8 + 8;  // dtype, ndim, shape, len
+      if (std::memcmp(&bytes[i], name.data(), name.size()) == 0)
+        return i + name.size() + 1 + 1 + 8 + 8;  // dtype, ndim, shape, len
     return std::size_t(0);
   }();
   REQUIRE(w_data != 0);
@@ -146,5 +148,6 @@ TEST_CASE("plx ternary kind: corrupt tensors and version 4 are refused by name",
   v4.tensors.push_back({"w.weight", PlxDtype::u8, {1}, std::vector<std::uint8_t>{0}});
   bytes = serialize_plx(v4);
   bytes[bytes.size() - 1 - 8 - 4 - 1 - 1] = 4;  // the dtype byte: u8 -> ternary
-  CHECK_THROWS_WITH(parse_plx(bytes.data(), bytes.size(), "t.plx"), Catch::Contains("dtype 4 (ternary), which only version-5 files hold"));
+  CHECK_THROWS_WITH(parse_plx(bytes.data(), bytes.size(), "t.plx"),
+                    Catch::Contains("dtype 4 (ternary), which only version-5 files hold"));
 }

@@ -3,8 +3,8 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 
-#include "../support/small_model.h"
 #include "../catch.h"
+#include "../support/small_model.h"
 #include "pollux/model/model.h"
 
 using namespace pollux;

@@ -2,8 +2,8 @@
 // summation order, for chunks that do and do not divide the rows, with the padded vocabulary.
 #include <ATen/ATen.h>
 
-#include "../support/small_model.h"
 #include "../catch.h"
+#include "../support/small_model.h"
 #include "pollux/model/model.h"
 
 using namespace pollux;

@@ -14,10 +14,10 @@
 
 #include <cmath>
 
-#include "../support/small_model.h"
 #include "../catch.h"
 #include "../support/fixture_tensors.h"
 #include "../support/fixtures.h"
+#include "../support/small_model.h"
 #include "pollux/base/error.h"
 #include "pollux/optim/optimizer.h"
 

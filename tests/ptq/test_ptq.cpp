@@ -22,8 +22,8 @@
 #include "pollux/ptq/ptq.h"
 #include "pollux/ptq/quantize.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
-#include "../support/small_model.h"
 #include "../catch.h"
+#include "../support/small_model.h"
 
 using namespace pollux;
 
@@ -55,8 +55,8 @@ std::vector<std::uint16_t> corpus_bytes() {
 
 TEST_CASE("ptq rtn: every weight within half its group's scale, on the symmetric B-bit grid", "[ptq]") {
   at::Tensor w = gaussian(12, 96, 1);
-  w[3].mul_(50.0);                 // a row of outliers
-  w[5].slice(0, 32, 64).zero_();   // a group of zeros
+  w[3].mul_(50.0);                // a row of outliers
+  w[5].slice(0, 32, 64).zero_();  // a group of zeros
   for (int bits : {2, 3, 4, 8})
     for (std::int64_t group : {24, 32, 96}) {
       INFO("bits " << bits << ", group " << group);
@@ -85,7 +85,8 @@ TEST_CASE("ptq Walsh-Hadamard: orthogonal, symmetric, its own inverse, Sylvester
     CHECK(at::allclose(H, H.t(), 0, 0));
     for (std::int64_t i = 0; i < n; ++i)
       for (std::int64_t j = 0; j < n; ++j)
-        REQUIRE(H[i][j].item<double>() == Approx((__builtin_popcountll(std::uint64_t(i & j)) % 2 ? -1.0 : 1.0) / std::sqrt(double(n))));
+        REQUIRE(H[i][j].item<double>() ==
+                Approx((__builtin_popcountll(std::uint64_t(i & j)) % 2 ? -1.0 : 1.0) / std::sqrt(double(n))));
     const at::Tensor x = gaussian(5, n, 7).to(at::kDouble);
     CHECK(at::allclose(ptq::walsh_hadamard(ptq::walsh_hadamard(x)), x, 0, 1e-12));
     CHECK(at::allclose(ptq::walsh_hadamard(x).norm(2, {1}), x.norm(2, {1}), 1e-12, 0));
@@ -94,11 +95,10 @@ TEST_CASE("ptq Walsh-Hadamard: orthogonal, symmetric, its own inverse, Sylvester
 }
 
 TEST_CASE("ptq Lloyd-Max centroids of the standard normal: Max's 1960 table", "[ptq]") {
-  const std::map<int, std::vector<double>> max1960 = {
-      {1, {0.7979}},
-      {2, {0.4528, 1.5104}},
-      {3, {0.2451, 0.7560, 1.3439, 2.1519}},
-      {4, {0.1284, 0.3881, 0.6568, 0.9424, 1.2562, 1.6181, 2.0690, 2.7326}}};
+  const std::map<int, std::vector<double>> max1960 = {{1, {0.7979}},
+                                                      {2, {0.4528, 1.5104}},
+                                                      {3, {0.2451, 0.7560, 1.3439, 2.1519}},
+                                                      {4, {0.1284, 0.3881, 0.6568, 0.9424, 1.2562, 1.6181, 2.0690, 2.7326}}};
   for (const auto& [bits, positive] : max1960) {
     INFO("bits " << bits);
     const std::vector<double>& c = ptq::lloyd_max_gaussian(bits);

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "../support/small_model.h"
 #include "pollux/base/error.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/model/model.h"
 #include "pollux/runtime/model_file.h"
-#include "../support/small_model.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
 #include "../catch.h"
 

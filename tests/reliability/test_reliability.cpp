@@ -12,22 +12,22 @@
 #include <string>
 #include <vector>
 
-#include "pollux/base/error.h"
-#include "pollux/io/checkpoint.h"
-#include "pollux/io/reference_import.h"
-#include "pollux/model/memory_plan.h"
-#include "pollux/model/model.h"
-#include "pollux/base/file_io.h"
-#include "pollux/base/printable.h"
-#include "pollux/base/sha256.h"
-#include "pollux/config/config.h"
-#include "pollux/lattice/plx.h"
-#include "pollux/runtime/generate.h"
-#include "pollux/runtime/model_file.h"
 #include "../support/checkpoint_files.h"
 #include "../support/fixtures.h"
 #include "../support/small_model.h"
 #include "../support/torch_save.h"
+#include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
+#include "pollux/base/printable.h"
+#include "pollux/base/sha256.h"
+#include "pollux/config/config.h"
+#include "pollux/io/checkpoint.h"
+#include "pollux/io/reference_import.h"
+#include "pollux/lattice/plx.h"
+#include "pollux/model/memory_plan.h"
+#include "pollux/model/model.h"
+#include "pollux/runtime/generate.h"
+#include "pollux/runtime/model_file.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
 #include "../catch.h"
 
@@ -223,9 +223,7 @@ std::string plx_with_config(const std::string& name, int version, const std::str
 std::string load_error(const std::string& path) {
   try {
     load_model(path, at::kCPU);
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "";
 }
 
@@ -247,13 +245,14 @@ TEST_CASE("reliability: sizes in a .plx config are capped by what its tensors ho
     const char* message;
   };
   const std::vector<Row> table = {
-      {"n_layers", "100000000", "parameters"}, {"n_layers", "3", "parameters"},  {"seq_len", "1000000000", "parameters"},
+      {"n_layers", "100000000", "parameters"},   {"n_layers", "3", "parameters"},    {"seq_len", "1000000000", "parameters"},
       {"vocab_size", "480000000", "parameters"}, {"n_embd", "960000", "parameters"}, {"n_layers", "1e300", "out of range"},
   };
   for (const Row& row : table)
     for (int version : {4, 5}) {
       INFO(row.key << " = " << row.value << " in v" << version);
-      const std::string path = plx_with_config("cfg.plx", version, key(row.key), "\"" + std::string(row.key) + "\": " + row.value);
+      const std::string path =
+          plx_with_config("cfg.plx", version, key(row.key), "\"" + std::string(row.key) + "\": " + row.value);
       const std::string error = load_error(path);
       CHECK(error.find(row.message) != std::string::npos);
       CHECK(error.find(path) != std::string::npos);
@@ -277,18 +276,16 @@ TEST_CASE("reliability: absurd thread counts and seeds and sizes fail validation
     const char* value;
   };
   const std::vector<Row> table = {
-      {"threads", "100000"}, {"threads", "-1"},          {"seed", "-1"},        {"n_layers", "100000000"},
-      {"seq_len", "1000000000"}, {"vocab_size", "480000000"}, {"n_embd", "960000"}, {"micro_batch", "1000000"},
-      {"grad_accum", "1000000"},
+      {"threads", "100000"},     {"threads", "-1"},          {"seed", "-1"},
+      {"n_layers", "100000000"}, {"seq_len", "1000000000"},  {"vocab_size", "480000000"},
+      {"n_embd", "960000"},      {"micro_batch", "1000000"}, {"grad_accum", "1000000"},
   };
   for (const Row& row : table) {
     INFO(row.key << " = " << row.value);
     std::string error;
     try {
       parse_config({"--" + std::string(row.key), row.value, "--h_floor", "1"}).config.validate();
-    } catch (const Error& e) {
-      error = e.what();
-    }
+    } catch (const Error& e) { error = e.what(); }
     CHECK(error.find(std::string("key ") + row.key) != std::string::npos);
   }
 }
@@ -305,7 +302,10 @@ TEST_CASE("reliability: a folder, a FIFO or a device is refused where a file is 
       {"read_plx", [](const std::string& p) { lattice::read_plx(p); }},
       {"read_checkpoint", [](const std::string& p) { read_checkpoint(p); }},
       {"load_model", [](const std::string& p) { load_model(p, at::kCPU); }},
-      {"config file", [](const std::string& p) { parse_config({"--config", p}); }},
+      {"config file",
+       [](const std::string& p) {
+         parse_config({"--config", p});
+       }},
   };
   for (const Row& row : readers)
     for (const std::string& path : {fifo, std::string("/dev/zero"), fs::temp_directory_path().string()}) {
@@ -386,9 +386,7 @@ std::string import_error(const std::string& path) {
   std::string error = "(imported)";
   try {
     import_reference_checkpoint(path, 1.0);
-  } catch (const Error& e) {
-    error = e.what();
-  }
+  } catch (const Error& e) { error = e.what(); }
   fs::remove(path);
   return error;
 }

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "../support/small_model.h"
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/eval/serve.h"
 #include "pollux/model/model.h"
 #include "pollux/tokenizer/tokenizer.h"
-#include "../support/small_model.h"
 // Catch last: a LibTorch header included after it would redefine CHECK as c10's fatal check.
 #include "../catch.h"
 
@@ -22,8 +22,8 @@ namespace {
 using namespace pollux;
 
 // The reply lines of one server run over `requests` (one line each).
-std::vector<std::string> serve_lines(const PolluxModel& model, const Tokenizer& tokenizer, const std::vector<std::string>& requests,
-                                     std::size_t max_request_bytes = 1 << 20) {
+std::vector<std::string> serve_lines(const PolluxModel& model, const Tokenizer& tokenizer,
+                                     const std::vector<std::string>& requests, std::size_t max_request_bytes = 1 << 20) {
   std::string input;
   for (const std::string& r : requests) input += r + "\n";
   std::istringstream in(input);
@@ -41,8 +41,8 @@ std::vector<std::string> serve_lines(const PolluxModel& model, const Tokenizer& 
 bool is_valid_utf8(const std::string& s) { return valid_utf8(s) == s; }
 
 std::string generate_request(const std::string& context, int max_gen_toks) {
-  return "{\"op\":\"generate_until\",\"requests\":[{\"context\":" + json_escape(context) + ",\"until\":[],\"max_gen_toks\":" +
-         std::to_string(max_gen_toks) + "}]}";
+  return "{\"op\":\"generate_until\",\"requests\":[{\"context\":" + json_escape(context) +
+         ",\"until\":[],\"max_gen_toks\":" + std::to_string(max_gen_toks) + "}]}";
 }
 
 }  // namespace
@@ -55,13 +55,17 @@ TEST_CASE("valid_utf8 replaces each maximal ill-formed subsequence with U+FFFD, 
       {"\xC3", r},
       {"ab\xC3", "ab" + r},
       {"\xE2\x82", r},
-      {"\xE2\x82" "A", r + "A"},
+      {"\xE2\x82"
+       "A",
+       r + "A"},
       {"\xED\xA0\x80", r + r + r},  // a surrogate
       {"\xF0\x9F\x99\x82", "\xF0\x9F\x99\x82"},
       {"\xF4\x90\x80\x80", r + r + r + r},  // past U+10FFFF
       {"\xC0\xAF", r + r},                  // overlong
       {"\xE0\x80\xAF", r + r + r},
-      {"\xF0\x9F\x99" "A", r + "A"},
+      {"\xF0\x9F\x99"
+       "A",
+       r + "A"},
       {"\xFF\xFE", r + r},
       {"\xE0\xA0", r},
       {"\xF1\x80\x80\xC3\xA9", r + "\xC3\xA9"},
@@ -210,7 +214,8 @@ class NaiveBpe {
 
 }  // namespace
 
-TEST_CASE("item 8: the GPT-2 merge loop equals the reference merge on long runs and is not quadratic", "[reliability][tokenizer]") {
+TEST_CASE("item 8: the GPT-2 merge loop equals the reference merge on long runs and is not quadratic",
+          "[reliability][tokenizer]") {
   const auto gpt2 = make_tokenizer("gpt2", POLLUX_DATA_DIR);
   const NaiveBpe naive(std::string(POLLUX_DATA_DIR) + "/gpt2.tiktoken");
   // Runs that the pre-tokenizer keeps whole (one pre-token each): letters, digits, signs,

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "../support/small_model.h"
 #include "../catch.h"
 #include "../support/fixtures.h"
+#include "../support/small_model.h"
 #include "pollux/base/error.h"
 #include "pollux/model/ternary.h"
 #include "pollux/runtime/generate.h"
@@ -69,7 +69,8 @@ TEST_CASE("runtime: KV-cached generation equals the full forward, and sampling o
 
   // Scoring: the sum of the next-token log-probabilities, also past the context.
   const std::vector<std::uint32_t> ids{5, 9, 200, 31};
-  at::Tensor lp = at::log_softmax(mask_padded_vocab(model.forward(at::tensor(std::vector<std::int64_t>{256, 5, 9, 200}, at::kLong).unsqueeze(0))[0], 257), 1);
+  at::Tensor lp = at::log_softmax(
+      mask_padded_vocab(model.forward(at::tensor(std::vector<std::int64_t>{256, 5, 9, 200}, at::kLong).unsqueeze(0))[0], 257), 1);
   double expected = 0;
   for (int t = 0; t < 4; ++t) expected += lp[t][ids[std::size_t(t)]].item<double>();
   CHECK(sequence_logprob(model, 256, ids) == Approx(expected).epsilon(1e-5));

@@ -20,9 +20,7 @@ inline std::string temp_path(const std::string& suite, const std::string& name) 
 inline std::string checkpoint_error(const std::string& path) {
   try {
     read_checkpoint(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
+  } catch (const Error& e) { return e.what(); }
   return "";
 }
 

@@ -27,8 +27,8 @@ std::vector<T> read_dataset(hid_t file, const std::string& path, const std::stri
 }
 
 template <typename T>
-std::vector<T> read_attribute(hid_t file, const std::string& path, const std::string& object,
-                              const std::string& name, hid_t mem_type) {
+std::vector<T> read_attribute(hid_t file, const std::string& path, const std::string& object, const std::string& name,
+                              hid_t mem_type) {
   hid_t attr = H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
   if (attr < 0) throw std::runtime_error(path + ": no attribute " + object + "@" + name);
   hid_t space = H5Aget_space(attr);
@@ -62,9 +62,7 @@ H5File::H5File(const std::string& path) : path_(path) {
 
 H5File::~H5File() { H5Fclose(hid_t(id_)); }
 
-bool H5File::has(const std::string& dataset) const {
-  return H5Lexists(hid_t(id_), dataset.c_str(), H5P_DEFAULT) > 0;
-}
+bool H5File::has(const std::string& dataset) const { return H5Lexists(hid_t(id_), dataset.c_str(), H5P_DEFAULT) > 0; }
 
 std::vector<std::uint64_t> H5File::shape(const std::string& dataset) const {
   hid_t ds = H5Dopen2(hid_t(id_), dataset.c_str(), H5P_DEFAULT);
@@ -78,9 +76,15 @@ std::vector<std::uint64_t> H5File::shape(const std::string& dataset) const {
   return {dims.begin(), dims.end()};
 }
 
-std::vector<double> H5File::doubles(const std::string& d) const { return read_dataset<double>(hid_t(id_), path_, d, H5T_NATIVE_DOUBLE); }
-std::vector<float> H5File::floats(const std::string& d) const { return read_dataset<float>(hid_t(id_), path_, d, H5T_NATIVE_FLOAT); }
-std::vector<std::int64_t> H5File::ints(const std::string& d) const { return read_dataset<std::int64_t>(hid_t(id_), path_, d, H5T_NATIVE_INT64); }
+std::vector<double> H5File::doubles(const std::string& d) const {
+  return read_dataset<double>(hid_t(id_), path_, d, H5T_NATIVE_DOUBLE);
+}
+std::vector<float> H5File::floats(const std::string& d) const {
+  return read_dataset<float>(hid_t(id_), path_, d, H5T_NATIVE_FLOAT);
+}
+std::vector<std::int64_t> H5File::ints(const std::string& d) const {
+  return read_dataset<std::int64_t>(hid_t(id_), path_, d, H5T_NATIVE_INT64);
+}
 
 double H5File::attribute_double(const std::string& object, const std::string& name) const {
   return read_attribute<double>(hid_t(id_), path_, object, name, H5T_NATIVE_DOUBLE)[0];

@@ -20,8 +20,8 @@ OptimizerState state_of(const std::vector<std::pair<std::string, std::vector<std
 
 TEST_CASE("lattice stats: churn, null fraction and since_milestone per matrix, layer and overall", "[lattice_stats]") {
   const std::vector<std::string> names = {"blocks.10.mlp.fc1.weight", "blocks.2.attn.q_proj.weight", "tok_emb.weight"};
-  const std::vector<std::string> groups = {"all", "blocks.2", "blocks.10", "blocks.10.mlp.fc1.weight",
-                                           "blocks.2.attn.q_proj.weight", "tok_emb.weight"};
+  const std::vector<std::string> groups = {
+      "all", "blocks.2", "blocks.10", "blocks.10.mlp.fc1.weight", "blocks.2.attn.q_proj.weight", "tok_emb.weight"};
   CHECK(stats_groups(names) == groups);
   CHECK(layer_of("blocks.12.attn.o_proj.weight") == "blocks.12");
   CHECK(layer_of("head.weight").empty());
@@ -47,7 +47,8 @@ TEST_CASE("lattice stats: churn, null fraction and since_milestone per matrix, l
   CHECK(table[0].second.sigma_sum / double(table[0].second.rows) == 1.25);
 
   const std::string header = stats.csv_header();
-  CHECK(header.rfind("step,all:churn,all:null,all:since_milestone,all:sigma_mean,all:sigma_min,all:sigma_max,blocks.2:churn", 0) == 0);
+  CHECK(header.rfind("step,all:churn,all:null,all:since_milestone,all:sigma_mean,all:sigma_min,all:sigma_max,blocks.2:churn",
+                     0) == 0);
   CHECK(stats.step(1, one, changed_one, /*log=*/false).empty());
   // step 2 reverts q_proj's atom 1: churn 1 of 12 this step, 2 since the start (the milestone)
   const auto two = state_of({{names[0], {1, 0, 3, 4}}, {names[1], {0, 0, 9, 6}}, {names[2], {7, 8, 9, 10}}});

@@ -10,8 +10,7 @@ namespace pollux {
 class Error : public std::runtime_error {
  public:
   // component: a short name in brackets in the message, e.g. "plx", "quantizer".
-  Error(const std::string& component, const std::string& message)
-      : std::runtime_error("[" + component + "] " + message) {}
+  Error(const std::string& component, const std::string& message) : std::runtime_error("[" + component + "] " + message) {}
 };
 
 }  // namespace pollux

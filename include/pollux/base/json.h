@@ -25,7 +25,9 @@ class JsonWriter {
   JsonWriter& value(bool b);
   JsonWriter& raw(const std::string& json);  // an already-serialized JSON value
   template <typename T>
-  JsonWriter& field(const std::string& k, const T& v) { return key(k).value(v); }
+  JsonWriter& field(const std::string& k, const T& v) {
+    return key(k).value(v);
+  }
   const std::string& str() const { return out_; }
 
  private:

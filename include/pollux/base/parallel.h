@@ -13,7 +13,6 @@ int default_thread_count();
 // Calls body(begin, end) on disjoint ranges covering [0, n) from up to `threads` threads
 // (0 = default_thread_count()). Ranges are at least `grain` long. The first exception
 // thrown by a body is rethrown in the caller after all threads have joined.
-void parallel_for(std::size_t n, int threads, std::size_t grain,
-                  const std::function<void(std::size_t, std::size_t)>& body);
+void parallel_for(std::size_t n, int threads, std::size_t grain, const std::function<void(std::size_t, std::size_t)>& body);
 
 }  // namespace pollux

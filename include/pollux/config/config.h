@@ -22,13 +22,13 @@ enum class QuantizerKind : std::uint8_t { lattice, none, ternary };
 enum class WidthInertia : std::uint8_t { clamped, reference };
 enum class Projection : std::uint8_t { incremental, full };
 
-std::string to_string(Device value);         // cpu | cuda
-std::string to_string(Precision value);      // bf16-autocast | float32
-std::string to_string(QuantizerKind value);  // lattice | none | ternary
-std::string to_string(WidthInertia value);   // clamped | reference
-std::string to_string(Projection value);     // incremental | full
+std::string to_string(Device value);            // cpu | cuda
+std::string to_string(Precision value);         // bf16-autocast | float32
+std::string to_string(QuantizerKind value);     // lattice | none | ternary
+std::string to_string(WidthInertia value);      // clamped | reference
+std::string to_string(Projection value);        // incremental | full
 std::string to_string(lattice::Scoring value);  // exact | reference-bf16
-using lattice::to_string;                    // CodebookVariant: leech | pollux-v4
+using lattice::to_string;                       // CodebookVariant: leech | pollux-v4
 
 // Upper ranges of the validation (Config::validate and every tool's --threads): values past
 // them are typing mistakes or hostile input, refused by name before any thread or tensor exists.
@@ -37,8 +37,8 @@ constexpr int kMaxLayers = 4096, kMaxWidth = 1 << 16, kMaxSeqLen = 1 << 20, kMax
 
 struct ModelConfig {
   int n_layers = 2;
-  int n_embd = 96;      // a multiple of 24; n_heads = n_embd / 24
-  int d_head = 24;      // fixed by the lattice (H24_DIM); present so a wrong value is refused
+  int n_embd = 96;  // a multiple of 24; n_heads = n_embd / 24
+  int d_head = 24;  // fixed by the lattice (H24_DIM); present so a wrong value is refused
   int seq_len = 128;
   int vocab_size = 264;            // padded model vocabulary, a multiple of 24
   int tokenizer_vocab_size = 256;  // ids >= this are masked out of every softmax
@@ -52,35 +52,35 @@ struct Config {
   // run
   int micro_batch = 8;
   int grad_accum = 1;
-  std::uint64_t target_tokens = 0;  // 0 = no token target; otherwise training stops there
-  std::int64_t max_steps = 100;     // counted from the start of training, not of the run
+  std::uint64_t target_tokens = 0;    // 0 = no token target; otherwise training stops there
+  std::int64_t max_steps = 100;       // counted from the start of training, not of the run
   std::int64_t checkpoint_every = 0;  // 0 = only at the end
   int keep_last = 3;                  // newest checkpoints kept, milestones aside
   std::int64_t keep_every = 0;        // milestones: steps that are multiples are never pruned (0 = none)
   std::uint64_t seed = 1;
   Device device = Device::cpu;
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
-  std::int64_t loss_chunk = 0;  // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time
+  std::int64_t loss_chunk = 0;          // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time
   Precision precision = Precision::bf16_autocast;  // the CPU is always float32
   lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
   QuantizerKind quantizer = QuantizerKind::lattice;
   int activation_bits = 8;  // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
-  WidthInertia width_inertia = WidthInertia::clamped;  // clamped: max(1, eta_d); reference: eta_d as is
-  Projection projection = Projection::incremental;     // the same weights; full searches every atom
+  WidthInertia width_inertia = WidthInertia::clamped;         // clamped: max(1, eta_d); reference: eta_d as is
+  Projection projection = Projection::incremental;            // the same weights; full searches every atom
   lattice::Scoring lattice_search = lattice::Scoring::exact;  // reference_bf16: the reference's approximate search
-  int threads = 0;                    // CPU threads (0 = all cores)
-  std::int64_t dist_timeout_s = 300;  // data-parallel runs: how long a rank waits for the others
+  int threads = 0;                                            // CPU threads (0 = all cores)
+  std::int64_t dist_timeout_s = 300;                          // data-parallel runs: how long a rank waits for the others
 
   // corpus
-  double h_floor = 0.0;  // irreducible CE of the corpus in nats (spec section 1); required > 0
-  std::string data;      // uint16 token file
-  std::string val_data;  // optional held-out token file
-  std::int64_t eval_every = 50;   // steps between validation passes (0 = never)
-  int eval_batches = 8;           // validation micro-batches per pass
-  std::string eval_tasks;              // benchmark tasks scored at checkpoints ("" = none), e.g. "blimp,sciq"
-  std::string eval_task_dir;           // their JSON lines: T.jsonl, blimp/*.jsonl
-  std::int64_t eval_tasks_every = 0;   // steps between task evaluations (0 = never)
-  std::int64_t eval_tasks_limit = 0;   // items per task file (0 = all)
+  double h_floor = 0.0;               // irreducible CE of the corpus in nats (spec section 1); required > 0
+  std::string data;                   // uint16 token file
+  std::string val_data;               // optional held-out token file
+  std::int64_t eval_every = 50;       // steps between validation passes (0 = never)
+  int eval_batches = 8;               // validation micro-batches per pass
+  std::string eval_tasks;             // benchmark tasks scored at checkpoints ("" = none), e.g. "blimp,sciq"
+  std::string eval_task_dir;          // their JSON lines: T.jsonl, blimp/*.jsonl
+  std::int64_t eval_tasks_every = 0;  // steps between task evaluations (0 = never)
+  std::int64_t eval_tasks_limit = 0;  // items per task file (0 = all)
   std::int64_t log_every = 1;
   std::string profile_steps;  // "A:B": a profiler trace of steps A..B into the run folder ("" = none)
 

@@ -21,12 +21,12 @@ enum class Framing {
 };
 
 struct PrepareOptions {
-  std::vector<std::string> inputs;  // files, folders (their files) or glob patterns
+  std::vector<std::string> inputs;   // files, folders (their files) or glob patterns
   std::string text_column = "text";  // the parquet column holding the documents
-  std::string output;         // training tokens; validation goes to <output without .u16>.val.u16
-  double val_fraction = 0.0;  // of documents; a single plain-text input splits its last part
+  std::string output;                // training tokens; validation goes to <output without .u16>.val.u16
+  double val_fraction = 0.0;         // of documents; a single plain-text input splits its last part
   Framing framing = Framing::reference;
-  bool end_of_text = true;    // put end-of-text after (reference) or between documents
+  bool end_of_text = true;      // put end-of-text after (reference) or between documents
   bool skip_bad_lines = false;  // JSON lines that do not parse: skip and count, or fail
   int threads = 0;
   double progress_seconds = 0;  // seconds between progress lines on stderr; 0 = none
@@ -37,7 +37,7 @@ struct PrepareReport {
   std::uint64_t documents = 0, val_documents = 0;
   std::uint64_t input_bytes = 0, skipped_lines = 0;
   std::uint64_t empty_documents = 0;  // skipped by reference framing, and parquet nulls
-  bool split_document = false;  // one text document split into train and validation parts
+  bool split_document = false;        // one text document split into train and validation parts
   double seconds = 0;
   std::string val_output;  // "" when no validation file was written
 };

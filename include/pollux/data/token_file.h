@@ -55,7 +55,7 @@ class WindowSampler {
 
 // Fills inputs and targets (rows x seq_len int64, row-major) from `rows` windows of
 // seq_len + 1 tokens starting at the given offsets.
-void fill_windows(const TokenFile& file, const std::vector<std::size_t>& offsets, std::size_t seq_len,
-                  std::int64_t* inputs, std::int64_t* targets);
+void fill_windows(const TokenFile& file, const std::vector<std::size_t>& offsets, std::size_t seq_len, std::int64_t* inputs,
+                  std::int64_t* targets);
 
 }  // namespace pollux

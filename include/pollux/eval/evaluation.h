@@ -14,10 +14,10 @@ namespace pollux::eval {
 struct TaskResult {
   std::string name, group, headline;
   std::uint64_t items = 0;
-  double acc = 0;         // argmax of the log-likelihoods is gold (first maximum on ties), -1 for wikitext;
-                          // LAMBADA: the last word is the greedy continuation
-  double acc_norm = -1;   // argmax of log-likelihood / characters of the choice; -1: not a metric of the task
-  double perplexity = -1; // LAMBADA: exp(-mean log-likelihood of the last word); -1: not a metric
+  double acc = 0;          // argmax of the log-likelihoods is gold (first maximum on ties), -1 for wikitext;
+                           // LAMBADA: the last word is the greedy continuation
+  double acc_norm = -1;    // argmax of log-likelihood / characters of the choice; -1: not a metric of the task
+  double perplexity = -1;  // LAMBADA: exp(-mean log-likelihood of the last word); -1: not a metric
   // wikitext: exp(-total log-likelihood / words), exp(-total / bytes), -total / bytes / ln 2
   // (words and bytes of the original pages, as lm-eval counts them); -1: not a metric
   double word_perplexity = -1, byte_perplexity = -1, bits_per_byte = -1;

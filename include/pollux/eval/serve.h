@@ -24,10 +24,11 @@
 namespace pollux::eval {
 
 struct ServeOptions {
-  int batch_size = 8;                      // requests per forward pass
+  int batch_size = 8;                        // requests per forward pass
   std::size_t max_request_bytes = 16 << 20;  // longest request line answered (--max_request_mb)
 };
 
-void serve(const PolluxModel& model, const Tokenizer& tokenizer, std::istream& in, std::ostream& out, const ServeOptions& options);
+void serve(const PolluxModel& model, const Tokenizer& tokenizer, std::istream& in, std::ostream& out,
+           const ServeOptions& options);
 
 }  // namespace pollux::eval

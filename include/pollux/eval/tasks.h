@@ -27,11 +27,11 @@ struct Item {
 };
 
 struct Task {
-  std::string name;          // lm-eval's task name: "sciq", "lambada_openai", "blimp_passive_1", ...
-  std::string group;         // "structural" (BLiMP), "factual" (the paper's table) or "" (none)
-  std::string headline;      // the metric the summary takes: "acc", "acc_norm" or "perplexity"
-  bool last_word = false;    // LAMBADA: greedy last-word accuracy and perplexity
-  bool rolling = false;      // wikitext: the page's log-likelihood in rolling windows
+  std::string name;        // lm-eval's task name: "sciq", "lambada_openai", "blimp_passive_1", ...
+  std::string group;       // "structural" (BLiMP), "factual" (the paper's table) or "" (none)
+  std::string headline;    // the metric the summary takes: "acc", "acc_norm" or "perplexity"
+  bool last_word = false;  // LAMBADA: greedy last-word accuracy and perplexity
+  bool rolling = false;    // wikitext: the page's log-likelihood in rolling windows
   std::vector<Item> items;
 };
 

@@ -36,16 +36,16 @@ std::string to_string(IndexForm form);
 IndexForm parse_index_form(const std::string& text, const std::string& what);
 
 // A matrix as rows of 24-wide atoms: atom a of row r is table[index of (r, a)] (24 int8),
-// times scale[r]; with shell codes the index is recoding(variant).index_of_code[code]. Lattice matrices point into the codebook's integer table; the INT8 rows of
-// a v4 file (tok_emb, head) hold their own table, row r's atoms being its rows r * per_row + a.
+// times scale[r]; with shell codes the index is recoding(variant).index_of_code[code]. Lattice matrices point into the codebook's
+// integer table; the INT8 rows of a v4 file (tok_emb, head) hold their own table, row r's atoms being its rows r * per_row + a.
 // A plain float32 matrix (pos_emb in v4) keeps `dense` instead and is only looked up by row.
 struct RowMatrix {
   std::size_t rows = 0, cols = 0;
   const std::int8_t* table = nullptr;
   std::vector<std::int8_t> own_table;
-  std::vector<std::uint8_t> packed;   // IndexForm::packed
-  std::vector<std::uint32_t> index;   // IndexForm::unpacked; 0 .. per_row - 1 with own_table
-  std::vector<std::uint8_t> shell;    // IndexForm::shell: shell codes in groups of 16 rows
+  std::vector<std::uint8_t> packed;  // IndexForm::packed
+  std::vector<std::uint32_t> index;  // IndexForm::unpacked; 0 .. per_row - 1 with own_table
+  std::vector<std::uint8_t> shell;   // IndexForm::shell: shell codes in groups of 16 rows
   lattice::CodebookVariant variant = lattice::CodebookVariant::leech;
   std::vector<float> scale;
   std::vector<float> dense;
@@ -59,8 +59,8 @@ struct RowMatrix {
   };
   Atoms atoms(std::size_t r, std::uint32_t* scratch) const;
   void row_int8(std::size_t r, std::int8_t* out) const;  // row r's integer coordinates (cols)
-  void row(std::size_t r, float* out) const;  // decodes one row (embedding look-up)
-  std::size_t bytes() const;                  // what one pass over the matrix reads
+  void row(std::size_t r, float* out) const;             // decodes one row (embedding look-up)
+  std::size_t bytes() const;                             // what one pass over the matrix reads
 };
 
 // Which inner product kernel runs: the widest the CPU has (checked at run time: AVX-512F,

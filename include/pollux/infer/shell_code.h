@@ -50,7 +50,7 @@ namespace pollux::infer::shell {
 inline constexpr std::uint32_t kShape3Codes = lattice::kGolayMessages * lattice::kAtomDim;  // 98,304
 inline constexpr std::uint32_t kBaseOctads = 33, kBasePairs = 12, kRotations = 23;
 inline constexpr std::uint32_t kPairBase = kBaseOctads;  // b of the pairs
-inline constexpr std::uint32_t kBaseCodes = 4096;  // codes per base: 32 rotations (23 used) x 128 signs
+inline constexpr std::uint32_t kBaseCodes = 4096;        // codes per base: 32 rotations (23 used) x 128 signs
 inline constexpr std::uint32_t kZeroCode = kShape3Codes + kBaseCodes * (kPairBase + 1);
 static_assert(kBaseOctads * kRotations == std::uint32_t(lattice::kOctadCount), "759 octads in 33 orbits of 23");
 inline constexpr std::size_t kGroupRows = 16;
@@ -58,9 +58,9 @@ inline constexpr std::size_t kRecordBytes = 36;
 
 // The decoding tables, the same for both variants (16-entry tables: one register each).
 struct Tables {
-  std::uint32_t codeword_nibble[3][16];  // Golay codeword of message n << 4k (the code is linear)
-  std::uint32_t base_octad[kBaseOctads];  // masks
-  std::uint32_t base_pair[16];           // masks, kBasePairs used
+  std::uint32_t codeword_nibble[3][16];       // Golay codeword of message n << 4k (the code is linear)
+  std::uint32_t base_octad[kBaseOctads];      // masks
+  std::uint32_t base_pair[16];                // masks, kBasePairs used
   std::uint32_t sign_low[16], sign_high[16];  // u(s) = sign_low[s & 15] ^ sign_high[s >> 4 & 15]
 };
 const Tables& tables();

@@ -13,12 +13,12 @@ namespace pollux {
 
 struct SamplingOptions {
   int max_new_tokens = 200;
-  double temperature = 0.8;  // 0 = greedy
-  int top_k = 0;             // 0 = off
-  double top_p = 1.0;        // 1 = off
+  double temperature = 0.8;         // 0 = greedy
+  int top_k = 0;                    // 0 = off
+  double top_p = 1.0;               // 1 = off
   double repetition_penalty = 1.0;  // > 1 discourages tokens already in the context
   std::uint64_t seed = 1;
-  std::int64_t end_of_text = -1;    // stop when sampled (-1: never)
+  std::int64_t end_of_text = -1;  // stop when sampled (-1: never)
 };
 
 struct LossReport {

@@ -44,7 +44,7 @@ struct Checkpoint {
   std::int64_t step = 0;  // optimizer steps completed
   std::uint64_t tokens_seen = 0;
   std::uint64_t sampler_seed = 0, sampler_counter = 0;
-  int world_size = 1;  // ranks of the data-parallel run that wrote it (any number may resume it)
+  int world_size = 1;           // ranks of the data-parallel run that wrote it (any number may resume it)
   std::string codebook;         // variant name
   std::string codebook_sha256;  // of its float32 table
   OptimizerState optimizer;

@@ -53,21 +53,22 @@ struct SearchRule {
 
 // Tables of the Golay code, shared by all atoms (device or host memory).
 struct SearchTables {
-  const std::uint32_t* codewords;  // 4,096: the codeword of each message
-  const std::uint16_t* check_bits; // 4,096: golay_check_bits of each message
-  const std::uint8_t* octads;      // 759 x 8: the coordinates of each octad, ascending
-  const std::uint64_t* keys;       // 196,560 x 2: vector_key of each shell row, index order
+  const std::uint32_t* codewords;   // 4,096: the codeword of each message
+  const std::uint16_t* check_bits;  // 4,096: golay_check_bits of each message
+  const std::uint8_t* octads;       // 759 x 8: the coordinates of each octad, ascending
+  const std::uint64_t* keys;        // 196,560 x 2: vector_key of each shell row, index order
 };
 
 // Coordinates of the four 6-bit groups (lattice/quantizer.cpp): message bits 0..5 and 6..11
 // at 11..16 and 17..22; check bits 0..5 at 0..5, check bits 6..11 at 6..10 and 23.
-POLLUX_HD int group_position(int g, int k) {
-  return g == 0 ? 11 + k : g == 1 ? 17 + k : g == 2 ? k : (k < 5 ? 6 + k : 23);
-}
+POLLUX_HD int group_position(int g, int k) { return g == 0 ? 11 + k : g == 1 ? 17 + k : g == 2 ? k : (k < 5 ? 6 + k : 23); }
 
 // The bfloat16 nearest to f (round to nearest even), as a float.
 POLLUX_HD float to_bfloat16(float f) {
-  union { float f; std::uint32_t u; } b{f};
+  union {
+    float f;
+    std::uint32_t u;
+  } b{f};
   b.u = (b.u + 0x7FFFu + ((b.u >> 16) & 1u)) & 0xFFFF0000u;
   return b.f;
 }
@@ -79,8 +80,10 @@ struct VectorKey {
 };
 POLLUX_HD void key_set(VectorKey& key, int i, int value) {
   const std::uint64_t nib = std::uint64_t(value + 4);
-  if (i < 16) key.hi |= nib << (60 - 4 * i);
-  else key.lo |= nib << (28 - 4 * (i - 16));
+  if (i < 16)
+    key.hi |= nib << (60 - 4 * i);
+  else
+    key.lo |= nib << (28 - 4 * (i - 16));
 }
 POLLUX_HD int key_get(const VectorKey& key, int i) {
   const std::uint64_t nib = i < 16 ? key.hi >> (60 - 4 * i) : key.lo >> (28 - 4 * (i - 16));
@@ -169,8 +172,11 @@ POLLUX_HD double shape1_score(const double* x) {
   double a1 = 0, a2 = 0;
   for (int i = 0; i < kDim; ++i) {
     const double a = absolute(x[i]);
-    if (a > a1) { a2 = a1; a1 = a; }
-    else if (a > a2) a2 = a;
+    if (a > a1) {
+      a2 = a1;
+      a1 = a;
+    } else if (a > a2)
+      a2 = a;
   }
   return 4.0 * (a1 + a2);
 }
@@ -212,13 +218,16 @@ POLLUX_HD void offer(const SearchRule& r, LaneBest& best, double s, const Vector
 }
 
 // Step 3: the exact best of this lane's candidates at or above `floor` (fast units).
-POLLUX_HD LaneBest lane_exact_best(const SearchRule& r, const SearchTables& t, int lane, const double* x,
-                                   const double* sign_sum, const double* max_term, double floor) {
+POLLUX_HD LaneBest lane_exact_best(const SearchRule& r, const SearchTables& t, int lane, const double* x, const double* sign_sum,
+                                   const double* max_term, double floor) {
   LaneBest best = lane_best_none();
   // Shape 1: pairs k = lane, lane + 32, ... of the 276 pairs p < q.
   for (int k = lane; k < kDim * (kDim - 1) / 2; k += kWarp) {
     int p = 0, rest = k;
-    while (rest >= kDim - 1 - p) { rest -= kDim - 1 - p; ++p; }
+    while (rest >= kDim - 1 - p) {
+      rest -= kDim - 1 - p;
+      ++p;
+    }
     const int q = p + 1 + rest;
     if (4.0 * (absolute(x[p]) + absolute(x[q])) < floor) continue;
     for (int s = 0; s < 4; ++s) {
@@ -274,8 +283,10 @@ POLLUX_HD std::uint32_t index_of_best(const SearchRule& r, const SearchTables& t
   while (low < high) {
     const int mid = (low + high) / 2;
     const VectorKey k{t.keys[2 * mid], t.keys[2 * mid + 1]};
-    if (key_less(k, best.key)) low = mid + 1;
-    else high = mid;
+    if (key_less(k, best.key))
+      low = mid + 1;
+    else
+      high = mid;
   }
   return std::uint32_t(low) + 1;
 }
@@ -289,8 +300,8 @@ POLLUX_HD std::uint32_t index_of_best(const SearchRule& r, const SearchTables& t
 #pragma nv_exec_check_disable
 #endif
 template <typename W>
-POLLUX_HD std::uint32_t search_steps(const SearchRule& r, const SearchTables& t, const W& warp, const double* x,
-                                     double* sign_sum, double* max_term) {
+POLLUX_HD std::uint32_t search_steps(const SearchRule& r, const SearchTables& t, const W& warp, const double* x, double* sign_sum,
+                                     double* max_term) {
   warp.each([&](int lane) { fill_tables(r, lane, x, sign_sum, max_term); });
   warp.sync();
   const double best = warp.max([&](int lane) { return lane_fast_best(t, lane, x, sign_sum, max_term); });

@@ -42,7 +42,7 @@ class Codebook {
   // integer rows only (the matrix-free runtime) never holds it.
   const std::vector<float>& table() const;
   static float to_float(std::int8_t integer) { return float(double(integer) / kIntegerScale); }
-  const std::string& sha256() const { return sha256_; }        // of table() as little-endian bytes
+  const std::string& sha256() const { return sha256_; }  // of table() as little-endian bytes
 
   // Index of an integer-coordinate vector; throws pollux::Error if it is not in the table.
   std::uint32_t index_of(const std::int8_t* integer_vector) const;

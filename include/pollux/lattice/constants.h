@@ -24,12 +24,12 @@ inline constexpr int kGroupBytes = 9;
 static_assert(kCodebookSize <= 1 << kIndexBits, "an index must hold every codebook row");
 static_assert(kIndicesPerGroup * kIndexBits == 8 * kGroupBytes, "a group of indices fills its bytes");
 
-inline const double kC = std::sqrt(2.0);           // topological friction C
-inline constexpr double kGamma = 0.065771;         // G24
-inline const double kLatticeScale = 1.0 / kC;      // s_lattice: lattice -> latent units
-inline constexpr double kEpsilon = 1e-8;           // numerical guard, RMSNorm epsilon
-inline const double kGeometricSlack = kC - 1.0;    // clamp half-width of 1-D gains
-inline const double kKinematicLimit = (kC - 1.0) / 2.0;  // per-atom step cap, lattice units
+inline const double kC = std::sqrt(2.0);                               // topological friction C
+inline constexpr double kGamma = 0.065771;                             // G24
+inline const double kLatticeScale = 1.0 / kC;                          // s_lattice: lattice -> latent units
+inline constexpr double kEpsilon = 1e-8;                               // numerical guard, RMSNorm epsilon
+inline const double kGeometricSlack = kC - 1.0;                        // clamp half-width of 1-D gains
+inline const double kKinematicLimit = (kC - 1.0) / 2.0;                // per-atom step cap, lattice units
 inline const double kCriticalDim = (kAtomDim * kC) * (kAtomDim * kC);  // d* = 1152
 inline const double kBeta1 = 1.0 - std::sqrt(kGamma);
 inline const double kBeta2 = 1.0 - kGamma;

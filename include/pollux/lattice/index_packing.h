@@ -13,9 +13,7 @@
 namespace pollux::lattice {
 
 // Bytes that hold `count` indices.
-inline std::size_t packed_size(std::size_t count) {
-  return (count + kIndicesPerGroup - 1) / kIndicesPerGroup * kGroupBytes;
-}
+inline std::size_t packed_size(std::size_t count) { return (count + kIndicesPerGroup - 1) / kIndicesPerGroup * kGroupBytes; }
 
 // Packs `count` indices (each < 2^18; pollux::Error otherwise) into packed_size(count) bytes.
 void pack_indices(const std::uint32_t* indices, std::size_t count, std::uint8_t* out);

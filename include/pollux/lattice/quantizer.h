@@ -90,10 +90,13 @@ class Quantizer {
 
  private:
   // The nearest index; with `certificate` non-null (exact scoring) also its certificate.
-  template <typename T> std::uint32_t search(const T* atom, CertifiedIndex* certificate = nullptr) const;
-  template <typename T> std::uint32_t brute_force(const T* atom) const;
+  template <typename T>
+  std::uint32_t search(const T* atom, CertifiedIndex* certificate = nullptr) const;
+  template <typename T>
+  std::uint32_t brute_force(const T* atom) const;
   // The coordinates as the scoring sees them (bf16-rounded for reference_bf16).
-  template <typename T> void scored_coordinates(const T* atom, double* x) const;
+  template <typename T>
+  void scored_coordinates(const T* atom, double* x) const;
   // z_i(bit) of the shape-3 score for coordinate value x (spec section 3a), with the bf16
   // excess of the 3 under reference_bf16 scoring.
   double max_term_of_coordinate(bool bit, double x) const;
@@ -103,9 +106,9 @@ class Quantizer {
   const Codebook& codebook_;
   bool leech_;
   Scoring scoring_;
-  double weight_[9];              // score weight of integer coordinate k at [k + 4]
-  double three_excess_;           // w(3) / w(1) - 3: 0 for exact scoring
-  double fast_zero_threshold_;    // the zero threshold in fast-path units (w(1) = 1)
+  double weight_[9];                              // score weight of integer coordinate k at [k + 4]
+  double three_excess_;                           // w(3) / w(1) - 3: 0 for exact scoring
+  double fast_zero_threshold_;                    // the zero threshold in fast-path units (w(1) = 1)
   std::uint32_t codewords_[kGolayMessages];       // Golay codeword of each message
   std::uint16_t check_bits_[kGolayMessages];      // golay_check_bits of each message
   std::uint8_t octad_groups_[kOctadCount][4];     // its bits in each 6-bit coordinate group

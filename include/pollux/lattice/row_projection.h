@@ -19,14 +19,14 @@ namespace pollux::lattice {
 
 // Writes rows * cols / 24 indices and `rows` scales. Throws pollux::Error if cols % 24 != 0
 // or W holds a NaN or Inf.
-void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
-                  std::uint32_t* indices, float* sigma, int threads = 0);
+void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols, std::uint32_t* indices,
+                  float* sigma, int threads = 0);
 
 // What incremental projection keeps of a matrix between steps (issue 19): each atom's
 // scaled position at its last search and that search's certificate (quantizer.h).
 // Empty, or sized for another matrix: every atom is searched, and the memory is rebuilt.
 struct SearchMemory {
-  std::vector<float> atoms;   // rows * cols: (W_r / sigma_r) * C at each atom's last search
+  std::vector<float> atoms;                  // rows * cols: (W_r / sigma_r) * C at each atom's last search
   std::vector<CertifiedIndex> certificates;  // rows * cols / 24
 };
 
@@ -39,7 +39,7 @@ std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w,
 
 // The inverse: the forward weights from indices and row scales. Throws pollux::Error if an
 // index is outside the codebook.
-void reconstruct_rows(const Codebook& codebook, const std::uint32_t* indices, const float* sigma,
-                      std::size_t rows, std::size_t cols, float* w);
+void reconstruct_rows(const Codebook& codebook, const std::uint32_t* indices, const float* sigma, std::size_t rows,
+                      std::size_t cols, float* w);
 
 }  // namespace pollux::lattice

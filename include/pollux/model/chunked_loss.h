@@ -12,7 +12,7 @@ namespace pollux {
 
 // hidden (..., d) float32, head (V, d), targets (...) int64 -> scalar mean CE, differentiable
 // with respect to hidden and head.
-at::Tensor chunked_cross_entropy(const at::Tensor& hidden, const at::Tensor& head, const at::Tensor& targets,
-                                 std::int64_t active, std::int64_t chunk_rows);
+at::Tensor chunked_cross_entropy(const at::Tensor& hidden, const at::Tensor& head, const at::Tensor& targets, std::int64_t active,
+                                 std::int64_t chunk_rows);
 
 }  // namespace pollux

@@ -100,10 +100,10 @@ class PolluxModel {
   void set_linear_input_observer(LinearInputObserver observer) { observer_ = std::move(observer); }
 
  private:
-  void bind();  // points the named fields below at parameters_
+  void bind();                                                  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
-  at::Tensor weight(const at::Tensor& p) const;       // the forward weight of a lattice() parameter
-  at::Tensor activations(const at::Tensor& x) const;  // a quantized linear's input
+  at::Tensor weight(const at::Tensor& p) const;                 // the forward weight of a lattice() parameter
+  at::Tensor activations(const at::Tensor& x) const;            // a quantized linear's input
   bool checkpointing_ = false;
   LinearInputObserver observer_;
   bool ternary_weights_ = false;

@@ -30,12 +30,12 @@ const char* method_name(Method method);
 
 struct Options {
   Method method = Method::rtn;
-  int bits = 0;                    // rtn, gptq: 2..8; polarquant: 1..4; leech: 0 (its own rate)
-  std::int64_t group_size = 32;    // rtn, gptq: a group of a row; polarquant: a power-of-2 block
-  std::string calib;               // gptq: uint16 token file of calibration text
+  int bits = 0;                  // rtn, gptq: 2..8; polarquant: 1..4; leech: 0 (its own rate)
+  std::int64_t group_size = 32;  // rtn, gptq: a group of a row; polarquant: a power-of-2 block
+  std::string calib;             // gptq: uint16 token file of calibration text
   std::int64_t calib_tokens = 16384;
-  std::string tokenizer;           // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
-  double damp = 0.01;              // gptq: dampening, a fraction of the Hessian's mean diagonal
+  std::string tokenizer;  // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
+  double damp = 0.01;     // gptq: dampening, a fraction of the Hessian's mean diagonal
   at::Device device = at::kCPU;
 };
 
@@ -53,7 +53,7 @@ struct Report {
   std::vector<MatrixReport> matrices;
   std::uint64_t quantized_params = 0, quantized_bits = 0;
   std::uint64_t other_params = 0, other_bytes = 0;  // the gains, float32 as a .plx stores them
-  std::int64_t calib_tokens = 0;                     // gptq: tokens actually used
+  std::int64_t calib_tokens = 0;                    // gptq: tokens actually used
   double bits_per_parameter() const { return quantized_params ? double(quantized_bits) / double(quantized_params) : 0; }
   std::uint64_t model_bytes() const;  // each matrix's bits rounded up to bytes, plus other_bytes
 };
@@ -71,8 +71,7 @@ Report quantize_model(PolluxModel& model, const Options& options, const std::str
 // the quantizer), quantizes a model loaded from its weights, and returns the checkpoint to
 // write: the same configuration and counters, the dequantized weights, no optimizer moments
 // (they belong to the unquantized weights).
-Checkpoint quantize_checkpoint(const Checkpoint& checkpoint, const std::string& path, const Options& options,
-                               Report& report);
+Checkpoint quantize_checkpoint(const Checkpoint& checkpoint, const std::string& path, const Options& options, Report& report);
 
 // One JSON object: method, bits, group_size, bits_per_parameter, quantized_params,
 // model_bytes, ..., and per matrix its shape, bits and errors.

@@ -22,8 +22,8 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
 
 // The next-token distribution after applying the options to raw logits (1-D, vocab_size):
 // padded ids masked, repetition penalty, temperature, top-k, top-p. Exposed for tests.
-at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint32_t>& context,
-                                  const SamplingOptions& options, std::int64_t active_vocab);
+at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint32_t>& context, const SamplingOptions& options,
+                                  std::int64_t active_vocab);
 
 // Mean next-token loss over `tokens` in non-overlapping windows of seq_len + 1 (each window
 // predicts seq_len tokens; the last, shorter window too), batch windows at a time.

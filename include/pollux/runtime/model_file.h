@@ -16,9 +16,9 @@ namespace pollux {
 
 struct LoadedModel {
   ModelConfig config;
-  std::string tokenizer;  // "bytes" or "gpt2"
-  std::string codebook;   // variant the lattice weights index
-  std::string kind;       // "plx v4", "plx v5" or "checkpoint"
+  std::string tokenizer;    // "bytes" or "gpt2"
+  std::string codebook;     // variant the lattice weights index
+  std::string kind;         // "plx v4", "plx v5" or "checkpoint"
   int activation_bits = 0;  // quantizer = ternary: the model quantizes its linears' inputs (0 or 8)
   std::unique_ptr<PolluxModel> model;
 };

@@ -15,7 +15,7 @@ class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
   virtual std::string name() const = 0;
-  virtual std::uint32_t vocab_size() const = 0;      // ids it can emit, end-of-text included
+  virtual std::uint32_t vocab_size() const = 0;  // ids it can emit, end-of-text included
   virtual std::uint32_t end_of_text() const = 0;
   // Appends the ids of `text` (any bytes; invalid UTF-8 is encoded byte by byte).
   virtual void encode(std::string_view text, std::vector<std::uint32_t>& out) const = 0;

@@ -17,8 +17,8 @@ namespace pollux {
 struct CheckpointChurn {
   std::int64_t step = 0;
   std::uint64_t tokens = 0;
-  double churn = 0;             // all:churn at the checkpoint's step (NaN if not logged)
-  double window_max_churn = 0;  // largest all:churn over the following window (NaN if none)
+  double churn = 0;              // all:churn at the checkpoint's step (NaN if not logged)
+  double window_max_churn = 0;   // largest all:churn over the following window (NaN if none)
   bool window_complete = false;  // the run went window_tokens past the checkpoint
   // largest |change| of a task accuracy over the window (NaN: no scores to compare)
   double window_max_score_change = NAN;

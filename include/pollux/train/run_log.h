@@ -25,8 +25,8 @@ struct StepRecord {
   StepStats stats;
   double tokens_per_s = 0, elapsed_s = 0, eta_s = 0;
   std::int64_t peak_device_bytes = 0;  // CUDA: the run's peak allocated bytes so far (0 on the CPU)
-  bool batch_changed = false;  // the first step after a resume with another batch shape
-  bool last = false;           // the run's final step
+  bool batch_changed = false;          // the first step after a resume with another batch shape
+  bool last = false;                   // the run's final step
 };
 
 class RunLog {

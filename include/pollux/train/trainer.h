@@ -19,9 +19,9 @@ struct TrainOptions {
   bool config_from_file = false;
   std::vector<std::string> override_args;
   std::string out_dir;
-  std::string resume;        // checkpoint to continue from ("" = none)
-  bool auto_resume = false;  // continue from the newest checkpoint in out_dir, if any
-  bool overwrite = false;    // a fresh run may replace another run's files in out_dir
+  std::string resume;                              // checkpoint to continue from ("" = none)
+  bool auto_resume = false;                        // continue from the newest checkpoint in out_dir, if any
+  bool overwrite = false;                          // a fresh run may replace another run's files in out_dir
   std::string tokenizer_dir = bundled_data_dir();  // gpt2.tiktoken's folder, for the eval_tasks scored while training
 };
 
