@@ -41,3 +41,20 @@ small_corpus() {
   head -c "$1" "$CORPUS" >"$WORK/small.txt"; shift
   "$BIN/pollux-prepare" "$WORK/small.txt" --output "$WORK/small.u16" --tokenizer bytes "$@" >/dev/null
 }
+
+# same_runs ONE TWO: runs ONE and TWO (folders: one straight run of 8 steps, one resumed) end
+# alike: their step-8 checkpoints hold the same weights, optimizer state, step, tokens and
+# sampler (ONE.json and TWO.json: pollux-inspect --json of them), and metrics.csv the same
+# 8 rows of losses.
+same_runs() {
+  local run field
+  for run in "$1" "$2"; do
+    "$BIN/pollux-inspect" "$run/pollux_step_8.h5" --json >"$run.json"
+    cut -d, -f1-8 "$run/metrics.csv" >"$run.metrics"
+  done
+  for field in weights_sha256 optimizer_sha256 step tokens_seen sampler_counter; do
+    [ "$(json_field "$1.json" $field)" = "$(json_field "$2.json" $field)" ] || fail "resume changed $field"
+  done
+  cmp -s "$1.metrics" "$2.metrics" || fail "resume changed the losses: $(diff "$1.metrics" "$2.metrics")"
+  [ "$(wc -l <"$2/metrics.csv")" -eq 9 ] || fail "metrics.csv should hold a header and 8 rows"
+}
