@@ -10,6 +10,7 @@
 #include "../catch.h"
 #include "../support/fixture_tensors.h"
 #include "../support/fixtures.h"
+#include "../support/torch_save.h"
 #include "pollux/base/error.h"
 #include "pollux/io/reference_import.h"
 #include "pollux/lattice/codebook.h"
@@ -22,56 +23,9 @@ namespace {
 using test::fixture_tensor;
 using test::relative_error;
 
-void put32(std::string& s, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) s += char(v >> (8 * i) & 0xff);
-}
-void put16(std::string& s, std::uint32_t v) {
-  for (int i = 0; i < 2; ++i) s += char(v >> (8 * i) & 0xff);
-}
-
-// A zip with one stored entry "x/data.pkl" holding `pickle` (CRCs are not checked on read).
+// A zip with one stored entry "x/data.pkl" holding `pickle`.
 std::string write_pt(const std::string& path, const std::string& pickle) {
-  const std::string name = "x/data.pkl";
-  std::string z;
-  put32(z, 0x04034b50);
-  put16(z, 20);
-  put16(z, 0);
-  put16(z, 0);
-  put32(z, 0);
-  put32(z, 0);
-  put32(z, std::uint32_t(pickle.size()));
-  put32(z, std::uint32_t(pickle.size()));
-  put16(z, std::uint32_t(name.size()));
-  put16(z, 0);
-  z += name + pickle;
-  const std::uint32_t dir = std::uint32_t(z.size());
-  put32(z, 0x02014b50);
-  put16(z, 20);
-  put16(z, 20);
-  put16(z, 0);
-  put16(z, 0);
-  put32(z, 0);
-  put32(z, 0);
-  put32(z, std::uint32_t(pickle.size()));
-  put32(z, std::uint32_t(pickle.size()));
-  put16(z, std::uint32_t(name.size()));
-  put16(z, 0);
-  put16(z, 0);
-  put16(z, 0);
-  put16(z, 0);
-  put32(z, 0);
-  put32(z, 0);
-  z += name;
-  const std::uint32_t dir_size = std::uint32_t(z.size()) - dir;
-  put32(z, 0x06054b50);
-  put16(z, 0);
-  put16(z, 0);
-  put16(z, 1);
-  put16(z, 1);
-  put32(z, dir_size);
-  put32(z, dir);
-  put16(z, 0);
-  std::ofstream(path, std::ios::binary) << z;
+  std::ofstream(path, std::ios::binary) << test::zip_of({{"x/data.pkl", pickle}});
   return path;
 }
 
