@@ -12,6 +12,7 @@
 #include "pollux/data/token_file.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/lattice/constants.h"
+#include "pollux/lattice/index_packing.h"
 #include "pollux/ptq/quantize.h"
 
 namespace pollux::ptq {
@@ -22,10 +23,8 @@ constexpr std::int64_t kCalibBatchTokens = 2048;
 
 std::uint64_t stored_bits(const Options& o, std::int64_t rows, std::int64_t cols) {
   const auto numel = std::uint64_t(rows) * std::uint64_t(cols);
-  if (o.method == Method::leech) {  // .plx: 4 indices of 18 bits in 9 bytes per matrix, a float16 sigma per row
-    const std::uint64_t atoms = numel / lattice::kAtomDim;
-    return 8 * ((atoms + 3) / 4 * 9) + 16 * std::uint64_t(rows);
-  }
+  if (o.method == Method::leech)  // .plx: the matrix's 18-bit indices packed, a float16 sigma per row
+    return 8 * std::uint64_t(lattice::packed_size(numel / lattice::kAtomDim)) + 16 * std::uint64_t(rows);
   return numel * std::uint64_t(o.bits) + numel / std::uint64_t(o.group_size) * 16;  // codes + float16 scale/norm per group
 }
 
