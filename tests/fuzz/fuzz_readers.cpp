@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/checkpoint_files.h"
 #include "../support/torch_save.h"
 #include "fuzz_serve.h"
 #include "pollux/base/error.h"
@@ -182,22 +183,11 @@ std::string arg_or_env(const std::vector<std::string>& args, const std::string& 
 }
 
 Checkpoint small_checkpoint() {
-  Checkpoint ck;
-  ck.config.quantizer = QuantizerKind::none;
+  Checkpoint ck = test::small_continuous_checkpoint();
   ck.config.model.n_layers = 1;
   ck.config.model.n_embd = 48;
   ck.config.model.seq_len = 8;
-  ck.step = 8;
-  ck.tokens_seen = 4096;
-  ck.sampler_seed = 11;
-  ck.sampler_counter = 64;
-  ck.codebook = "leech";
-  ck.codebook_sha256 = "not checked when quantizer = none";
-  ck.optimizer.step = 8;
-  ck.optimizer.heat = 0.99;
-  ck.optimizer.tensors["m/w"] = at::zeros({4, 24});
   ck.optimizer.tensors["v/w"] = at::ones({4, 24});
-  ck.weights["w"] = at::arange(96, at::kFloat).reshape({4, 24});
   return ck;
 }
 

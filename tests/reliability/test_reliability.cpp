@@ -39,19 +39,8 @@ namespace fs = std::filesystem;
 std::string temp_path(const std::string& name) { return test::temp_path("reliability", name); }
 
 Checkpoint small_checkpoint() {
-  Checkpoint ck;
-  ck.config.quantizer = QuantizerKind::none;
+  Checkpoint ck = test::small_continuous_checkpoint();
   ck.config.seed = 5;
-  ck.step = 8;
-  ck.tokens_seen = 4096;
-  ck.sampler_seed = 11;
-  ck.sampler_counter = 64;
-  ck.codebook = "leech";
-  ck.codebook_sha256 = "not checked when quantizer = none";
-  ck.optimizer.step = 8;
-  ck.optimizer.heat = 0.99;
-  ck.optimizer.tensors["m/w"] = at::zeros({4, 24});
-  ck.weights["w"] = at::arange(96, at::kFloat).reshape({4, 24});
   return ck;
 }
 
