@@ -20,18 +20,21 @@ namespace {
 namespace po = boost::program_options;
 
 // One configuration key: how to print it and how to set it from text. An identity key defines
-// the model or its training (a resumed run must keep its value).
+// the model or its training (a resumed run must keep its value): of every model, or of the
+// models `identifies` holds for.
 struct Key {
   std::string name;
   std::string help;
   std::function<std::string(const Config&)> get;
   std::function<void(Config&, const std::string&)> set;
   bool identity = false;
+  std::function<bool(const Config&)> identifies;  // null: every model
 };
 
-// A key of the table that is also an identity key.
-Key identity(Key k) {
+// A key of the table that is also an identity key (of the models `of` holds for).
+Key identity(Key k, std::function<bool(const Config&)> of = nullptr) {
   k.identity = true;
+  k.identifies = std::move(of);
   return k;
 }
 
@@ -171,11 +174,11 @@ const std::vector<Key>& keys() {
       identity(
           choice_key("quantizer", &Config::quantizer, kQuantizerNames,
                      "lattice (Pollux), none (continuous AdamW baseline) or ternary (BitNet b1.58 weights, trained with AdamW)")),
-      // Not an identity key, so checkpoints from before it stay readable; pollux-train compares
-      // it on a ternary resume.
-      integer_key("activation_bits", &Config::activation_bits,
-                  "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float (ignored "
-                  "otherwise)"),
+      // An identity key of ternary models only, so checkpoints from before it stay readable.
+      identity(integer_key("activation_bits", &Config::activation_bits,
+                           "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float "
+                           "(ignored otherwise)"),
+               [](const Config& c) { return c.quantizer == QuantizerKind::ternary; }),
       identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames,
                           "clamped: max(1, eta_d); reference: eta_d as is")),
       identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
@@ -290,14 +293,18 @@ std::string to_string(WidthInertia value) { return name_in(kWidthInertiaNames, v
 std::string to_string(Projection value) { return name_in(kProjectionNames, value); }
 std::string to_string(lattice::Scoring value) { return name_in(kScoringNames, value); }
 
-const std::vector<std::string>& config_identity_keys() {
-  static const std::vector<std::string> ids = [] {
-    std::vector<std::string> out;
-    for (const Key& k : keys())
-      if (k.identity) out.push_back(k.name);
-    return out;
-  }();
-  return ids;
+std::vector<std::string> config_identity_keys(const Config& stored) {
+  std::vector<std::string> out;
+  for (const Key& k : keys())
+    if (k.identity && (!k.identifies || k.identifies(stored))) out.push_back(k.name);
+  return out;
+}
+
+std::vector<std::string> config_identity_keys() {
+  std::vector<std::string> out;
+  for (const Key& k : keys())
+    if (k.identity && !k.identifies) out.push_back(k.name);
+  return out;
 }
 
 void Config::validate() const {

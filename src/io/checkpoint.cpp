@@ -620,7 +620,7 @@ Checkpoint read_checkpoint(const std::string& path) {
     for (const std::string& name : names) by_name.emplace_back(name, r.text(config, name));
     if (attributes_sha256(ck, config_json, by_name) != stored_sha256)
       r.fail("attributes do not match attributes_sha256: the step, heat, sampler or configuration is corrupt");
-    const auto& identity = config_identity_keys();
+    const auto identity = config_identity_keys();
     for (const auto& [key, unused] : Config().entries())
       if (H5Aexists(config, key.c_str()) > 0 || std::count(identity.begin(), identity.end(), key))
         entries.emplace_back(key, r.text(config, key));

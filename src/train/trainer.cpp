@@ -299,14 +299,10 @@ class Trainer {
   Config merge_config(const Config& stored, const std::string& path) const {
     const Config run = options_.config_from_file ? options_.config : with_overrides(stored, options_.override_args);
     const auto want = run.entries(), have = stored.entries();
+    const auto ids = config_identity_keys(stored);
     for (std::size_t i = 0; i < want.size(); ++i) {
       const std::string& key = want[i].first;
-      const auto& ids = config_identity_keys();
-      // activation_bits defines a ternary model but is no identity key (checkpoints from before
-      // it stay readable): compared for ternary runs only.
-      const bool identity = std::find(ids.begin(), ids.end(), key) != ids.end() ||
-                            (key == "activation_bits" && stored.quantizer == QuantizerKind::ternary);
-      if (identity && want[i].second != have[i].second)
+      if (std::find(ids.begin(), ids.end(), key) != ids.end() && want[i].second != have[i].second)
         throw Error("train", "checkpoint " + path + " was trained with " + key + " = " + have[i].second + ", this run asks for " +
                                  want[i].second + ": resume with the same " + key);
     }

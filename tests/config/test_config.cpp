@@ -102,12 +102,18 @@ TEST_CASE("config: quantizer = ternary and its activation_bits (0 or 8)", "[conf
   CHECK(config_from_entries(entries).activation_bits == 8);
 }
 
-TEST_CASE("config: the identity keys are the ones the key table marks", "[config]") {
+TEST_CASE("config: the identity keys are the ones the key table marks (activation_bits for ternary models)", "[config]") {
   const std::vector<std::string> expected = {
       "n_layers",  "n_embd", "d_head",   "seq_len",      "vocab_size",    "tokenizer_vocab_size",
       "tokenizer", "seed",   "codebook", "quantizer",    "width_inertia", "lattice_search",
       "h_floor",   "lr",     "min_lr",   "warmup_steps", "weight_decay"};
   CHECK(config_identity_keys() == expected);
+  CHECK(config_identity_keys(Config{}) == expected);
+  Config ternary;
+  ternary.quantizer = QuantizerKind::ternary;
+  std::vector<std::string> with_bits = expected;
+  with_bits.insert(with_bits.begin() + 10, "activation_bits");  // after quantizer, in the table's order
+  CHECK(config_identity_keys(ternary) == with_bits);
 }
 
 TEST_CASE("config: one clear error per bad value", "[config]") {

@@ -98,9 +98,11 @@ struct Config {
   std::int64_t tokens_per_step() const { return std::int64_t(micro_batch) * grad_accum * model.seq_len; }
 };
 
-// Keys whose value must be the same when a run resumes from a checkpoint (marked so in the
-// key table).
-const std::vector<std::string>& config_identity_keys();
+// Keys whose value must be the same when a run resumes from a checkpoint trained with
+// `stored` (marked so in the key table; activation_bits for ternary models only).
+std::vector<std::string> config_identity_keys(const Config& stored);
+// The identity keys of every model: what every checkpoint must hold.
+std::vector<std::string> config_identity_keys();
 
 // What a tool's command line says about the configuration.
 struct ParsedConfig {
