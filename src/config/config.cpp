@@ -47,6 +47,7 @@ constexpr Names<QuantizerKind> kQuantizerNames = {
     {QuantizerKind::lattice, "lattice"}, {QuantizerKind::none, "none"}, {QuantizerKind::ternary, "ternary"}};
 constexpr Names<WidthInertia> kWidthInertiaNames = {{WidthInertia::clamped, "clamped"}, {WidthInertia::reference, "reference"}};
 constexpr Names<Projection> kProjectionNames = {{Projection::incremental, "incremental"}, {Projection::full, "full"}};
+constexpr Names<Init> kInitNames = {{Init::lattice, "lattice"}, {Init::standard, "standard"}};
 constexpr Names<lattice::Scoring> kScoringNames = {{lattice::Scoring::exact, "exact"},
                                                    {lattice::Scoring::reference_bf16, "reference-bf16"}};
 constexpr Names<lattice::CodebookVariant> kCodebookNames = {{lattice::CodebookVariant::leech, "leech"},
@@ -179,6 +180,12 @@ const std::vector<Key>& keys() {
                            "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float "
                            "(ignored otherwise)"),
                [](const Config& c) { return c.quantizer == QuantizerKind::ternary; }),
+      // An identity key of the models that do not start as the spec says, so checkpoints from
+      // before it (all lattice-initialised) stay readable.
+      identity(choice_key("init", &Config::init, kInitNames,
+                          "how the parameters start: lattice (the spec's: matrices N(0, 1)) or standard (GPT-2's: "
+                          "N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)); quantizer = none | ternary)"),
+               [](const Config& c) { return c.init != Init::lattice; }),
       identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames,
                           "clamped: max(1, eta_d); reference: eta_d as is")),
       identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
@@ -291,6 +298,7 @@ std::string to_string(Precision value) { return name_in(kPrecisionNames, value);
 std::string to_string(QuantizerKind value) { return name_in(kQuantizerNames, value); }
 std::string to_string(WidthInertia value) { return name_in(kWidthInertiaNames, value); }
 std::string to_string(Projection value) { return name_in(kProjectionNames, value); }
+std::string to_string(Init value) { return name_in(kInitNames, value); }
 std::string to_string(lattice::Scoring value) { return name_in(kScoringNames, value); }
 
 std::vector<std::string> config_identity_keys(const Config& stored) {
@@ -343,6 +351,9 @@ void Config::validate() const {
       {"micro_batch", micro_batch, kMaxBatch},  {"grad_accum", grad_accum, kMaxBatch}};
   for (const auto& [key, value, cap] : caps)
     if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
+  // pollux_step's steps are sized in the lattice's units (spec section 5): its latents start there.
+  if (quantizer == QuantizerKind::lattice && init != Init::lattice)
+    fail("init", "must be lattice when quantizer = lattice (pollux_step's steps are sized in the lattice's units)");
   if (quantizer == QuantizerKind::lattice && !(h_floor > 0))
     fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");

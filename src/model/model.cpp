@@ -20,10 +20,16 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& gain) {
 
 }  // namespace
 
-PolluxModel::PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Device device) : config_(config) {
+PolluxModel::PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Device device, Init init) : config_(config) {
   const std::int64_t d = config.n_embd, V = config.vocab_size;
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const double emb_std = 1.0 / (lattice::kC * std::sqrt(double(d)));
+  // The spec's scales (section 4) or GPT-2's (Radford et al. 2019, as nanoGPT draws them): every
+  // matrix 0.02, the residual outputs scaled down by sqrt(2 n_layers) as two of them add to the
+  // stream per block. The same draws in the same order either way: only the scales differ.
+  const bool standard = init == Init::standard;
+  const double emb_std = standard ? 0.02 : 1.0 / (lattice::kC * std::sqrt(double(d)));
+  const double matrix_std = standard ? 0.02 : 1.0;
+  const double residual_std = standard ? 0.02 / std::sqrt(2.0 * config.n_layers) : 1.0;
   constexpr double kGain = -1.0;  // marker: a gain initialised to ones
   auto make = [&](const std::string& name, at::IntArrayRef shape, double std) {
     at::Tensor t = std < 0 ? at::ones(shape, at::kFloat) : at::normal(0.0, std, shape, gen, at::kFloat);
@@ -34,15 +40,15 @@ PolluxModel::PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Devi
   for (int l = 0; l < config.n_layers; ++l) {
     const std::string p = "blocks." + std::to_string(l) + ".";
     make(p + "ln1.weight", {d}, kGain);
-    make(p + "attn.q_proj.weight", {d, d}, 1.0);
-    make(p + "attn.k_proj.weight", {d, d}, 1.0);
-    make(p + "attn.v_proj.weight", {d, d}, 1.0);
-    make(p + "attn.o_proj.weight", {d, d}, 1.0);
+    make(p + "attn.q_proj.weight", {d, d}, matrix_std);
+    make(p + "attn.k_proj.weight", {d, d}, matrix_std);
+    make(p + "attn.v_proj.weight", {d, d}, matrix_std);
+    make(p + "attn.o_proj.weight", {d, d}, residual_std);
     make(p + "attn.q_ln.weight", {24}, kGain);
     make(p + "attn.k_ln.weight", {24}, kGain);
     make(p + "ln2.weight", {d}, kGain);
-    make(p + "mlp.fc1.weight", {4 * d, d}, 1.0);
-    make(p + "mlp.fc2.weight", {d, 4 * d}, 1.0);
+    make(p + "mlp.fc1.weight", {4 * d, d}, matrix_std);
+    make(p + "mlp.fc2.weight", {d, 4 * d}, residual_std);
   }
   make("ln_f.weight", {d}, kGain);
   make("head.weight", {V, d}, emb_std);

@@ -53,7 +53,7 @@ int step(int argc, const char* const* argv) {
   if (device.is_cuda() && !kernels::cuda_kernels_available())
     throw Error("bench", "device = cuda but this build or machine has no CUDA kernels");
 
-  PolluxModel model(config.model, config.seed, device);
+  PolluxModel model(config.model, config.seed, device, config.init);
   auto optimizer = make_optimizer(config, model);
   // Gradients that move like training's: a direction that persists from step to step (the
   // signal Adam's momentum follows) plus as much fresh noise each step (the minibatch), at a

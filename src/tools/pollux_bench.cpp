@@ -171,7 +171,7 @@ int bench_train(int argc, const char* const* argv) {
   if (vm.count("profile") && trace.empty()) throw Error("bench", "--profile needs a file name (FILE.json)");
   StepProfiler profiler(trace.empty() ? std::make_pair(0, 0) : std::make_pair(warmup + 1, warmup + steps), trace, device,
                         "--profile");
-  PolluxModel model(config.model, config.seed, device);
+  PolluxModel model(config.model, config.seed, device, config.init);
   model.set_gradient_checkpointing(config.gradient_checkpointing);
   if (config.quantizer == QuantizerKind::ternary) model.set_quantization(true, config.activation_bits);  // as pollux-train
   auto optimizer = make_optimizer(config, model);

@@ -66,7 +66,7 @@ class Trainer {
     Comm comm(dist, device, std::chrono::seconds(config_.dist_timeout_s));
     if (stopped_before_first_step()) return 0;  // the data is read; the model is the slow part
 
-    PolluxModel model(config_.model, config_.seed, device);
+    PolluxModel model(config_.model, config_.seed, device, config_.init);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
     if (config_.quantizer == QuantizerKind::ternary) model.set_quantization(true, config_.activation_bits);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model, &comm);

@@ -114,6 +114,26 @@ TEST_CASE("config: the identity keys are the ones the key table marks (activatio
   std::vector<std::string> with_bits = expected;
   with_bits.insert(with_bits.begin() + 10, "activation_bits");  // after quantizer, in the table's order
   CHECK(config_identity_keys(ternary) == with_bits);
+  // init is an identity key of the models that do not start as the spec says.
+  Config standard;
+  standard.quantizer = QuantizerKind::none;
+  standard.init = Init::standard;
+  std::vector<std::string> with_init = expected;
+  with_init.insert(with_init.begin() + 10, "init");
+  CHECK(config_identity_keys(standard) == with_init);
+}
+
+TEST_CASE("config: init = standard is for the AdamW routes; a checkpoint without the key started as the spec says",
+          "[config]") {
+  CHECK(parse_config({"--init", "standard", "--quantizer", "none"}).config.init == Init::standard);
+  CHECK_NOTHROW(parse_config({"--init", "standard", "--quantizer", "ternary"}).config.validate());
+  CHECK_THROWS_WITH(parse_config({"--init", "standard", "--h_floor", "2"}).config.validate(),
+                    Catch::Contains("key init: must be lattice when quantizer = lattice"));
+  CHECK_THROWS_WITH(parse_config({"--init", "gpt2"}), Catch::Contains("key init: 'gpt2' is not one of lattice, standard"));
+  Config c;
+  auto entries = c.entries();
+  entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "init"; }), entries.end());
+  CHECK(config_from_entries(entries).init == Init::lattice);
 }
 
 TEST_CASE("config: one clear error per bad value", "[config]") {

@@ -21,12 +21,17 @@ enum class Precision : std::uint8_t { bf16_autocast, float32 };  // the forward 
 enum class QuantizerKind : std::uint8_t { lattice, none, ternary };
 enum class WidthInertia : std::uint8_t { clamped, reference };
 enum class Projection : std::uint8_t { incremental, full };
+// How the parameters start (model.cpp): lattice is the spec's (section 4: matrices N(0, 1),
+// embeddings and head N(0, 1/(C sqrt d))); standard is GPT-2's (every matrix N(0, 0.02), the
+// residual outputs o_proj and fc2 N(0, 0.02 / sqrt(2 n_layers))), for the AdamW routes.
+enum class Init : std::uint8_t { lattice, standard };
 
 std::string to_string(Device value);            // cpu | cuda
 std::string to_string(Precision value);         // bf16-autocast | float32
 std::string to_string(QuantizerKind value);     // lattice | none | ternary
 std::string to_string(WidthInertia value);      // clamped | reference
 std::string to_string(Projection value);        // incremental | full
+std::string to_string(Init value);              // lattice | standard
 std::string to_string(lattice::Scoring value);  // exact | reference-bf16
 using lattice::to_string;                       // CodebookVariant: leech | pollux-v4
 
@@ -67,6 +72,7 @@ struct Config {
   int activation_bits = 8;  // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
   WidthInertia width_inertia = WidthInertia::clamped;         // clamped: max(1, eta_d); reference: eta_d as is
   Projection projection = Projection::incremental;            // the same weights; full searches every atom
+  Init init = Init::lattice;                                  // standard: GPT-2's, for quantizer = none | ternary
   lattice::Scoring lattice_search = lattice::Scoring::exact;  // reference_bf16: the reference's approximate search
   int threads = 0;                                            // CPU threads (0 = all cores)
   std::int64_t dist_timeout_s = 300;                          // data-parallel runs: how long a rank waits for the others

@@ -37,8 +37,9 @@ struct Parameter {
 class PolluxModel {
  public:
   // Parameters drawn from the generator seeded with `seed` (on the CPU, then moved), so
-  // the same seed gives the same model on every device.
-  PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Device device);
+  // the same seed gives the same model on every device; `init` says at which scales (Init in
+  // config.h). A model whose weights are loaded afterwards needs no init.
+  PolluxModel(const ModelConfig& config, std::uint64_t seed, at::Device device, Init init = Init::lattice);
 
   const ModelConfig& config() const { return config_; }
   std::vector<Parameter>& parameters() { return parameters_; }
