@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The equal-token harness end to end (experiments/equal_tokens/run.sh smoke): two training
-# methods, one seed, three steps, two post-training methods, every model scored; results.md has
-# a finite row per method, the plot exists, commands.sh replays what ran; a second run finds
-# everything done and runs nothing; the paper profile writes its commands and runs none.
+# The equal-token harness end to end (experiments/equal_tokens/run.sh smoke): a sweep of two
+# routes chosen on the validation file, two training routes at their choices, one seed, three
+# steps, two post-training methods, every model scored; results.md has a finite row per method,
+# the paired difference to Leech and the sweep, the plot exists, commands.sh replays what ran;
+# a second run finds everything done and runs nothing; the paper profile's dry run prints its
+# commands and runs none; the final checkpoint is picked by step number.
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 [ -d "$SHARED/data/blimp" ] && [ -f "$SHARED/data/corpus/wikitext2-valid.txt" ] || skip_test "no shared/data (BLiMP, WikiText-2)"
@@ -20,7 +22,23 @@ for method in continuous leech ptq-rtn-4 ptq-leech; do
 done
 [ -s "$WORK/smoke/pareto.png" ] || fail "no pareto.png"
 grep -q "pollux-ptq .* --method gptq" "$WORK/smoke/commands.sh" && fail "smoke ran gptq"
-grep -q "pollux-train .*--quantizer lattice --codebook leech --seed 1" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the leech run"
+grep -q "pollux-train .*--quantizer lattice --codebook leech --h_floor 1.8 --seed 1 " "$WORK/smoke/commands.sh" \
+  || fail "commands.sh lacks the leech run at the sweep's h_floor"
+# The sweep: every point trained at the sweep seed and scored on the validation file, never the held-out one.
+for point in continuous-standard-lr3e-3 continuous-standard-lr1e-2 leech-hfloor1.8; do
+  grep -q "pollux-eval .*sweep/$point/pollux_step_3.h5 --data .*validation.u16 --json" "$WORK/smoke/commands.sh" \
+    || fail "commands.sh lacks the validation score of $point"
+done
+grep -q "pollux-eval .*sweep/.*heldout.u16" "$WORK/smoke/commands.sh" && fail "the sweep looked at the held-out text"
+best="$(awk -F'\t' '$1 == "continuous" { print $2 }' "$WORK/smoke/sweep/best.tsv")"
+case "$best" in standard-lr3e-3 | standard-lr1e-2) ;; *) fail "sweep/best.tsv: '$best' for continuous" ;; esac
+lr="${best##*-lr}"
+grep -q "pollux-train .*--quantizer none --init standard --lr $lr --min_lr .* --seed 1 " "$WORK/smoke/commands.sh" \
+  || fail "the table's continuous run is not at the sweep's choice ($best)"
+grep -q "^| continuous | standard-lr" "$results" || fail "results.md lacks the sweep: $(cat "$results")"
+# The paired difference to Leech: none on Leech's own row, one seed's on the others.
+grep "^| leech |" "$results" | cut -d'|' -f6 | grep -q '^ *$' || fail "leech has a difference to itself"
+grep "^| continuous |" "$results" | cut -d'|' -f6 | grep -q "(1 seed)" || fail "continuous has no paired difference"
 grep -q "pollux-eval .*--blimp .* > .*ptq-leech-s1.blimp.json" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the redirected evaluations"
 # bits per parameter of the whole stored model: leech, trained or after training, 0.75 and a
 # 16-bit row scale per 48 weights and the gains (under 1.6 at this tiny width); rtn-4 about 5
@@ -34,9 +52,23 @@ lines="$(wc -l <"$WORK/smoke/commands.sh")"
 bash "$run" smoke "$WORK/smoke" >/dev/null 2>&1 || fail "second run.sh smoke failed"
 [ "$(wc -l <"$WORK/smoke/commands.sh")" = "$lines" ] || fail "the second run ran again: $(tail -3 "$WORK/smoke/commands.sh")"
 
-bash "$run" paper "$WORK/paper" >"$WORK/paper.log" 2>&1 || fail "run.sh paper: $(tail -3 "$WORK/paper.log")"
-grep -q "pollux-train .*pollux-1152.ini .*--quantizer ternary --seed 3" "$WORK/paper/commands.sh" || fail "paper lacks the ternary seed-3 run"
-grep -q "pollux-ptq .*--method gptq .*--bits 2" "$WORK/paper/commands.sh" || fail "paper lacks gptq at 2 bits"
-[ ! -e "$WORK/paper/results.md" ] || fail "the paper profile ran something"
+bash "$run" paper "$WORK/paper" --dry_run >"$WORK/paper.log" 2>&1 || fail "run.sh paper --dry_run: $(tail -3 "$WORK/paper.log")"
+grep -q "pollux-train .*pollux-1152.ini .*--quantizer ternary --seed 3" "$WORK/paper.log" || fail "paper lacks the ternary seed-3 run"
+grep -q "pollux-ptq .*pollux_step_10000.h5 --method gptq .*--bits 2" "$WORK/paper.log" || fail "paper lacks gptq at 2 bits of step 10000"
+grep -q "split_wikitext.py .*--heldout 0 .*--task_dir .*tasks" "$WORK/paper.log" || fail "paper does not write its task folder"
+grep -q "pollux-eval .*--tasks wikitext --task_dir .*tasks" "$WORK/paper.log" || fail "paper does not score wikitext"
+grep -q "pollux-train .*--init standard --lr 3e-4" "$WORK/paper.log" || fail "paper does not sweep the learning rate"
+[ ! -e "$WORK/paper/results.md" ] && [ ! -e "$WORK/paper/data/heldout.txt" ] || fail "the paper dry run ran something"
+bash "$run" smoke "$WORK/x" --bogus 2>/dev/null && fail "an unknown option was accepted"
+
+# The final checkpoint by step number, on a path with underscores.
+source "$ROOT/experiments/equal_tokens/lib.sh"
+dir="$WORK/a_b/run_s1"
+mkdir -p "$dir"
+touch "$dir/pollux_step_7500.h5" "$dir/pollux_step_10000.h5" "$dir/pollux_step_800.h5" "$dir/pollux_step_9.h5.superseded"
+[ "$(final_checkpoint "$dir")" = "$dir/pollux_step_10000.h5" ] || fail "final_checkpoint picked $(final_checkpoint "$dir")"
+final_checkpoint "$WORK/a_b" 2>/dev/null && fail "final_checkpoint found a checkpoint in a folder without one"
+[ "$(config_max_steps "$ROOT/configs/pollux-1152.ini" --device cuda)" = 10000 ] || fail "config_max_steps of pollux-1152"
+[ "$(config_max_steps "$ROOT/configs/pollux-1152.ini" --max_steps 3)" = 3 ] || fail "config_max_steps with an override"
 bash "$run" bogus "$WORK/x" 2>/dev/null && fail "an unknown profile was accepted"
 echo "equal_tokens: all checks passed"
