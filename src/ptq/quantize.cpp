@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -66,7 +66,9 @@ GroupGrid rtn_grid(const at::Tensor& w, int bits, std::int64_t group, Grid grid)
   return out;
 }
 
-at::Tensor rtn_scales(const at::Tensor& w, int bits, std::int64_t group) { return rtn_grid(w, bits, group, Grid::symmetric).scale; }
+at::Tensor rtn_scales(const at::Tensor& w, int bits, std::int64_t group) {
+  return rtn_grid(w, bits, group, Grid::symmetric).scale;
+}
 
 at::Tensor grid_round(const at::Tensor& w, const at::Tensor& scale, const at::Tensor& zero, int bits, Grid grid) {
   const double qmax = rtn_qmax(bits);
@@ -95,7 +97,8 @@ at::Tensor gptq_quantize(const at::Tensor& w_in, const at::Tensor& h_in, int bit
   check_matrix(w_in, group, "gptq");
   const std::int64_t cols = w_in.size(1);
   if (h_in.dim() != 2 || h_in.size(0) != cols || h_in.size(1) != cols) throw Error("gptq", "the Hessian is not cols x cols");
-  if (!(damp >= 0) || !std::isfinite(damp)) throw Error("gptq", "dampening " + std::to_string(damp) + " is not a finite non-negative number");
+  if (!(damp >= 0) || !std::isfinite(damp))
+    throw Error("gptq", "dampening " + std::to_string(damp) + " is not a finite non-negative number");
   at::Tensor W = w_in.to(at::kFloat).clone();
   at::Tensor H = h_in.to(W.device(), at::kFloat).clone();
   if (!H.isfinite().all().item<bool>()) throw Error("gptq", "the Hessian holds a NaN or an infinity (non-finite inputs?)");
@@ -293,8 +296,8 @@ at::Tensor leech_quantize(const at::Tensor& w, const lattice::Quantizer& quantiz
     const double C = lattice::kC;
     const float s_lattice = float(lattice::kLatticeScale);
     at::parallel_for(0, rows, 1, [&](std::int64_t r0, std::int64_t r1) {
-      std::vector<float> scaled(std::size_t(cols));
-      std::vector<std::uint32_t> trial(std::size_t(atoms));
+      std::vector<float> scaled(static_cast<std::size_t>(cols));
+      std::vector<std::uint32_t> trial(static_cast<std::size_t>(atoms));
       for (std::int64_t r = r0; r < r1; ++r) {
         const float* wr = W + r * cols;
         std::uint32_t* ir = idx + r * atoms;
@@ -337,8 +340,7 @@ at::Tensor leech_quantize(const at::Tensor& w, const lattice::Quantizer& quantiz
         }
         sig[r] = least_squares(ir, s);
         int seen = most.load();
-        while (rounds > seen && !most.compare_exchange_weak(seen, rounds)) {
-        }
+        while (rounds > seen && !most.compare_exchange_weak(seen, rounds)) {}
       }
     });
   }

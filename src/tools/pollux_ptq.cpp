@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
         "seed", po::value<std::uint64_t>()->default_value(0), "polarquant: seed of the random +-1 diagonal before the rotation")(
         "scope", po::value<std::string>()->default_value("all"),
         "all: every matrix gets the method; backbone: tok_emb, pos_emb and head kept at 8 bits (int8 rows, float16 "
-        "absmax per row), the blocks' matrices get the method")(
-        "calib", po::value<std::string>(), "gptq: calibration token file (.u16, the model's tokenizer)")(
+        "absmax per row), the blocks' matrices get the method")("calib", po::value<std::string>(),
+                                                                "gptq: calibration token file (.u16, the model's tokenizer)")(
         "calib_tokens", po::value<std::int64_t>()->default_value(16384),
         "gptq: calibration tokens, in windows of the model's seq_len spread over the file")(
         "damp", po::value<double>()->default_value(0.01), "gptq: dampening, a fraction of the Hessian's mean diagonal")(

@@ -34,10 +34,10 @@ struct DeployedTensor {
   std::string name;  // the model's name: X.weight for a matrix
   std::vector<std::uint64_t> shape;
   DeployedKind kind = DeployedKind::f32;
-  int bits = 0;                // grouped: bits per code
-  std::uint64_t group = 0;     // grouped: weights per float16 scale
-  bool zero_point = false;     // grouped: a B-bit zero point per group
-  bool column_order = false;   // grouped: a u16 per column (the last dimension)
+  int bits = 0;               // grouped: bits per code
+  std::uint64_t group = 0;    // grouped: weights per float16 scale
+  bool zero_point = false;    // grouped: a B-bit zero point per group
+  bool column_order = false;  // grouped: a u16 per column (the last dimension)
   std::uint64_t elements() const;
 };
 

@@ -44,8 +44,8 @@ struct Options {
   std::int64_t group_size = 32;  // rtn, gptq: a group of a row; polarquant: a power-of-2 block
   std::string calib;             // gptq: uint16 token file of calibration text
   std::int64_t calib_tokens = 16384;
-  std::string tokenizer;  // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
-  double damp = 0.01;     // gptq: dampening, a fraction of the Hessian's mean diagonal
+  std::string tokenizer;         // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
+  double damp = 0.01;            // gptq: dampening, a fraction of the Hessian's mean diagonal
   Grid grid = Grid::asymmetric;  // rtn, gptq
   bool act_order = false;        // gptq: columns by decreasing Hessian diagonal
   std::uint64_t seed = 0;        // polarquant: the random sign diagonal
@@ -73,8 +73,9 @@ struct Report {
   // rule's figure for them: set by the caller, who knows the config JSON (the tool calls
   // runtime's deployed_bytes); 0 until then.
   std::vector<lattice::DeployedTensor> deployed;
-  std::uint64_t deployed_bytes = 0;  double bits_per_parameter() const { return quantized_params ? double(quantized_bits) / double(quantized_params) : 0; }
-  std::uint64_t model_bytes() const;  // each matrix's bits rounded up to bytes, plus other_bytes
+  std::uint64_t deployed_bytes = 0;
+  double bits_per_parameter() const { return quantized_params ? double(quantized_bits) / double(quantized_params) : 0; }
+  std::uint64_t model_bytes() const;           // each matrix's bits rounded up to bytes, plus other_bytes
   double backbone_bits_per_parameter() const;  // the matrices of the blocks alone
 };
 
