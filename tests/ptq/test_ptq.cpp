@@ -442,11 +442,16 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
       const double er = at::matmul(X, (W - qr).t()).norm().item<double>() / base;
       CHECK(eg < er);
       CHECK(ptq::output_error(W, qg, H) == Approx(eg).epsilon(1e-3));
-      // GPTQ stays on a B-bit grid: at most 2^B - 1 distinct values per group.
+      // GPTQ stays on a B-bit grid: at most 2^B distinct values per group (the asymmetric
+      // grid's all 2^B levels; the symmetric one's 2^B - 1).
       const at::Tensor g = qg.reshape({-1, group});
       std::int64_t most = 0;
       for (std::int64_t i = 0; i < g.size(0); ++i) most = std::max(most, std::get<0>(at::_unique(g[i])).numel());
-      CHECK(most <= (1 << bits) - 1);
+      CHECK(most <= (1 << bits));
+      const at::Tensor gs = ptq::gptq_quantize(W, H, bits, group, 0.01, 128, ptq::Grid::symmetric).reshape({-1, group});
+      std::int64_t most_sym = 0;
+      for (std::int64_t i = 0; i < gs.size(0); ++i) most_sym = std::max(most_sym, std::get<0>(at::_unique(gs[i])).numel());
+      CHECK(most_sym <= (1 << bits) - 1);
     }
   }
 
@@ -471,10 +476,11 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
       ++gptq_layers;
       CHECK(m.method == "gptq");
       CHECK(m.output_error < m.rtn_output_error);
-      CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * 16);
+      // codes, a float16 scale and a B-bit zero point per group
+      CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * (16 + bits));
     }
     CHECK(gptq_layers == 13);
-    CHECK(report.bits_per_parameter() == Approx(bits + 1.0));
+    CHECK(report.bits_per_parameter() == Approx(bits + (16.0 + bits) / double(group)));
   }
   std::remove(calib.c_str());
 }
