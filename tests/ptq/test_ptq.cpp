@@ -17,6 +17,9 @@
 #include "pollux/base/error.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/lattice/constants.h"
+#include "pollux/lattice/deployed.h"
+#include "pollux/lattice/index_packing.h"
+#include "pollux/lattice/plx.h"
 #include "pollux/lattice/row_projection.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/ptq/ptq.h"
@@ -558,4 +561,47 @@ TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
   }
   ck.weights.erase("ln_f.weight");
   CHECK_THROWS_WITH(ptq::quantize_checkpoint(ck, "c.h5", o, report), Catch::Contains("c.h5: weight ln_f.weight is missing"));
+}
+
+TEST_CASE("ptq the byte rule equals the deployed file's size for .plx files (every kind, v4 and v5)", "[ptq]") {
+  const std::uint32_t rows = 8, cols = 48;  // 16 atoms: whole groups of 4 indices
+  std::vector<std::uint32_t> indices(rows * cols / 24);
+  for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = std::uint32_t(i * 7919 % 196560);
+  auto bytes = [](std::size_t n) { return std::vector<std::uint8_t>(n, 1); };
+  for (int version : {4, 5}) {
+    INFO("version " << version);
+    lattice::PlxFile file;
+    file.version = std::uint8_t(version);
+    file.codebook = lattice::CodebookVariant::pollux_v4;
+    file.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(file.codebook));
+    file.config_json = std::string(version == 4 ? 77 : 130, ' ');  // any length: padded to 64
+    file.tensors.push_back({"blocks.0.fc.packed_weights",
+                            lattice::PlxDtype::u8,
+                            {std::uint32_t(lattice::packed_size(indices.size()))},
+                            lattice::pack_indices(indices)});
+    file.tensors.push_back({"blocks.0.fc.sigma_rows", lattice::PlxDtype::f16, {rows}, bytes(2 * rows)});
+    file.tensors.push_back({"head.weight_int8", lattice::PlxDtype::i8, {rows, cols}, bytes(rows * cols)});
+    file.tensors.push_back({"head.mu_rows", lattice::PlxDtype::f16, {rows}, bytes(2 * rows)});
+    file.tensors.push_back({"blocks.0.ln.gain", lattice::PlxDtype::f32, {cols}, bytes(4 * cols)});
+    if (version == 5) {
+      lattice::TernaryMatrix t;
+      t.gamma = 0.5f;
+      t.trits.assign(std::size_t(rows) * 35, 1);
+      file.tensors.push_back(lattice::ternary_tensor("blocks.0.t.weight", {rows, 35}, t));
+    }
+    const std::vector<std::uint8_t> image = lattice::serialize_plx(file);
+    const lattice::DeployedModel described = lattice::deployed_model(lattice::parse_plx(image.data(), image.size(), "test"));
+    CHECK(described.tensors.size() == std::size_t(version == 5 ? 4 : 3));
+    CHECK(lattice::deployed_bytes(described) == image.size());
+    // Each tensor's data bytes as the file's records hold them.
+    CHECK(lattice::deployed_data_bytes(described.tensors[0]) == lattice::packed_size(indices.size()) + 2 * rows);
+    CHECK(lattice::deployed_data_bytes(described.tensors[1]) == rows * cols + 2 * rows);
+  }
+  // pollux-ptq's grouped kind: codes, float16 scales, B-bit zero points, a u16 per column.
+  lattice::DeployedTensor g{"blocks.0.fc.weight", {96, 384}, lattice::DeployedKind::grouped, 3, 32, true, true};
+  const std::uint64_t n = 96 * 384, groups = n / 32;
+  CHECK(lattice::deployed_data_bytes(g) == (n * 3 + 7) / 8 + 2 * groups + (groups * 3 + 7) / 8 + 2 * 384);
+  CHECK(lattice::deployed_bits(g) == n * 3 + groups * (16 + 3) + 16 * 384);
+  g.group = 40;
+  CHECK_THROWS_WITH(lattice::deployed_data_bytes(g), Catch::Contains("groups of 40"));
 }
