@@ -145,8 +145,10 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
       try {
         q = gptq_quantize(w, hessian, o.bits, o.group_size, o.damp, 128, o.grid, o.act_order);
       } catch (const Error& e) {
+        std::string what = e.what();
+        if (what.rfind("[gptq] ", 0) == 0) what = what.substr(7);
         throw Error("ptq", "gptq " + name + " (" + std::to_string(n.at(key)) + " calibration inputs of width " +
-                               std::to_string(w.size(1)) + "): " + e.what());
+                               std::to_string(w.size(1)) + "): " + what);
       }
       const at::Tensor r = rtn_quantize(w, o.bits, o.group_size, o.grid);
       record(p, q, "gptq", output_error(w, q, hessian), output_error(w, r, hessian));

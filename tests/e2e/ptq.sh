@@ -73,6 +73,8 @@ leech_bits=$(awk 'BEGIN { n = split("264 96 48 96 96 96 96 96 96 96 96 96 384 96
   for (i = 1; i < n; i += 2) { r = s[i]; c = s[i + 1]; bits += 8 * (int((r * c / 24 + 3) / 4) * 9 + 2 * r); p += r * c }
   printf "%.17g", bits / p }')
 run_method leech "$leech_bits" --method leech
+# the same byte rule: leech's deployed bytes are those of the lattice .plx of this shape (checked below)
+leech_deployed=$(json_field "$WORK/leech.json" deployed_bytes)
 awk -v a="$loss_rtn8" -v b="$base" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.01) }' \
   || fail "rtn 8 bits: loss $loss_rtn8, unquantized $base"
 grep -q '"output_error"' "$WORK/gptq4.json" || fail "gptq: no output_error in the report"
@@ -104,6 +106,10 @@ for model in lattice ternary; do
   [ "$(json_field "$WORK/$model.ck.json" deployed_bytes)" = "$size" ] || fail "$model: pollux-inspect's deployed_bytes of the checkpoint"
   echo "$model: the byte rule and the .plx file agree: $size bytes"
 done
+# a lattice model and a continuous one quantized by leech at the same shape: the same records
+# (indices, float16 row scales, float32 gains) and a config JSON of the same padded length
+[ "$leech_deployed" -eq "$(stat -c %s "$WORK/lattice.plx")" ] \
+  || fail "leech's deployed_bytes $leech_deployed, the lattice .plx of the same shape $(stat -c %s "$WORK/lattice.plx")"
 refuse "is a lattice checkpoint (quantizer = lattice)" "$WORK/lattice/pollux_step_1.h5" --method rtn --bits 4
 refuse "--bits 9: expected 2 to 8 for rtn" "$CK" --method rtn --bits 9
 refuse "--bits 1: expected 2 to 8 for gptq" "$CK" --method gptq --bits 1 --calib "$WORK/small.u16"
