@@ -2,8 +2,11 @@
 // every matrix the lattice would quantize (Parameter::lattice(): the embeddings, the block
 // linears and the head) is quantized by one method (ptq/quantize.h) and replaced by its
 // dequantized values; the gains stay float32. What the matrices would take stored is
-// counted exactly: integer codes, float16 scales or norms, or for leech the .plx layout
-// (4 indices in 9 bytes per matrix, a float16 scale per row).
+// counted exactly by the one byte rule's description of them (lattice/deployed.h): integer
+// codes, float16 scales or norms, B-bit zero points (the asymmetric grid), gptq
+// --act_order's column order (a u16 per column), int8 rows with a float16 absmax (scope
+// backbone), or for leech the .plx layout (4 indices in 9 bytes per matrix, a float16 scale
+// per row); Report::deployed describes every tensor for the rule's whole-file figure.
 //
 // gptq needs each linear layer's inputs: it quantizes layer by layer as the paper does
 // (Frantar et al. 2022, section 4), feeding the calibration windows through the layers
