@@ -21,11 +21,23 @@ namespace {
 // Tokens per forward pass over the calibration windows (bounds the logits of the head stage).
 constexpr std::int64_t kCalibBatchTokens = 2048;
 
-std::uint64_t stored_bits(const Options& o, std::int64_t rows, std::int64_t cols) {
-  const auto numel = std::uint64_t(rows) * std::uint64_t(cols);
-  if (o.method == Method::leech)  // .plx: the matrix's 18-bit indices packed, a float16 sigma per row
-    return 8 * std::uint64_t(lattice::packed_size(numel / lattice::kAtomDim)) + 16 * std::uint64_t(rows);
-  return numel * std::uint64_t(o.bits) + numel / std::uint64_t(o.group_size) * 16;  // codes + float16 scale/norm per group
+// How a matrix is stored after `how` (the byte rule's description of it).
+lattice::DeployedTensor deployed_matrix(const Options& o, const std::string& name, const at::Tensor& w, const std::string& how) {
+  lattice::DeployedTensor t;
+  t.name = name;
+  for (std::int64_t d : w.sizes()) t.shape.push_back(std::uint64_t(d));
+  if (how == "leech") {
+    t.kind = lattice::DeployedKind::lattice;  // .plx: the 18-bit indices packed, a float16 sigma per row
+  } else if (how == "int8") {
+    t.kind = lattice::DeployedKind::int8_rows;
+  } else {  // codes + a float16 scale (rtn, gptq) or norm (polarquant) per group
+    t.kind = lattice::DeployedKind::grouped;
+    t.bits = o.bits;
+    t.group = std::uint64_t(o.group_size);
+    t.zero_point = how != "polarquant" && o.grid == Grid::asymmetric;
+    t.column_order = how == "gptq" && o.act_order;
+  }
+  return t;
 }
 
 struct Recorder {
@@ -38,7 +50,8 @@ struct Recorder {
     m.method = how;
     m.rows = w.size(0);
     m.cols = w.numel() / m.rows;
-    m.bits = stored_bits(options, m.rows, m.cols);
+    const lattice::DeployedTensor t = deployed_matrix(options, p.name, w, how);
+    m.bits = lattice::deployed_bits(t);
     const double norm = w.norm().item<double>();
     m.relative_error = norm > 0 ? (w - q).norm().item<double>() / norm : 0.0;
     m.output_error = out_err;
@@ -49,6 +62,9 @@ struct Recorder {
     report.matrices.push_back(m);
   }
 };
+
+// scope backbone: the matrices outside the blocks at 8 bits.
+bool kept_at_8_bits(const Options& o, const std::string& name) { return o.scope == Scope::backbone && outside_backbone(name); }
 
 Parameter& parameter(PolluxModel& model, const std::string& name) {
   for (Parameter& p : model.parameters())
@@ -94,10 +110,13 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
   const ModelConfig& c = model.config();
   const at::Tensor idx = calibration_windows(o, c, report.calib_tokens);
   const std::int64_t windows = idx.size(0), per_batch = std::max<std::int64_t>(1, kCalibBatchTokens / c.seq_len);
-  // Embeddings: one-hot inputs, a diagonal Hessian, GPTQ = rtn.
+  // Embeddings: one-hot inputs, a diagonal Hessian, GPTQ = rtn (scope backbone: 8 bits).
   for (const char* name : {"tok_emb.weight", "pos_emb.weight"}) {
     Parameter& p = parameter(model, name);
-    record(p, rtn_quantize(p.value.detach(), o.bits, o.group_size), "rtn");
+    if (kept_at_8_bits(o, name))
+      record(p, int8_rows_quantize(p.value.detach()), "int8");
+    else
+      record(p, rtn_quantize(p.value.detach(), o.bits, o.group_size, o.grid), "rtn");
   }
   std::vector<at::Tensor> x;  // the next block's input per batch of windows, from the quantized layers before it
   for (std::int64_t b = 0; b < windows; b += per_batch)
@@ -122,8 +141,16 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
       const at::Tensor hessian = h.at(key) * (2.0 / double(n.at(key)));  // H = 2 X^T X / n (section 3)
       Parameter& p = parameter(model, name);
       const at::Tensor w = p.value.detach();
-      const at::Tensor q = gptq_quantize(w, hessian, o.bits, o.group_size, o.damp);
-      const at::Tensor r = rtn_quantize(w, o.bits, o.group_size);
+      at::Tensor q;
+      try {
+        q = gptq_quantize(w, hessian, o.bits, o.group_size, o.damp, 128, o.grid, o.act_order);
+      } catch (const Error& e) {
+        std::string what = e.what();
+        if (what.rfind("[gptq] ", 0) == 0) what = what.substr(7);
+        throw Error("ptq", "gptq " + name + " (" + std::to_string(n.at(key)) + " calibration inputs of width " +
+                               std::to_string(w.size(1)) + "): " + what);
+      }
+      const at::Tensor r = rtn_quantize(w, o.bits, o.group_size, o.grid);
       record(p, q, "gptq", output_error(w, q, hessian), output_error(w, r, hessian));
     }
   };
@@ -139,7 +166,12 @@ void gptq_model(PolluxModel& model, const Options& o, Recorder& record, Report& 
       });
     for (at::Tensor& xb : x) xb = model.block(std::size_t(l), xb);
   }
-  // The head, on the final hidden states of the whole quantized model.
+  // The head, on the final hidden states of the whole quantized model (scope backbone: 8 bits).
+  if (kept_at_8_bits(o, "head.weight")) {
+    Parameter& p = parameter(model, "head.weight");
+    record(p, int8_rows_quantize(p.value.detach()), "int8");
+    return;
+  }
   run_stage({{"head.weight"}, false}, [&] {
     for (std::int64_t b = 0; b < windows; b += per_batch) model.forward(idx.slice(0, b, std::min(windows, b + per_batch)));
   });
@@ -163,6 +195,28 @@ const char* method_name(Method method) {
     case Method::leech: return "leech";
   }
   return "?";
+}
+
+Scope parse_scope(const std::string& name) {
+  if (name == "all") return Scope::all;
+  if (name == "backbone") return Scope::backbone;
+  throw Error("ptq", "--scope '" + name + "': expected all or backbone");
+}
+
+const char* scope_name(Scope scope) { return scope == Scope::all ? "all" : "backbone"; }
+
+bool outside_backbone(const std::string& name) {
+  return name.rfind("tok_emb.", 0) == 0 || name.rfind("pos_emb.", 0) == 0 || name.rfind("head.", 0) == 0;
+}
+
+double Report::backbone_bits_per_parameter() const {
+  std::uint64_t bits = 0, params = 0;
+  for (const MatrixReport& m : matrices)
+    if (!outside_backbone(m.name)) {
+      bits += m.bits;
+      params += std::uint64_t(m.rows * m.cols);
+    }
+  return params ? double(bits) / double(params) : 0;
 }
 
 std::uint64_t Report::model_bytes() const {
@@ -191,6 +245,7 @@ void check_options(const Options& o, const ModelConfig& model) {
     if (o.method == Method::polarquant && (g & (g - 1)) != 0)
       throw Error("ptq", "--group_size " + std::to_string(g) + ": polarquant's Walsh-Hadamard blocks need a power of 2");
   }
+  if (o.act_order && o.method != Method::gptq) throw Error("ptq", "--act_order: only gptq takes it");
   if (o.method == Method::gptq) {
     if (o.calib.empty())
       throw Error("ptq", "gptq needs calibration text: --calib DATA.u16 (a token file of the model's tokenizer)");
@@ -218,16 +273,35 @@ Report quantize_model(PolluxModel& model, const Options& o, const std::string& c
     for (Parameter& p : model.parameters()) {
       if (!p.lattice()) continue;
       const at::Tensor w = p.value.detach();
-      if (o.method == Method::rtn) record(p, rtn_quantize(w, o.bits, o.group_size), "rtn");
-      if (o.method == Method::polarquant) record(p, polarquant_quantize(w, o.bits, o.group_size), "polarquant");
-      if (o.method == Method::leech) record(p, leech_quantize(w, *quantizer), "leech");
+      if (kept_at_8_bits(o, p.name)) {
+        record(p, int8_rows_quantize(w), "int8");
+      } else if (o.method == Method::rtn) {
+        record(p, rtn_quantize(w, o.bits, o.group_size, o.grid), "rtn");
+      } else if (o.method == Method::polarquant) {
+        record(p, polarquant_quantize(w, o.bits, o.group_size, o.seed), "polarquant");
+      } else if (o.method == Method::leech) {
+        int rounds = 0;
+        record(p, leech_quantize(w, *quantizer, /*fit_scale=*/true, &rounds), "leech");
+        report.leech_rounds = std::max(report.leech_rounds, rounds);
+      }
     }
   }
-  for (const Parameter& p : model.parameters())
-    if (!p.lattice()) {
-      report.other_params += std::uint64_t(p.value.numel());
-      report.other_bytes += 4 * std::uint64_t(p.value.numel());
+  // The byte rule's description: each matrix as recorded, every other tensor float32.
+  std::map<std::string, const MatrixReport*> recorded;
+  for (const MatrixReport& m : report.matrices) recorded[m.name] = &m;
+  for (const Parameter& p : model.parameters()) {
+    auto it = recorded.find(p.name);
+    if (it != recorded.end()) {
+      report.deployed.push_back(deployed_matrix(o, p.name, p.value, it->second->method));
+      continue;
     }
+    lattice::DeployedTensor t;
+    t.name = p.name;
+    for (std::int64_t d : p.value.sizes()) t.shape.push_back(std::uint64_t(d));
+    report.deployed.push_back(t);  // f32
+    report.other_params += std::uint64_t(p.value.numel());
+    report.other_bytes += 4 * std::uint64_t(p.value.numel());
+  }
   return report;
 }
 
@@ -273,13 +347,24 @@ std::string report_json(const Report& r, const std::string& checkpoint, const st
   } else {
     j.field("bits", o.bits).field("group_size", o.group_size);
   }
-  j.field("bits_per_parameter", r.bits_per_parameter())
+  if (o.method == Method::rtn || o.method == Method::gptq) {
+    j.field("grid", grid_name(o.grid));
+    // What each group stores besides its codes.
+    j.field("group_storage", o.grid == Grid::asymmetric ? "float16 scale + B-bit zero point" : "float16 scale");
+  }
+  if (o.method == Method::polarquant) j.field("seed", o.seed).field("group_storage", "float16 norm");
+  if (o.method == Method::leech) j.field("leech_scale", "least squares per row").field("leech_rounds", r.leech_rounds);
+  j.field("scope", scope_name(o.scope))
+      .field("bits_per_parameter", r.bits_per_parameter())
+      .field("backbone_bits_per_parameter", r.backbone_bits_per_parameter())
       .field("quantized_params", r.quantized_params)
       .field("quantized_bytes", r.model_bytes() - r.other_bytes)
       .field("other_params", r.other_params)
       .field("other_bytes", r.other_bytes)
-      .field("model_bytes", r.model_bytes());
-  if (o.method == Method::gptq) j.field("calib", o.calib).field("calib_tokens", r.calib_tokens).field("damp", o.damp);
+      .field("model_bytes", r.model_bytes())
+      .field("deployed_bytes", r.deployed_bytes);
+  if (o.method == Method::gptq)
+    j.field("calib", o.calib).field("calib_tokens", r.calib_tokens).field("damp", o.damp).field("act_order", o.act_order);
   j.key("matrices").begin_array();
   for (const MatrixReport& m : r.matrices) {
     j.begin_object()

@@ -1,10 +1,14 @@
 #include "pollux/ptq/quantize.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/ops/linalg_cholesky_ex.h>
+#include <c10/util/Half.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -24,73 +28,133 @@ void check_matrix(const at::Tensor& w, std::int64_t group, const char* what) {
 
 }  // namespace
 
+Grid parse_grid(const std::string& name) {
+  if (name == "asymmetric") return Grid::asymmetric;
+  if (name == "symmetric") return Grid::symmetric;
+  throw Error("ptq", "--grid '" + name + "': expected asymmetric or symmetric");
+}
+
+const char* grid_name(Grid grid) { return grid == Grid::asymmetric ? "asymmetric" : "symmetric"; }
+
 int rtn_qmax(int bits) {
   if (bits < 2 || bits > 16) throw Error("ptq", "rtn: bits " + std::to_string(bits) + " outside 2..16");
   return (1 << (bits - 1)) - 1;
 }
 
-at::Tensor rtn_scales(const at::Tensor& w, int bits, std::int64_t group) {
+GroupGrid rtn_grid(const at::Tensor& w, int bits, std::int64_t group, Grid grid) {
   check_matrix(w, group, "rtn");
-  const at::Tensor absmax = w.to(at::kFloat).reshape({w.size(0), w.size(1) / group, group}).abs().amax({-1});
-  const at::Tensor scale = (absmax / double(rtn_qmax(bits))).to(at::kHalf).to(at::kFloat);  // stored as float16
-  if (!scale.isfinite().all().item<bool>()) throw Error("ptq", "rtn: a group's scale overflows float16 (|w| above 65504 x qmax)");
-  return scale;
+  const at::Tensor g = w.to(at::kFloat).reshape({w.size(0), w.size(1) / group, group});
+  GroupGrid out;
+  if (grid == Grid::symmetric) {
+    out.scale = (g.abs().amax({-1}) / double(rtn_qmax(bits))).to(at::kHalf).to(at::kFloat);  // stored as float16
+    out.zero = at::zeros_like(out.scale);
+  } else {
+    // GPTQ's quantizer (quant.py, sym=False): the range always holds 0, a group of zeros
+    // gets [-1, 1] (any grid reproduces it exactly), zero = round(-lo / scale) in 0..2^B-1.
+    rtn_qmax(bits);  // the range check
+    const double maxq = double((1 << bits) - 1);
+    at::Tensor lo = g.amin({-1}).clamp_max(0.0), hi = g.amax({-1}).clamp_min(0.0);
+    const at::Tensor empty = (lo == 0) & (hi == 0);
+    lo = at::where(empty, at::full_like(lo, -1.0), lo);
+    hi = at::where(empty, at::full_like(hi, 1.0), hi);
+    out.scale = ((hi - lo) / maxq).to(at::kHalf).to(at::kFloat);
+    const at::Tensor safe = at::where(out.scale > 0, out.scale, at::ones_like(out.scale));
+    out.zero = (-lo / safe).round().clamp(0.0, maxq);
+  }
+  if (!out.scale.isfinite().all().item<bool>())
+    throw Error("ptq", "rtn: a group's scale overflows float16 (|w| above 65504 x the levels)");
+  return out;
+}
+
+at::Tensor rtn_scales(const at::Tensor& w, int bits, std::int64_t group) {
+  return rtn_grid(w, bits, group, Grid::symmetric).scale;
+}
+
+at::Tensor grid_round(const at::Tensor& w, const at::Tensor& scale, const at::Tensor& zero, int bits, Grid grid) {
+  const double qmax = rtn_qmax(bits);
+  const double lo = grid == Grid::symmetric ? -qmax : 0.0, hi = grid == Grid::symmetric ? qmax : double((1 << bits) - 1);
+  const at::Tensor safe = at::where(scale > 0, scale, at::ones_like(scale));
+  return ((w / safe).round() + zero).clamp(lo, hi).sub(zero) * scale;
 }
 
 at::Tensor rtn_round(const at::Tensor& w, const at::Tensor& scale, int bits) {
-  const double qmax = rtn_qmax(bits);
-  const at::Tensor safe = at::where(scale > 0, scale, at::ones_like(scale));
-  return (w / safe).round().clamp(-qmax, qmax) * scale;
+  return grid_round(w, scale, at::zeros_like(scale), bits, Grid::symmetric);
 }
 
-at::Tensor rtn_quantize(const at::Tensor& w, int bits, std::int64_t group) {
-  const at::Tensor scale = rtn_scales(w, bits, group).unsqueeze(-1);
+at::Tensor rtn_quantize(const at::Tensor& w, int bits, std::int64_t group, Grid grid) {
+  const GroupGrid p = rtn_grid(w, bits, group, grid);
   const at::Tensor g = w.to(at::kFloat).reshape({w.size(0), w.size(1) / group, group});
-  return rtn_round(g, scale, bits).reshape(w.sizes());
+  return grid_round(g, p.scale.unsqueeze(-1), p.zero.unsqueeze(-1), bits, grid).reshape(w.sizes());
+}
+
+std::uint64_t grouped_bits(std::uint64_t n, int bits, std::int64_t group, Grid grid) {
+  const std::uint64_t groups = n / std::uint64_t(group);
+  return n * std::uint64_t(bits) + groups * (16 + (grid == Grid::asymmetric ? std::uint64_t(bits) : 0));
 }
 
 at::Tensor gptq_quantize(const at::Tensor& w_in, const at::Tensor& h_in, int bits, std::int64_t group, double damp,
-                         std::int64_t block) {
+                         std::int64_t block, Grid grid, bool act_order) {
   check_matrix(w_in, group, "gptq");
   const std::int64_t cols = w_in.size(1);
   if (h_in.dim() != 2 || h_in.size(0) != cols || h_in.size(1) != cols) throw Error("gptq", "the Hessian is not cols x cols");
+  if (!(damp >= 0) || !std::isfinite(damp))
+    throw Error("gptq", "dampening " + std::to_string(damp) + " is not a finite non-negative number");
   at::Tensor W = w_in.to(at::kFloat).clone();
   at::Tensor H = h_in.to(W.device(), at::kFloat).clone();
+  if (!H.isfinite().all().item<bool>()) throw Error("gptq", "the Hessian holds a NaN or an infinity (non-finite inputs?)");
   // Inputs that never occurred: their columns cannot matter, and would make H singular.
   const at::Tensor dead = H.diagonal() == 0;
   H.diagonal().masked_fill_(dead, 1.0);
   W.masked_fill_(dead.unsqueeze(0), 0.0);
+  at::Tensor perm, inverse;
+  if (act_order) {  // gptq.py: perm = argsort(diag(H), descending=True)
+    perm = at::argsort(H.diagonal(), /*stable=*/true, /*dim=*/0, /*descending=*/true);
+    inverse = at::argsort(perm);
+    W = W.index_select(1, perm);
+    H = H.index_select(0, perm).index_select(1, perm);
+  }
   // U: the upper Cholesky factor of H^-1 (section 3, step 3: the rows of H^-1 that the
-  // sequential updates need, computed once and stably). Dampening: lambda = damp * mean diag.
+  // sequential updates need, computed once and stably). Dampening: lambda = damp * mean diag;
+  // where that fails, from a positive floor tenfold at a time, a bounded number of times.
   const double mean_diag = H.diagonal().mean().item<double>();
+  const double floor = std::max(kMinDamp * mean_diag, 1e-8), ceiling = std::max(mean_diag, floor);
   at::Tensor U;
-  for (double lambda = damp * mean_diag;; lambda *= 10) {
+  for (double lambda = damp * mean_diag;;) {
     at::Tensor Hd = H.clone();
     Hd.diagonal().add_(lambda);
     auto [L, info] = at::linalg_cholesky_ex(Hd);
     if (info.item<int>() == 0) {
       auto [U_, info_u] = at::linalg_cholesky_ex(at::cholesky_inverse(L), /*upper=*/true);
-      if (info_u.item<int>() == 0) {
+      if (info_u.item<int>() == 0 && U_.isfinite().all().item<bool>()) {
         U = U_;
         break;
       }
     }
-    if (lambda > 1e6 * (mean_diag + 1e-30)) throw Error("gptq", "the Hessian is not positive definite even when dampened");
+    if (lambda >= ceiling) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "the Hessian is not positive definite even dampened by %.3g (its mean diagonal): too few or too "
+                    "repetitive calibration inputs?",
+                    lambda);
+      throw Error("gptq", buf);
+    }
+    lambda = std::min(ceiling, std::max(floor, 10 * lambda));
   }
   const std::int64_t step = std::max<std::int64_t>(group, block / group * group);  // a group never straddles batches
   at::Tensor Q = at::zeros_like(W);
-  at::Tensor scale;
+  GroupGrid params;
   for (std::int64_t i1 = 0; i1 < cols; i1 += step) {
     const std::int64_t i2 = std::min(cols, i1 + step), count = i2 - i1;
     at::Tensor W1 = W.slice(1, i1, i2).clone();
     at::Tensor Err1 = at::zeros_like(W1);
     const at::Tensor U1 = U.slice(0, i1, i2).slice(1, i1, i2);
     for (std::int64_t i = 0; i < count; ++i) {
-      // A group's scale from its weights as they stand when its first column comes up,
-      // i.e. after the error compensation of the columns before it.
-      if ((i1 + i) % group == 0) scale = rtn_scales(W1.slice(1, i, i + group), bits, group);  // rows x 1
+      // A group's grid from its weights as they stand when its first column comes up,
+      // i.e. after the error compensation of the columns before it (with act_order: the
+      // group of consecutive columns in the permuted order, as gptq.py does).
+      if ((i1 + i) % group == 0) params = rtn_grid(W1.slice(1, i, i + group), bits, group, grid);  // rows x 1
       const at::Tensor w = W1.select(1, i);
-      const at::Tensor q = rtn_round(w, scale.select(1, 0), bits);
+      const at::Tensor q = grid_round(w, params.scale.select(1, 0), params.zero.select(1, 0), bits, grid);
       Q.select(1, i1 + i).copy_(q);
       const at::Tensor err = (w - q) / U1[i][i];
       // Spread the error over the batch's remaining columns (Algorithm 1, inner loop).
@@ -100,7 +164,7 @@ at::Tensor gptq_quantize(const at::Tensor& w_in, const at::Tensor& h_in, int bit
     // The lazy batch update of every later column at once.
     if (i2 < cols) W.slice(1, i2).sub_(at::matmul(Err1, U.slice(0, i1, i2).slice(1, i2)));
   }
-  return Q;
+  return act_order ? Q.index_select(1, inverse) : Q;
 }
 
 double output_error(const at::Tensor& w, const at::Tensor& q, const at::Tensor& h) {
@@ -160,7 +224,38 @@ at::Tensor walsh_hadamard(const at::Tensor& x) {
   return (y / std::sqrt(double(n))).reshape(x.sizes());
 }
 
-at::Tensor polarquant_quantize(const at::Tensor& w, int bits, std::int64_t block) {
+at::Tensor int8_rows_quantize(const at::Tensor& w_in) {
+  const at::Tensor w = w_in.to(at::kFloat).reshape({w_in.size(0), -1});
+  const at::Tensor mu = w.abs().amax({1}, /*keepdim=*/true).to(at::kHalf).to(at::kFloat);
+  if (!mu.isfinite().all().item<bool>()) throw Error("ptq", "int8 rows: a row's absmax overflows float16");
+  const at::Tensor safe = mu.clamp_min(1e-30);
+  const at::Tensor q = (w * 127.0 / safe).round().clamp(-127, 127);
+  return (q * mu / 127.0).reshape(w_in.sizes());
+}
+
+at::Tensor random_signs(std::int64_t n, std::uint64_t seed) {
+  at::Tensor out = at::empty({n}, at::kFloat);
+  float* p = out.data_ptr<float>();
+  std::uint64_t state = seed ^ (0x9E3779B97F4A7C15ull * std::uint64_t(n));
+  for (std::int64_t i = 0; i < n; ++i) {  // splitmix64, one output per sign
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    p[i] = (z >> 63) ? -1.0f : 1.0f;
+  }
+  return out;
+}
+
+at::Tensor signed_hadamard(const at::Tensor& x, const at::Tensor& signs) {
+  return walsh_hadamard(x * signs.to(x.device(), x.scalar_type()));
+}
+
+at::Tensor inverse_signed_hadamard(const at::Tensor& y, const at::Tensor& signs) {
+  return walsh_hadamard(y) * signs.to(y.device(), y.scalar_type());
+}
+
+at::Tensor polarquant_quantize(const at::Tensor& w, int bits, std::int64_t block, std::uint64_t seed) {
   check_matrix(w, block, "polarquant");
   if ((block & (block - 1)) != 0) throw Error("ptq", "polarquant: block " + std::to_string(block) + " is not a power of 2");
   const at::Tensor x = w.to(at::kFloat).reshape({-1, block});
@@ -177,21 +272,81 @@ at::Tensor polarquant_quantize(const at::Tensor& w, int bits, std::int64_t block
   const auto opts = x.options();
   const at::Tensor centroid_t = at::tensor(centroids, at::kFloat).to(opts.device());
   const at::Tensor mid_t = at::tensor(mids, at::kFloat).to(opts.device());
-  const at::Tensor y = walsh_hadamard(unit);
+  // The random signs spread any structure of the block (a spike, a constant) over every
+  // coordinate before the rotation, so each rotated coordinate is close to the Gaussian.
+  const at::Tensor signs = random_signs(block, seed);
+  const at::Tensor y = signed_hadamard(unit, signs);
   const at::Tensor code = at::bucketize(y, mid_t);  // index of the nearest centroid (the stored B bits)
   const at::Tensor yq = centroid_t.index({code});
-  return (walsh_hadamard(yq) * stored).reshape(w.sizes());
+  return (inverse_signed_hadamard(yq, signs) * stored).reshape(w.sizes());
 }
 
-at::Tensor leech_quantize(const at::Tensor& w, const lattice::Quantizer& quantizer) {
+at::Tensor leech_quantize(const at::Tensor& w, const lattice::Quantizer& quantizer, bool fit_scale, int* iterations) {
   const at::Tensor cpu = w.detach().to(at::kCPU, at::kFloat).contiguous();
   const std::int64_t rows = cpu.size(0), cols = cpu.numel() / rows;
   at::Tensor indices = at::empty({rows, cols / lattice::kAtomDim}, at::kInt), sigma = at::empty({rows}, at::kFloat);
   auto* idx = reinterpret_cast<std::uint32_t*>(indices.data_ptr<std::int32_t>());
-  lattice::project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols), idx, sigma.data_ptr<float>(), 0);
+  float* sig = sigma.data_ptr<float>();
+  const float* W = cpu.data_ptr<float>();
+  lattice::project_rows(quantizer, W, std::size_t(rows), std::size_t(cols), idx, sig, 0);
+  std::atomic<int> most{0};
+  if (fit_scale) {
+    const lattice::Codebook& codebook = quantizer.codebook();
+    const std::int64_t atoms = cols / lattice::kAtomDim;
+    const double C = lattice::kC;
+    const float s_lattice = float(lattice::kLatticeScale);
+    at::parallel_for(0, rows, 1, [&](std::int64_t r0, std::int64_t r1) {
+      std::vector<float> scaled(static_cast<std::size_t>(cols));
+      std::vector<std::uint32_t> trial(static_cast<std::size_t>(atoms));
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const float* wr = W + r * cols;
+        std::uint32_t* ir = idx + r * atoms;
+        // The row's weight for scale sigma: codebook[idx] * sigma * s_lattice, as reconstruct_rows.
+        auto error = [&](const std::uint32_t* points, float s) {
+          double e = 0;
+          for (std::int64_t a = 0; a < atoms; ++a) {
+            const float* v = codebook.row(points[a]);
+            for (int k = 0; k < lattice::kAtomDim; ++k) {
+              const double d = double(wr[a * lattice::kAtomDim + k]) - double((v[k] * s) * s_lattice);
+              e += d * d;
+            }
+          }
+          return e;
+        };
+        // The least-squares sigma of fixed points, rounded to float16 as stored; 0: none (all
+        // points at the origin), the row keeps its sigma.
+        auto least_squares = [&](const std::uint32_t* points, float current) {
+          double wq = 0, qq = 0;
+          for (std::int64_t a = 0; a < atoms; ++a) {
+            const float* v = codebook.row(points[a]);
+            for (int k = 0; k < lattice::kAtomDim; ++k) {
+              wq += double(wr[a * lattice::kAtomDim + k]) * double(v[k]);
+              qq += double(v[k]) * double(v[k]);
+            }
+          }
+          if (!(qq > 0) || !(wq > 0)) return current;
+          const float s = c10::Half(float(wq / qq * C));  // sigma = scale * C (s_lattice = 1/C)
+          return s > 0 && std::isfinite(s) ? s : current;
+        };
+        float s = sig[r];
+        int rounds = 0;
+        for (; rounds < 100; ++rounds) {
+          s = least_squares(ir, s);
+          const double current = error(ir, s);
+          for (std::int64_t j = 0; j < cols; ++j) scaled[std::size_t(j)] = float(double(wr[j]) / double(s) * C);
+          quantizer.nearest(scaled.data(), std::size_t(atoms), trial.data(), 1);
+          if (!(error(trial.data(), s) < current * (1 - 1e-12))) break;  // stopped falling: keep the points s fits
+          std::copy(trial.begin(), trial.end(), ir);
+        }
+        sig[r] = least_squares(ir, s);
+        int seen = most.load();
+        while (rounds > seen && !most.compare_exchange_weak(seen, rounds)) {}
+      }
+    });
+  }
+  if (iterations) *iterations = most.load();
   at::Tensor out = at::empty({rows, cols}, at::kFloat);
-  lattice::reconstruct_rows(quantizer.codebook(), idx, sigma.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
-                            out.data_ptr<float>());
+  lattice::reconstruct_rows(quantizer.codebook(), idx, sig, std::size_t(rows), std::size_t(cols), out.data_ptr<float>());
   return out.view(w.sizes()).to(w.device());
 }
 

@@ -207,6 +207,39 @@ void check_plx_image(const std::vector<std::uint8_t>& bytes, const std::string& 
   describe_plx(file, path);
 }
 
+std::uint64_t deployed_bytes(const Config& config, const std::vector<lattice::DeployedTensor>& tensors, int version) {
+  std::uint64_t backbone_parameters = 0;
+  const std::uint64_t backbone_bytes = lattice::deployed_backbone_bytes(tensors, &backbone_parameters);
+  lattice::DeployedModel m;
+  m.version = version;
+  m.config_json_bytes =
+      plx_config(config, version, backbone_parameters ? 8.0 * double(backbone_bytes) / double(backbone_parameters) : 0.0).size();
+  m.tensors = tensors;
+  return lattice::deployed_bytes(m);
+}
+
+std::vector<lattice::DeployedTensor> deployed_tensors(const Checkpoint& ck, int version) {
+  const bool ternary = ck.config.quantizer == QuantizerKind::ternary, continuous = ck.config.quantizer == QuantizerKind::none;
+  std::vector<lattice::DeployedTensor> out;
+  PolluxModel shape(ck.config.model, 0, at::kCPU);
+  for (const auto& p : shape.parameters()) {
+    lattice::DeployedTensor t;
+    t.name = p.name;
+    for (std::int64_t d : p.value.sizes()) t.shape.push_back(std::uint64_t(d));
+    const std::string base = p.name.substr(0, p.name.size() - 7);
+    if (!p.lattice() || continuous || (version == 4 && base == "pos_emb"))
+      t.kind = lattice::DeployedKind::f32;
+    else if (ternary)
+      t.kind = lattice::DeployedKind::ternary;
+    else if (version == 4 && (base == "tok_emb" || base == "head"))
+      t.kind = lattice::DeployedKind::int8_rows;
+    else
+      t.kind = lattice::DeployedKind::lattice;
+    out.push_back(t);
+  }
+  return out;
+}
+
 lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
   if (ck.config.quantizer == QuantizerKind::none)

@@ -14,8 +14,10 @@
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/lattice/deployed.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/model/ternary.h"
+#include "pollux/runtime/model_file.h"
 #include "pollux/train/lattice_stats.h"
 #include "pollux/train/plateau.h"
 
@@ -111,6 +113,7 @@ int inspect_plx(const std::string& path, bool json) {
         .key("config")
         .raw(file.config_json.empty() ? "null" : file.config_json)
         .field("file_bytes", file_bytes)
+        .field("deployed_bytes", lattice::deployed_bytes(lattice::deployed_model(file)))  // the byte rule: file_bytes
         .field("parameters", params)
         .field("backbone_parameters", backbone_params)
         .field("backbone_bytes", backbone_bytes)
@@ -198,6 +201,9 @@ int inspect_checkpoint(const std::string& path, bool json) {
         .field("sampler_counter", ck.sampler_counter)
         .field("weights_sha256", weights)
         .field("optimizer_sha256", state)
+        // The byte rule (lattice/deployed.h): the .plx v5 file pollux-pack writes of it (a
+        // continuous checkpoint: its weights as float32 records)
+        .field("deployed_bytes", deployed_bytes(ck.config, deployed_tensors(ck, 5)))
         .key("config")
         .raw(ck.config.to_json());
     if (!ternary.empty()) json_ternary(j, ternary);

@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
                 (unsigned long long)backbone_bytes, 8.0 * double(backbone_bytes) / double(std::max<std::uint64_t>(1, backbone)));
     std::printf("  whole file: %llu parameters in %zu bytes = %.4f bits/param (float32 would be %.1f MB)\n",
                 (unsigned long long)params, bytes.size(), 8.0 * double(bytes.size()) / double(params), 4e-6 * double(params));
+    // The one byte rule (lattice/deployed.h) from the checkpoint's description alone; it is
+    // the file's size (tests/e2e/format.sh checks it), as pollux-ptq's deployed_bytes.
+    const int version = format == "v4" ? 4 : 5;
+    std::printf("  deployed bytes (the byte rule): %llu\n",
+                (unsigned long long)pollux::deployed_bytes(ck.config, pollux::deployed_tensors(ck, version), version));
     return 0;
   });
 }

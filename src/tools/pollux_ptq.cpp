@@ -1,5 +1,6 @@
 // pollux-ptq CKPT --method rtn|gptq|polarquant|leech --bits B [--group_size G]
-//            [--calib DATA.u16 --calib_tokens N] --output OUT.h5
+//            [--grid asymmetric|symmetric] [--calib DATA.u16 --calib_tokens N [--act_order]]
+//            [--seed S] [--scope all|backbone] --output OUT.h5
 // Post-training quantization of a continuous checkpoint (ptq/ptq.h); writes OUT.h5 (the
 // dequantized weights, pollux-eval reads it as any checkpoint) and OUT.json (the report).
 #include <ATen/Context.h>
@@ -14,6 +15,7 @@
 #include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/ptq/ptq.h"
+#include "pollux/runtime/model_file.h"
 
 int main(int argc, char** argv) {
   using namespace pollux;
@@ -24,7 +26,15 @@ int main(int argc, char** argv) {
         "bits", po::value<int>(), "bits per weight: rtn and gptq 2 to 8, polarquant 1 to 4; leech takes none (its own rate)")(
         "group_size", po::value<std::int64_t>()->default_value(32),
         "rtn, gptq: weights of a row per float16 scale; polarquant: the Walsh-Hadamard block (a power of 2); must divide n_embd")(
-        "calib", po::value<std::string>(), "gptq: calibration token file (.u16, the model's tokenizer)")(
+        "grid", po::value<std::string>()->default_value("asymmetric"),
+        "rtn, gptq: asymmetric (min-max, all 2^B levels, float16 scale + B-bit zero point per group) or symmetric "
+        "(absmax, 2^B - 1 levels, float16 scale per group)")(
+        "act_order", po::bool_switch(), "gptq: columns in order of decreasing Hessian diagonal (the column order is stored)")(
+        "seed", po::value<std::uint64_t>()->default_value(0), "polarquant: seed of the random +-1 diagonal before the rotation")(
+        "scope", po::value<std::string>()->default_value("all"),
+        "all: every matrix gets the method; backbone: tok_emb, pos_emb and head kept at 8 bits (int8 rows, float16 "
+        "absmax per row), the blocks' matrices get the method")("calib", po::value<std::string>(),
+                                                                "gptq: calibration token file (.u16, the model's tokenizer)")(
         "calib_tokens", po::value<std::int64_t>()->default_value(16384),
         "gptq: calibration tokens, in windows of the model's seq_len spread over the file")(
         "damp", po::value<double>()->default_value(0.01), "gptq: dampening, a fraction of the Hessian's mean diagonal")(
@@ -35,16 +45,23 @@ int main(int argc, char** argv) {
     if (!cli::parse_with_file(
             argc, argv,
             "usage: pollux-ptq CKPT --method rtn|gptq|polarquant|leech --bits B [--group_size G]\n"
-            "                  [--calib DATA.u16 --calib_tokens N] --output OUT.h5\n"
+            "                  [--grid asymmetric|symmetric] [--calib DATA.u16 --calib_tokens N [--act_order]]\n"
+            "                  [--seed S] [--scope all|backbone] --output OUT.h5\n"
             "Quantizes every matrix of a continuous checkpoint (quantizer = none) that the lattice would\n"
-            "quantize (embeddings, attention and MLP matrices, head) and writes a checkpoint of the\n"
-            "dequantized weights (pollux-eval scores it as any checkpoint) and OUT.json: bits per\n"
-            "parameter as stored (scales included), model bytes, per-matrix errors.\n"
-            "  rtn         symmetric absmax round-to-nearest per group (GGUF Q4_0-like): B + 16/G bits\n"
-            "  gptq        GPTQ (Frantar et al. 2022) layer by layer on --calib windows, rtn's grid; the\n"
-            "              embeddings (one-hot inputs: GPTQ = rtn) are rtn, the head takes the final hidden states\n"
-            "  polarquant  per block: float16 norm, Walsh-Hadamard rotation, Gaussian Lloyd-Max centroids\n"
-            "  leech       the lattice row projection of pollux_step: 0.75 + 16/row bits",
+            "quantize (embeddings, attention and MLP matrices, head; --scope backbone: the blocks' only,\n"
+            "the others at 8 bits) and writes a checkpoint of the dequantized weights (pollux-eval scores\n"
+            "it as any checkpoint) and OUT.json: bits per parameter as stored (scales and zero points\n"
+            "included), deployed bytes (the .plx byte rule: payload, scales, container), per-matrix errors.\n"
+            "  rtn         round-to-nearest per group: asymmetric min-max grid, all 2^B levels, float16\n"
+            "              scale + B-bit zero point (B + (16 + B)/G bits); --grid symmetric: absmax,\n"
+            "              2^B - 1 levels, float16 scale (GGUF Q4_0-like, B + 16/G bits)\n"
+            "  gptq        GPTQ (Frantar et al. 2022) layer by layer on --calib windows, rtn's grid\n"
+            "              (--act_order: columns by decreasing Hessian diagonal); the embeddings (one-hot\n"
+            "              inputs: GPTQ = rtn) are rtn, the head takes the final hidden states\n"
+            "  polarquant  per block: float16 norm, seeded random signs and Walsh-Hadamard rotation,\n"
+            "              Gaussian Lloyd-Max centroids: B + 16/G bits\n"
+            "  leech       lattice points and a least-squares float16 scale per row, fitted alternately\n"
+            "              from pollux_step's row projection: 0.75 + 16/row bits",
             options, "checkpoint", vm))
       return 0;
     if (!vm.count("output")) throw Error("ptq", "no --output OUT.h5 given");
@@ -62,6 +79,14 @@ int main(int argc, char** argv) {
     if (o.method != ptq::Method::gptq)
       for (const char* flag : {"calib_tokens", "damp"})
         if (!vm[flag].defaulted()) throw Error("ptq", std::string("--") + flag + ": only gptq takes it");
+    if (o.method != ptq::Method::gptq && vm["act_order"].as<bool>()) throw Error("ptq", "--act_order: only gptq takes it");
+    if (o.method != ptq::Method::rtn && o.method != ptq::Method::gptq && !vm["grid"].defaulted())
+      throw Error("ptq", "--grid: only rtn and gptq take it");
+    if (o.method != ptq::Method::polarquant && !vm["seed"].defaulted()) throw Error("ptq", "--seed: only polarquant takes it");
+    o.grid = ptq::parse_grid(vm["grid"].as<std::string>());
+    o.act_order = vm["act_order"].as<bool>();
+    o.seed = vm["seed"].as<std::uint64_t>();
+    o.scope = ptq::parse_scope(vm["scope"].as<std::string>());
     o.group_size = vm["group_size"].as<std::int64_t>();
     if (vm.count("calib")) o.calib = vm["calib"].as<std::string>();
     o.calib_tokens = vm["calib_tokens"].as<std::int64_t>();
@@ -82,16 +107,17 @@ int main(int argc, char** argv) {
     log::only_errors();  // stdout: the one summary line below
     ptq::Report report;
     const Checkpoint out = ptq::quantize_checkpoint(read_checkpoint(path), path, o, report);
+    report.deployed_bytes = deployed_bytes(out.config, report.deployed);  // the one byte rule, as pollux-pack's
     write_checkpoint(output, out);
     const std::string json = ptq::report_json(report, path, output) + "\n";
     write_file_atomic(report_path, std::vector<std::uint8_t>(json.begin(), json.end()));
-    std::printf("%s: %s%s, %llu parameters in %zu matrices at %.4f bits/param, model %llu bytes -> %s (%s)\n", path.c_str(),
+    std::printf("%s: %s%s, %llu parameters in %zu matrices at %.4f bits/param, deployed %llu bytes -> %s (%s)\n", path.c_str(),
                 ptq::method_name(o.method),
                 o.method == ptq::Method::leech
                     ? ""
                     : (" " + std::to_string(o.bits) + " bits, group " + std::to_string(o.group_size)).c_str(),
                 (unsigned long long)report.quantized_params, report.matrices.size(), report.bits_per_parameter(),
-                (unsigned long long)report.model_bytes(), output.c_str(), report_path.c_str());
+                (unsigned long long)report.deployed_bytes, output.c_str(), report_path.c_str());
     return 0;
   });
 }

@@ -17,6 +17,9 @@
 #include "pollux/base/error.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/lattice/constants.h"
+#include "pollux/lattice/deployed.h"
+#include "pollux/lattice/index_packing.h"
+#include "pollux/lattice/plx.h"
 #include "pollux/lattice/row_projection.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/ptq/ptq.h"
@@ -53,14 +56,14 @@ std::vector<std::uint16_t> corpus_bytes() {
 
 }  // namespace
 
-TEST_CASE("ptq rtn: every weight within half its group's scale, on the symmetric B-bit grid", "[ptq]") {
+TEST_CASE("ptq rtn --grid symmetric: every weight within half its group's scale, on the symmetric B-bit grid", "[ptq]") {
   at::Tensor w = gaussian(12, 96, 1);
   w[3].mul_(50.0);                // a row of outliers
   w[5].slice(0, 32, 64).zero_();  // a group of zeros
   for (int bits : {2, 3, 4, 8})
     for (std::int64_t group : {24, 32, 96}) {
       INFO("bits " << bits << ", group " << group);
-      const at::Tensor q = ptq::rtn_quantize(w, bits, group);
+      const at::Tensor q = ptq::rtn_quantize(w, bits, group, ptq::Grid::symmetric);
       const at::Tensor scale = ptq::rtn_scales(w, bits, group).repeat_interleave(group, 1);
       const double qmax = ptq::rtn_qmax(bits);
       CHECK(qmax == std::pow(2.0, bits - 1) - 1);
@@ -75,6 +78,60 @@ TEST_CASE("ptq rtn: every weight within half its group's scale, on the symmetric
       CHECK(at::equal(scale, scale.to(at::kHalf).to(at::kFloat)));
     }
   CHECK_THROWS_WITH(ptq::rtn_quantize(w, 4, 40), Catch::Contains("does not divide"));
+}
+
+TEST_CASE("ptq rtn asymmetric (the default): all 2^B levels per group, GPTQ's min-max grid", "[ptq]") {
+  at::Tensor w = gaussian(12, 96, 1);
+  w[3].mul_(50.0);                // a row of outliers
+  w[5].slice(0, 32, 64).zero_();  // a group of zeros
+  w[7].slice(0, 0, 32).abs_();    // a group of positive weights: the range still holds 0
+  for (int bits : {2, 3, 4, 8})
+    for (std::int64_t group : {24, 32, 96}) {
+      INFO("bits " << bits << ", group " << group);
+      const double maxq = std::pow(2.0, bits) - 1;
+      const at::Tensor q = ptq::rtn_quantize(w, bits, group);
+      const ptq::GroupGrid grid = ptq::rtn_grid(w, bits, group);
+      const at::Tensor scale = grid.scale.repeat_interleave(group, 1), zero = grid.zero.repeat_interleave(group, 1);
+      CHECK(at::equal(grid.scale, grid.scale.to(at::kHalf).to(at::kFloat)));  // float16 scales
+      CHECK(at::equal(grid.zero, grid.zero.round()));                         // integer zero points in 0..2^B-1
+      CHECK(grid.zero.min().item<double>() >= 0);
+      CHECK(grid.zero.max().item<double>() <= maxq);
+      // q = scale * (level - zero) with an integer level in 0..2^B-1, within half a step of w.
+      const at::Tensor level = q / scale + zero;
+      CHECK((level - level.round()).abs().max().item<double>() < 1e-3);
+      CHECK(level.round().min().item<double>() >= 0);
+      CHECK(level.round().max().item<double>() <= maxq);
+      // Within half a step inside the grid; at its ends (the zero point rounded, the float16
+      // scale) the extreme weights of a group are clipped by at most one step.
+      const at::Tensor inside = (level.round() > 0) & (level.round() < maxq);
+      CHECK(((w - q).abs() <= scale * (0.5 + 1e-3) | ~inside).all().item<bool>());
+      CHECK(((w - q).abs() <= scale).all().item<bool>());
+      CHECK(q[5].slice(0, 32, 64).abs().max().item<double>() == 0.0);
+    }
+}
+
+TEST_CASE("ptq rtn 2 bits on Gaussian groups of 32: four levels, relative error <= 0.42 (symmetric: 3 levels)", "[ptq]") {
+  const at::Tensor w = gaussian(256, 256, 11);
+  const at::Tensor qa = ptq::rtn_quantize(w, 2, 32), qs = ptq::rtn_quantize(w, 2, 32, ptq::Grid::symmetric);
+  const double asym = ((w - qa).norm() / w.norm()).item<double>(), sym = ((w - qs).norm() / w.norm()).item<double>();
+  std::printf("ptq rtn 2 bits, Gaussian groups of 32: relative error asymmetric %.4f, symmetric %.4f\n", asym, sym);
+  CHECK(asym <= 0.42);
+  CHECK(asym < sym);
+  // Each group: at most 4 distinct values; across the matrix most groups use all four.
+  const at::Tensor ga = qa.reshape({-1, 32}), gs = qs.reshape({-1, 32});
+  std::int64_t four = 0, most_sym = 0;
+  for (std::int64_t g = 0; g < ga.size(0); ++g) {
+    const std::int64_t na = std::get<0>(at::_unique(ga[g])).numel(), ns = std::get<0>(at::_unique(gs[g])).numel();
+    REQUIRE(na <= 4);
+    REQUIRE(ns <= 3);
+    four += na == 4;
+    most_sym = std::max(most_sym, ns);
+  }
+  CHECK(four > ga.size(0) * 9 / 10);
+  CHECK(most_sym == 3);
+  // Stored: 2-bit codes, a float16 scale and a 2-bit zero point per group: 2 + 18/32 bits.
+  CHECK(ptq::grouped_bits(256 * 256, 2, 32, ptq::Grid::asymmetric) == 256 * 256 * 2 + 256 * 256 / 32 * 18);
+  CHECK(ptq::grouped_bits(256 * 256, 2, 32, ptq::Grid::symmetric) == 256 * 256 * 2 + 256 * 256 / 32 * 16);
 }
 
 TEST_CASE("ptq Walsh-Hadamard: orthogonal, symmetric, its own inverse, Sylvester's entries", "[ptq]") {
@@ -92,6 +149,36 @@ TEST_CASE("ptq Walsh-Hadamard: orthogonal, symmetric, its own inverse, Sylvester
     CHECK(at::allclose(ptq::walsh_hadamard(x).norm(2, {1}), x.norm(2, {1}), 1e-12, 0));
   }
   CHECK_THROWS_WITH(ptq::walsh_hadamard(at::zeros({2, 24})), Catch::Contains("not a power of 2"));
+}
+
+TEST_CASE("ptq polarquant's sign diagonal and Walsh-Hadamard transform: orthogonal, inverted exactly, seeded", "[ptq]") {
+  for (std::int64_t n : {1, 2, 8, 32, 128}) {
+    INFO("n " << n);
+    const at::Tensor s = ptq::random_signs(n, 42);
+    CHECK(at::equal(s.abs(), at::ones({n})));                               // a +-1 diagonal
+    CHECK(at::equal(s, ptq::random_signs(n, 42)));                          // a function of the seed
+    if (n >= 32) CHECK(!at::equal(s, ptq::random_signs(n, 43)));            // and of the seed alone
+    if (n >= 32) CHECK(s.sum().abs().item<double>() < double(n));           // both signs
+    const at::Tensor M = ptq::signed_hadamard(at::eye(n, at::kDouble), s);  // rows: the transform of e_i
+    CHECK(at::allclose(at::matmul(M, M.t()), at::eye(n, at::kDouble), 0, 1e-12));
+    CHECK(at::allclose(at::matmul(M.t(), M), at::eye(n, at::kDouble), 0, 1e-12));
+    // Inverted exactly: +-1 / sqrt(n) entries whose butterflies are exact in float64 for a
+    // power of 4, and to the last bit of float32 data in any case.
+    const at::Tensor x = gaussian(5, n, 7).to(at::kDouble);
+    const at::Tensor back = ptq::inverse_signed_hadamard(ptq::signed_hadamard(x, s), s);
+    CHECK(at::allclose(back, x, 0, 1e-14));
+    const at::Tensor xf = gaussian(5, n, 8);
+    CHECK((ptq::inverse_signed_hadamard(ptq::signed_hadamard(xf, s), s) - xf).abs().max().item<double>() <= 4e-7);
+    CHECK(at::allclose(ptq::signed_hadamard(x, s).norm(2, {1}), x.norm(2, {1}), 1e-12, 0));
+  }
+  // The signs matter: a spike is spread over every coordinate by the plain transform too, but a
+  // constant block becomes one spike without signs and a spread vector with them.
+  const at::Tensor constant = at::ones({1, 64}, at::kDouble);
+  CHECK((ptq::walsh_hadamard(constant).abs() > 1e-9).sum().item<std::int64_t>() == 1);
+  CHECK((ptq::signed_hadamard(constant, ptq::random_signs(64, 0)).abs() > 1e-9).sum().item<std::int64_t>() > 8);
+  // polarquant with another seed: another rotation, the same distortion class.
+  const at::Tensor w = gaussian(16, 256, 3);
+  CHECK(!at::equal(ptq::polarquant_quantize(w, 2, 64, 1), ptq::polarquant_quantize(w, 2, 64, 2)));
 }
 
 TEST_CASE("ptq Lloyd-Max centroids of the standard normal: Max's 1960 table", "[ptq]") {
@@ -120,7 +207,8 @@ TEST_CASE("ptq polarquant: every rotated coordinate at its nearest centroid, dis
     const at::Tensor q = ptq::polarquant_quantize(w, bits, block);
     const at::Tensor x = w.reshape({-1, block}), xq = q.reshape({-1, block});
     const at::Tensor norm = x.norm(2, {1}, true), stored = norm.to(at::kHalf).to(at::kFloat);
-    const at::Tensor z = ptq::walsh_hadamard(x) / norm, zq = ptq::walsh_hadamard(xq) / stored;
+    const at::Tensor signs = ptq::random_signs(block, 0);
+    const at::Tensor z = ptq::signed_hadamard(x, signs) / norm, zq = ptq::signed_hadamard(xq, signs) / stored;
     std::vector<double> c = ptq::lloyd_max_gaussian(bits);
     at::Tensor centroids = at::tensor(std::vector<float>(c.begin(), c.end())) / std::sqrt(double(block));
     // zq holds centroids only, and for each coordinate the nearest one.
@@ -135,7 +223,7 @@ TEST_CASE("ptq polarquant: every rotated coordinate at its nearest centroid, dis
   CHECK_THROWS_WITH(ptq::polarquant_quantize(gaussian(2, 96, 1), 2, 24), Catch::Contains("power of 2"));
 }
 
-TEST_CASE("ptq leech: the continuous weights' row projection, bit for bit, at 0.75 + 16/cols bits", "[ptq]") {
+TEST_CASE("ptq leech: from the continuous weights' row projection (bit for bit unfitted), at 0.75 + 16/cols bits", "[ptq]") {
   const ModelConfig shape = test::small_model(1, 24);
   PolluxModel model(shape, 5, at::kCPU), reference(shape, 5, at::kCPU);
   const lattice::Codebook& codebook = lattice::Codebook::get(lattice::CodebookVariant::leech);
@@ -159,13 +247,28 @@ TEST_CASE("ptq leech: the continuous weights' row projection, bit for bit, at 0.
     projected[p.name] = lw;
   }
   load_lattice_weights(reference, projected, codebook);
+  // Unfitted: pollux_step's projection (the training sigma), bit for bit.
+  std::map<std::string, at::Tensor> original;
+  for (const Parameter& p : model.parameters()) original[p.name] = p.value.detach().clone();
+  for (const Parameter& p : reference.parameters()) {
+    if (!p.lattice()) continue;
+    INFO(p.name);
+    CHECK(at::equal(ptq::leech_quantize(original.at(p.name), quantizer, /*fit_scale=*/false), p.value));
+  }
+  // Fitted (the tool's): never worse than the projection, per matrix.
   ptq::Options o;
   o.method = ptq::Method::leech;
   const ptq::Report report = ptq::quantize_model(model, o, "leech");
   REQUIRE(report.matrices.size() == projected.size());
-  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
-    INFO(model.parameters()[i].name);
-    CHECK(at::equal(model.parameters()[i].value, reference.parameters()[i].value));
+  for (const Parameter& p : reference.parameters()) {
+    INFO(p.name);
+    const at::Tensor w = original.at(p.name);
+    const at::Tensor fitted = model.parameters()[&p - &reference.parameters()[0]].value;
+    if (!p.lattice()) {
+      CHECK(at::equal(fitted, w));
+      continue;
+    }
+    CHECK((w - fitted).norm().item<double>() <= (w - p.value).norm().item<double>() * (1 + 1e-6));
   }
   for (const ptq::MatrixReport& m : report.matrices) {
     const std::uint64_t bytes = (std::uint64_t(m.rows * m.cols / 24) + 3) / 4 * 9 + std::uint64_t(m.rows) * 2;
@@ -173,6 +276,118 @@ TEST_CASE("ptq leech: the continuous weights' row projection, bit for bit, at 0.
   }
   CHECK(report.bits_per_parameter() > 0.75);
   CHECK(report.bits_per_parameter() < 0.75 + 16.0 / 48 + 0.01);
+}
+
+TEST_CASE("ptq leech: the least-squares row scale fitted with the points; no row's error falls by rescaling", "[ptq]") {
+  const lattice::Codebook& codebook = lattice::Codebook::get(lattice::CodebookVariant::leech);
+  const lattice::Quantizer quantizer(codebook);
+  const at::Tensor w = gaussian(64, 192, 21);
+  const at::Tensor before = ptq::leech_quantize(w, quantizer, /*fit_scale=*/false);
+  int rounds = 0;
+  const at::Tensor after = ptq::leech_quantize(w, quantizer, /*fit_scale=*/true, &rounds);
+  const double err_before = ((w - before).norm() / w.norm()).item<double>();
+  const double err_after = ((w - after).norm() / w.norm()).item<double>();
+  std::printf("ptq leech on Gaussian rows of 192: relative error %.4f with the training sigma, %.4f fitted (%d rounds)\n",
+              err_before, err_after, rounds);
+  CHECK(err_before > 0.75);  // the issue's 0.799
+  CHECK(err_after < 0.70);   // ~0.64 expected
+  CHECK(rounds >= 0);        // the point re-choices that lowered a row's error (none, often: the shell's points
+                             // depend on the scale only through the choice of the origin)
+  // The least-squares factor of each row, <w, q> / <q, q>, is 1 to float16's precision.
+  const at::Tensor W = w.to(at::kDouble), Q = after.to(at::kDouble);
+  const at::Tensor factor = (W * Q).sum(1) / (Q * Q).sum(1);
+  CHECK((factor - 1).abs().max().item<double>() < 1e-3);
+  // Each row's error no larger than with the training sigma.
+  CHECK(((w - after).norm(2, {1}) <= (w - before).norm(2, {1}) * (1 + 1e-6)).all().item<bool>());
+}
+
+TEST_CASE("ptq gptq: a Hessian that is not positive definite finishes (damp 0, too few inputs, one token)", "[ptq]") {
+  at::set_num_threads(1);
+  const at::Tensor w = gaussian(16, 64, 31);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(5);
+  const at::Tensor few = at::normal(0.0, 1.0, {8, 64}, gen, at::kFloat);                   // 8 inputs, width 64: rank 8
+  const at::Tensor one = at::normal(0.0, 1.0, {1, 64}, gen, at::kFloat).repeat({100, 1});  // one repeated input
+  for (const at::Tensor& x : {few, one}) {
+    const at::Tensor h = at::matmul(x.t(), x) * (2.0 / double(x.size(0)));
+    for (double damp : {0.0, 0.01}) {
+      INFO("inputs " << x.size(0) << ", damp " << damp);
+      const at::Tensor q = ptq::gptq_quantize(w, h, 3, 16, damp);
+      CHECK(q.isfinite().all().item<bool>());
+      CHECK(ptq::output_error(w, q, h) <= ptq::output_error(w, ptq::rtn_quantize(w, 3, 16), h) + 1e-6);
+    }
+  }
+  // A zero Hessian (no inputs at all): every column dead, all zero.
+  CHECK(at::equal(ptq::gptq_quantize(w, at::zeros({64, 64}), 3, 16, 0.0), at::zeros_like(w)));
+  // Never positive definite (a negative diagonal beyond any dampening): one clear error.
+  CHECK_THROWS_WITH(ptq::gptq_quantize(w, -at::eye(64) * 5, 3, 16, 0.0), Catch::Contains("not positive definite even dampened"));
+  at::Tensor nan = at::eye(64);
+  nan[3][3] = NAN;
+  CHECK_THROWS_WITH(ptq::gptq_quantize(w, nan, 3, 16), Catch::Contains("NaN"));
+}
+
+TEST_CASE("ptq gptq --act_order: columns by decreasing Hessian diagonal, no worse than in order on a skewed Hessian", "[ptq]") {
+  at::set_num_threads(1);
+  // Inputs whose column scales span a factor of 100, in an order unrelated to their scale,
+  // correlated through a shared component: a skewed Hessian.
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(9);
+  const std::int64_t cols = 128, n = 2048;
+  const at::Tensor scales = at::exp(at::rand({cols}, gen) * std::log(100.0));
+  const at::Tensor x =
+      (at::normal(0.0, 1.0, {n, cols}, gen, at::kFloat) + 0.5 * at::normal(0.0, 1.0, {n, 1}, gen, at::kFloat)) * scales;
+  const at::Tensor h = at::matmul(x.t(), x) * (2.0 / double(n));
+  const at::Tensor w = gaussian(64, cols, 13);
+  for (int bits : {2, 3, 4}) {
+    const at::Tensor plain = ptq::gptq_quantize(w, h, bits, 32),
+                     ordered = ptq::gptq_quantize(w, h, bits, 32, 0.01, 128, ptq::Grid::asymmetric, true);
+    const double e_plain = ptq::output_error(w, plain, h), e_ordered = ptq::output_error(w, ordered, h);
+    const double e_rtn = ptq::output_error(w, ptq::rtn_quantize(w, bits, 32), h);
+    std::printf("ptq gptq %d bits, skewed Hessian: output error rtn %.4f, gptq %.4f, gptq --act_order %.4f\n", bits, e_rtn,
+                e_plain, e_ordered);
+    CHECK(e_ordered <= e_plain * 1.02);
+    CHECK(e_ordered < e_rtn);
+  }
+  // The permutation is undone: with a diagonal Hessian (columns independent) act_order
+  // changes only the order of the groups, so each column stays on its own grid of the
+  // weights it was grouped with; the output stays column-aligned with W.
+  const at::Tensor diag = at::diag(at::arange(1, cols + 1, at::kFloat));
+  const at::Tensor q = ptq::gptq_quantize(w, diag, 8, cols, 0.01, 128, ptq::Grid::asymmetric, true);
+  CHECK(((w - q).abs().max()).item<double>() < 0.05);
+}
+
+TEST_CASE("ptq --scope backbone: tok_emb, pos_emb and head at 8 bits (int8 rows), the blocks by the method", "[ptq]") {
+  const ModelConfig shape = test::small_model(1, 48);
+  for (ptq::Method method : {ptq::Method::rtn, ptq::Method::polarquant, ptq::Method::leech}) {
+    PolluxModel model(shape, 3, at::kCPU);
+    std::map<std::string, at::Tensor> original;
+    for (const Parameter& p : model.parameters()) original[p.name] = p.value.detach().clone();
+    ptq::Options o;
+    o.method = method;
+    o.bits = method == ptq::Method::leech ? 0 : 2;
+    o.group_size = 16;
+    o.scope = ptq::Scope::backbone;
+    const ptq::Report report = ptq::quantize_model(model, o, "leech");
+    INFO(ptq::method_name(method));
+    for (const ptq::MatrixReport& m : report.matrices) {
+      INFO(m.name);
+      const bool outside = ptq::outside_backbone(m.name);
+      CHECK(m.method == (outside ? std::string("int8") : std::string(ptq::method_name(method))));
+      if (outside) {
+        CHECK(m.bits == std::uint64_t(m.rows * m.cols * 8 + m.rows * 16));
+        CHECK(m.relative_error < 0.02);
+      }
+    }
+    for (const lattice::DeployedTensor& t : report.deployed)
+      if (ptq::outside_backbone(t.name) && t.shape.size() == 2) CHECK(t.kind == lattice::DeployedKind::int8_rows);
+    // The int8 rows: mu / 127 steps of the float16 absmax.
+    for (const Parameter& p : model.parameters()) {
+      if (!ptq::outside_backbone(p.name)) continue;
+      const at::Tensor w = original.at(p.name);
+      const at::Tensor mu = w.abs().amax({1}, true).to(at::kHalf).to(at::kFloat);
+      const at::Tensor level = p.value * 127.0 / mu;
+      CHECK((level - level.round()).abs().max().item<double>() < 1e-3);
+    }
+    CHECK(report.backbone_bits_per_parameter() <= (method == ptq::Method::rtn ? 2 + 18.0 / 16 : 3.0));
+  }
 }
 
 TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small trained model", "[ptq]") {
@@ -230,11 +445,16 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
       const double er = at::matmul(X, (W - qr).t()).norm().item<double>() / base;
       CHECK(eg < er);
       CHECK(ptq::output_error(W, qg, H) == Approx(eg).epsilon(1e-3));
-      // GPTQ stays on a B-bit grid: at most 2^B - 1 distinct values per group.
+      // GPTQ stays on a B-bit grid: at most 2^B distinct values per group (the asymmetric
+      // grid's all 2^B levels; the symmetric one's 2^B - 1).
       const at::Tensor g = qg.reshape({-1, group});
       std::int64_t most = 0;
       for (std::int64_t i = 0; i < g.size(0); ++i) most = std::max(most, std::get<0>(at::_unique(g[i])).numel());
-      CHECK(most <= (1 << bits) - 1);
+      CHECK(most <= (1 << bits));
+      const at::Tensor gs = ptq::gptq_quantize(W, H, bits, group, 0.01, 128, ptq::Grid::symmetric).reshape({-1, group});
+      std::int64_t most_sym = 0;
+      for (std::int64_t i = 0; i < gs.size(0); ++i) most_sym = std::max(most_sym, std::get<0>(at::_unique(gs[i])).numel());
+      CHECK(most_sym <= (1 << bits) - 1);
     }
   }
 
@@ -259,10 +479,11 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
       ++gptq_layers;
       CHECK(m.method == "gptq");
       CHECK(m.output_error < m.rtn_output_error);
-      CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * 16);
+      // codes, a float16 scale and a B-bit zero point per group
+      CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * (16 + bits));
     }
     CHECK(gptq_layers == 13);
-    CHECK(report.bits_per_parameter() == Approx(bits + 1.0));
+    CHECK(report.bits_per_parameter() == Approx(bits + (16.0 + bits) / double(group)));
   }
   std::remove(calib.c_str());
 }
@@ -340,4 +561,47 @@ TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
   }
   ck.weights.erase("ln_f.weight");
   CHECK_THROWS_WITH(ptq::quantize_checkpoint(ck, "c.h5", o, report), Catch::Contains("c.h5: weight ln_f.weight is missing"));
+}
+
+TEST_CASE("ptq the byte rule equals the deployed file's size for .plx files (every kind, v4 and v5)", "[ptq]") {
+  const std::uint32_t rows = 8, cols = 48;  // 16 atoms: whole groups of 4 indices
+  std::vector<std::uint32_t> indices(rows * cols / 24);
+  for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = std::uint32_t(i * 7919 % 196560);
+  auto bytes = [](std::size_t n) { return std::vector<std::uint8_t>(n, 1); };
+  for (int version : {4, 5}) {
+    INFO("version " << version);
+    lattice::PlxFile file;
+    file.version = std::uint8_t(version);
+    file.codebook = lattice::CodebookVariant::pollux_v4;
+    file.fingerprint = lattice::codebook_fingerprint(lattice::Codebook::get(file.codebook));
+    file.config_json = std::string(version == 4 ? 77 : 130, ' ');  // any length: padded to 64
+    file.tensors.push_back({"blocks.0.fc.packed_weights",
+                            lattice::PlxDtype::u8,
+                            {std::uint32_t(lattice::packed_size(indices.size()))},
+                            lattice::pack_indices(indices)});
+    file.tensors.push_back({"blocks.0.fc.sigma_rows", lattice::PlxDtype::f16, {rows}, bytes(2 * rows)});
+    file.tensors.push_back({"head.weight_int8", lattice::PlxDtype::i8, {rows, cols}, bytes(rows * cols)});
+    file.tensors.push_back({"head.mu_rows", lattice::PlxDtype::f16, {rows}, bytes(2 * rows)});
+    file.tensors.push_back({"blocks.0.ln.gain", lattice::PlxDtype::f32, {cols}, bytes(4 * cols)});
+    if (version == 5) {
+      lattice::TernaryMatrix t;
+      t.gamma = 0.5f;
+      t.trits.assign(std::size_t(rows) * 35, 1);
+      file.tensors.push_back(lattice::ternary_tensor("blocks.0.t.weight", {rows, 35}, t));
+    }
+    const std::vector<std::uint8_t> image = lattice::serialize_plx(file);
+    const lattice::DeployedModel described = lattice::deployed_model(lattice::parse_plx(image.data(), image.size(), "test"));
+    CHECK(described.tensors.size() == std::size_t(version == 5 ? 4 : 3));
+    CHECK(lattice::deployed_bytes(described) == image.size());
+    // Each tensor's data bytes as the file's records hold them.
+    CHECK(lattice::deployed_data_bytes(described.tensors[0]) == lattice::packed_size(indices.size()) + 2 * rows);
+    CHECK(lattice::deployed_data_bytes(described.tensors[1]) == rows * cols + 2 * rows);
+  }
+  // pollux-ptq's grouped kind: codes, float16 scales, B-bit zero points, a u16 per column.
+  lattice::DeployedTensor g{"blocks.0.fc.weight", {96, 384}, lattice::DeployedKind::grouped, 3, 32, true, true};
+  const std::uint64_t n = 96 * 384, groups = n / 32;
+  CHECK(lattice::deployed_data_bytes(g) == (n * 3 + 7) / 8 + 2 * groups + (groups * 3 + 7) / 8 + 2 * 384);
+  CHECK(lattice::deployed_bits(g) == n * 3 + groups * (16 + 3) + 16 * 384);
+  g.group = 40;
+  CHECK_THROWS_WITH(lattice::deployed_data_bytes(g), Catch::Contains("groups of 40"));
 }

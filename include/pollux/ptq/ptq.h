@@ -2,8 +2,11 @@
 // every matrix the lattice would quantize (Parameter::lattice(): the embeddings, the block
 // linears and the head) is quantized by one method (ptq/quantize.h) and replaced by its
 // dequantized values; the gains stay float32. What the matrices would take stored is
-// counted exactly: integer codes, float16 scales or norms, or for leech the .plx layout
-// (4 indices in 9 bytes per matrix, a float16 scale per row).
+// counted exactly by the one byte rule's description of them (lattice/deployed.h): integer
+// codes, float16 scales or norms, B-bit zero points (the asymmetric grid), gptq
+// --act_order's column order (a u16 per column), int8 rows with a float16 absmax (scope
+// backbone), or for leech the .plx layout (4 indices in 9 bytes per matrix, a float16 scale
+// per row); Report::deployed describes every tensor for the rule's whole-file figure.
 //
 // gptq needs each linear layer's inputs: it quantizes layer by layer as the paper does
 // (Frantar et al. 2022, section 4), feeding the calibration windows through the layers
@@ -20,7 +23,9 @@
 #include <vector>
 
 #include "pollux/io/checkpoint.h"
+#include "pollux/lattice/deployed.h"
 #include "pollux/model/model.h"
+#include "pollux/ptq/quantize.h"
 
 namespace pollux::ptq {
 
@@ -28,21 +33,33 @@ enum class Method { rtn, gptq, polarquant, leech };
 Method parse_method(const std::string& name);  // throws naming --method
 const char* method_name(Method method);
 
+// all: every matrix the lattice would quantize gets the method. backbone: tok_emb, pos_emb
+// and head are kept at 8 bits (int8 rows, absmax per row with a float16 scale: the .plx
+// X.weight_int8 + X.mu_rows kind), the blocks' matrices get the method.
+enum class Scope { all, backbone };
+Scope parse_scope(const std::string& name);  // throws naming --scope
+const char* scope_name(Scope scope);
+bool outside_backbone(const std::string& parameter);  // tok_emb.*, pos_emb.*, head.*
+
 struct Options {
   Method method = Method::rtn;
   int bits = 0;                  // rtn, gptq: 2..8; polarquant: 1..4; leech: 0 (its own rate)
   std::int64_t group_size = 32;  // rtn, gptq: a group of a row; polarquant: a power-of-2 block
   std::string calib;             // gptq: uint16 token file of calibration text
   std::int64_t calib_tokens = 16384;
-  std::string tokenizer;  // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
-  double damp = 0.01;     // gptq: dampening, a fraction of the Hessian's mean diagonal
+  std::string tokenizer;         // the model's ("bytes", "gpt2"): a calibration file's sidecar must name it
+  double damp = 0.01;            // gptq: dampening, a fraction of the Hessian's mean diagonal
+  Grid grid = Grid::asymmetric;  // rtn, gptq
+  bool act_order = false;        // gptq: columns by decreasing Hessian diagonal
+  std::uint64_t seed = 0;        // polarquant: the random sign diagonal
+  Scope scope = Scope::all;
   at::Device device = at::kCPU;
 };
 
 struct MatrixReport {
-  std::string name, method;  // method: how this matrix was quantized (gptq's embeddings: rtn)
+  std::string name, method;  // method: how this matrix was quantized (gptq's embeddings: rtn; scope backbone: int8)
   std::int64_t rows = 0, cols = 0;
-  std::uint64_t bits = 0;        // stored: codes plus scales
+  std::uint64_t bits = 0;        // stored: codes plus scales (and zero points, column order)
   double relative_error = 0;     // ||W - Q||_F / ||W||_F
   double output_error = -1;      // gptq: ||(W - Q) X^T|| / ||W X^T|| on the calibration inputs (-1: none)
   double rtn_output_error = -1;  // gptq: the same for rtn at the same bits and inputs
@@ -54,8 +71,15 @@ struct Report {
   std::uint64_t quantized_params = 0, quantized_bits = 0;
   std::uint64_t other_params = 0, other_bytes = 0;  // the gains, float32 as a .plx stores them
   std::int64_t calib_tokens = 0;                    // gptq: tokens actually used
+  int leech_rounds = 0;                             // leech: the most scale/point rounds any row took
+  // Every tensor of the model as it would be deployed (lattice/deployed.h), and the byte
+  // rule's figure for them: set by the caller, who knows the config JSON (the tool calls
+  // runtime's deployed_bytes); 0 until then.
+  std::vector<lattice::DeployedTensor> deployed;
+  std::uint64_t deployed_bytes = 0;
   double bits_per_parameter() const { return quantized_params ? double(quantized_bits) / double(quantized_params) : 0; }
-  std::uint64_t model_bytes() const;  // each matrix's bits rounded up to bytes, plus other_bytes
+  std::uint64_t model_bytes() const;           // each matrix's bits rounded up to bytes, plus other_bytes
+  double backbone_bits_per_parameter() const;  // the matrices of the blocks alone
 };
 
 // Throws pollux::Error naming the flag for bits out of the method's range, a group size that
@@ -73,8 +97,9 @@ Report quantize_model(PolluxModel& model, const Options& options, const std::str
 // (they belong to the unquantized weights).
 Checkpoint quantize_checkpoint(const Checkpoint& checkpoint, const std::string& path, const Options& options, Report& report);
 
-// One JSON object: method, bits, group_size, bits_per_parameter, quantized_params,
-// model_bytes, ..., and per matrix its shape, bits and errors.
+// One JSON object: method, bits, group_size, grid, scope, bits_per_parameter,
+// quantized_params, model_bytes, deployed_bytes, ..., and per matrix its shape, bits and
+// errors.
 std::string report_json(const Report& report, const std::string& checkpoint, const std::string& output);
 
 }  // namespace pollux::ptq

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pollux/io/checkpoint.h"
+#include "pollux/lattice/deployed.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/model/model.h"
 
@@ -34,6 +35,18 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // quantizer = ternary (version 5 only): every lattice() matrix as the ternary kind (its trits
 // and gamma, plx.h), exactly the forward weights the latents give.
 lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
+
+// The one byte rule (lattice/deployed.h) for a model of configuration `config` whose
+// tensors are described by `tensors` (names, shapes, kinds): the bytes of the .plx file of
+// that version holding them, config JSON included (the one pack_checkpoint writes, whose
+// bits_per_param is the backbone's from the same description).
+std::uint64_t deployed_bytes(const Config& config, const std::vector<lattice::DeployedTensor>& tensors, int version = 5);
+// A checkpoint's model described as pack_checkpoint stores it, from its configuration alone:
+// lattice matrices as indices + sigma (version 4: tok_emb and head as int8 rows, pos_emb
+// f32), ternary ones as the ternary kind, the rest f32. A continuous checkpoint
+// (quantizer = none), which no .plx holds, is described as f32 tensors: what its weights
+// take in such records.
+std::vector<lattice::DeployedTensor> deployed_tensors(const Checkpoint& checkpoint, int version = 5);
 
 // Reads a .plx image as load_model does before it allocates anything (the container, the
 // config and the size of every tensor against it); throws the reader's pollux::Error naming `path`. pollux-pack calls it
