@@ -35,7 +35,8 @@ for route in lattice ternary; do
   for m in tok_emb pos_emb head; do
     grep -q "^$m.weight " "$R/inspect.txt" || fail "$route: inspect shows no int8 $m: $(cat "$R/inspect.txt")"
   done
-  awk '/^int8 matrix/ { on = 1; next } on && NF == 6 { if ($6 > 255 || $6 < 2) exit 1 } END { exit !on }' "$R/inspect.txt" ||
+  awk '$1 ~ /^(tok_emb|pos_emb|head)\.weight$/ && NF == 6 { n++; bad += $6 > 255 || $6 < 2 } END { exit n != 3 || bad }' \
+    "$R/inspect.txt" ||
     fail "$route: int8 levels: $(cat "$R/inspect.txt")"
 
   # --- pack: X.weight_int8 + X.mu_rows, rows x cols + 2 rows bytes each
@@ -63,7 +64,7 @@ for route in lattice ternary; do
     awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.01) }' || fail "lattice: .plx $b, checkpoint $a"
     "$BIN/pollux-eval" "$R/m.plx" --data "$WORK/small.val.u16" --runtime lut --json >"$R/lut_eval.json"
     c="$(json_field "$R/lut_eval.json" loss)"
-    awk -v a="$b" -v b="$c" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-3) }' || fail "lattice: lut $c, dense $b"
+    awk -v a="$b" -v b="$c" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-4) }' || fail "lattice: lut $c, dense $b"
     "$BIN/pollux-generate" "$R/m.plx" --prompt "ROMEO:" --max_new_tokens 20 --seed 5 --runtime lut >"$R/lut.txt"
     [ -s "$R/lut.txt" ] || fail "lut generation printed nothing"
   fi
