@@ -111,11 +111,9 @@ Int8Stats int8_stats(const std::string& name, const std::int8_t* q, const float*
 
 void print_int8(const std::vector<Int8Stats>& rows) {
   if (rows.empty()) return;
-  std::printf("%-44s %8s %12s %12s %12s %8s
-", "int8 matrix", "rows", "scale_mean", "scale_min", "scale_max", "levels");
+  std::printf("%-44s %8s %12s %12s %12s %8s\n", "int8 matrix", "rows", "scale_mean", "scale_min", "scale_max", "levels");
   for (const auto& r : rows)
-    std::printf("%-44s %8lld %12.6g %12.6g %12.6g %8d
-", r.name.c_str(), (long long)r.rows, r.scale_mean, r.scale_min,
+    std::printf("%-44s %8lld %12.6g %12.6g %12.6g %8d\n", r.name.c_str(), (long long)r.rows, r.scale_mean, r.scale_min,
                 r.scale_max, r.max_levels);
 }
 
