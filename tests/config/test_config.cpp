@@ -108,12 +108,27 @@ TEST_CASE("config: the identity keys are the ones the key table marks (activatio
       "tokenizer", "seed",   "codebook", "quantizer",    "width_inertia", "lattice_search",
       "h_floor",   "lr",     "min_lr",   "warmup_steps", "weight_decay"};
   CHECK(config_identity_keys() == expected);
-  CHECK(config_identity_keys(Config{}) == expected);
+  // scope: an identity key of every model, yet not one a checkpoint must hold (absent = all)
+  std::vector<std::string> with_scope = expected;
+  with_scope.insert(with_scope.begin() + 10, "scope");  // after quantizer, in the table's order
+  CHECK(config_identity_keys(Config{}) == with_scope);
   Config ternary;
   ternary.quantizer = QuantizerKind::ternary;
-  std::vector<std::string> with_bits = expected;
+  std::vector<std::string> with_bits = with_scope;
   with_bits.insert(with_bits.begin() + 10, "activation_bits");  // after quantizer, in the table's order
   CHECK(config_identity_keys(ternary) == with_bits);
+}
+
+TEST_CASE("config: scope = all | backbone, refused with quantizer = none", "[config]") {
+  CHECK(Config{}.scope == Scope::all);
+  const Config c = parse_config({"--scope", "backbone", "--quantizer", "ternary"}).config;
+  CHECK(c.scope == Scope::backbone);
+  CHECK_NOTHROW(c.validate());
+  CHECK(config_from_entries(c.entries()).scope == Scope::backbone);
+  CHECK(config_from_entries({}).scope == Scope::all);  // a checkpoint from before the key
+  CHECK_THROWS_WITH(parse_config({"--scope", "embeddings"}), Catch::Contains("key scope") && Catch::Contains("all, backbone"));
+  CHECK_THROWS_WITH(parse_config({"--scope", "backbone", "--quantizer", "none"}).config.validate(), Catch::Contains("key scope"));
+  CHECK_NOTHROW(parse_config({"--scope", "all", "--quantizer", "none"}).config.validate());
 }
 
 TEST_CASE("config: one clear error per bad value", "[config]") {
