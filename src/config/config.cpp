@@ -46,6 +46,7 @@ constexpr Names<Precision> kPrecisionNames = {{Precision::bf16_autocast, "bf16-a
 constexpr Names<QuantizerKind> kQuantizerNames = {
     {QuantizerKind::lattice, "lattice"}, {QuantizerKind::none, "none"}, {QuantizerKind::ternary, "ternary"}};
 constexpr Names<WidthInertia> kWidthInertiaNames = {{WidthInertia::clamped, "clamped"}, {WidthInertia::reference, "reference"}};
+constexpr Names<Scope> kScopeNames = {{Scope::all, "all"}, {Scope::backbone, "backbone"}};
 constexpr Names<Projection> kProjectionNames = {{Projection::incremental, "incremental"}, {Projection::full, "full"}};
 constexpr Names<Init> kInitNames = {{Init::lattice, "lattice"}, {Init::standard, "standard"}};
 constexpr Names<lattice::Scoring> kScoringNames = {{lattice::Scoring::exact, "exact"},
@@ -186,6 +187,13 @@ const std::vector<Key>& keys() {
                           "how the parameters start: lattice (the spec's: matrices N(0, 1)) or standard (GPT-2's: "
                           "N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)); quantizer = none | ternary)"),
                [](const Config& c) { return c.init != Init::lattice; }),
+      // An identity key of every model (a checkpoint without it is scope = all), yet not one every
+      // checkpoint must hold, so checkpoints from before it stay readable.
+      identity(choice_key("scope", &Config::scope, kScopeNames,
+                          "all: every matrix on the quantizer; backbone: tok_emb, pos_emb and head are int8 absmax rows "
+                          "(round(127 W / max|row|) max|row| / 127, straight through) and only the blocks' matrices are "
+                          "quantized (lattice or ternary)"),
+               [](const Config&) { return true; }),
       identity(choice_key("width_inertia", &Config::width_inertia, kWidthInertiaNames,
                           "clamped: max(1, eta_d); reference: eta_d as is")),
       identity(choice_key("lattice_search", &Config::lattice_search, kScoringNames,
@@ -299,6 +307,7 @@ std::string to_string(QuantizerKind value) { return name_in(kQuantizerNames, val
 std::string to_string(WidthInertia value) { return name_in(kWidthInertiaNames, value); }
 std::string to_string(Projection value) { return name_in(kProjectionNames, value); }
 std::string to_string(Init value) { return name_in(kInitNames, value); }
+std::string to_string(Scope value) { return name_in(kScopeNames, value); }
 std::string to_string(lattice::Scoring value) { return name_in(kScoringNames, value); }
 
 std::vector<std::string> config_identity_keys(const Config& stored) {
@@ -371,6 +380,8 @@ void Config::validate() const {
   if (weight_decay < 0) fail("weight_decay", "must be 0 or positive");
   if (activation_bits != 0 && activation_bits != 8)
     fail("activation_bits", std::to_string(activation_bits) + " is not 0 (float activations) or 8 (8 bits per token)");
+  if (scope != Scope::all && quantizer == QuantizerKind::none)
+    fail("scope", "must be all with quantizer = none (nothing is quantized)");
 }
 
 ParsedConfig parse_config(const std::vector<std::string>& args) {

@@ -9,6 +9,7 @@
 #include "pollux/lattice/constants.h"
 #include "pollux/model/checkpointed_block.h"
 #include "pollux/model/chunked_loss.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/ternary.h"
 
 namespace pollux {
@@ -98,22 +99,26 @@ std::int64_t PolluxModel::parameter_count() const {
 
 at::Tensor PolluxModel::weight(const at::Tensor& p) const { return ternary_weights_ ? ternary_weight(p) : p; }
 
+at::Tensor PolluxModel::outer_weight(const at::Tensor& p) const {
+  return ternary_weights_ && scope_ == Scope::backbone ? int8_row_weight(p) : weight(p);
+}
+
 at::Tensor PolluxModel::activations(const at::Tensor& x) const { return quantize_activations(x, activation_bits_); }
 
 at::Tensor PolluxModel::forward(const at::Tensor& idx) const {
   const at::Tensor hidden = activations(run(idx, nullptr));
   if (observer_) observer_("head.weight", hidden);
-  return at::linear(hidden, weight(head_));
+  return at::linear(hidden, outer_weight(head_));
 }
 
 at::Tensor PolluxModel::forward(const at::Tensor& idx, KVCache& cache) const {
-  return at::linear(activations(run(idx, &cache)), weight(head_));
+  return at::linear(activations(run(idx, &cache)), outer_weight(head_));
 }
 
 at::Tensor PolluxModel::training_loss(const at::Tensor& idx, const at::Tensor& targets, std::int64_t loss_chunk) const {
   const at::Tensor hidden = activations(run(idx, nullptr));
   RECORD_USER_SCOPE("pollux::head_loss");  // a profiler range (train/profiler.h)
-  const at::Tensor head = weight(head_);
+  const at::Tensor head = outer_weight(head_);
   if (loss_chunk <= 0) return loss(at::linear(hidden, head), targets);
   return chunked_cross_entropy(hidden, head, targets, config_.tokenizer_vocab_size, loss_chunk);
 }
@@ -138,7 +143,7 @@ at::Tensor PolluxModel::run(const at::Tensor& idx, KVCache* cache) const {
 }
 
 at::Tensor PolluxModel::embed(const at::Tensor& idx, std::int64_t past) const {
-  return at::embedding(weight(tok_emb_), idx) + weight(pos_emb_).slice(0, past, past + idx.size(1));
+  return at::embedding(outer_weight(tok_emb_), idx) + outer_weight(pos_emb_).slice(0, past, past + idx.size(1));
 }
 
 std::vector<at::Tensor> PolluxModel::block_parameters(std::size_t l) const {

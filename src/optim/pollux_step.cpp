@@ -9,6 +9,7 @@
 #include "pollux/kernels/lattice_search.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/row_projection.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/optim/optimizer.h"
 
 namespace pollux {
@@ -95,7 +96,8 @@ class PolluxStep : public Optimizer {
         h_floor_(config.h_floor),
         h_max_(std::log(double(config.model.vocab_size))),
         inertia_(width_inertia(config.model.n_embd, config.width_inertia == WidthInertia::reference)),
-        incremental_(config.projection == Projection::incremental && config.lattice_search == Scoring::exact) {
+        incremental_(config.projection == Projection::incremental && config.lattice_search == Scoring::exact),
+        scope_(config.scope) {
     if (!(h_max_ > h_floor_))
       throw Error("optimizer",
                   "h_floor " + std::to_string(h_floor_) + " must be below H_MAX = ln(vocab_size) = " + std::to_string(h_max_));
@@ -142,6 +144,17 @@ class PolluxStep : public Optimizer {
         at::Tensor norms = atoms_u.norm(2, {1}, /*keepdim=*/true);
         u = (atoms_u * (atom_cap / (norms + kEpsilon)).clamp_max(1.0)).view(u.sizes());
         latent.mul_(decay).add_(u);
+        if (int8_rows_parameter(scope_, p.name)) {  // scope = backbone: int8 rows instead of the lattice
+          bad += latent.isfinite().logical_not().any().to(at::kInt);
+          const at::Tensor w = int8_rows_value(int8_rows(latent));
+          p.value.detach().copy_(comm_ ? comm_->all_gather_rows(w, rows) : w);
+          if (comm_)
+            force_squares.push_back(u.norm().square().to(at::kDouble));
+          else
+            force += u.norm().to(at::kDouble);
+          elements += double(p.value.numel());
+          continue;
+        }
         at::Tensor weight = own_rows(comm_, p.value.detach());
         auto prev = weights_.find(p.name);
         const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
@@ -231,13 +244,18 @@ class PolluxStep : public Optimizer {
       latent_[p.name] = own_rows(comm_, need(s, "latent/" + p.name, like)).clone();
       m_[p.name] = own_rows(comm_, need(s, "m/" + p.name, like)).clone();
       v_[p.name] = own_rows(comm_, need(s, "v/" + p.name, like)).clone();
+      if (int8_rows_parameter(scope_, p.name)) {  // scope = backbone: the forward weight is the latent's int8 rows
+        p.value.detach().copy_(comm_ ? comm_->all_gather_rows(int8_rows_value(int8_rows(latent_[p.name])), like.size(0))
+                                     : int8_rows_value(int8_rows(latent_[p.name])));
+        continue;
+      }
       if (!p.lattice()) continue;
       const std::int64_t rows = like.size(0);
       weights_[p.name] = {need(s, "indices/" + p.name,
                                at::empty({rows, like.numel() / rows / lattice::kAtomDim}, like.options().dtype(at::kInt))),
                           need(s, "sigma/" + p.name, at::empty({rows}, like.options()))};
     }
-    load_lattice_weights(model_, weights_, quantizer_.codebook());
+    load_lattice_weights(model_, weights_, quantizer_.codebook(), scope_);
     for (auto& p : model_.parameters())  // the gains' forward value is their latent
       if (!p.lattice()) p.value.detach().copy_(need(s, "latent/" + p.name, p.value.detach()));
   }
@@ -262,6 +280,7 @@ class PolluxStep : public Optimizer {
   Quantizer quantizer_;
   double h_floor_, h_max_, inertia_;
   bool incremental_;  // projection = incremental, exact scoring: memory_ holds the certificates (CPU latents)
+  Scope scope_;       // backbone: tok_emb, pos_emb and head are projected to int8 rows (model/int8_rows.h)
   std::map<std::string, SearchMemory> memory_;
   std::int64_t step_ = 0;
   double heat_ = 0;
@@ -349,10 +368,11 @@ std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& mod
   return std::make_unique<PolluxStep>(config, model, comm);
 }
 
-void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights, const Codebook& codebook) {
+void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights, const Codebook& codebook,
+                          Scope scope) {
   at::NoGradGuard no_grad;
   for (auto& p : model.parameters()) {
-    if (!p.lattice()) continue;
+    if (!p.lattice() || int8_rows_parameter(scope, p.name)) continue;
     auto it = weights.find(p.name);
     if (it == weights.end() || !it->second.indices.defined() || !it->second.sigma.defined())
       throw Error("optimizer", "no lattice weights (indices and sigma) for " + p.name);

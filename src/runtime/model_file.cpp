@@ -10,6 +10,7 @@
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
 #include "pollux/lattice/index_packing.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/ternary.h"
 #include "pollux/optim/optimizer.h"
@@ -125,21 +126,24 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   out.kind = "checkpoint";
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
   at::NoGradGuard no_grad;
+  const Scope scope = ck.config.scope;
   if (ck.config.quantizer == QuantizerKind::lattice)
-    load_lattice_weights(*out.model, lattice_weights_of(ck),
-                         lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)));
+    load_lattice_weights(*out.model, lattice_weights_of(ck), lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)),
+                         scope);
   for (auto& p : out.model->parameters()) {
     auto it = ck.weights.find(p.name);
     if (it != ck.weights.end()) {
       if (!it->second.sizes().equals(p.value.sizes())) throw Error("model", path + ": weight " + p.name + " has the wrong shape");
       p.value.detach().copy_(it->second);
-    } else if (ck.config.quantizer != QuantizerKind::lattice || !p.lattice()) {
+    } else if (ck.config.quantizer != QuantizerKind::lattice || !p.lattice() || int8_rows_parameter(scope, p.name)) {
       throw Error("model", path + ": weight " + p.name + " is missing");
     }
   }
   if (ck.config.quantizer == QuantizerKind::ternary) {  // the checkpoint holds the latents: their forward weights
     for (auto& p : out.model->parameters())
-      if (p.lattice()) p.value.detach().copy_(ternary_weight(p.value.detach()));
+      if (p.lattice())
+        p.value.detach().copy_(int8_rows_parameter(scope, p.name) ? int8_row_weight(p.value.detach())
+                                                                  : ternary_weight(p.value.detach()));
     out.activation_bits = ck.config.activation_bits;
     out.model->set_quantization(false, out.activation_bits);
   }
@@ -192,6 +196,7 @@ std::string plx_config(const Config& c, int version, double bits_per_param) {
       .field("bits_per_param", bits_per_param);
   if (version == 5) j.field("tokenizer", c.tokenizer).field("codebook", to_string(c.codebook));
   if (ternary) j.field("quantizer", "ternary").field("activation_bits", c.activation_bits);
+  if (version == 5 && c.scope != Scope::all) j.field("scope", to_string(c.scope));  // tok_emb, pos_emb and head as int8 rows
   j.end_object();
   return j.str();
 }
@@ -262,9 +267,27 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   // Parameters in model order, with their forward weights where a layout needs floats.
   PolluxModel shape(ck.config.model, 0, at::kCPU);
   const std::map<std::string, LatticeWeight> weights = lattice_weights_of(ck);
-  if (!ternary) load_lattice_weights(shape, weights, codebook);
+  if (!ternary) load_lattice_weights(shape, weights, codebook, ck.config.scope);
   for (const auto& p : shape.parameters()) {
     const std::string base = p.name.substr(0, p.name.size() - 7);  // without ".weight"
+    if (int8_rows_parameter(ck.config.scope, p.name)) {
+      // scope = backbone: the int8 rows training computed from the latent (model/int8_rows.h),
+      // q and the float16 row scale as they are: decoded, q * mu / 127 is the forward weight.
+      auto it = ternary ? ck.weights.find(p.name) : ck.optimizer.tensors.find("latent/" + p.name);
+      if (it == (ternary ? ck.weights.end() : ck.optimizer.tensors.end()) || !it->second.sizes().equals(p.value.sizes()))
+        throw Error("pack", "the checkpoint has no latent " + p.name + " of its shape");
+      const Int8Rows rows = int8_rows(it->second.to(at::kCPU).to(at::kFloat));
+      if (version == 4 && base == "pos_emb") {  // the reference layout's float32 pos_emb: the forward weight
+        file.tensors.push_back({p.name, PlxDtype::f32, dims_of(rows.q), f32_bytes(int8_rows_value(rows))});
+        continue;
+      }
+      const at::Tensor q = rows.q.contiguous();
+      std::vector<std::uint8_t> q_bytes(std::size_t(q.numel()));
+      std::memcpy(q_bytes.data(), q.data_ptr<std::int8_t>(), q_bytes.size());
+      file.tensors.push_back({base + ".weight_int8", PlxDtype::i8, dims_of(q), std::move(q_bytes)});
+      file.tensors.push_back({base + ".mu_rows", PlxDtype::f16, {std::uint32_t(q.size(0))}, f16_bytes(rows.scale)});
+      continue;
+    }
     if (ternary && p.lattice()) {
       // The trits and gamma of the latent's forward weight (model/ternary.h): decoded, trit *
       // gamma is that forward weight bit for bit.

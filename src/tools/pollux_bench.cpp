@@ -173,7 +173,8 @@ int bench_train(int argc, const char* const* argv) {
                         "--profile");
   PolluxModel model(config.model, config.seed, device, config.init);
   model.set_gradient_checkpointing(config.gradient_checkpointing);
-  if (config.quantizer == QuantizerKind::ternary) model.set_quantization(true, config.activation_bits);  // as pollux-train
+  if (config.quantizer == QuantizerKind::ternary)
+    model.set_quantization(true, config.activation_bits, config.scope);  // as pollux-train
   auto optimizer = make_optimizer(config, model);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(config.seed);
   auto next_batch = [&] {

@@ -11,11 +11,13 @@
 
 #include "cli.h"
 #include "pollux/base/error.h"
+#include "pollux/base/half.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/deployed.h"
 #include "pollux/lattice/plx.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/ternary.h"
 #include "pollux/runtime/model_file.h"
 #include "pollux/train/lattice_stats.h"
@@ -81,6 +83,66 @@ void json_ternary(JsonWriter& j, const std::vector<TernaryStats>& rows) {
   j.end_array();
 }
 
+// An int8-rows matrix (X.weight_int8 + X.mu_rows; scope = backbone): its row scales and how
+// many of the 255 levels its fullest row uses.
+struct Int8Stats {
+  std::string name;
+  std::int64_t rows = 0;
+  double scale_mean = 0, scale_min = 0, scale_max = 0;
+  int max_levels = 0;
+};
+
+// q (rows x cols, int8) and the row scales as float32.
+Int8Stats int8_stats(const std::string& name, const std::int8_t* q, const float* scale, std::int64_t rows, std::int64_t cols) {
+  Int8Stats s{name, rows, 0, std::numeric_limits<double>::infinity(), 0, 0};
+  for (std::int64_t r = 0; r < rows; ++r) {
+    s.scale_mean += double(scale[r]) / double(rows);
+    s.scale_min = std::min(s.scale_min, double(scale[r]));
+    s.scale_max = std::max(s.scale_max, double(scale[r]));
+    bool used[256] = {};
+    int levels = 0;
+    for (std::int64_t c = 0; c < cols; ++c) {
+      const int v = q[r * cols + c] + 128;
+      levels += !used[v];
+      used[v] = true;
+    }
+    s.max_levels = std::max(s.max_levels, levels);
+  }
+  return s;
+}
+
+void print_int8(const std::vector<Int8Stats>& rows) {
+  if (rows.empty()) return;
+  std::printf("%-44s %8s %12s %12s %12s %8s\n", "int8 matrix", "rows", "scale_mean", "scale_min", "scale_max", "levels");
+  for (const auto& r : rows)
+    std::printf("%-44s %8lld %12.6g %12.6g %12.6g %8d\n", r.name.c_str(), (long long)r.rows, r.scale_mean, r.scale_min,
+                r.scale_max, r.max_levels);
+}
+
+void json_int8(JsonWriter& j, const std::vector<Int8Stats>& rows) {
+  j.key("int8").begin_array();
+  for (const auto& r : rows)
+    j.begin_object()
+        .field("name", r.name)
+        .field("rows", r.rows)
+        .field("scale_mean", r.scale_mean)
+        .field("scale_min", r.scale_min)
+        .field("scale_max", r.scale_max)
+        .field("max_levels", r.max_levels)
+        .end_object();
+  j.end_array();
+}
+
+// The scope a .plx file's config JSON names (scope = backbone files say so; others are "all").
+std::string plx_scope(const lattice::PlxFile& file) {
+  try {
+    const JsonValue doc = parse_json(file.config_json);
+    const JsonValue* v = doc.get("scope");
+    if (v && v->kind == JsonValue::Kind::string) return v->string;
+  } catch (const Error&) {}  // the readers name a bad config JSON; inspect shows it as it is
+  return "all";
+}
+
 int inspect_plx(const std::string& path, bool json) {
   const lattice::PlxFile file = lattice::read_plx(path);
   const std::uint64_t file_bytes = std::filesystem::file_size(path);
@@ -101,12 +163,26 @@ int inspect_plx(const std::string& path, bool json) {
       ternary.push_back(ternary_stats(t.name, m.gamma, m.trits.data(), m.trits.size()));
     }
   ternary = with_total(std::move(ternary));
+  std::vector<Int8Stats> int8;
+  for (const auto& t : logical)
+    if (t.storage == lattice::PlxStorage::int8_rows) {
+      const std::string base = t.name.substr(0, t.name.size() - 7);
+      const lattice::PlxTensor& q = *file.find(base + ".weight_int8");
+      const lattice::PlxTensor& mu = *file.find(base + ".mu_rows");
+      std::vector<float> scale(mu.element_count());
+      for (std::size_t r = 0; r < scale.size(); ++r)
+        scale[r] = half_to_float(std::uint16_t(mu.data[2 * r] | (mu.data[2 * r + 1] << 8)));
+      int8.push_back(int8_stats(t.name, reinterpret_cast<const std::int8_t*>(q.data.data()), scale.data(), t.shape[0],
+                                std::int64_t(t.parameter_count() / t.shape[0])));
+    }
+  const std::string scope = plx_scope(file);
 
   if (json) {
     JsonWriter j;
     j.begin_object()
         .field("file", path)
         .field("kind", "plx")
+        .field("scope", scope)
         .field("version", int(file.version))
         .field("codebook", codebook)
         .field("codebook_known", codebook_known)
@@ -137,11 +213,13 @@ int inspect_plx(const std::string& path, bool json) {
     }
     j.end_array();
     if (!ternary.empty()) json_ternary(j, ternary);
+    if (!int8.empty()) json_int8(j, int8);
     j.end_object();
     std::cout << j.str() << "\n";
     return 0;
   }
   std::printf("%s: .plx version %d, %llu bytes\n", path.c_str(), file.version, (unsigned long long)file_bytes);
+  std::printf("scope: %s\n", scope == "backbone" ? "backbone (tok_emb, pos_emb and head as int8 rows)" : scope.c_str());
   std::printf("codebook: %s%s\n", codebook.c_str(),
               codebook_known ? " (named by the file, table SHA-256 checked)"
                              : " (assumed: a version-4 file cannot tell the variants apart)");
@@ -156,6 +234,7 @@ int inspect_plx(const std::string& path, bool json) {
   std::printf("whole file: %llu parameters in %llu bytes = %.4f bits per parameter\n", (unsigned long long)params,
               (unsigned long long)file_bytes, file_bpp);
   print_ternary(ternary);
+  print_int8(int8);
   return 0;
 }
 
@@ -173,12 +252,23 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::vector<TernaryStats> ternary;
   if (ck.config.quantizer == QuantizerKind::ternary)
     for (const auto& [name, t] : ck.weights)
-      if (t.dim() >= 2 && t.numel() % lattice::kAtomDim == 0) {  // Parameter::lattice()
+      if (t.dim() >= 2 && t.numel() % lattice::kAtomDim == 0 && !int8_rows_parameter(ck.config.scope, name)) {
         const at::Tensor gamma = ternary_scale(t);
         const at::Tensor trits = ternary_trits(t, gamma).contiguous();
         ternary.push_back(ternary_stats(name, gamma.item<double>(), trits.data_ptr<std::int8_t>(), std::size_t(trits.numel())));
       }
   ternary = with_total(std::move(ternary));
+  // scope = backbone: tok_emb, pos_emb and head's int8 rows, recomputed from their latents
+  // (the ternary model's weights, pollux_step's latent/ tensors; none before the first step).
+  std::vector<Int8Stats> int8;
+  for (const char* name : {"tok_emb.weight", "pos_emb.weight", "head.weight"}) {
+    const auto& from = ck.config.quantizer == QuantizerKind::ternary ? ck.weights : ck.optimizer.tensors;
+    auto it = from.find(ck.config.quantizer == QuantizerKind::ternary ? std::string(name) : "latent/" + std::string(name));
+    if (!int8_rows_parameter(ck.config.scope, name) || it == from.end() || it->second.dim() != 2) continue;
+    const Int8Rows rows = int8_rows(it->second);
+    const at::Tensor q = rows.q.contiguous(), scale = rows.scale.contiguous();
+    int8.push_back(int8_stats(name, q.data_ptr<std::int8_t>(), scale.data_ptr<float>(), q.size(0), q.size(1)));
+  }
   // The two digests are sequential hashes: one thread each.
   auto weights_digest = std::async(std::launch::async, [&ck] { return weights_sha256(ck); });
   const std::string state = optimizer_sha256(ck), weights = weights_digest.get();
@@ -192,6 +282,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
         .field("codebook", ck.codebook)
         .field("codebook_sha256", ck.codebook_sha256)
         .field("quantizer", to_string(ck.config.quantizer))
+        .field("scope", to_string(ck.config.scope))
         .field("heat", ck.optimizer.heat)
         .field("world_size", ck.world_size)
         .field("parameters", parameters)
@@ -207,6 +298,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
         .key("config")
         .raw(ck.config.to_json());
     if (!ternary.empty()) json_ternary(j, ternary);
+    if (!int8.empty()) json_int8(j, int8);
     j.end_object();
     std::cout << j.str() << "\n";
     return 0;
@@ -217,6 +309,8 @@ int inspect_checkpoint(const std::string& path, bool json) {
               ck.config.model.n_embd, ck.config.model.vocab_size, ck.config.tokenizer.c_str(), (unsigned long long)parameters);
   std::printf("quantizer: %s, codebook %s (sha256 %s)\n", to_string(ck.config.quantizer).c_str(), ck.codebook.c_str(),
               ck.codebook_sha256.substr(0, 16).c_str());
+  if (ck.config.scope != Scope::all)
+    std::printf("scope: %s (tok_emb, pos_emb and head as int8 rows)\n", to_string(ck.config.scope).c_str());
   if (atoms)
     std::printf("lattice atoms: %llu, of which zero: %llu (%.2f%%)\n", (unsigned long long)atoms, (unsigned long long)zero_atoms,
                 100.0 * double(zero_atoms) / double(atoms));
@@ -231,6 +325,7 @@ int inspect_checkpoint(const std::string& path, bool json) {
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");
   print_ternary(ternary);
+  print_int8(int8);
   const StatsTable table = lattice_table(ck.optimizer, changed_since(ck.optimizer, {}), {});
   if (table.size() > 1) {
     std::printf("%-40s %10s %8s %10s %10s %10s\n", "lattice group", "atoms", "null%", "sigma_mean", "sigma_min", "sigma_max");

@@ -12,6 +12,7 @@
 #include "pollux/data/token_file.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 
@@ -44,8 +45,8 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.codebook_sha256 = lattice::Codebook::get(config_.codebook).sha256();
   ck.optimizer = optimizer.state();
   for (const auto& p : model.parameters())
-    if (config_.quantizer != QuantizerKind::lattice || !p.lattice())
-      ck.weights[p.name] = p.value.detach();  // ternary: the latents
+    if (config_.quantizer != QuantizerKind::lattice || !p.lattice() || int8_rows_parameter(config_.scope, p.name))
+      ck.weights[p.name] = p.value.detach();  // ternary: the latents; lattice, scope = backbone: the int8 rows' forward weights
   if (!first_non_finite(ck).empty()) return "";
   const std::string path = checkpoint_path(run_dir_, step);
   if (!writer_) return path;

@@ -16,6 +16,7 @@
 #include "pollux/data/token_file.h"
 #include "pollux/dist/comm.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
@@ -68,7 +69,7 @@ class Trainer {
 
     PolluxModel model(config_.model, config_.seed, device, config_.init);
     model.set_gradient_checkpointing(config_.gradient_checkpointing);
-    if (config_.quantizer == QuantizerKind::ternary) model.set_quantization(true, config_.activation_bits);
+    if (config_.quantizer == QuantizerKind::ternary) model.set_quantization(true, config_.activation_bits, config_.scope);
     std::unique_ptr<Optimizer> optimizer = make_optimizer(config_, model, &comm);
     Progress at;
     at.sampler = WindowSampler(config_.seed, 0);
@@ -76,15 +77,17 @@ class Trainer {
 
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())
-      if (config_.quantizer == QuantizerKind::lattice && p.lattice()) lattice_matrices.push_back(p.name);
+      if (config_.quantizer == QuantizerKind::lattice && p.lattice() && !int8_rows_parameter(config_.scope, p.name))
+        lattice_matrices.push_back(p.name);
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
     std::optional<TrainingTasks> tasks;
     if (writer_) tasks.emplace(config_, options_.out_dir, at.step, options_.tokenizer_dir);
     const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
-    log::info(strprintf("model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s; %d rank%s",
-                        config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(),
-                        (long long)config_.tokens_per_step(), to_string(config_.codebook).c_str(),
-                        to_string(config_.quantizer).c_str(), comm.world_size(), comm.world_size() > 1 ? "s" : ""));
+    log::info(strprintf(
+        "model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s (scope %s); %d rank%s",
+        config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(), (long long)config_.tokens_per_step(),
+        to_string(config_.codebook).c_str(), to_string(config_.quantizer).c_str(), to_string(config_.scope).c_str(),
+        comm.world_size(), comm.world_size() > 1 ? "s" : ""));
     if (stopped_before_first_step()) return 0;
 
     const Session session{model, *optimizer, comm, device, run_log, checkpoints, tasks ? &*tasks : nullptr};

@@ -108,18 +108,21 @@ TEST_CASE("config: the identity keys are the ones the key table marks (activatio
       "tokenizer", "seed",   "codebook", "quantizer",    "width_inertia", "lattice_search",
       "h_floor",   "lr",     "min_lr",   "warmup_steps", "weight_decay"};
   CHECK(config_identity_keys() == expected);
-  CHECK(config_identity_keys(Config{}) == expected);
+  // scope: an identity key of every model, yet not one a checkpoint must hold (absent = all)
+  std::vector<std::string> with_scope = expected;
+  with_scope.insert(with_scope.begin() + 10, "scope");  // after quantizer, in the table's order
+  CHECK(config_identity_keys(Config{}) == with_scope);
   Config ternary;
   ternary.quantizer = QuantizerKind::ternary;
-  std::vector<std::string> with_bits = expected;
+  std::vector<std::string> with_bits = with_scope;
   with_bits.insert(with_bits.begin() + 10, "activation_bits");  // after quantizer, in the table's order
   CHECK(config_identity_keys(ternary) == with_bits);
   // init is an identity key of the models that do not start as the spec says.
   Config standard;
   standard.quantizer = QuantizerKind::none;
   standard.init = Init::standard;
-  std::vector<std::string> with_init = expected;
-  with_init.insert(with_init.begin() + 10, "init");
+  std::vector<std::string> with_init = with_scope;
+  with_init.insert(with_init.begin() + 10, "init");  // after quantizer (and activation_bits), before scope
   CHECK(config_identity_keys(standard) == with_init);
 }
 
@@ -134,6 +137,18 @@ TEST_CASE("config: init = standard is for the AdamW routes; a checkpoint without
   auto entries = c.entries();
   entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "init"; }), entries.end());
   CHECK(config_from_entries(entries).init == Init::lattice);
+}
+
+TEST_CASE("config: scope = all | backbone, refused with quantizer = none", "[config]") {
+  CHECK(Config{}.scope == Scope::all);
+  const Config c = parse_config({"--scope", "backbone", "--quantizer", "ternary"}).config;
+  CHECK(c.scope == Scope::backbone);
+  CHECK_NOTHROW(c.validate());
+  CHECK(config_from_entries(c.entries()).scope == Scope::backbone);
+  CHECK(config_from_entries({}).scope == Scope::all);  // a checkpoint from before the key
+  CHECK_THROWS_WITH(parse_config({"--scope", "embeddings"}), Catch::Contains("key scope") && Catch::Contains("all, backbone"));
+  CHECK_THROWS_WITH(parse_config({"--scope", "backbone", "--quantizer", "none"}).config.validate(), Catch::Contains("key scope"));
+  CHECK_NOTHROW(parse_config({"--scope", "all", "--quantizer", "none"}).config.validate());
 }
 
 TEST_CASE("config: one clear error per bad value", "[config]") {

@@ -8,7 +8,10 @@
 #include "../support/fixtures.h"
 #include "../support/small_model.h"
 #include "pollux/base/error.h"
+#include "pollux/io/checkpoint.h"
+#include "pollux/model/int8_rows.h"
 #include "pollux/model/ternary.h"
+#include "pollux/optim/optimizer.h"
 #include "pollux/runtime/generate.h"
 #include "pollux/runtime/model_file.h"
 
@@ -134,4 +137,72 @@ TEST_CASE("runtime: a ternary checkpoint packs losslessly into the .plx ternary 
   at::NoGradGuard no_grad;
   const at::Tensor idx = at::randint(257, {2, 16}, at::kLong);
   CHECK(at::equal(a.model->forward(idx), b.model->forward(idx)));
+}
+
+TEST_CASE("runtime: scope = backbone packs tok_emb, pos_emb and head as the int8 rows training used", "[runtime][scope]") {
+  for (const QuantizerKind kind : {QuantizerKind::lattice, QuantizerKind::ternary}) {
+    INFO(to_string(kind));
+    Config config;
+    config.model = test::small_model(1, 16);
+    config.quantizer = kind;
+    config.scope = Scope::backbone;
+    config.h_floor = 1.0;
+    // One real optimizer step: pollux_step's latents (lattice) or AdamW's (ternary).
+    PolluxModel model(config.model, 3, at::kCPU);
+    if (kind == QuantizerKind::ternary) model.set_quantization(true, config.activation_bits, config.scope);
+    auto optimizer = make_optimizer(config, model);
+    const at::Tensor idx = at::randint(257, {2, 16}, at::kLong), targets = at::randint(257, {2, 16}, at::kLong);
+    const at::Tensor loss = model.loss(model.forward(idx), targets);
+    loss.backward();
+    optimizer->step(loss.item<double>());
+    Checkpoint ck;
+    ck.config = config;
+    ck.codebook = "leech";
+    ck.codebook_sha256 = lattice::Codebook::get(lattice::CodebookVariant::leech).sha256();
+    ck.step = 1;
+    ck.optimizer = optimizer->state();
+    for (const auto& p : model.parameters())
+      if (kind == QuantizerKind::ternary || !p.lattice() || int8_rows_parameter(config.scope, p.name))
+        ck.weights[p.name] = p.value.detach().clone();
+    const lattice::PlxFile file = pack_checkpoint(ck, 5);
+    int int8 = 0, low_bit = 0;
+    for (const auto& t : lattice::plx_logical_tensors(file)) {
+      int8 += t.storage == lattice::PlxStorage::int8_rows;
+      low_bit += t.storage == lattice::PlxStorage::lattice || t.storage == lattice::PlxStorage::ternary;
+    }
+    CHECK(int8 == 3);     // tok_emb, pos_emb, head
+    CHECK(low_bit == 6);  // the block's matrices
+    CHECK(file.config_json.find("\"scope\":\"backbone\"") != std::string::npos);
+
+    const std::string ck_path = "test_scope_ck.h5", plx_path = "test_scope.plx";
+    write_checkpoint(ck_path, ck);
+    lattice::write_plx(file, plx_path);
+    const LoadedModel a = load_model(ck_path, at::kCPU), b = load_model(plx_path, at::kCPU);
+    std::remove(ck_path.c_str());
+    std::remove(plx_path.c_str());
+    for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+      const Parameter& p = model.parameters()[i];
+      INFO(p.name);
+      const at::Tensor forward = !p.lattice()                                ? p.value.detach()
+                                 : int8_rows_parameter(config.scope, p.name) ? int8_row_weight(p.value).detach()
+                                 : kind == QuantizerKind::ternary            ? ternary_weight(p.value).detach()
+                                                                             : p.value.detach();
+      CHECK(at::equal(a.model->parameters()[i].value, forward));  // the checkpoint: the training forward weights
+      if (int8_rows_parameter(config.scope, p.name) || kind == QuantizerKind::ternary || !p.lattice())
+        CHECK(at::equal(b.model->parameters()[i].value, forward));  // the .plx: the same bits (float16 scales held exactly)
+      if (int8_rows_parameter(config.scope, p.name) && kind == QuantizerKind::lattice)  // pollux_step's own int8 rows
+        CHECK(at::equal(p.value.detach(), int8_rows_value(int8_rows(ck.optimizer.tensors.at("latent/" + p.name)))));
+    }
+    // A fresh optimizer resumed from the state gives the model the same forward weights.
+    PolluxModel resumed(config.model, 4, at::kCPU);
+    if (kind == QuantizerKind::lattice) {
+      make_optimizer(config, resumed)->load_state(ck.optimizer);
+      for (std::size_t i = 0; i < model.parameters().size(); ++i)
+        CHECK(at::equal(resumed.parameters()[i].value, model.parameters()[i].value));
+    }
+  }
+  Config none;
+  none.quantizer = QuantizerKind::none;
+  none.scope = Scope::backbone;
+  CHECK_THROWS_WITH(none.validate(), Catch::Contains("key scope"));
 }

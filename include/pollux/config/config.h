@@ -25,6 +25,8 @@ enum class Projection : std::uint8_t { incremental, full };
 // embeddings and head N(0, 1/(C sqrt d))); standard is GPT-2's (every matrix N(0, 0.02), the
 // residual outputs o_proj and fc2 N(0, 0.02 / sqrt(2 n_layers))), for the AdamW routes.
 enum class Init : std::uint8_t { lattice, standard };
+// Which matrices the quantizer holds: all, or the blocks' only (tok_emb, pos_emb and head int8 rows, model/int8_rows.h)
+enum class Scope : std::uint8_t { all, backbone };
 
 std::string to_string(Device value);            // cpu | cuda
 std::string to_string(Precision value);         // bf16-autocast | float32
@@ -32,6 +34,7 @@ std::string to_string(QuantizerKind value);     // lattice | none | ternary
 std::string to_string(WidthInertia value);      // clamped | reference
 std::string to_string(Projection value);        // incremental | full
 std::string to_string(Init value);              // lattice | standard
+std::string to_string(Scope value);             // all | backbone
 std::string to_string(lattice::Scoring value);  // exact | reference-bf16
 using lattice::to_string;                       // CodebookVariant: leech | pollux-v4
 
@@ -69,7 +72,8 @@ struct Config {
   Precision precision = Precision::bf16_autocast;  // the CPU is always float32
   lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
   QuantizerKind quantizer = QuantizerKind::lattice;
-  int activation_bits = 8;  // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
+  int activation_bits = 8;   // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
+  Scope scope = Scope::all;  // backbone: tok_emb, pos_emb and head are int8 absmax rows, not on the quantizer
   WidthInertia width_inertia = WidthInertia::clamped;         // clamped: max(1, eta_d); reference: eta_d as is
   Projection projection = Projection::incremental;            // the same weights; full searches every atom
   Init init = Init::lattice;                                  // standard: GPT-2's, for quantizer = none | ternary

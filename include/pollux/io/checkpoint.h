@@ -7,7 +7,9 @@
 //                      attributes_sha256 (over all of these and every /config attribute)
 //   /config            one string attribute per configuration key (as in configs/*.ini)
 //   /weights/<param>   float32 forward weights of parameters that are not lattice matrices
-//                      (the gains; every parameter when quantizer = none)
+//                      (the gains; every parameter when quantizer = none; the latents when
+//                      quantizer = ternary; with scope = backbone, tok_emb, pos_emb and head's
+//                      int8 rows, whose latents a lattice model keeps in /optimizer/latent)
 //   /optimizer/indices/<param>  int32 (rows x cols/24) codebook indices of a lattice matrix
 //   /optimizer/sigma/<param>    float32 (rows) row scales: weight = codebook[idx] sigma / C
 //   /optimizer/latent/<param>, /optimizer/m/<param>, /optimizer/v/<param>   float32

@@ -79,9 +79,12 @@ class PolluxModel {
   // a latent whose forward weight is its ternary form (training, straight-through); without,
   // the parameters already hold the forward weights (a loaded model). `activation_bits` (0 or
   // 8) quantizes the inputs of the linears whose weights are lattice() parameters per token.
-  void set_quantization(bool ternary_weights, int activation_bits) {
+  // With `ternary_weights` and scope = backbone, tok_emb, pos_emb and head are latents whose
+  // forward weights are their int8 rows instead (model/int8_rows.h).
+  void set_quantization(bool ternary_weights, int activation_bits, Scope scope = Scope::all) {
     ternary_weights_ = ternary_weights;
     activation_bits_ = activation_bits;
+    scope_ = scope;
   }
   bool ternary_weights() const { return ternary_weights_; }
   int activation_bits() const { return activation_bits_; }
@@ -104,11 +107,13 @@ class PolluxModel {
   void bind();                                                  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
   at::Tensor weight(const at::Tensor& p) const;                 // the forward weight of a lattice() parameter
+  at::Tensor outer_weight(const at::Tensor& p) const;           // ... of tok_emb, pos_emb or head (scope)
   at::Tensor activations(const at::Tensor& x) const;            // a quantized linear's input
   bool checkpointing_ = false;
   LinearInputObserver observer_;
   bool ternary_weights_ = false;
   int activation_bits_ = 0;
+  Scope scope_ = Scope::all;
   ModelConfig config_;
   std::vector<Parameter> parameters_;
   struct Block {

@@ -68,8 +68,9 @@ double width_inertia(int n_embd, bool reference);
 // projects them, and all-gathers the indices and sigma; AdamW all-reduces the gradients.
 std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm = nullptr);
 
-// Sets every lattice parameter of `model` to codebook[idx] * sigma * s_lattice.
+// Sets every lattice parameter of `model` to codebook[idx] * sigma * s_lattice (but those that
+// `scope` keeps as int8 rows, model/int8_rows.h).
 void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,
-                          const lattice::Codebook& codebook);
+                          const lattice::Codebook& codebook, Scope scope = Scope::all);
 
 }  // namespace pollux

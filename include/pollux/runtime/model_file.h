@@ -34,6 +34,9 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // (tok_emb and head as INT8 + row max-abs), allowed only for the pollux-v4 codebook.
 // quantizer = ternary (version 5 only): every lattice() matrix as the ternary kind (its trits
 // and gamma, plx.h), exactly the forward weights the latents give.
+// scope = backbone: tok_emb, pos_emb and head as X.weight_int8 + X.mu_rows, the int8 rows of
+// their latents (model/int8_rows.h), which decode to the training forward weights bit for
+// bit (version 4: pos_emb as float32 of those weights, as the reference layout has it).
 lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
 
 // The one byte rule (lattice/deployed.h) for a model of configuration `config` whose
