@@ -29,10 +29,10 @@ torch::profiler::impl::ProfilerConfig profiler_config() {
   return torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::KINETO, /*report_input_shapes=*/true);
 }
 
-// Kineto, built with CUDA, asks the driver for the GPUs' properties when it writes a trace,
-// and on a machine without one prints a raw "gpuGetDeviceCount failed with code 35" (issue
-// 29). On a CPU run (no GPU activity is recorded) its stderr goes to /dev/null for that call;
-// a failed save is still found by the check after it.
+// Kineto, built with CUDA, asks the driver for the GPUs' properties as it sets up and writes a
+// trace, and on a machine without one prints a raw "gpuGetDeviceCount failed with code 35"
+// (issue 29). On a CPU run (no GPU activity is recorded) its stderr goes to /dev/null during
+// those calls; a failed save is still found by the check after it.
 class QuietStderr {
  public:
   explicit QuietStderr(bool quiet) {
@@ -98,6 +98,7 @@ void StepProfiler::begin_step(std::int64_t step) {
   // The profiler's set-up (CUPTI's, on CUDA) one step ahead, as torch.profiler's warmup does,
   // so that it stays out of the recorded steps; not earlier, since CUPTI collects from then on.
   if (step + 1 == first_) {
+    const QuietStderr quiet(!cuda_);
     kineto::prepareProfiler(profiler_config(), activities(cuda_));
     prepared_ = true;
   }
@@ -108,6 +109,7 @@ void StepProfiler::begin_step(std::int64_t step) {
                         (long long)last_, (long long)step));
     return;
   }
+  const QuietStderr quiet(!cuda_);
   if (!prepared_) kineto::prepareProfiler(profiler_config(), activities(cuda_));
   kineto::enableProfiler(profiler_config(), activities(cuda_));
   recording_ = true;
@@ -120,12 +122,12 @@ std::string StepProfiler::end_step(std::int64_t step, bool final) {
 #ifdef POLLUX_WITH_CUDA
   if (cuda_) c10::cuda::device_synchronize();  // the step's last kernels into the trace
 #endif
-  const std::unique_ptr<kineto::ProfilerResult> result = kineto::disableProfiler();
   // A whole trace or none, through the one write path (file_io.h): a temporary file beside
   // the target, renamed over it.
   OutputFile out(path_);
   {
     const QuietStderr quiet(!cuda_);
+    const std::unique_ptr<kineto::ProfilerResult> result = kineto::disableProfiler();
     result->save(out.tmp());
   }
   std::error_code ec;
