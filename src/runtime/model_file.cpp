@@ -108,9 +108,10 @@ void check_loaded_weights(const PolluxModel& model, const std::string& path) {
   }
 }
 
-// The kind each tensor is stored as must be the one its model gives it: a ternary model's
-// matrices ternary, a lattice model's lattice (or INT8 rows in v4), every other tensor
-// float32 (issue 29: a float32 tensor where a ternary matrix belongs was taken).
+// The kind each tensor is stored as must be one its model gives it: a ternary model's
+// matrices ternary, a lattice model's never ternary (lattice, INT8 rows, or float32 as v4
+// keeps pos_emb), every other tensor float32 (issue 29: a float32 tensor where a ternary
+// matrix belongs was taken).
 void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model, bool ternary, const std::string& path) {
   std::map<std::string, lattice::PlxStorage> storage;
   for (const auto& t : lattice::plx_logical_tensors(file)) storage[t.name] = t.storage;
@@ -120,7 +121,7 @@ void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model,
     const lattice::PlxStorage s = it->second;
     const bool expected = !p.lattice() ? s == lattice::PlxStorage::f32
                           : ternary    ? s == lattice::PlxStorage::ternary
-                                       : s == lattice::PlxStorage::lattice || s == lattice::PlxStorage::int8_rows;
+                                       : s != lattice::PlxStorage::ternary;
     if (!expected)
       throw Error("model", path + ": tensor " + p.name + " is stored as " + lattice::to_string(s) + ", which a " +
                                (ternary ? "ternary" : "lattice") + " model does not hold there: a damaged or mislabelled file");
