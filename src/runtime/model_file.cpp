@@ -78,11 +78,6 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
     throw Error("model", path +
                              ": config JSON describes no valid Pollux model (n_embd and vocab_size multiples of 24, "
                              "d_head 24, tokenizer_vocab_size <= vocab_size)");
-  // n_heads is derived (n_embd / 24): a file that says otherwise describes another model.
-  if (doc.get("n_heads") && json_int(doc, "n_heads", path) != c.n_heads())
-    throw Error("model", path + ": config JSON key n_heads is " + std::to_string(json_int(doc, "n_heads", path)) +
-                             ", but n_embd " + std::to_string(c.n_embd) + " gives " + std::to_string(c.n_heads()) +
-                             " heads of 24");
   // Sizes in the config JSON are capped by what the file's tensors hold, before allocating.
   double held = 0;
   try {
@@ -93,6 +88,12 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   if (model_parameter_count(c) != held)
     throw Error("model", path + strprintf(": config JSON describes a model of %.6g parameters but the file's tensors hold %.6g",
                                           model_parameter_count(c), held));
+  // n_heads is derived (n_embd / 24): a file that says otherwise describes another model
+  // (checked after the sizes, which name the parameter count).
+  if (doc.get("n_heads") && json_int(doc, "n_heads", path) != c.n_heads())
+    throw Error("model", path + ": config JSON key n_heads is " + std::to_string(json_int(doc, "n_heads", path)) +
+                             ", but n_embd " + std::to_string(c.n_embd) + " gives " + std::to_string(c.n_heads()) +
+                             " heads of 24");
   return out;
 }
 
