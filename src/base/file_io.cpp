@@ -1,13 +1,12 @@
 #include "pollux/base/file_io.h"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -58,6 +57,9 @@ namespace {
 constexpr int kSignalSlots = 16;
 std::atomic<int> g_slot_state[kSignalSlots];
 char g_slot_path[kSignalSlots][4096];
+// commit_together against the exit handlers: 0 idle, 1 committing, 2 a signal ends the process.
+std::atomic<int> g_commit_state{0};
+std::atomic<int> g_deferred_signal{0};
 
 std::string describe_kind(mode_t mode) {
   if (S_ISDIR(mode)) return "a folder";
@@ -130,17 +132,31 @@ void OutputFile::commit() {
   fsync_folder_of(path_);
 }
 
+bool defer_exit_signal(int sig) {
+  int state = 0;
+  if (g_commit_state.compare_exchange_strong(state, 2)) return false;  // idle: the process ends now
+  if (state == 1) g_deferred_signal = sig;
+  return state == 1;
+}
+
 void commit_together(const std::vector<OutputFile*>& outputs) {
   // A signal between two renames would leave the first new file beside the second's old one.
-  sigset_t stops, before;
-  sigemptyset(&stops);
-  sigaddset(&stops, SIGINT);
-  sigaddset(&stops, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stops, &before);
-  struct Unblock {
-    sigset_t& before;
-    ~Unblock() { pthread_sigmask(SIG_SETMASK, &before, nullptr); }
-  } unblock{before};
+  // Masking it is not enough (another thread of the process may take it), so the exit
+  // handler defers it (defer_exit_signal) until the last rename, and it ends the process then.
+  int state = 0;
+  if (!g_commit_state.compare_exchange_strong(state, 1))
+    for (;;) ::pause();  // a signal is ending the process on another thread
+  struct Leave {
+    ~Leave() {
+      g_commit_state = 0;
+      const int sig = g_deferred_signal.exchange(0);
+      if (sig == 0) return;
+      g_commit_state = 2;
+      remove_files_on_signal();
+      std::signal(sig, SIG_DFL);
+      std::raise(sig);
+    }
+  } leave;
   for (OutputFile* out : outputs) refuse_non_regular_output(out->path_, out->flag_);
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     try {

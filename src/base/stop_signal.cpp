@@ -17,6 +17,7 @@ extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 // Only async-signal-safe calls: kill, waitpid, unlink, signal, raise.
 extern "C" void on_exit_signal(int sig) {
+  if (defer_exit_signal(sig)) return;  // commit_together ends the process after its last rename
   const pid_t child = g_child;
   if (child > 0) {
     ::kill(child, sig);

@@ -50,7 +50,7 @@ class OutputFile {
 };
 
 // Commits several files that belong together (a model and its report) with SIGINT and
-// SIGTERM held off, every destination checked again first; if a rename still fails, the new
+// SIGTERM deferred (defer_exit_signal), every destination checked again first; if a rename still fails, the new
 // files already renamed are removed: a new file never stays beside an old one.
 void commit_together(const std::vector<OutputFile*>& outputs);
 
@@ -68,6 +68,10 @@ void fsync_folder_of(const std::string& path);
 int remove_on_signal(const std::string& path);  // returns the slot, or -1 when all are taken
 void forget_on_signal(int slot);
 void remove_files_on_signal();
+// For the exit handlers: true when commit_together is renaming (the signal is recorded and
+// ends the process after its last rename, so a pair is never half replaced); false otherwise
+// (the handler ends the process now). Async-signal-safe.
+bool defer_exit_signal(int sig);
 
 // Throws pollux::Error("io", ...) naming `flag` when `output` is the file `input` under
 // another or the same name (same device and inode: links and "./x" are caught). An output
