@@ -55,7 +55,7 @@ case "$profile" in
   small)
     config="$here/small.ini"; overrides=(--threads 1); jobs="${JOBS:-2}"
     routes="continuous leech ternary leech-backbone ternary-backbone"; seeds="1 2 3"
-    sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1"
+    sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
     heldout_articles=6; validation_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; tokenizer=bytes ;;
   smoke)

@@ -382,6 +382,16 @@ void Config::validate() const {
     fail("activation_bits", std::to_string(activation_bits) + " is not 0 (float activations) or 8 (8 bits per token)");
   if (scope != Scope::all && quantizer == QuantizerKind::none)
     fail("scope", "must be all with quantizer = none (nothing is quantized)");
+  // Keys that only one quantizer reads are refused elsewhere when set away from their
+  // defaults, rather than ignored (issue 29). h_floor stays allowed on every run (a
+  // continuous baseline shares its INI file with the lattice run), but never negative.
+  if (!(h_floor >= 0) || !std::isfinite(h_floor))
+    fail("h_floor", "must be a finite cross-entropy in nats, 0 or more (" + std::to_string(h_floor) + ")");
+  if (quantizer != QuantizerKind::ternary && activation_bits != Config().activation_bits)
+    fail("activation_bits", "only quantizer = ternary quantizes activations; this run is quantizer = " + to_string(quantizer));
+  if (quantizer != QuantizerKind::lattice && width_inertia != Config().width_inertia)
+    fail("width_inertia",
+         "only quantizer = lattice scales its step by the width; this run is quantizer = " + to_string(quantizer));
 }
 
 ParsedConfig parse_config(const std::vector<std::string>& args) {

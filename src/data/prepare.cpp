@@ -61,36 +61,33 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& arguments
   return files;
 }
 
-// A token file being written: to PATH.tmp, renamed into place by finish().
+// A token file being written, and its JSON sidecar: both to temporary files (OutputFile, the
+// one write path), committed by run() together with the other split's, so that no new file
+// stays beside an old one; an error or a signal removes them.
 class TokenWriter {
  public:
-  TokenWriter(std::string path, const std::string& tokenizer, const std::string& framing)
-      : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())), tokenizer_(tokenizer), framing_(framing) {
-    file_ = std::fopen(tmp_.c_str(), "wb");
-    if (!file_) throw Error("prepare", "cannot create " + tmp_);
+  TokenWriter(const std::string& path, const std::string& tokenizer, const std::string& framing)
+      : out_(path, "--output"), meta_(path + ".json", "--output"), tokenizer_(tokenizer), framing_(framing) {
+    file_ = std::fopen(out_.tmp().c_str(), "wb");
+    if (!file_) throw Error("prepare", "cannot create " + out_.tmp());
   }
   ~TokenWriter() {
-    if (file_) {
-      std::fclose(file_);
-      std::remove(tmp_.c_str());
-    }
+    if (file_) std::fclose(file_);  // out_ then removes the temporary file
   }
   void write(const std::vector<std::uint32_t>& ids) {
     throw_if_stopped();  // pollux-prepare's SIGINT/SIGTERM: unwinding removes the temporary file
     std::vector<std::uint16_t> out(ids.begin(), ids.end());  // ids < 65536, checked by the caller
     if (!out.empty() && std::fwrite(out.data(), 2, out.size(), file_) != out.size())
-      throw Error("prepare", "cannot write " + tmp_ + " (disk full?)");
+      throw Error("prepare", "cannot write " + out_.tmp() + " (disk full?)");
     tokens_ += out.size();
   }
   std::uint64_t tokens() const { return tokens_; }
+  // Flushes the tokens and writes the sidecar, both still temporary (commit them with outputs()).
   void finish(const std::vector<std::string>& sources, const std::string& split, std::uint64_t documents) {
     const bool ok = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
-    std::fclose(file_);
+    const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
-    if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      std::remove(tmp_.c_str());
-      throw Error("prepare", "cannot finish " + path_);
-    }
+    if (!ok || !closed) throw Error("prepare", "cannot finish " + out_.path() + " (disk full?)");
     JsonWriter j;
     j.begin_object()
         .field("format", "uint16-le")
@@ -103,13 +100,14 @@ class TokenWriter {
         .begin_array();
     for (const auto& s : sources) j.value(s);
     j.end_array().end_object();
-    std::ofstream meta(path_ + ".json", std::ios::trunc);
-    meta << j.str() << "\n";
-    if (!meta) throw Error("prepare", "cannot write " + path_ + ".json");
+    const std::string text = j.str() + "\n";
+    write_output(meta_, std::vector<std::uint8_t>(text.begin(), text.end()));
   }
+  std::vector<OutputFile*> outputs() { return {&out_, &meta_}; }
 
  private:
-  std::string path_, tmp_, tokenizer_, framing_;
+  OutputFile out_, meta_;
+  std::string tokenizer_, framing_;
   std::FILE* file_ = nullptr;
   std::uint64_t tokens_ = 0;
 };
@@ -185,6 +183,10 @@ class Preparer {
                    report_.split_document ? 1 : report_.val_documents);
       report_.val_output = validation_path(o_.output);
     }
+    std::vector<OutputFile*> outputs = train_->outputs();
+    if (val_)
+      for (OutputFile* out : val_->outputs()) outputs.push_back(out);
+    commit_together(outputs);
     return report_;
   }
 

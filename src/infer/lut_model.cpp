@@ -219,6 +219,12 @@ LutModel LutModel::build(const lattice::PlxFile& file, lattice::PlxFile* owned, 
   m.ln_f_ = t.gain("ln_f.weight", d);
   m.head_ = t.matrix("head.weight", V, d);
   t.check_all_used();
+  // n_heads is derived (n_embd / 24): a file that says otherwise describes another model
+  // (checked after the tensors, whose sizes name a wrong n_embd first).
+  if (doc.get("n_heads") && d_head > 0 && json_int(doc, "n_heads", source) != s.n_embd / d_head)
+    throw Error("infer", source + ": config JSON key n_heads is " + std::to_string(json_int(doc, "n_heads", source)) +
+                             ", but n_embd " + std::to_string(s.n_embd) + " gives " + std::to_string(s.n_embd / d_head) +
+                             " heads of 24");
 #ifdef __GLIBC__
   // The file's tensors, freed one by one, sit in the heap's middle: hand their pages back so
   // that they do not count as resident next to the model (peak memory).

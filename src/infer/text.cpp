@@ -97,7 +97,7 @@ std::vector<std::uint32_t> generate(const LutModel& model, const std::vector<std
   while (int(out.size()) < o.max_new_tokens) {
     if (cache.length + input.size() > context) {
       // Full context: start again from its last half (positions are absolute), as the dense runtime does.
-      input.assign(all.end() - std::ptrdiff_t(context / 2), all.end());
+      input.assign(all.end() - std::ptrdiff_t(std::max<std::size_t>(1, context / 2)), all.end());  // seq_len 1: the last token
       cache.length = 0;
     }
     model.forward(input.data(), input.size(), cache, logits.data(), /*all_logits=*/false);

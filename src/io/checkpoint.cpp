@@ -12,11 +12,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -95,27 +98,51 @@ void pread_all(int fd, void* data, std::size_t n, std::uint64_t at, const std::s
   }
 }
 
-// The whole file mapped into memory, private and writable (a tensor changed in memory never
-// changes the file), unmapped when the last tensor viewing it is.
-std::shared_ptr<std::uint8_t> map_file(int fd, std::size_t size, const std::string& path) {
-  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-  if (p == MAP_FAILED) throw Error("checkpoint", "cannot map " + path + " into memory: " + std::strerror(errno));
-  ::madvise(p, size, MADV_SEQUENTIAL);
-  return std::shared_ptr<std::uint8_t>(static_cast<std::uint8_t*>(p), [size](std::uint8_t* q) { ::munmap(q, size); });
-}
-
-// SHA-256 of n mapped bytes, in one pass: a thread faults the pages in ahead of the hashing.
-std::string hash_mapped(const std::uint8_t* data, std::size_t n) {
-  std::atomic<bool> stop{false};
-  std::thread ahead([&] {
-    volatile std::uint8_t sink = 0;
-    for (std::size_t at = 0; at < n && !stop; at += 4096) sink = sink + data[at];
+// The whole file read into memory and the SHA-256 of its bytes from `from` on, in one pass: a
+// thread reads pieces ahead of the hashing. Read, not mapped: a mapping faults (SIGBUS) when
+// another program truncates the file in place while it is read (issue 29); a read reports
+// it. The tensors view the buffer (freed with the last of them).
+std::shared_ptr<std::uint8_t> read_hashed(int fd, std::size_t size, std::size_t from, const std::string& path,
+                                          std::string& digest) {
+  std::shared_ptr<std::uint8_t> buffer(static_cast<std::uint8_t*>(std::malloc(std::max<std::size_t>(size, 1))), std::free);
+  if (!buffer) throw Error("checkpoint", "cannot read " + path + ": " + std::strerror(ENOMEM));
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::size_t done = 0;  // bytes read so far, under `mutex`
+  std::exception_ptr failure;
+  std::thread reader([&] {
+    for (std::size_t at = 0; at < size;) {
+      const std::size_t n = std::min(kPiece, size - at);
+      try {
+        pread_all(fd, buffer.get() + at, n, at, path);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        failure = std::current_exception();
+        arrived.notify_one();
+        return;
+      }
+      at += n;
+      std::lock_guard<std::mutex> lock(mutex);
+      done = at;
+      arrived.notify_one();
+    }
   });
   Sha256 sha;
-  for (std::size_t at = 0; at < n; at += kPiece) sha.update(data + at, std::min(kPiece, n - at));
-  stop = true;
-  ahead.join();
-  return sha.hex_digest();
+  for (std::size_t hashed = from; hashed < size;) {
+    std::size_t ready;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      arrived.wait(lock, [&] { return done > hashed || failure; });
+      if (failure) break;
+      ready = done;
+    }
+    sha.update(buffer.get() + hashed, ready - hashed);
+    hashed = ready;
+  }
+  reader.join();
+  if (failure) std::rethrow_exception(failure);
+  digest = sha.hex_digest();
+  return buffer;
 }
 
 // Whether every float of `n` is finite (exponent bits not all ones), without allocating.
@@ -386,8 +413,9 @@ std::string first_non_finite(const Checkpoint& ck) {
   return "";
 }
 
-CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck) {
+CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
   const auto start = std::chrono::steady_clock::now();
+  const std::string& path = out.path();
   // "The last good checkpoint" must be finite: a non-finite state is never written. The
   // tensors are checked as they are hashed, below; a file begun for a state that is not is removed.
   auto refuse_non_finite = [&] {
@@ -395,19 +423,12 @@ CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck) 
   };
   if (!std::isfinite(ck.optimizer.heat)) refuse_non_finite();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  // Written to PATH.tmp.<pid> and renamed, so a good file is never replaced by a half one.
+  // Written to the output's temporary file, which the caller commits (renames over PATH).
   // HDF5 writes only the structure (groups, attributes, each dataset's header and its
   // storage, allocated but never filled); the tensors' bytes go from their memory to the
   // file once, while the same bytes are hashed for the whole-file digest. Nothing the size
   // of the file is ever held in memory.
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  struct RemoveOnFailure {
-    const std::string& tmp;
-    bool done = false;
-    ~RemoveOnFailure() {
-      if (!done) ::unlink(tmp.c_str());
-    }
-  } cleanup{tmp};
+  const std::string& tmp = out.tmp();  // removed by `out` on an error or a signal
   // A full disk is best found before HDF5 writes anything: a failing H5Fclose can leave the
   // library holding the file.
   double data_bytes = 0;
@@ -532,17 +553,23 @@ CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck) 
   std::memcpy(block.data(), digest.data(), digest.size());
   pwrite_all(fd, block.data(), block.size(), 0, tmp);
   if (::fsync(fd) != 0 || !fd.close()) throw Error("checkpoint", "cannot flush " + tmp + ": " + std::strerror(errno));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw Error("checkpoint", "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
-  cleanup.done = true;
-  CheckpointWrite out;
-  out.bytes = size;
-  out.seconds = seconds_since(start);
-  out.sync_seconds = out.seconds - std::max(written_at, hashed_at);
+  CheckpointWrite w;
+  w.bytes = size;
+  w.seconds = seconds_since(start);
+  w.sync_seconds = w.seconds - std::max(written_at, hashed_at);
+  return w;
+}
+
+CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck, const std::string& flag) {
+  const auto start = std::chrono::steady_clock::now();
+  OutputFile out(path, flag);
+  CheckpointWrite w = write_checkpoint(out, ck);
+  out.commit();
+  w.sync_seconds += seconds_since(start) - w.seconds;  // the rename and the folder's fsync
+  w.seconds = seconds_since(start);
   log::info(strprintf("checkpoint %s: %.1f MB written in %.2f s (%.0f MB/s; %.2f s of it waiting for the disk)", path.c_str(),
-                      1e-6 * double(out.bytes), out.seconds, 1e-6 * double(out.bytes) / std::max(out.seconds, 1e-9),
-                      out.sync_seconds));
-  return out;
+                      1e-6 * double(w.bytes), w.seconds, 1e-6 * double(w.bytes) / std::max(w.seconds, 1e-9), w.sync_seconds));
+  return w;
 }
 
 bool is_checkpoint_file(const std::string& path) {
@@ -563,19 +590,20 @@ Checkpoint read_checkpoint(const std::string& path) {
   std::uint8_t block[kUserBlock] = {};
   const std::size_t head = std::size_t(std::min<std::uint64_t>(size, kUserBlock));
   pread_all(fd, block, head, 0, path);
-  // The file is read once: mapped into memory and hashed, then HDF5 parses the structure and
-  // each tensor views its bytes in the mapping. A file written before the whole-file
+  // The file is read once into memory while it is hashed, then HDF5 parses the structure and
+  // each tensor views its bytes in that memory. A file written before the whole-file
   // digest (it starts with the HDF5 signature) is read by HDF5 and checked per dataset.
-  std::shared_ptr<std::uint8_t> file_map, body;  // body: the bytes after the user block
+  std::shared_ptr<std::uint8_t> file_bytes, body;  // body: the bytes after the user block
   const bool legacy = head >= 8 && std::memcmp(block, kHdf5Signature, 8) == 0;
   if (!legacy) {
     if (head < kUserBlock || std::memcmp(block, kDigestMagic, kDigestMagicLen) != 0)
       throw Error("checkpoint",
                   path + ": not a pollux checkpoint (no whole-file digest in its first 512 bytes; truncated or corrupt?)");
-    file_map = map_file(fd, std::size_t(size), path);
-    body = std::shared_ptr<std::uint8_t>(file_map, file_map.get() + kUserBlock);
+    std::string digest;
+    file_bytes = read_hashed(fd, std::size_t(size), kUserBlock, path, digest);
+    body = std::shared_ptr<std::uint8_t>(file_bytes, file_bytes.get() + kUserBlock);
     const std::string stored(reinterpret_cast<const char*>(block) + kDigestMagicLen, 64);
-    if (hash_mapped(body.get(), std::size_t(size - kUserBlock)) != stored)
+    if (digest != stored)
       throw Error("checkpoint", path + ": the file does not match its SHA-256 (corrupt checkpoint): refusing to read it");
   }
   // HDF5 opens the very file just read (through its descriptor), even if PATH was replaced since.

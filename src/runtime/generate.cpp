@@ -2,6 +2,7 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "pollux/base/error.h"
@@ -57,8 +58,9 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
   while (int(out.size()) < o.max_new_tokens) {
     if (cache.length() + input.size(1) > context) {
       // The context is full: start again from the last half of it (the positions are
-      // absolute, so the cache cannot slide), which costs half a context every half context.
-      const std::size_t keep = std::size_t(context / 2);
+      // absolute, so the cache cannot slide), which costs half a context every half context;
+      // at least the last token (a seq_len 1 model would otherwise run on nothing, issue 29).
+      const std::size_t keep = std::size_t(std::max<std::int64_t>(1, context / 2));
       input =
           at::tensor(std::vector<std::int64_t>(all.end() - std::ptrdiff_t(keep), all.end()), at::kLong).unsqueeze(0).to(device);
       cache = PolluxModel::KVCache();

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "pollux/base/error.h"
 #include "pollux/base/half.h"
@@ -67,6 +68,7 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   // as in training (activation_bits, 8 when absent).
   const JsonValue* quantizer = doc.get("quantizer");
   if (quantizer && quantizer->kind == JsonValue::Kind::string && quantizer->string == "ternary") {
+    out.ternary = true;
     out.activation_bits = doc.get("activation_bits") ? json_int(doc, "activation_bits", path) : 8;
     if (out.activation_bits != 0 && out.activation_bits != 8)
       throw Error("model", path + ": config JSON key activation_bits is " + std::to_string(out.activation_bits) + ", not 0 or 8");
@@ -87,14 +89,53 @@ LoadedModel describe_plx(const lattice::PlxFile& file, const std::string& path) 
   if (model_parameter_count(c) != held)
     throw Error("model", path + strprintf(": config JSON describes a model of %.6g parameters but the file's tensors hold %.6g",
                                           model_parameter_count(c), held));
+  // n_heads is derived (n_embd / 24): a file that says otherwise describes another model
+  // (checked after the sizes, which name the parameter count).
+  if (doc.get("n_heads") && json_int(doc, "n_heads", path) != c.n_heads())
+    throw Error("model", path + ": config JSON key n_heads is " + std::to_string(json_int(doc, "n_heads", path)) +
+                             ", but n_embd " + std::to_string(c.n_embd) + " gives " + std::to_string(c.n_heads()) +
+                             " heads of 24");
   return out;
+}
+
+// Every weight a tool runs is finite, and so is each row's sum of magnitudes (a scale such as
+// gamma = 3e38 is finite, but its first product is not). Checked once at load for every tool
+// (issue 29: a damaged model printed NUL bytes, or a bare LibTorch message mid-text).
+void check_loaded_weights(const PolluxModel& model, const std::string& path) {
+  for (const auto& p : model.parameters()) {
+    const at::Tensor w = p.value.detach().abs();
+    if (!(w.dim() > 1 ? w.sum(-1) : w).isfinite().all().item<bool>())
+      throw Error("model", path + ": tensor " + p.name +
+                               " holds weights that are not finite (or rows whose sum overflows float32): a damaged model");
+  }
+}
+
+// The kind each tensor is stored as must be one its model gives it: a ternary model's
+// matrices ternary, a lattice model's never ternary (lattice, INT8 rows, or float32 as v4
+// keeps pos_emb), every other tensor float32 (issue 29: a float32 tensor where a ternary
+// matrix belongs was taken).
+void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model, bool ternary, const std::string& path) {
+  std::map<std::string, lattice::PlxStorage> storage;
+  for (const auto& t : lattice::plx_logical_tensors(file)) storage[t.name] = t.storage;
+  for (const auto& p : model.parameters()) {
+    const auto it = storage.find(p.name);
+    if (it == storage.end()) continue;  // missing: refused by name below
+    const lattice::PlxStorage s = it->second;
+    const bool expected = !p.lattice() ? s == lattice::PlxStorage::f32
+                          : ternary    ? s == lattice::PlxStorage::ternary
+                                       : s != lattice::PlxStorage::ternary;
+    if (!expected)
+      throw Error("model", path + ": tensor " + p.name + " is stored as " + lattice::to_string(s) + ", which a " +
+                               (ternary ? "ternary" : "lattice") + " model does not hold there: a damaged or mislabelled file");
+  }
 }
 
 LoadedModel load_plx(const std::string& path, at::Device device) {
   const lattice::PlxFile file = lattice::read_plx(path);
   LoadedModel out = describe_plx(file, path);
-  const auto decoded = lattice::decode_plx(file, lattice::Codebook::get(file.codebook));
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
+  check_storage_kinds(file, *out.model, out.ternary, path);
+  const auto decoded = lattice::decode_plx(file, lattice::Codebook::get(file.codebook));
   at::NoGradGuard no_grad;
   for (auto& p : out.model->parameters()) {
     auto it = decoded.find(p.name);
@@ -102,6 +143,7 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
     copy_into(p.value, it->second.values, it->second.shape, p.name, path);
   }
   if (decoded.size() != out.model->parameters().size()) throw Error("model", path + ": holds tensors the model does not have");
+  check_loaded_weights(*out.model, path);
   out.model->set_quantization(false, out.activation_bits);
   out.model->to(device);
   return out;
@@ -147,6 +189,7 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
     out.activation_bits = ck.config.activation_bits;
     out.model->set_quantization(false, out.activation_bits);
   }
+  check_loaded_weights(*out.model, path);
   out.model->to(device);
   return out;
 }

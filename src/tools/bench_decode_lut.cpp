@@ -77,6 +77,12 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   if (run.prompt_tokens <= 0 || run.new_tokens < 0)
     throw Error("bench", "--prompt_tokens must be positive and --new_tokens not negative");
   run.config = parsed.config;
+  // A random model of a configuration's shape is a lattice model (random_model.h): another
+  // quantizer's configuration would be timed as one without a word (issue 29).
+  if (!from_model && run.config.quantizer != QuantizerKind::lattice)
+    throw Error("bench", "--config: quantizer = " + to_string(run.config.quantizer) +
+                             ": decode times a random lattice model of a configuration's shape; give a trained model's "
+                             ".plx file instead (--runtime dense for a ternary one)");
   if (run.runtime == "lut" && run.config.device != Device::cpu)
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");

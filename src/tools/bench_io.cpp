@@ -25,8 +25,10 @@
 #include "cli.h"
 #include "config_bench.h"
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/model/model.h"
@@ -88,6 +90,7 @@ Phase in_child(const std::string& what, const std::function<std::vector<double>(
     ::_exit(status);
   }
   ::close(fds[1]);
+  forward_exit_signal_to(pid);  // a signal to pollux-bench ends the phase first
   std::string text;
   char buffer[512];
   for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) text.append(buffer, std::size_t(n));
@@ -95,6 +98,7 @@ Phase in_child(const std::string& what, const std::function<std::vector<double>(
   int status = 0;
   struct rusage usage {};
   ::wait4(pid, &status, 0, &usage);
+  forward_exit_signal_to(0);
   Phase p;
   p.seconds = seconds_since(start);
   p.peak_bytes = double(usage.ru_maxrss) * 1024.0;
@@ -195,12 +199,20 @@ int io(int argc, const char* const* argv) {
   const std::string path = dir + "/pollux_bench_io_" + tag + ".h5", copy = dir + "/pollux_bench_io_" + tag + ".copy.h5",
                     plx = dir + "/pollux_bench_io_" + tag + ".plx";
   const std::string tools = fs::canonical("/proc/self/exe").parent_path().string();
+  // Removed at the end, on an error, and when a signal ends the run (install_exit_handlers):
+  // a killed benchmark leaves no file of the checkpoint's size in --dir.
   struct Cleanup {
     std::vector<std::string> files;
+    std::vector<int> slots;
+    explicit Cleanup(std::vector<std::string> f) : files(std::move(f)) {
+      for (const auto& file : files) slots.push_back(remove_on_signal(file));
+    }
     ~Cleanup() {
       for (const auto& f : files) ::unlink(f.c_str());
+      for (int slot : slots) forget_on_signal(slot);
     }
   } cleanup{{path, copy, plx}};
+  install_exit_handlers();
 
   const int runs = bench->warmup + bench->steps;
   auto best = [&](const std::function<Phase()>& phase) {

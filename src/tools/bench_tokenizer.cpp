@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/json.h"
 #include "pollux/base/parallel.h"
 #include "pollux/tokenizer/tokenizer.h"
@@ -99,9 +100,10 @@ int tokenizer(int argc, const char* const* argv) {
   const int repeats = vm["repeats"].as<int>();
   if (repeats < 1) throw Error("bench", "--repeats must be at least 1");
   if (!(vm["mb"].as<double>() > 0)) throw Error("bench", "--mb must be positive");
-  std::ifstream in(input, std::ios::binary);
-  if (!in) throw Error("bench", "cannot open --input " + input);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The readers' check (file_io.h): /dev/zero or a FIFO is refused, never read without end.
+  ::close(open_regular_file(input, "bench", "--input"));
+  const std::vector<std::uint8_t> raw = read_file(input);
+  const std::string text(raw.begin(), raw.end());
   if (text.empty()) throw Error("bench", "--input " + input + " is empty");
   const std::vector<std::string> docs = documents(text, std::size_t(vm["mb"].as<double>() * 1e6));
   std::size_t bytes = 0;

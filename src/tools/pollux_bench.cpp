@@ -273,6 +273,6 @@ int main(int argc, char** argv) {
       return 0;
     }
     throw pollux::Error("bench", (command.empty() ? std::string("no command given") : "unknown command '" + command + "'") +
-                                     " (commands: quantizer, train, step, tokenizer, decode; try --help)");
+                                     " (commands: quantizer, train, step, tokenizer, decode, io; try --help)");
   });
 }

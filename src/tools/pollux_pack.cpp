@@ -4,10 +4,12 @@
 #include "cli.h"
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/lattice/plx.h"
 #include "pollux/runtime/model_file.h"
 
 int main(int argc, char** argv) {
+  pollux::install_exit_handlers();  // a signal removes the temporary file (file_io.h)
   return pollux::cli::run("pollux-pack", [&] {
     namespace po = boost::program_options;
     po::options_description options("options");
@@ -27,11 +29,13 @@ int main(int argc, char** argv) {
     if (format != "v4" && format != "v5") throw pollux::Error("pack", "--format '" + format + "': expected v4 or v5");
     const std::string path = vm["checkpoint"].as<std::string>(), output = vm["output"].as<std::string>();
     pollux::refuse_output_is_input(path, output, "--output");
+    pollux::OutputFile out(output, "--output");  // a folder, device or FIFO is refused before any work
     const pollux::Checkpoint ck = pollux::read_checkpoint(path);
     const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5);
     const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);
     pollux::check_plx_image(bytes, output);  // a file no reader takes never replaces a good one
-    pollux::write_file_atomic(output, bytes);
+    pollux::write_output(out, bytes);
+    out.commit();
     // The compression arithmetic, from the file as written.
     const pollux::lattice::PlxBudget b = pollux::lattice::plx_budget(pollux::lattice::plx_logical_tensors(file));
     const std::uint64_t params = b.parameters, backbone = b.backbone_parameters, backbone_bytes = b.backbone_bytes,

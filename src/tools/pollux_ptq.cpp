@@ -13,6 +13,7 @@
 #include "pollux/base/error.h"
 #include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
+#include "pollux/base/stop_signal.h"
 #include "pollux/io/checkpoint.h"
 #include "pollux/ptq/ptq.h"
 #include "pollux/runtime/model_file.h"
@@ -20,6 +21,7 @@
 int main(int argc, char** argv) {
   using namespace pollux;
   namespace po = boost::program_options;
+  install_exit_handlers();  // a signal removes the temporary files (file_io.h)
   return cli::run("pollux-ptq", [&] {
     po::options_description options("options");
     options.add_options()("method", po::value<std::string>(), "rtn | gptq | polarquant | leech")(
@@ -104,13 +106,16 @@ int main(int argc, char** argv) {
         ".json";
     refuse_output_is_input(path, output, "--output");
     refuse_output_is_input(path, report_path, "--output");
+    // Both destinations are checked before the work, and replaced together after it.
+    OutputFile model_file(output, "--output"), report_file(report_path, "--output (its report)");
     log::only_errors();  // stdout: the one summary line below
     ptq::Report report;
     const Checkpoint out = ptq::quantize_checkpoint(read_checkpoint(path), path, o, report);
     report.deployed_bytes = deployed_bytes(out.config, report.deployed);  // the one byte rule, as pollux-pack's
-    write_checkpoint(output, out);
+    write_checkpoint(model_file, out);
     const std::string json = ptq::report_json(report, path, output) + "\n";
-    write_file_atomic(report_path, std::vector<std::uint8_t>(json.begin(), json.end()));
+    write_output(report_file, std::vector<std::uint8_t>(json.begin(), json.end()));
+    commit_together({&model_file, &report_file});
     std::printf("%s: %s%s, %llu parameters in %zu matrices at %.4f bits/param, deployed %llu bytes -> %s (%s)\n", path.c_str(),
                 ptq::method_name(o.method),
                 o.method == ptq::Method::leech

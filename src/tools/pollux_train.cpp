@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
     o.overwrite = vm["overwrite"].as<bool>();
     o.tokenizer_dir = vm["tokenizer_dir"].as<std::string>();
     if (!o.resume.empty() && o.auto_resume) throw pollux::Error("train", "give --resume or --auto_resume, not both");
+    // --overwrite replaces a run, --auto_resume continues it: together one would be ignored.
+    if (o.overwrite && o.auto_resume)
+      throw pollux::Error("train", "--auto_resume continues the run in --out and --overwrite replaces it: give one, not both");
     if (!parsed.from_file && o.resume.empty() && !o.auto_resume)
       throw pollux::Error("train", "no --config FILE given (and nothing to resume)");
     pollux::log::use_short_pattern();

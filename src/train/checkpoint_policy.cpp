@@ -79,6 +79,32 @@ std::string checkpoint_path(const std::string& dir, std::int64_t step) {
   return dir + "/pollux_step_" + std::to_string(step) + ".h5";
 }
 
+namespace {
+
+// The first free name of PATH.superseded, PATH.superseded.1, PATH.superseded.2, ...: a
+// checkpoint set aside never replaces one set aside by an earlier branch from the same step
+// (issue 29: the second resume from step 2 replaced the first's pollux_step_3.h5.superseded).
+std::string superseded_name(const std::string& path) {
+  std::string name = path + ".superseded";
+  for (int n = 1; fs::exists(fs::symlink_status(name)); ++n) name = path + ".superseded." + std::to_string(n);
+  return name;
+}
+
+// The checkpoints earlier resumes set aside: pollux_step_<n>.h5.superseded[.<k>].
+std::vector<std::string> superseded_in(const std::string& dir) {
+  std::vector<std::string> found;
+  if (!fs::is_directory(dir)) return found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("pollux_step_", 0) == 0 && name.find(".h5.superseded") != std::string::npos)
+      found.push_back(entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace
+
 void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fresh, bool overwrite) {
   std::vector<std::string> theirs;
   for (const auto& [step, path] : checkpoints_in(dir))
@@ -86,19 +112,33 @@ void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fre
   if (fresh)
     for (const char* log : {"metrics.csv", "lattice_stats.csv", "eval_tasks.csv"})
       if (fs::exists(dir + "/" + log)) theirs.push_back(dir + "/" + log);
-  if (theirs.empty()) return;
-  if (fresh && !overwrite)
+  if (fresh && !overwrite && !theirs.empty())
     throw Error("train", "--out " + dir + " holds another run's files (" + theirs.front() +
                              (theirs.size() > 1 ? strprintf(" and %zu more", theirs.size() - 1) : std::string()) +
                              "): continue it with --auto_resume, choose another --out, or pass --overwrite to replace them");
+  if (overwrite)  // as the message below promises: --overwrite removes the files set aside, too
+    for (const std::string& path : superseded_in(dir)) theirs.push_back(path);
+  // Every check before any change (issue 29): a folder (or a device) under a run's file name
+  // stops the run here, with nothing removed or renamed yet.
   for (const std::string& path : theirs) {
+    const fs::file_status st = fs::symlink_status(path);
+    if (!fs::is_regular_file(st) && !fs::is_symlink(st))
+      throw Error("train", path + " is not a regular file (" + (fs::is_directory(st) ? "a folder" : "a device or FIFO") +
+                               "): " + (overwrite ? "--overwrite removes only files" : "it cannot be set aside") +
+                               "; nothing was changed in " + dir + ": move it away first");
+  }
+  for (const std::string& path : theirs) {
+    std::error_code ec;
     if (overwrite) {
-      fs::remove(path);
+      fs::remove(path, ec);
+      if (ec) throw Error("train", "--overwrite: cannot remove " + path + ": " + ec.message());
       log::warn("--overwrite: removed " + path);
     } else {  // a resume from an earlier step: the later checkpoints are set aside, not lost
-      fs::rename(path, path + ".superseded");
-      log::warn("resuming from step " + std::to_string(resume_step) + ": " + path + " is past it, kept as " + path +
-                ".superseded (--overwrite removes such files)");
+      const std::string aside = superseded_name(path);
+      fs::rename(path, aside, ec);
+      if (ec) throw Error("train", "cannot set " + path + " aside as " + aside + ": " + ec.message());
+      log::warn("resuming from step " + std::to_string(resume_step) + ": " + path + " is past it, kept as " + aside +
+                " (--overwrite removes such files)");
     }
   }
 }

@@ -2,10 +2,15 @@
 
 #include <torch/csrc/autograd/profiler_kineto.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
 #include "pollux/base/error.h"
+#include "pollux/base/file_io.h"
 #include "pollux/base/log.h"
 
 #ifdef POLLUX_WITH_CUDA
@@ -23,6 +28,33 @@ using torch::profiler::impl::ActivityType;
 torch::profiler::impl::ProfilerConfig profiler_config() {
   return torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::KINETO, /*report_input_shapes=*/true);
 }
+
+// Kineto, built with CUDA, asks the driver for the GPUs' properties as it sets up and writes a
+// trace, and on a machine without one prints a raw "gpuGetDeviceCount failed with code 35"
+// (issue 29). On a CPU run (no GPU activity is recorded) its stderr goes to /dev/null during
+// those calls; a failed save is still found by the check after it.
+class QuietStderr {
+ public:
+  explicit QuietStderr(bool quiet) {
+    if (!quiet) return;
+    std::fflush(stderr);
+    saved_ = ::dup(STDERR_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStderr() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
 
 std::set<ActivityType> activities(bool cuda) {
   if (cuda) return {ActivityType::CPU, ActivityType::CUDA};
@@ -66,6 +98,7 @@ void StepProfiler::begin_step(std::int64_t step) {
   // The profiler's set-up (CUPTI's, on CUDA) one step ahead, as torch.profiler's warmup does,
   // so that it stays out of the recorded steps; not earlier, since CUPTI collects from then on.
   if (step + 1 == first_) {
+    const QuietStderr quiet(!cuda_);
     kineto::prepareProfiler(profiler_config(), activities(cuda_));
     prepared_ = true;
   }
@@ -76,6 +109,7 @@ void StepProfiler::begin_step(std::int64_t step) {
                         (long long)last_, (long long)step));
     return;
   }
+  const QuietStderr quiet(!cuda_);
   if (!prepared_) kineto::prepareProfiler(profiler_config(), activities(cuda_));
   kineto::enableProfiler(profiler_config(), activities(cuda_));
   recording_ = true;
@@ -88,17 +122,18 @@ std::string StepProfiler::end_step(std::int64_t step, bool final) {
 #ifdef POLLUX_WITH_CUDA
   if (cuda_) c10::cuda::device_synchronize();  // the step's last kernels into the trace
 #endif
-  const std::unique_ptr<kineto::ProfilerResult> result = kineto::disableProfiler();
-  // A whole trace or none: written beside the target, then renamed over it.
-  const std::string partial = path_ + ".partial";
-  result->save(partial);
-  std::error_code ec;
-  if (!fs::is_regular_file(partial, ec) || fs::file_size(partial, ec) == 0) {
-    fs::remove(partial, ec);
-    throw Error("profile", what_ + ": could not write the trace " + path_);
+  // A whole trace or none, through the one write path (file_io.h): a temporary file beside
+  // the target, renamed over it.
+  OutputFile out(path_);
+  {
+    const QuietStderr quiet(!cuda_);
+    const std::unique_ptr<kineto::ProfilerResult> result = kineto::disableProfiler();
+    result->save(out.tmp());
   }
-  fs::rename(partial, path_, ec);
-  if (ec) throw Error("profile", what_ + ": could not write the trace " + path_ + ": " + ec.message());
+  std::error_code ec;
+  if (!fs::is_regular_file(out.tmp(), ec) || fs::file_size(out.tmp(), ec) == 0)
+    throw Error("profile", what_ + ": could not write the trace " + path_);
+  out.commit();
   return strprintf("profiler trace of steps %lld-%lld: %s (open it in ui.perfetto.dev or chrome://tracing)", (long long)from_,
                    (long long)step, path_.c_str());
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "pollux/base/error.h"
 #include "pollux/base/log.h"
@@ -212,10 +213,20 @@ class Trainer {
   // checkpoint it continues from, if any.
   std::optional<Checkpoint> settle_config() {
     resume_ = options_.resume;
-    if (resume_.empty() && options_.auto_resume) resume_ = newest_checkpoint(options_.out_dir);
+    std::int64_t named_step = -1;  // --auto_resume: the step the newest checkpoint's name says
+    if (resume_.empty() && options_.auto_resume) {
+      const auto found = checkpoints_in(options_.out_dir);
+      if (!found.empty()) std::tie(named_step, resume_) = found.back();
+    }
     std::optional<Checkpoint> from;
     if (!resume_.empty()) {
       from = read_checkpoint(resume_);
+      // Refused rather than skipped: the file that claims to be the newest is a copy or a
+      // rename, and resuming from it would then set that same file aside as superseded;
+      // skipping it would resume from an older step without a word (issue 29).
+      if (named_step >= 0 && from->step != named_step)
+        throw Error("train", "--auto_resume: " + resume_ + " holds step " + std::to_string(from->step) +
+                                 ", not the step its name says: rename or move it, or pass --resume CKPT");
       resume_step_ = from->step;
       config_ = merge_config(from->config, resume_);
     }

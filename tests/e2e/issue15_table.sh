@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability tables of issues 15 and 25 (tests/reliability/README.md): every numbered item has a row, and every
+# The reliability tables of issues 15, 25 and 29 (tests/reliability/README.md): every numbered item has a row, and every
 # test a row points to still exists in the file it names.
 source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -9,6 +9,9 @@ for item in 1 2 3 4 5 6 7 8 9; do
 done
 for item in $(seq 14); do  # issue 25
   grep -qE "^\| 25\.$item[a-z]? \|" "$TABLE" || fail "issue 25 item $item has no row in $TABLE"
+done
+for item in 2 3 4 5 6 7 s1 s2 s3 s4 s5 s6 s7 s8; do  # issue 29 (its item 1 is src/ptq's)
+  grep -qE "^\| 29\.$item \|" "$TABLE" || fail "issue 29 item $item has no row in $TABLE"
 done
 count=0
 while IFS= read -r ref; do

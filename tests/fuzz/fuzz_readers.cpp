@@ -1,11 +1,13 @@
 // Fuzz harness (issue 15): a seeded mutation loop over every file a tool reads (.plx v4 and
-// v5, checkpoints, INI files, token files, the reference's torch.save files), each case run through the real reader in this
+// v5, ternary .plx files, signed forgeries of them, checkpoints, INI files, token files, the
+// reference's torch.save files, pollux-ptq's arguments), each case run through the real reader in this
 // process. A reader may refuse a case with pollux::Error; anything else fails the run: any
 // other exception (a c10 trace, std::bad_alloc past the memory cap), a crash (SIGSEGV,
 // SIGBUS, SIGFPE, SIGABRT) or a case running past its time cap. Each failure names the file
 // type, the case and the seed, so `pollux-fuzz --type T --seed S --first C --cases 1` replays it.
 //
-//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|ternary-plx|checkpoint|ini|tokens|pt|checkpoint-forged|serve]
+//   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|ternary-plx|ternary-plx-signed|ptq-args|checkpoint|ini|tokens|pt|
+//                checkpoint-forged|serve]
 //               [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
 //
 // Defaults come from POLLUX_FUZZ_CASES and POLLUX_FUZZ_SEED when set (2000 and 1 otherwise).
@@ -26,6 +28,7 @@
 #include <functional>
 #include <new>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,6 +44,8 @@
 #include "pollux/io/checkpoint.h"
 #include "pollux/io/reference_import.h"
 #include "pollux/lattice/plx.h"
+#include "pollux/model/model.h"
+#include "pollux/ptq/ptq.h"
 #include "pollux/runtime/model_file.h"
 
 namespace {
@@ -205,6 +210,48 @@ Bytes ternary_plx() {
   return lattice::serialize_plx(pack_checkpoint(ck, 5));
 }
 
+// A signed forgery of a ternary .plx (issue 29): one tensor's bytes mutated, or its kind
+// changed (a ternary matrix stored as float32 and back), and the file re-serialized, so the
+// checksums pass and the mutation reaches the load-time checks of values and kinds.
+Bytes mutate_plx_signed(const Bytes& file, std::mt19937_64& rng) {
+  lattice::PlxFile plx = lattice::parse_plx(file.data(), file.size(), "seed");
+  lattice::PlxTensor& t = plx.tensors[rng() % plx.tensors.size()];
+  if (rng() % 4 == 0) {  // another kind of the same element count
+    const bool to_f32 = t.dtype == lattice::PlxDtype::ternary;
+    const std::uint64_t n = t.element_count();
+    Bytes raw(std::size_t(to_f32 ? n * 4 : lattice::plx_data_bytes(lattice::PlxDtype::ternary, n)));
+    for (auto& b : raw) b = std::uint8_t(rng());
+    t = lattice::PlxTensor{t.name, to_f32 ? lattice::PlxDtype::f32 : lattice::PlxDtype::ternary, t.shape, raw};
+  } else {
+    const Bytes data = mutate(Bytes(t.data.begin(), t.data.end()), rng);
+    if (data.size() == t.data.size()) t.data = data;  // a changed size is the unsigned fuzzing's case
+  }
+  return lattice::serialize_plx(plx);
+}
+
+// pollux-ptq's options as a line of text, "METHOD BITS GROUP_SIZE CALIB_TOKENS DAMP"
+// (issue 29): a mutated line is parsed, checked against a small model as the tool checks
+// them, and an accepted set quantizes that model (gptq, which needs a calibration file, is
+// refused by the check).
+void read_ptq_arguments(const std::string& path) {
+  const Bytes bytes = read_file(path);
+  std::istringstream in(std::string(bytes.begin(), bytes.end()));
+  std::string method;
+  ptq::Options o;
+  if (!(in >> method >> o.bits >> o.group_size >> o.calib_tokens >> o.damp)) throw Error("fuzz", "not five arguments");
+  o.method = ptq::parse_method(method);
+  if (!(o.damp >= 0 && o.damp <= 10)) throw Error("fuzz", "--damp out of range");  // as cli::number_in refuses it
+  ModelConfig model;
+  model.n_layers = 1;
+  model.n_embd = 24;
+  model.seq_len = 8;
+  model.vocab_size = 264;
+  model.tokenizer_vocab_size = 257;
+  ptq::check_options(o, model);
+  PolluxModel m(model, 1, at::kCPU);
+  ptq::quantize_model(m, o, "leech");
+}
+
 std::vector<FileType> file_types(const std::string& reference_dir, const std::string& source_dir) {
   const std::string plx_v4 = reference_dir + "/reference_tiny_v4.plx";
   auto plx_reader = [](const std::string& path) {
@@ -234,6 +281,19 @@ std::vector<FileType> file_types(const std::string& reference_dir, const std::st
          return std::vector<std::string>{dir + "/seed.plx"};
        },
        plx_reader},
+      {"ternary-plx-signed",
+       [](const std::string& dir) {
+         write_plain(dir + "/seed.plx", ternary_plx());
+         return std::vector<std::string>{dir + "/seed.plx"};
+       },
+       plx_reader, mutate_plx_signed},
+      {"ptq-args",
+       [](const std::string& dir) {
+         const std::string line = "rtn 4 8 16384 0.01\n";
+         write_plain(dir + "/seed.txt", Bytes(line.begin(), line.end()));
+         return std::vector<std::string>{dir + "/seed.txt"};
+       },
+       read_ptq_arguments},
       {"checkpoint",
        [](const std::string& dir) {
          write_checkpoint(dir + "/seed.h5", small_checkpoint());

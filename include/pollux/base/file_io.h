@@ -1,5 +1,9 @@
-// Whole-file reads and atomic writes. A write goes to PATH.tmp.<pid>, is flushed and
-// fsync'ed, then renamed over PATH, so a good file is never replaced by a half one.
+// Whole-file reads, and the one write path of every tool that writes a file (issue 29): an
+// output is refused when PATH exists and is not a regular file, written to PATH.tmp.<pid> in
+// the same folder, flushed and fsync'ed, renamed over PATH, and the folder fsync'ed, so a good
+// file is never replaced by a half one and a power cut cannot lose the new name. The temporary
+// file is removed when an error unwinds past it, and when a signal ends the process
+// (install_exit_handlers, stop_signal.h).
 #pragma once
 
 #include <cstdint>
@@ -17,8 +21,57 @@ int open_regular_file(const std::string& path, const std::string& component, con
 // Throws pollux::Error naming the path if it cannot be read or is not a regular file.
 std::vector<std::uint8_t> read_file(const std::string& path);
 
-// Throws pollux::Error naming the path on any failure; PATH is then untouched.
-void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
+// Throws pollux::Error("io", "FLAG PATH is not a regular file (a folder)") when PATH exists and
+// is anything but a regular file (a folder, a character device, a FIFO, a socket): a rename
+// over it would replace it, and as root --output /dev/null would replace /dev/null for the
+// whole machine. `flag` names the option ("--output"); empty: the message starts with PATH.
+void refuse_non_regular_output(const std::string& path, const std::string& flag);
+
+// A file being written: PATH.tmp.<pid> in PATH's folder. The constructor refuses a
+// non-regular PATH (refuse_non_regular_output) before anything is created; the writer writes
+// tmp() and fsyncs and closes it; commit() renames it over PATH and fsyncs the folder. Until
+// then the temporary file is removed by the destructor (an error) and by the exit handlers
+// (a signal); PATH is untouched.
+class OutputFile {
+ public:
+  explicit OutputFile(std::string path, const std::string& flag = "");
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  const std::string& path() const { return path_; }
+  const std::string& tmp() const { return tmp_; }
+  void commit();
+
+ private:
+  friend void commit_together(const std::vector<OutputFile*>& outputs);
+  std::string path_, tmp_, flag_;
+  int slot_ = -1;  // in the list the exit handlers remove
+  bool committed_ = false;
+};
+
+// Commits several files that belong together (a model and its report) with SIGINT and
+// SIGTERM deferred (defer_exit_signal), every destination checked again first; if a rename still fails, the new
+// files already renamed are removed: a new file never stays beside an old one.
+void commit_together(const std::vector<OutputFile*>& outputs);
+
+// Writes `bytes` through an OutputFile and commits it. Throws pollux::Error naming the path
+// on any failure; PATH is then untouched.
+void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes, const std::string& flag = "");
+// Writes `bytes` to the temporary file of `out`, fsync'ed and closed (commit it after).
+void write_output(const OutputFile& out, const std::vector<std::uint8_t>& bytes);
+
+// fsync of the folder holding `path`, so that a rename into it survives a power cut.
+void fsync_folder_of(const std::string& path);
+
+// Files removed if a signal ends the process (the exit handlers call remove_files_on_signal,
+// which is async-signal-safe). A path is registered until forgotten; at most 16 at a time.
+int remove_on_signal(const std::string& path);  // returns the slot, or -1 when all are taken
+void forget_on_signal(int slot);
+void remove_files_on_signal();
+// For the exit handlers: true when commit_together is renaming (the signal is recorded and
+// ends the process after its last rename, so a pair is never half replaced); false otherwise
+// (the handler ends the process now). Async-signal-safe.
+bool defer_exit_signal(int sig);
 
 // Throws pollux::Error("io", ...) naming `flag` when `output` is the file `input` under
 // another or the same name (same device and inode: links and "./x" are caught). An output

@@ -24,11 +24,10 @@
 // checkpoint on disk is always whole.
 //
 // Both directions take one pass: a write puts each tensor's bytes into the file straight from
-// its memory while checking them finite and hashing them; a read maps the file, hashes it,
-// and the tensors it returns view the mapping (private: changing a tensor never changes the
-// file; unmapped with the last of them; the file must not be truncated in place meanwhile,
-// which writes by rename never do). Peak memory is the state itself plus HDF5's structure,
-// never a second copy of the file.
+// its memory while checking them finite and hashing them; a read reads the file into memory
+// while hashing it, and the tensors it returns view that memory (freed with the last of them;
+// not a mapping, which another program truncating the file in place would turn into SIGBUS). Peak memory is the state itself plus
+// HDF5's structure, never a second copy of the file.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -36,6 +35,7 @@
 #include <map>
 #include <string>
 
+#include "pollux/base/file_io.h"
 #include "pollux/config/config.h"
 #include "pollux/optim/optimizer.h"
 
@@ -60,8 +60,13 @@ struct CheckpointWrite {
   double seconds = 0, sync_seconds = 0;
 };
 // Throws pollux::Error (and writes nothing) when first_non_finite(checkpoint) is not empty,
-// and naming the file on any I/O failure (PATH is then untouched). Logs the size and time.
-CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+// and naming the file on any I/O failure (PATH is then untouched). Goes through the one write
+// path (OutputFile, file_io.h): a non-regular PATH is refused naming `flag` ("--output").
+// Logs the size and time.
+CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& checkpoint, const std::string& flag = "");
+// The same into `out`'s temporary file, fsync'ed, not committed: a tool writing a checkpoint
+// and a report commits both together (commit_together).
+CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& checkpoint);
 // The name of the first non-finite part of the state ("heat", "weights/<p>",
 // "optimizer/<kind>/<p>"), or "" when the whole state is finite.
 std::string first_non_finite(const Checkpoint& checkpoint);

@@ -21,11 +21,14 @@ struct LoadedModel {
   std::string codebook;     // variant the lattice weights index
   std::string kind;         // "plx v4", "plx v5" or "checkpoint"
   int activation_bits = 0;  // quantizer = ternary: the model quantizes its linears' inputs (0 or 8)
+  bool ternary = false;     // quantizer = ternary (a .plx file's matrices are then the ternary kind)
   std::unique_ptr<PolluxModel> model;
 };
 
 // Reads FILE (a .plx by its magic, else an HDF5 checkpoint) onto `device`. Throws
-// pollux::Error naming the file for anything truncated, corrupt or inconsistent.
+// pollux::Error naming the file for anything truncated, corrupt or inconsistent, and naming
+// the tensor for weights that are not finite or a tensor stored as a kind the model does not
+// hold there (a float32 tensor where a ternary matrix belongs).
 LoadedModel load_model(const std::string& path, at::Device device);
 
 // The .plx file of a checkpoint's lattice model. Lossless for the forward weights: it stores

@@ -49,8 +49,10 @@ std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::stri
 // Makes `dir` ready for a run that continues from `resume_step`, or for a fresh run, so that
 // a mistyped --out loses nothing: a fresh run into a folder holding another run's checkpoints
 // or logs is refused with an error naming --out; a resume from an earlier checkpoint sets the
-// later ones aside as NAME.superseded (--auto_resume never picks them). With `overwrite`,
-// those files are removed instead.
+// later ones aside as NAME.superseded (or NAME.superseded.<k>, the first free name: one set
+// aside is never replaced; --auto_resume never picks them). With `overwrite`, those files and
+// every one set aside before are removed instead. Every file is checked (a regular file or a
+// link) before anything is removed or renamed: a failed check changes nothing.
 void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fresh, bool overwrite);
 // The newest pollux_step_<n>.h5 in dir, or "" when there is none.
 std::string newest_checkpoint(const std::string& dir);
