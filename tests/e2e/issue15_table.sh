@@ -10,7 +10,7 @@ done
 for item in $(seq 14); do  # issue 25
   grep -qE "^\| 25\.$item[a-z]? \|" "$TABLE" || fail "issue 25 item $item has no row in $TABLE"
 done
-for item in 2 3 4 5 6 7 s1 s2 s3 s4 s5 s6 s7 s8; do  # issue 29 (its item 1 is src/ptq's)
+for item in 1 2 3 4 5 6 7 s1 s2 s3 s4 s5 s6 s7 s8; do  # issue 29
   grep -qE "^\| 29\.$item \|" "$TABLE" || fail "issue 29 item $item has no row in $TABLE"
 done
 count=0
