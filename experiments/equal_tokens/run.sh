@@ -55,7 +55,7 @@ case "$profile" in
   small)
     config="$here/small.ini"; overrides=(--threads 1); jobs="${JOBS:-2}"
     routes="continuous leech ternary leech-backbone ternary-backbone"; seeds="1 2 3"
-    sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4"
+    sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
     heldout_articles=6; validation_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; tokenizer=bytes ;;
   smoke)
@@ -191,7 +191,9 @@ for seed in $seeds; do
       printf '%s\t%s\t%s\t%s\t%s\n' "continuous-s$seed" continuous "$seed" "$ck" "$(deployed_bytes "$ck")" >>"$models"
       for entry in $ptq; do
         IFS=: read -r m bits scope <<<"$entry"
-        name="ptq-$m$([ "$m" = leech ] || echo "-$bits")$([ -n "$scope" ] && echo "-$scope")"
+        name="ptq-$m"
+        [ "$m" = leech ] || name+="-$bits"
+        [ -z "$scope" ] || name+="-$scope"
         q="$out/ptq/$name-s$seed.h5"
         if [ ! -f "$q" ]; then
           args=(--method "$m" --output "$q" --scope "${scope:-all}")

@@ -111,9 +111,9 @@ void check_loaded_weights(const PolluxModel& model, const std::string& path) {
 }
 
 // The kind each tensor is stored as must be one its model gives it: a ternary model's
-// matrices ternary, a lattice model's never ternary (lattice, INT8 rows, or float32 as v4
-// keeps pos_emb), every other tensor float32 (issue 29: a float32 tensor where a ternary
-// matrix belongs was taken).
+// matrices ternary (its embeddings and head int8 rows with scope = backbone), a lattice model's never ternary (lattice, INT8
+// rows, or float32 as v4 keeps pos_emb), every other tensor float32 (issue 29: a float32 tensor where a ternary matrix belongs
+// was taken).
 void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model, bool ternary, const std::string& path) {
   std::map<std::string, lattice::PlxStorage> storage;
   for (const auto& t : lattice::plx_logical_tensors(file)) storage[t.name] = t.storage;
@@ -121,8 +121,10 @@ void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model,
     const auto it = storage.find(p.name);
     if (it == storage.end()) continue;  // missing: refused by name below
     const lattice::PlxStorage s = it->second;
+    // scope = backbone keeps tok_emb, pos_emb and head as int8 rows beside ternary blocks.
+    const bool int8_allowed = int8_rows_parameter(Scope::backbone, p.name) && s == lattice::PlxStorage::int8_rows;
     const bool expected = !p.lattice() ? s == lattice::PlxStorage::f32
-                          : ternary    ? s == lattice::PlxStorage::ternary
+                          : ternary    ? s == lattice::PlxStorage::ternary || int8_allowed
                                        : s != lattice::PlxStorage::ternary;
     if (!expected)
       throw Error("model", path + ": tensor " + p.name + " is stored as " + lattice::to_string(s) + ", which a " +

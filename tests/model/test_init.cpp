@@ -18,8 +18,7 @@ double sample_mean(const at::Tensor& t) { return t.to(at::kDouble).mean().item<d
 
 }  // namespace
 
-TEST_CASE("init: standard draws every matrix N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)), gains 1",
-          "[init]") {
+TEST_CASE("init: standard draws every matrix N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)), gains 1", "[init]") {
   const ModelConfig c = test::small_model(4, 64, 120);
   PolluxModel model(c, 11, at::kCPU, Init::standard);
   const double residual = 0.02 / std::sqrt(2.0 * c.n_layers);
@@ -44,8 +43,7 @@ TEST_CASE("init: standard draws every matrix N(0, 0.02), residual outputs N(0, 0
   CHECK(gains == 1 + 4 * 4);
 }
 
-TEST_CASE("init: lattice is the spec's (matrices N(0, 1), embeddings and head N(0, 1/(C sqrt d))), the same draws",
-          "[init]") {
+TEST_CASE("init: lattice is the spec's (matrices N(0, 1), embeddings and head N(0, 1/(C sqrt d))), the same draws", "[init]") {
   const ModelConfig c = test::small_model(2, 64, 96);
   PolluxModel lattice(c, 5, at::kCPU, Init::lattice), standard(c, 5, at::kCPU, Init::standard);
   const double emb = 1.0 / (lattice::kC * std::sqrt(96.0));
