@@ -279,10 +279,10 @@ std::vector<lattice::DeployedTensor> deployed_tensors(const Checkpoint& ck, int 
     const std::string base = p.name.substr(0, p.name.size() - 7);
     if (!p.lattice() || continuous || (version == 4 && base == "pos_emb"))
       t.kind = lattice::DeployedKind::f32;
+    else if (int8_rows_parameter(ck.config.scope, p.name) || (version == 4 && (base == "tok_emb" || base == "head")))
+      t.kind = lattice::DeployedKind::int8_rows;  // scope = backbone; v4's layout for tok_emb and head
     else if (ternary)
       t.kind = lattice::DeployedKind::ternary;
-    else if (version == 4 && (base == "tok_emb" || base == "head"))
-      t.kind = lattice::DeployedKind::int8_rows;
     else
       t.kind = lattice::DeployedKind::lattice;
     out.push_back(t);

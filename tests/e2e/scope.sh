@@ -43,6 +43,12 @@ for route in lattice ternary; do
   "$BIN/pollux-pack" "$CK" --output "$R/m.plx" >"$R/pack.txt"
   "$BIN/pollux-inspect" "$R/m.plx" --json >"$R/plx.json"
   [ "$(json_field "$R/plx.json" scope)" = backbone ] || fail "$route: .plx scope"
+  # the byte rule counts the int8 rows: the checkpoint's deployed bytes are the file's size
+  "$BIN/pollux-inspect" "$CK" --json >"$R/ck.json"
+  size="$(stat -c %s "$R/m.plx")"
+  [ "$(json_field "$R/ck.json" deployed_bytes)" = "$size" ] || fail "$route: deployed_bytes $(json_field "$R/ck.json" deployed_bytes), file $size"
+  [ "$(json_field "$R/plx.json" deployed_bytes)" = "$size" ] || fail "$route: the .plx's deployed_bytes is not its size"
+  grep -q "deployed bytes (the byte rule): $size" "$R/pack.txt" || fail "$route: pollux-pack's byte rule: $(grep deployed "$R/pack.txt")"
   grep -o '"storage":"int8","shape":\[[0-9]*,[0-9]*\],"parameters":[0-9]*,"bytes":[0-9]*' "$R/plx.json" \
     | sed 's/.*shape":\[\([0-9]*\),\([0-9]*\)\],"parameters":[0-9]*,"bytes":\([0-9]*\)/\1 \2 \3/' >"$R/int8.txt"
   [ "$(wc -l <"$R/int8.txt")" -eq 3 ] || fail "$route: expected 3 int8 matrices, got $(cat "$R/int8.txt")"
