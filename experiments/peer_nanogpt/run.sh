@@ -28,7 +28,7 @@ routes="${ROUTES:-nanogpt continuous leech ternary}"
 text="$shared/data/corpus/tinyshakespeare.txt"
 [ -f "$nanogpt/train.py" ] || { echo "run.sh: error: $nanogpt has no train.py (a nanoGPT checkout)" >&2; exit 1; }
 [ -f "$text" ] || { echo "run.sh: error: no $text" >&2; exit 1; }
-mkdir -p "$out"
+mkdir -p "$out/data"
 commands="$out/commands.sh"
 printf '#!/usr/bin/env bash\n# experiments/peer_nanogpt, %s, %s\nset -euo pipefail\n' "$(date -u +%FT%TZ)" "$(uname -n)" >"$commands"
 run() { printf '%q ' "$@" >>"$commands"; printf '\n' >>"$commands"; "$@"; }
@@ -59,7 +59,7 @@ for route in $routes; do
       wall=$(cd "$work" && timed "$out/nanogpt_train.log" "$python" train.py config/train_shakespeare_char.py --device=cpu \
         --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 \
         --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0 --always_save_checkpoint=True)
-      loss=$(run "$python" "$here/eval_nanogpt.py" "$work" "$work/out-shakespeare-char/ckpt.pt" "$work/data/shakespeare_char/val.bin" \
+      loss=$(run "$python" "$here/eval_nanogpt.py" "$work" "$work/out-shakespeare-char/ckpt.pt" "$work/data/shakespeare_char/val.bin" | tail -1 \
         | "$python" -c 'import json,sys; print(json.load(sys.stdin)["loss"])')
       row nanogpt "$loss" "$wall" ;;
     continuous | leech | ternary)

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../catch.h"
+#include "../support/random_tensors.h"
 #include "../support/small_model.h"
 #include "pollux/base/half.h"
 #include "pollux/model/int8_rows.h"
@@ -15,14 +16,7 @@
 
 using namespace pollux;
 
-namespace {
-
-at::Tensor random_matrix(std::int64_t rows, std::int64_t cols, std::uint64_t seed, double std = 1.0) {
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return at::normal(0.0, std, {rows, cols}, gen, at::kFloat);
-}
-
-}  // namespace
+using test::random_matrix;
 
 TEST_CASE("int8 rows: every weight is k s / 127 on its row's grid, at most 255 levels a row", "[int8_rows]") {
   for (std::uint64_t seed : {1, 2, 3}) {

@@ -6,20 +6,14 @@
 #include <set>
 
 #include "../catch.h"
+#include "../support/random_tensors.h"
 #include "../support/small_model.h"
 #include "pollux/model/model.h"
 #include "pollux/model/ternary.h"
 
 using namespace pollux;
 
-namespace {
-
-at::Tensor random_matrix(std::int64_t rows, std::int64_t cols, std::uint64_t seed, double std = 1.0) {
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return at::normal(0.0, std, {rows, cols}, gen, at::kFloat);
-}
-
-}  // namespace
+using test::random_matrix;
 
 TEST_CASE("ternary: forward weights take exactly {-gamma, 0, +gamma}, gamma = mean |W|", "[ternary]") {
   for (std::uint64_t seed : {1, 2, 3}) {
