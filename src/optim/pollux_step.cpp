@@ -148,27 +148,22 @@ class PolluxStep : public Optimizer {
           bad += latent.isfinite().logical_not().any().to(at::kInt);
           const at::Tensor w = int8_rows_value(int8_rows(latent));
           p.value.detach().copy_(comm_ ? comm_->all_gather_rows(w, rows) : w);
-          if (comm_)
-            force_squares.push_back(u.norm().square().to(at::kDouble));
-          else
-            force += u.norm().to(at::kDouble);
-          elements += double(p.value.numel());
-          continue;
+        } else {
+          at::Tensor weight = own_rows(comm_, p.value.detach());
+          auto prev = weights_.find(p.name);
+          const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
+          LatticeWeight next =
+              project(quantizer_, latent, weight, bad, incremental_ ? &memory_[p.name] : nullptr, previous, searched);
+          if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
+            next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
+            write_forward_weight(p.value, next, quantizer_.codebook());
+          }
+          lattice_names.push_back(p.name);
+          changed.push_back(prev != weights_.end() ? prev->second.indices.ne(next.indices).sum().to(at::kDouble)
+                                                   : at::full({}, double(next.indices.numel()), stats_options));
+          atoms += double(next.indices.numel());
+          weights_[p.name] = next;
         }
-        at::Tensor weight = own_rows(comm_, p.value.detach());
-        auto prev = weights_.find(p.name);
-        const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
-        LatticeWeight next =
-            project(quantizer_, latent, weight, bad, incremental_ ? &memory_[p.name] : nullptr, previous, searched);
-        if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
-          next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
-          write_forward_weight(p.value, next, quantizer_.codebook());
-        }
-        lattice_names.push_back(p.name);
-        changed.push_back(prev != weights_.end() ? prev->second.indices.ne(next.indices).sum().to(at::kDouble)
-                                                 : at::full({}, double(next.indices.numel()), stats_options));
-        atoms += double(next.indices.numel());
-        weights_[p.name] = next;
       } else {
         latent.mul_(decay).add_(u).clamp_(1.0 - kGeometricSlack, 1.0 + kGeometricSlack);
         p.value.detach().copy_(comm_ ? comm_->all_gather_rows(latent, rows) : latent);
