@@ -29,11 +29,14 @@ config_max_steps() {
 
 # The route whose sweep a training route takes its knob from: the Leech variants share
 # h_floor (a property of the corpus, spec section 1), a scope variant takes its base route's.
+# The optimizer ablations (issue 31) are swept on their own: leech-adamw is Leech trained by
+# AdamW straight through (the plain QAT recipe), ternary-pollux ternary trained by pollux_step.
 tuned_as() {
   case "$1" in
     continuous) echo continuous ;;
     ternary | ternary-backbone) echo ternary ;;
     leech | pollux-v4 | leech-backbone) echo leech ;;
+    leech-adamw | ternary-pollux) echo "$1" ;;  # the optimizer ablations: each its own knob
     *) echo "run.sh: error: unknown route $1" >&2; return 1 ;;
   esac
 }
@@ -51,18 +54,22 @@ route_keys() {
     ternary) echo --quantizer ternary ;;
     leech-backbone) echo --quantizer lattice --codebook leech --scope backbone ;;
     ternary-backbone) echo --quantizer ternary --scope backbone ;;
+    leech-adamw) echo --quantizer lattice --codebook leech --optimizer adamw ;;
+    ternary-pollux) echo --quantizer ternary --optimizer pollux ;;
     *) echo "run.sh: error: unknown route $1" >&2; return 1 ;;
   esac
 }
 
 # A sweep's points (sweep_points ROUTE ADAMW_GRID H_FLOORS; the grid is INIT:LR,LR,... per
-# init): INIT-lrLR for the AdamW routes, hfloorH for Leech; point_keys gives a point's keys
+# init): INIT-lrLR for the AdamW routes (leech-adamw: the lattice's init only, as its
+# quantizer requires), hfloorH for the pollux_step routes; point_keys gives a point's keys
 # (min_lr a tenth of lr, as nanoGPT's).
 sweep_points() {
   local entry lr h
   case "$1" in
-    leech) for h in $3; do echo "hfloor$h"; done ;;
+    leech | ternary-pollux) for h in $3; do echo "hfloor$h"; done ;;
     *) for entry in $2; do
+      [ "$1" = leech-adamw ] && [ "${entry%%:*}" != lattice ] && continue
       for lr in $(echo "${entry#*:}" | tr ',' ' '); do echo "${entry%%:*}-lr$lr"; done
     done ;;
   esac

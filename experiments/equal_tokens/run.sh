@@ -54,7 +54,7 @@ python="${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}"
 case "$profile" in
   small)
     config="$here/small.ini"; overrides=(--threads 1); jobs="${JOBS:-2}"
-    routes="continuous leech ternary leech-backbone ternary-backbone"; seeds="1 2 3"
+    routes="continuous leech ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
     heldout_articles=6; validation_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; tokenizer=bytes ;;
@@ -66,7 +66,7 @@ case "$profile" in
     heldout_articles=1; validation_articles=1; blimp_limit=2; calib_tokens=256; group_size=16; tokenizer=bytes ;;
   paper)
     config="$root/configs/pollux-1152.ini"; overrides=(--device cuda); jobs="${JOBS:-1}"
-    routes="continuous leech pollux-v4 ternary leech-backbone ternary-backbone"; seeds="1 2 3"
+    routes="continuous leech pollux-v4 ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:1e-3,3e-3,1e-2,3e-2 standard:1.5e-4,3e-4,6e-4,1.2e-3,2.4e-3"; h_floors="2.8 3.2 3.6"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
     heldout_articles=0; validation_articles=0; blimp_limit=0; calib_tokens=262144; group_size=32; tokenizer=gpt2 ;;

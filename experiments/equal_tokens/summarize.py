@@ -19,6 +19,7 @@ import json
 import math
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -44,7 +45,7 @@ def sweep(sweep_dir, output):
     points = {}
     for path in sorted(glob.glob(os.path.join(sweep_dir, "*.val.json"))):
         stem = os.path.basename(path)[: -len(".val.json")]
-        route, point = stem.split("-", 1)
+        route, point = split_sweep_stem(stem)
         with open(path) as f:
             loss = json.load(f)["loss"]
         if not math.isfinite(loss):
@@ -63,6 +64,15 @@ def sweep(sweep_dir, output):
                 lines.append(f"| {route} | {point} | {loss:.4f} | {'yes' if point == choice[0] else ''} |")
     with open(os.path.join(os.path.dirname(output), "sweep.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def split_sweep_stem(stem):
+    """ROUTE-POINT into its route (which may hold dashes: leech-adamw) and its point (hfloorH or
+    INIT-lrLR)."""
+    m = re.fullmatch(r"(.+?)-(hfloor[^-]+|[a-z]+-lr[^-]+)", stem)
+    if not m:
+        sys.exit(f"summarize: error: {stem} is not ROUTE-hfloorH or ROUTE-INIT-lrLR")
+    return m.group(1), m.group(2)
 
 
 def sweep_order(point):

@@ -48,6 +48,8 @@ constexpr Names<QuantizerKind> kQuantizerNames = {
 constexpr Names<WidthInertia> kWidthInertiaNames = {{WidthInertia::clamped, "clamped"}, {WidthInertia::reference, "reference"}};
 constexpr Names<Scope> kScopeNames = {{Scope::all, "all"}, {Scope::backbone, "backbone"}};
 constexpr Names<Projection> kProjectionNames = {{Projection::incremental, "incremental"}, {Projection::full, "full"}};
+constexpr Names<OptimizerKind> kOptimizerNames = {
+    {OptimizerKind::automatic, "auto"}, {OptimizerKind::pollux, "pollux"}, {OptimizerKind::adamw, "adamw"}};
 constexpr Names<Init> kInitNames = {{Init::lattice, "lattice"}, {Init::standard, "standard"}};
 constexpr Names<lattice::Scoring> kScoringNames = {{lattice::Scoring::exact, "exact"},
                                                    {lattice::Scoring::reference_bf16, "reference-bf16"}};
@@ -187,6 +189,13 @@ const std::vector<Key>& keys() {
                           "how the parameters start: lattice (the spec's: matrices N(0, 1)) or standard (GPT-2's: "
                           "N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)); quantizer = none | ternary)"),
                [](const Config& c) { return c.init != Init::lattice; }),
+      // An identity key of every model (a checkpoint without it is auto), yet not one every
+      // checkpoint must hold, so checkpoints from before it stay readable.
+      identity(choice_key("optimizer", &Config::optimizer, kOptimizerNames,
+                          "auto (pollux_step for quantizer = lattice, AdamW otherwise), pollux (pollux_step, spec section 5: "
+                          "heat from h_floor) or adamw (lr, min_lr, warmup_steps, weight_decay; on lattice latents straight "
+                          "through, as plain quantization-aware training)"),
+               [](const Config&) { return true; }),
       // An identity key of every model (a checkpoint without it is scope = all), yet not one every
       // checkpoint must hold, so checkpoints from before it stay readable.
       identity(choice_key("scope", &Config::scope, kScopeNames,
@@ -308,6 +317,12 @@ std::string to_string(WidthInertia value) { return name_in(kWidthInertiaNames, v
 std::string to_string(Projection value) { return name_in(kProjectionNames, value); }
 std::string to_string(Init value) { return name_in(kInitNames, value); }
 std::string to_string(Scope value) { return name_in(kScopeNames, value); }
+std::string to_string(OptimizerKind value) { return name_in(kOptimizerNames, value); }
+
+OptimizerKind Config::optimizer_kind() const {
+  if (optimizer != OptimizerKind::automatic) return optimizer;
+  return quantizer == QuantizerKind::lattice ? OptimizerKind::pollux : OptimizerKind::adamw;
+}
 std::string to_string(lattice::Scoring value) { return name_in(kScoringNames, value); }
 
 std::vector<std::string> config_identity_keys(const Config& stored) {
@@ -360,10 +375,14 @@ void Config::validate() const {
       {"micro_batch", micro_batch, kMaxBatch},  {"grad_accum", grad_accum, kMaxBatch}};
   for (const auto& [key, value, cap] : caps)
     if (value > cap) fail(key, std::to_string(value) + " is above the limit " + std::to_string(cap));
-  // pollux_step's steps are sized in the lattice's units (spec section 5): its latents start there.
-  if (quantizer == QuantizerKind::lattice && init != Init::lattice)
-    fail("init", "must be lattice when quantizer = lattice (pollux_step's steps are sized in the lattice's units)");
-  if (quantizer == QuantizerKind::lattice && !(h_floor > 0))
+  // pollux_step's steps are sized in the lattice's units (spec section 5): its latents start
+  // there, and so do the lattice's (the projection's row scale is the latent's).
+  const bool pollux_step = optimizer_kind() == OptimizerKind::pollux;
+  if ((quantizer == QuantizerKind::lattice || pollux_step) && init != Init::lattice)
+    fail("init",
+         std::string("must be lattice when ") + (pollux_step ? "optimizer = pollux (its steps are sized in the lattice's units)"
+                                                             : "quantizer = lattice (the spec's start of its latents)"));
+  if (pollux_step && !(h_floor > 0))
     fail("h_floor", "must be positive: the corpus's irreducible cross-entropy in nats (measure it with quantizer = none)");
   if (eval_every < 0) fail("eval_every", "must be 0 or positive");
   if (dist_timeout_s <= 0) fail("dist_timeout_s", "must be positive");
@@ -389,9 +408,9 @@ void Config::validate() const {
     fail("h_floor", "must be a finite cross-entropy in nats, 0 or more (" + std::to_string(h_floor) + ")");
   if (quantizer != QuantizerKind::ternary && activation_bits != Config().activation_bits)
     fail("activation_bits", "only quantizer = ternary quantizes activations; this run is quantizer = " + to_string(quantizer));
-  if (quantizer != QuantizerKind::lattice && width_inertia != Config().width_inertia)
-    fail("width_inertia",
-         "only quantizer = lattice scales its step by the width; this run is quantizer = " + to_string(quantizer));
+  if (!pollux_step && width_inertia != Config().width_inertia)
+    fail("width_inertia", "only pollux_step scales its step by the width; this run is optimizer = " + to_string(optimizer) +
+                              " with quantizer = " + to_string(quantizer));
 }
 
 ParsedConfig parse_config(const std::vector<std::string>& args) {

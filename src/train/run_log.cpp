@@ -37,9 +37,10 @@ RunLog::RunLog(const Config& config, const std::string& run_dir, std::int64_t re
                const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer)
     : max_steps_(config.max_steps), log_every_(config.log_every), writer_(writer), tty_(writer && ::isatty(STDOUT_FILENO)) {
   if (!writer_) return;
-  const bool lattice = config.quantizer == QuantizerKind::lattice;
-  metrics_.emplace(run_dir + "/metrics.csv", metrics_header(lattice ? "step_size" : "lr"), resume_step,
-                   lattice ? metrics_header("lr") : "");
+  // pollux_step's rate column is its step size; AdamW's its learning rate
+  const bool pollux_step = config.optimizer_kind() == OptimizerKind::pollux;
+  metrics_.emplace(run_dir + "/metrics.csv", metrics_header(pollux_step ? "step_size" : "lr"), resume_step,
+                   pollux_step ? metrics_header("lr") : "");
   lattice_.emplace(lattice_matrices, start);
   if (!lattice_->empty()) lattice_csv_.emplace(run_dir + "/lattice_stats.csv", lattice_->csv_header(), resume_step);
 }

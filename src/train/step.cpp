@@ -50,7 +50,7 @@ double accumulate_gradients(PolluxModel& model, int micro_batches,
 }
 
 StepStats optimizer_step(Optimizer& optimizer, double ce_mean, const Config& config) {
-  RECORD_USER_SCOPE(config.quantizer == QuantizerKind::lattice ? "pollux::pollux_step" : "pollux::adamw_step");
+  RECORD_USER_SCOPE(config.optimizer_kind() == OptimizerKind::pollux ? "pollux::pollux_step" : "pollux::adamw_step");
   return optimizer.step(ce_mean);
 }
 

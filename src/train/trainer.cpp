@@ -233,7 +233,7 @@ class Trainer {
     config_.validate();
     refuse_larger_than_memory(config_, "train");  // before any data is read or tensor made
     const double eta = width_inertia(config_.model.n_embd, true);
-    if (config_.quantizer == QuantizerKind::lattice && config_.width_inertia == WidthInertia::reference && eta <= 0)
+    if (config_.optimizer_kind() == OptimizerKind::pollux && config_.width_inertia == WidthInertia::reference && eta <= 0)
       throw Error("train", "width_inertia = reference gives eta_d = 1 + C ln(" + std::to_string(config_.model.n_embd) +
                                "/1152) = " + std::to_string(eta) +
                                " <= 0 at this width: every matrix update would climb the loss (spec section 5a). "

@@ -109,9 +109,10 @@ TEST_CASE("config: the identity keys are the ones the key table marks (activatio
       "tokenizer", "seed",   "codebook", "quantizer",    "width_inertia", "lattice_search",
       "h_floor",   "lr",     "min_lr",   "warmup_steps", "weight_decay"};
   CHECK(config_identity_keys() == expected);
-  // scope: an identity key of every model, yet not one a checkpoint must hold (absent = all)
+  // optimizer and scope: identity keys of every model, yet not ones a checkpoint must hold
+  // (absent = auto, all)
   std::vector<std::string> with_scope = expected;
-  with_scope.insert(with_scope.begin() + 10, "scope");  // after quantizer, in the table's order
+  with_scope.insert(with_scope.begin() + 10, {"optimizer", "scope"});  // after quantizer, in the table's order
   CHECK(config_identity_keys(Config{}) == with_scope);
   Config ternary;
   ternary.quantizer = QuantizerKind::ternary;
@@ -123,7 +124,7 @@ TEST_CASE("config: the identity keys are the ones the key table marks (activatio
   standard.quantizer = QuantizerKind::none;
   standard.init = Init::standard;
   std::vector<std::string> with_init = with_scope;
-  with_init.insert(with_init.begin() + 10, "init");  // after quantizer (and activation_bits), before scope
+  with_init.insert(with_init.begin() + 10, "init");  // after quantizer (and activation_bits), before optimizer
   CHECK(config_identity_keys(standard) == with_init);
 }
 
@@ -131,12 +132,43 @@ TEST_CASE("config: init = standard is for the AdamW routes; a checkpoint without
   CHECK(parse_config({"--init", "standard", "--quantizer", "none"}).config.init == Init::standard);
   CHECK_NOTHROW(parse_config({"--init", "standard", "--quantizer", "ternary"}).config.validate());
   CHECK_THROWS_WITH(parse_config({"--init", "standard", "--h_floor", "2"}).config.validate(),
+                    Catch::Contains("key init: must be lattice when optimizer = pollux"));
+  CHECK_THROWS_WITH(parse_config({"--init", "standard", "--h_floor", "2", "--optimizer", "adamw"}).config.validate(),
                     Catch::Contains("key init: must be lattice when quantizer = lattice"));
+  CHECK_THROWS_WITH(
+      parse_config({"--init", "standard", "--quantizer", "ternary", "--optimizer", "pollux", "--h_floor", "2"}).config.validate(),
+      Catch::Contains("key init: must be lattice when optimizer = pollux"));
   CHECK_THROWS_WITH(parse_config({"--init", "gpt2"}), Catch::Contains("key init: 'gpt2' is not one of lattice, standard"));
   Config c;
   auto entries = c.entries();
   entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "init"; }), entries.end());
   CHECK(config_from_entries(entries).init == Init::lattice);
+}
+
+TEST_CASE("config: optimizer = auto picks by the quantizer; pollux and adamw train any quantizer", "[config]") {
+  Config c;
+  CHECK(c.optimizer == OptimizerKind::automatic);
+  CHECK(c.optimizer_kind() == OptimizerKind::pollux);  // quantizer = lattice
+  c.quantizer = QuantizerKind::ternary;
+  CHECK(c.optimizer_kind() == OptimizerKind::adamw);
+  c.quantizer = QuantizerKind::none;
+  CHECK(c.optimizer_kind() == OptimizerKind::adamw);
+  const Config leech_qat = parse_config({"--optimizer", "adamw"}).config;
+  CHECK(leech_qat.optimizer_kind() == OptimizerKind::adamw);
+  CHECK_NOTHROW(leech_qat.validate());  // AdamW needs no h_floor
+  CHECK(parse_config({"--optimizer", "pollux", "--quantizer", "ternary"}).config.optimizer_kind() == OptimizerKind::pollux);
+  CHECK_THROWS_WITH(parse_config({"--optimizer", "pollux", "--quantizer", "ternary"}).config.validate(),
+                    Catch::Contains("key h_floor: must be positive"));
+  CHECK_NOTHROW(parse_config({"--optimizer", "pollux", "--quantizer", "none", "--h_floor", "2", "--width_inertia", "reference"})
+                    .config.validate());
+  CHECK_THROWS_WITH(parse_config({"--optimizer", "adamw", "--h_floor", "2", "--width_inertia", "reference"}).config.validate(),
+                    Catch::Contains("key width_inertia: only pollux_step scales its step by the width"));
+  CHECK_THROWS_WITH(parse_config({"--optimizer", "sgd"}),
+                    Catch::Contains("key optimizer: 'sgd' is not one of auto, pollux, adamw"));
+  auto entries = Config{}.entries();  // a checkpoint from before the key trained with auto
+  entries.erase(std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "optimizer"; }),
+                entries.end());
+  CHECK(config_from_entries(entries).optimizer == OptimizerKind::automatic);
 }
 
 TEST_CASE("config: scope = all | backbone, refused with quantizer = none", "[config]") {

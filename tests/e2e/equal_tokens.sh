@@ -61,6 +61,13 @@ grep -q "pollux-ptq .*pollux_step_10000.h5 --method gptq .*--bits 2" "$WORK/pape
 grep -q "split_wikitext.py .*--heldout 0 .*--task_dir .*tasks" "$WORK/paper.log" || fail "paper does not write its task folder"
 grep -q "pollux-eval .*--tasks wikitext --task_dir .*tasks" "$WORK/paper.log" || fail "paper does not score wikitext"
 grep -q "pollux-train .*--init standard --lr 3e-4" "$WORK/paper.log" || fail "paper does not sweep the learning rate"
+# The optimizer ablations: Leech trained by AdamW (its own learning-rate sweep, the lattice's
+# init only) and ternary by pollux_step (its own h_floor sweep).
+grep -q "pollux-train .*--quantizer lattice --codebook leech --optimizer adamw --init lattice --lr " "$WORK/paper.log" \
+  || fail "paper does not sweep leech-adamw's learning rate"
+grep -q "pollux-train .*--optimizer adamw --init standard" "$WORK/paper.log" && fail "leech-adamw swept the standard init"
+grep -q "pollux-train .*--quantizer ternary --optimizer pollux --h_floor " "$WORK/paper.log" \
+  || fail "paper does not sweep ternary-pollux's h_floor"
 [ ! -e "$WORK/paper/results.md" ] && [ ! -e "$WORK/paper/data/heldout.txt" ] || fail "the paper dry run ran something"
 bash "$run" smoke "$WORK/x" --bogus 2>/dev/null && fail "an unknown option was accepted"
 
@@ -74,4 +81,13 @@ final_checkpoint "$WORK/a_b" 2>/dev/null && fail "final_checkpoint found a check
 [ "$(config_max_steps "$ROOT/configs/pollux-1152.ini" --device cuda)" = 10000 ] || fail "config_max_steps of pollux-1152"
 [ "$(config_max_steps "$ROOT/configs/pollux-1152.ini" --max_steps 3)" = 3 ] || fail "config_max_steps with an override"
 bash "$run" bogus "$WORK/x" 2>/dev/null && fail "an unknown profile was accepted"
+# A sweep's file names split into route and point where routes hold dashes.
+mkdir -p "$WORK/sw"
+for p in leech-adamw-lattice-lr1e-2:3.1 leech-adamw-lattice-lr3e-2:3.0 ternary-pollux-hfloor2.4:2.5 ternary-pollux-hfloor1.8:2.6 \
+  continuous-standard-lr1e-3:2.0; do
+  echo "{\"loss\": ${p##*:}}" >"$WORK/sw/${p%%:*}.val.json"
+done
+"$PY" "$ROOT/experiments/equal_tokens/summarize.py" sweep "$WORK/sw" --output "$WORK/sw/best.tsv" || fail "summarize sweep"
+grep -qP '^leech-adamw\tlattice-lr3e-2\t' "$WORK/sw/best.tsv" || fail "best.tsv: $(cat "$WORK/sw/best.tsv")"
+grep -qP '^ternary-pollux\thfloor2.4\t' "$WORK/sw/best.tsv" || fail "best.tsv: $(cat "$WORK/sw/best.tsv")"
 echo "equal_tokens: all checks passed"

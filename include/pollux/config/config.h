@@ -25,6 +25,11 @@ enum class Projection : std::uint8_t { incremental, full };
 // embeddings and head N(0, 1/(C sqrt d))); standard is GPT-2's (every matrix N(0, 0.02), the
 // residual outputs o_proj and fc2 N(0, 0.02 / sqrt(2 n_layers))), for the AdamW routes.
 enum class Init : std::uint8_t { lattice, standard };
+// Which optimizer trains the model (src/optim): auto is pollux_step (spec section 5) for
+// quantizer = lattice and AdamW otherwise; naming one trains any quantizer with it (AdamW on
+// lattice latents is the plain straight-through QAT recipe, pollux_step on ternary latents its
+// mirror image), so the codebook's effect and the optimizer's can be told apart.
+enum class OptimizerKind : std::uint8_t { automatic, pollux, adamw };
 // Which matrices the quantizer holds: all, or the blocks' only (tok_emb, pos_emb and head int8 rows, model/int8_rows.h)
 enum class Scope : std::uint8_t { all, backbone };
 
@@ -35,6 +40,7 @@ std::string to_string(WidthInertia value);      // clamped | reference
 std::string to_string(Projection value);        // incremental | full
 std::string to_string(Init value);              // lattice | standard
 std::string to_string(Scope value);             // all | backbone
+std::string to_string(OptimizerKind value);     // auto | pollux | adamw
 std::string to_string(lattice::Scoring value);  // exact | reference-bf16
 using lattice::to_string;                       // CodebookVariant: leech | pollux-v4
 
@@ -77,6 +83,7 @@ struct Config {
   WidthInertia width_inertia = WidthInertia::clamped;         // clamped: max(1, eta_d); reference: eta_d as is
   Projection projection = Projection::incremental;            // the same weights; full searches every atom
   Init init = Init::lattice;                                  // standard: GPT-2's, for quantizer = none | ternary
+  OptimizerKind optimizer = OptimizerKind::automatic;         // auto: pollux for quantizer = lattice, else adamw
   lattice::Scoring lattice_search = lattice::Scoring::exact;  // reference_bf16: the reference's approximate search
   int threads = 0;                                            // CPU threads (0 = all cores)
   std::int64_t dist_timeout_s = 300;                          // data-parallel runs: how long a rank waits for the others
@@ -105,6 +112,8 @@ struct Config {
   std::string to_json() const;
   // Throws pollux::Error naming the key for every inconsistent value.
   void validate() const;
+  // The optimizer that trains the run: `optimizer` with auto resolved by the quantizer.
+  OptimizerKind optimizer_kind() const;
   std::int64_t tokens_per_step() const { return std::int64_t(micro_batch) * grad_accum * model.seq_len; }
 };
 

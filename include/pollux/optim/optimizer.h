@@ -1,6 +1,6 @@
-// The optimizers: pollux_step (spec section 5) for lattice training, and AdamW with linear
-// warmup and cosine decay for the continuous baseline (quantizer = none), the run that
-// measures a corpus's H_floor.
+// The optimizer interface (src/optim, a layer between the model and training): pollux_step
+// (spec section 5, optim/pollux_step.cpp) and AdamW with linear warmup and cosine decay
+// (optim/adamw.cpp), chosen by the config key `optimizer`; either trains any quantizer.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -63,13 +63,14 @@ class Optimizer {
 // `reference` is asked for.
 double width_inertia(int n_embd, bool reference);
 
-// With a distributed `comm`, the ranks sum their gradients: pollux_step keeps m, v and the
-// latent of its own rows of every parameter only (ZeRO-1, see Comm::reduce_scatter_rows),
-// projects them, and all-gathers the indices and sigma; AdamW all-reduces the gradients.
+// The optimizer of config.optimizer_kind(). With a distributed `comm`, the ranks sum their
+// gradients: pollux_step keeps m, v and the latent of its own rows of every parameter only
+// (ZeRO-1, see Comm::reduce_scatter_rows), projects them, and all-gathers the indices and
+// sigma; AdamW all-reduces the gradients.
 std::unique_ptr<Optimizer> make_optimizer(const Config& config, PolluxModel& model, Comm* comm = nullptr);
 
 // Sets every lattice parameter of `model` to codebook[idx] * sigma * s_lattice (but those that
-// `scope` keeps as int8 rows, model/int8_rows.h).
+// `scope` keeps as int8 rows, model/int8_rows.h). In optim/lattice_projection.cpp.
 void load_lattice_weights(PolluxModel& model, const std::map<std::string, LatticeWeight>& weights,
                           const lattice::Codebook& codebook, Scope scope = Scope::all);
 
