@@ -284,7 +284,7 @@ TEST_CASE("quantizer: the certificate's rivals and bound are right, and it holds
     const CertifiedIndex cert = q.nearest_certified(x.data());
     REQUIRE(cert.index == q.nearest_brute_force(x.data()));
     REQUIRE(cert.index != 0);
-    double best = -INFINITY, second = -INFINITY, lowest_rival = INFINITY, highest_left_out = -INFINITY;
+    double best = -INFINITY, second = -INFINITY, lowest_rival = INFINITY, highest_rival = -INFINITY, highest_left_out = -INFINITY;
     std::uint32_t runner_up = 0;
     for (std::uint32_t r = 1; r < Codebook::kSize; ++r) {
       const double s = atom_score(x.data(), cb.integer_row(r));
@@ -296,13 +296,22 @@ TEST_CASE("quantizer: the certificate's rivals and bound are right, and it holds
         second = s;
         runner_up = r;
       }
-      if (std::find(std::begin(cert.rivals), std::end(cert.rivals), r) != std::end(cert.rivals))
+      if (std::find(std::begin(cert.rivals), std::end(cert.rivals), r) != std::end(cert.rivals)) {
         lowest_rival = std::min(lowest_rival, s);
-      else
+        highest_rival = std::max(highest_rival, s);
+      } else
         highest_left_out = std::max(highest_left_out, s);
     }
     CHECK(cert.others >= highest_left_out);
     CHECK(lowest_rival >= highest_left_out);
+    // the scores at x that let certificate_holds() skip the scores at x': bounds, and tight ones
+    CHECK(cert.winner_floor <= best);
+    CHECK(cert.winner_floor > best - 1e-9);
+    CHECK(cert.rival_ceiling >= highest_rival);
+    if (std::isfinite(highest_rival))
+      CHECK(cert.rival_ceiling < highest_rival + 1e-9);
+    else
+      CHECK(cert.rival_ceiling == -INFINITY);  // no rival within the window
     if (!std::isfinite(cert.others)) continue;
     ++certified;
     std::vector<double> d(24);  // the direction that closes the gap fastest

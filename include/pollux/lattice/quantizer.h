@@ -50,11 +50,17 @@ double atom_score(const double* atom, const std::int8_t* integer_vector);
 // rival's score at x', computed, and the zero threshold, all by a bound on the rounding of
 // every score at x', margin(x') = 2^-38 sum_i |x'_i|. Then the nearest point of x' is the
 // winner, bit for bit as a full search finds it: a proof, not a heuristic.
+// Before any inner product, certificate_holds() tries the same proof with the scores at x:
+// the winner's true score there is at least `winner_floor` and every rival's at most
+// `rival_ceiling` (rounding included); a move by |x' - x| lowers the one and raises the others
+// by at most sqrt(32) |x' - x|, so a move small beside the winner's lead needs no score at x'.
 inline constexpr int kCertifiedRivals = 8;
 struct CertifiedIndex {
   std::uint32_t index = 0;
   double others = INFINITY;  // +Inf: no certificate
   std::uint32_t rivals[kCertifiedRivals] = {};
+  double winner_floor = -INFINITY;   // a shell winner's true score at x is at least this
+  double rival_ceiling = -INFINITY;  // each rival's true score at x is at most this (-Inf: no rival)
 };
 
 class Quantizer {
