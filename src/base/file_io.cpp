@@ -1,6 +1,7 @@
 #include "pollux/base/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,40 +16,143 @@
 
 namespace pollux {
 
-int open_regular_file(const std::string& path, const std::string& component, const std::string& what) {
+File File::read(const std::string& path, const std::string& component, const std::string& what) {
   const std::string named = (what.empty() ? "" : what + " ") + path;
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw Error(component, "cannot open " + named + ": " + std::strerror(errno));
+  File file(fd, path, component);
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
     throw Error(component, named + " is not a regular file" + (S_ISDIR(st.st_mode) ? " (a folder)" : ""));
-  }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  return fd;
+  return file;
 }
 
-std::vector<std::uint8_t> read_file(const std::string& path) {
-  const int fd = open_regular_file(path, "io");
+File File::update(const std::string& path, const std::string& component, const std::string& what) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(component, "cannot open " + (what.empty() ? "" : what + " ") + path + ": " + std::strerror(errno));
+  return File(fd, path, component);
+}
+
+File File::create(const std::string& path, const std::string& component) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(component, "cannot create " + path + ": " + std::strerror(errno));
+  return File(fd, path, component);
+}
+
+File::File(File&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), component_(std::move(other.component_)) {}
+
+File& File::operator=(File&& other) noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = std::exchange(other.fd_, -1);
+  path_ = std::move(other.path_);
+  component_ = std::move(other.component_);
+  return *this;
+}
+
+File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void File::fail(const std::string& doing, int error) const {
+  throw Error(component_, doing + " " + path_ + ": " + std::strerror(error));
+}
+
+std::uint64_t File::size() const {
   struct stat st {};
-  ::fstat(fd, &st);
-  std::vector<std::uint8_t> bytes;
-  bytes.reserve(std::size_t(st.st_size));
-  std::uint8_t buffer[1 << 16];
-  ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      throw Error("io", "cannot read " + path + ": " + why);
-    }
-    bytes.insert(bytes.end(), buffer, buffer + n);
+  if (::fstat(fd_, &st) != 0) fail("cannot read", errno);
+  return std::uint64_t(st.st_size);
+}
+
+void File::read_at(void* data, std::size_t n, std::uint64_t at) const {
+  auto* p = static_cast<std::uint8_t*>(data);
+  while (n > 0) {
+    const ssize_t r = ::pread(fd_, p, n, off_t(at));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) fail("cannot read", errno);
+    if (r == 0) throw Error(component_, path_ + ": the file ended early (truncated while being read?)");
+    p += r;
+    at += std::uint64_t(r);
+    n -= std::size_t(r);
   }
-  ::close(fd);
+}
+
+std::size_t File::read_up_to(void* data, std::size_t n, std::uint64_t at) const {
+  auto* p = static_cast<std::uint8_t*>(data);
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd_, p + got, n - got, off_t(at + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) fail("cannot read", errno);
+    if (r == 0) break;
+    got += std::size_t(r);
+  }
+  return got;
+}
+
+std::vector<std::uint8_t> File::read_all() const {
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(std::size_t(size()));
+  std::uint8_t buffer[1 << 16];
+  for (std::size_t got; (got = read_up_to(buffer, sizeof buffer, bytes.size())) > 0;)
+    bytes.insert(bytes.end(), buffer, buffer + got);
   return bytes;
 }
+
+void File::write_at(const void* data, std::size_t n, std::uint64_t at) const {
+  const auto* p = static_cast<const std::uint8_t*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd_, p, n, off_t(at));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) fail("cannot write", w < 0 ? errno : EIO);
+    p += w;
+    at += std::uint64_t(w);
+    n -= std::size_t(w);
+  }
+}
+
+bool File::reserve(std::uint64_t size) const {
+  if (::fallocate(fd_, 0, 0, off_t(size)) == 0) return true;
+  if (errno == ENOSPC) fail("cannot write", ENOSPC);
+  return false;
+}
+
+void File::write_mapped(const void* data, std::size_t n, std::uint64_t at) const {
+  if (n == 0) return;
+  const std::uint64_t page = at / 4096 * 4096;
+  const std::size_t span = std::size_t(at - page) + n;
+  void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, off_t(page));
+  if (p == MAP_FAILED) return write_at(data, n, at);
+  std::memcpy(static_cast<std::uint8_t*>(p) + (at - page), data, n);
+  ::munmap(p, span);
+}
+
+void File::sync_data() const {
+  if (::fdatasync(fd_) != 0) fail("cannot flush", errno);
+}
+
+void File::sync_and_close() {
+  const bool synced = ::fsync(fd_) == 0;
+  const int error = errno;
+  const bool closed = ::close(std::exchange(fd_, -1)) == 0;
+  if (!synced || !closed) fail("cannot flush", synced ? errno : error);
+}
+
+MappedFile map_file(const std::string& path, const std::string& component, const std::string& what, bool writable) {
+  const File file = File::read(path, component, what);
+  MappedFile out;
+  out.size = std::size_t(file.size());
+  if (out.size == 0) return out;
+  void* p = ::mmap(nullptr, out.size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_PRIVATE, file.fd(), 0);
+  if (p == MAP_FAILED) throw Error(component, "cannot map " + path + " into memory: " + std::strerror(errno));
+  const std::size_t size = out.size;
+  out.data = std::shared_ptr<std::uint8_t>(static_cast<std::uint8_t*>(p), [size](std::uint8_t* q) { ::munmap(q, size); });
+  return out;
+}
+
+std::vector<std::uint8_t> read_file(const std::string& path) { return File::read(path, "io").read_all(); }
 
 namespace {
 
@@ -171,21 +275,9 @@ void commit_together(const std::vector<OutputFile*>& outputs) {
 }
 
 void write_output(const OutputFile& out, const std::vector<std::uint8_t>& bytes) {
-  const std::string& tmp = out.tmp();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("io", "cannot create " + tmp + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(n < 0 ? errno : EIO);
-      ::close(fd);
-      throw Error("io", "cannot write " + tmp + ": " + why);
-    }
-    done += std::size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error("io", "cannot flush " + tmp + ": " + std::strerror(errno));
+  File file = File::create(out.tmp(), "io");
+  file.write_at(bytes.data(), bytes.size(), 0);
+  file.sync_and_close();
 }
 
 void write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes, const std::string& flag) {

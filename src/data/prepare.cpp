@@ -67,27 +67,22 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& arguments
 class TokenWriter {
  public:
   TokenWriter(const std::string& path, const std::string& tokenizer, const std::string& framing)
-      : out_(path, "--output"), meta_(path + ".json", "--output"), tokenizer_(tokenizer), framing_(framing) {
-    file_ = std::fopen(out_.tmp().c_str(), "wb");
-    if (!file_) throw Error("prepare", "cannot create " + out_.tmp());
-  }
-  ~TokenWriter() {
-    if (file_) std::fclose(file_);  // out_ then removes the temporary file
-  }
+      : out_(path, "--output"),
+        meta_(path + ".json", "--output"),
+        file_(File::create(out_.tmp(), "prepare")),
+        tokenizer_(tokenizer),
+        framing_(framing) {}
   void write(const std::vector<std::uint32_t>& ids) {
     throw_if_stopped();  // pollux-prepare's SIGINT/SIGTERM: unwinding removes the temporary file
-    std::vector<std::uint16_t> out(ids.begin(), ids.end());  // ids < 65536, checked by the caller
-    if (!out.empty() && std::fwrite(out.data(), 2, out.size(), file_) != out.size())
-      throw Error("prepare", "cannot write " + out_.tmp() + " (disk full?)");
-    tokens_ += out.size();
+    pending_.insert(pending_.end(), ids.begin(), ids.end());  // ids < 65536, checked by the caller
+    tokens_ += ids.size();
+    if (pending_.size() >= kPending) write_pending();
   }
   std::uint64_t tokens() const { return tokens_; }
   // Flushes the tokens and writes the sidecar, both still temporary (commit them with outputs()).
   void finish(const std::vector<std::string>& sources, const std::string& split, std::uint64_t documents) {
-    const bool ok = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
-    const bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (!ok || !closed) throw Error("prepare", "cannot finish " + out_.path() + " (disk full?)");
+    write_pending();
+    file_.sync_and_close();
     JsonWriter j;
     j.begin_object()
         .field("format", "uint16-le")
@@ -106,10 +101,16 @@ class TokenWriter {
   std::vector<OutputFile*> outputs() { return {&out_, &meta_}; }
 
  private:
+  static constexpr std::size_t kPending = std::size_t(1) << 19;  // tokens written at once (1 MiB)
+  void write_pending() {
+    file_.write_at(pending_.data(), 2 * pending_.size(), 2 * (tokens_ - pending_.size()));
+    pending_.clear();
+  }
   OutputFile out_, meta_;
+  File file_;  // out_'s temporary file
   std::string tokenizer_, framing_;
-  std::FILE* file_ = nullptr;
-  std::uint64_t tokens_ = 0;
+  std::vector<std::uint16_t> pending_;
+  std::uint64_t tokens_ = 0;  // written and pending
 };
 
 // Text waiting to be tokenized: pieces in order, each with the writer it goes to and
@@ -306,7 +307,7 @@ class Preparer {
   }
 
   void read_text(const std::string& path, bool split_tail) {
-    ::close(open_regular_file(path, "prepare", "input"));  // a FIFO or /dev/zero is refused, never read
+    File::read(path, "prepare", "input");  // a FIFO or /dev/zero is refused, never read
     std::ifstream in(path, std::ios::binary);
     struct stat st;
     if (!in || ::stat(path.c_str(), &st) != 0) throw Error("prepare", "cannot open input " + path);
@@ -362,7 +363,7 @@ class Preparer {
 
   // Parquet: one document per non-null value of the text column, row group by row group.
   void read_parquet(const std::string& path) {
-    ::close(open_regular_file(path, "prepare", "input"));
+    File::read(path, "prepare", "input");
     ParquetTextReader reader(path, o_.text_column);
     std::error_code ec;
     const std::uint64_t size = std::filesystem::file_size(path, ec);
@@ -376,7 +377,7 @@ class Preparer {
   }
 
   void read_jsonl(const std::string& path) {
-    ::close(open_regular_file(path, "prepare", "input"));
+    File::read(path, "prepare", "input");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("prepare", "cannot open input " + path);
     std::string line;

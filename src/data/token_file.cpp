@@ -1,13 +1,8 @@
 #include "pollux/data/token_file.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -34,26 +29,13 @@ TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::st
   const std::string made_by = sidecar_tokenizer(path);
   if (!made_by.empty() && made_by != tokenizer)
     throw Error("data", path + " was made by the '" + made_by + "' tokenizer but the model uses '" + tokenizer + "'");
-  const int fd = open_regular_file(path, "data", "token file");
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    throw Error("data", "cannot stat " + path);
-  }
-  if (st.st_size % 2 != 0) {
-    ::close(fd);
-    throw Error("data", path + " has an odd number of bytes (" + std::to_string(st.st_size) + "): not a uint16 token file");
-  }
-  if (st.st_size == 0) {
-    ::close(fd);
-    throw Error("data", path + " is empty");
-  }
-  mapped_bytes_ = std::size_t(st.st_size);
-  void* p = ::mmap(nullptr, mapped_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) throw Error("data", "cannot map " + path + ": " + std::strerror(errno));
-  tokens_ = static_cast<const std::uint16_t*>(p);
-  count_ = mapped_bytes_ / 2;
+  const MappedFile mapped = map_file(path, "data", "token file");
+  if (mapped.size % 2 != 0)
+    throw Error("data", path + " has an odd number of bytes (" + std::to_string(mapped.size) + "): not a uint16 token file");
+  if (mapped.size == 0) throw Error("data", path + " is empty");
+  mapping_ = mapped.data;
+  tokens_ = reinterpret_cast<const std::uint16_t*>(mapped.data.get());
+  count_ = mapped.size / 2;
   // Every id is checked once, on all cores (a branch-free maximum per chunk); only a file
   // that fails is searched for the first bad offset.
   std::vector<std::uint16_t> chunk_max(std::size_t(default_thread_count()) * 4, 0);
@@ -68,16 +50,9 @@ TokenFile::TokenFile(const std::string& path, std::uint32_t vocab, const std::st
   if (*std::max_element(chunk_max.begin(), chunk_max.end()) < vocab) return;
   for (std::size_t i = 0; i < count_; ++i)
     if (tokens_[i] >= vocab) {
-      const std::uint16_t bad = tokens_[i];
-      ::munmap(const_cast<std::uint16_t*>(tokens_), mapped_bytes_);
-      tokens_ = nullptr;
-      throw Error("data", path + ": token id " + std::to_string(bad) + " at token offset " + std::to_string(i) +
+      throw Error("data", path + ": token id " + std::to_string(tokens_[i]) + " at token offset " + std::to_string(i) +
                               " is not below tokenizer_vocab_size " + std::to_string(vocab));
     }
-}
-
-TokenFile::~TokenFile() {
-  if (tokens_) ::munmap(const_cast<std::uint16_t*>(tokens_), mapped_bytes_);
 }
 
 std::size_t WindowSampler::next(std::size_t tokens, std::size_t window) {

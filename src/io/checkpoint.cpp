@@ -1,9 +1,6 @@
 #include "pollux/io/checkpoint.h"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -52,60 +49,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// A file descriptor closed on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  operator int() const { return fd_; }
-  // Closes now, reporting a failure (a deferred write error shows up here).
-  bool close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
-
-void pwrite_all(int fd, const void* data, std::size_t n, std::uint64_t at, const std::string& path) {
-  const auto* p = static_cast<const std::uint8_t*>(data);
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd, p, std::min(n, kPiece), off_t(at));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("checkpoint", "cannot write " + path + ": " + std::strerror(w < 0 ? errno : EIO));
-    p += w;
-    at += std::uint64_t(w);
-    n -= std::size_t(w);
-  }
-}
-
-void pread_all(int fd, void* data, std::size_t n, std::uint64_t at, const std::string& path) {
-  auto* p = static_cast<std::uint8_t*>(data);
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, p, std::min(n, kPiece), off_t(at));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) throw Error("checkpoint", "cannot read " + path + ": " + std::strerror(errno));
-    if (r == 0) throw Error("checkpoint", path + ": the file ended early (truncated while being read?)");
-    p += r;
-    at += std::uint64_t(r);
-    n -= std::size_t(r);
-  }
-}
-
 // The whole file read into memory and the SHA-256 of its bytes from `from` on, in one pass: a
 // thread reads pieces ahead of the hashing. Read, not mapped: a mapping faults (SIGBUS) when
 // another program truncates the file in place while it is read (issue 29); a read reports
 // it. The tensors view the buffer (freed with the last of them).
-std::shared_ptr<std::uint8_t> read_hashed(int fd, std::size_t size, std::size_t from, const std::string& path,
-                                          std::string& digest) {
+std::shared_ptr<std::uint8_t> read_hashed(const File& file, std::size_t size, std::size_t from, std::string& digest) {
   std::shared_ptr<std::uint8_t> buffer(static_cast<std::uint8_t*>(std::malloc(std::max<std::size_t>(size, 1))), std::free);
-  if (!buffer) throw Error("checkpoint", "cannot read " + path + ": " + std::strerror(ENOMEM));
+  if (!buffer) throw Error("checkpoint", "cannot read " + file.path() + ": " + std::strerror(ENOMEM));
   std::mutex mutex;
   std::condition_variable arrived;
   std::size_t done = 0;  // bytes read so far, under `mutex`
@@ -114,7 +64,7 @@ std::shared_ptr<std::uint8_t> read_hashed(int fd, std::size_t size, std::size_t 
     for (std::size_t at = 0; at < size;) {
       const std::size_t n = std::min(kPiece, size - at);
       try {
-        pread_all(fd, buffer.get() + at, n, at, path);
+        file.read_at(buffer.get() + at, n, at);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         failure = std::current_exception();
@@ -413,24 +363,11 @@ std::string first_non_finite(const Checkpoint& ck) {
   return "";
 }
 
-CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::string& path = out.path();
-  // "The last good checkpoint" must be finite: a non-finite state is never written. The
-  // tensors are checked as they are hashed, below; a file begun for a state that is not is removed.
-  auto refuse_non_finite = [&] {
-    throw Error("checkpoint", "refusing to write " + path + ": " + first_non_finite(ck) + " is not finite");
-  };
-  if (!std::isfinite(ck.optimizer.heat)) refuse_non_finite();
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  // Written to the output's temporary file, which the caller commits (renames over PATH).
-  // HDF5 writes only the structure (groups, attributes, each dataset's header and its
-  // storage, allocated but never filled); the tensors' bytes go from their memory to the
-  // file once, while the same bytes are hashed for the whole-file digest. Nothing the size
-  // of the file is ever held in memory.
-  const std::string& tmp = out.tmp();  // removed by `out` on an error or a signal
-  // A full disk is best found before HDF5 writes anything: a failing H5Fclose can leave the
-  // library holding the file.
+namespace {
+
+// A full disk is best found before HDF5 writes anything: a failing H5Fclose can leave the
+// library holding the file.
+void check_free_space(const std::string& path, const Checkpoint& ck) {
   double data_bytes = 0;
   for (const auto* group : {&ck.weights, &ck.optimizer.tensors})
     for (const auto& [name, t] : *group) data_bytes += double(t.numel()) * double(t.element_size());
@@ -440,95 +377,98 @@ CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
     throw Error("checkpoint", "cannot write " + path + ": " + std::strerror(ENOSPC) +
                                   strprintf(" (%.1f MB needed, %.1f MB free)", 1e-6 * data_bytes,
                                             1e-6 * double(fs.f_bavail) * double(fs.f_frsize)));
+}
+
+// HDF5 writes only the structure into `tmp`: the attributes, the groups, each dataset's header
+// and its storage, allocated but never filled. Returns the datasets in file order.
+std::vector<Region> write_structure(const std::string& tmp, const std::string& path, const Checkpoint& ck) {
   std::vector<Region> regions;
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // Datasets of 4 KiB or more start on a 64-byte boundary, so a reader can view them in place.
+  if (!fapl.ok() || H5Pset_alignment(fapl, 4096, 64) < 0) throw Error("checkpoint", "cannot set up writing " + path);
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+  if (!fcpl.ok() || H5Pset_userblock(fcpl, kUserBlock) < 0) throw Error("checkpoint", "cannot set up writing " + path);
+  Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose);
+  if (!file.ok()) throw Error("checkpoint", "cannot create " + tmp + ": " + std::strerror(errno));
+  Writer w{path, file};
+  w.attribute(file, "format", std::string("pollux-checkpoint"));
+  w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
+  w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
+  w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
+  w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
+  w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
+  w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
+  w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
+  w.attribute(file, "world_size", ck.world_size, H5T_NATIVE_INT);
+  w.attribute(file, "codebook", ck.codebook);
+  w.attribute(file, "codebook_sha256", ck.codebook_sha256);
+  const std::string config_json = ck.config.to_json();
+  w.attribute(file, "config_json", config_json);
+  auto config_by_name = ck.config.entries();
+  std::sort(config_by_name.begin(), config_by_name.end());
+  w.attribute(file, "attributes_sha256", attributes_sha256(ck, config_json, config_by_name));
   {
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    // Datasets of 4 KiB or more start on a 64-byte boundary, so a reader can view them in place.
-    if (!fapl.ok() || H5Pset_alignment(fapl, 4096, 64) < 0) throw Error("checkpoint", "cannot set up writing " + path);
-    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-    if (!fcpl.ok() || H5Pset_userblock(fcpl, kUserBlock) < 0) throw Error("checkpoint", "cannot set up writing " + path);
-    Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose);
-    if (!file.ok()) throw Error("checkpoint", "cannot create " + tmp + ": " + std::strerror(errno));
-    Writer w{path, file};
-    w.attribute(file, "format", std::string("pollux-checkpoint"));
-    w.attribute(file, "format_version", kFormatVersion, H5T_NATIVE_INT);
-    w.attribute(file, "step", ck.step, H5T_NATIVE_INT64);
-    w.attribute(file, "tokens_seen", ck.tokens_seen, H5T_NATIVE_UINT64);
-    w.attribute(file, "sampler_seed", ck.sampler_seed, H5T_NATIVE_UINT64);
-    w.attribute(file, "sampler_counter", ck.sampler_counter, H5T_NATIVE_UINT64);
-    w.attribute(file, "optimizer_step", ck.optimizer.step, H5T_NATIVE_INT64);
-    w.attribute(file, "heat", ck.optimizer.heat, H5T_NATIVE_DOUBLE);
-    w.attribute(file, "world_size", ck.world_size, H5T_NATIVE_INT);
-    w.attribute(file, "codebook", ck.codebook);
-    w.attribute(file, "codebook_sha256", ck.codebook_sha256);
-    const std::string config_json = ck.config.to_json();
-    w.attribute(file, "config_json", config_json);
-    auto config_by_name = ck.config.entries();
-    std::sort(config_by_name.begin(), config_by_name.end());
-    w.attribute(file, "attributes_sha256", attributes_sha256(ck, config_json, config_by_name));
-    {
-      Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-      for (const auto& [k, v] : config_by_name) w.attribute(config, k, v);
-    }
-    for (const auto& [name, t] : ck.weights) regions.push_back(w.tensor("weights/" + name, t));
-    for (const auto& [name, t] : ck.optimizer.tensors) regions.push_back(w.tensor("optimizer/" + name, t));
-    if (!file.close()) throw Error("checkpoint", "cannot write " + tmp + ": " + std::strerror(errno ? errno : EIO));
+    Handle config(H5Gcreate2(file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    for (const auto& [k, v] : config_by_name) w.attribute(config, k, v);
   }
+  for (const auto& [name, t] : ck.weights) regions.push_back(w.tensor("weights/" + name, t));
+  for (const auto& [name, t] : ck.optimizer.tensors) regions.push_back(w.tensor("optimizer/" + name, t));
+  if (!file.close()) throw Error("checkpoint", "cannot write " + tmp + ": " + std::strerror(errno ? errno : EIO));
   std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
-  Fd fd(::open(tmp.c_str(), O_RDWR | O_CLOEXEC));
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0) throw Error("checkpoint", "cannot reopen " + tmp + ": " + std::strerror(errno));
-  const std::uint64_t size = std::uint64_t(st.st_size);
-  // The datasets' storage is a hole until written. With its blocks reserved (a full disk is
-  // found here) the bytes go in through shared mappings of 8 MiB windows: on this kernel a
-  // memcpy into the page cache is several times faster than write(2) (experiments/io.md), and
-  // a window at a time keeps the mapped pages out of the resident set. Where the blocks cannot
-  // be reserved, plain writes, which report a full disk where a mapping would fault.
-  const bool reserved = ::fallocate(fd, 0, 0, off_t(size)) == 0;
-  if (!reserved && errno == ENOSPC) throw Error("checkpoint", "cannot write " + tmp + ": " + std::strerror(ENOSPC));
-  auto put = [&](std::uint64_t offset, const std::uint8_t* src, std::size_t n) {
-    if (!reserved) return pwrite_all(fd, src, n, offset, tmp);
-    const std::uint64_t page = offset / 4096 * 4096;
-    const std::size_t span = std::size_t(offset - page) + n;
-    void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(page));
-    if (p == MAP_FAILED) return pwrite_all(fd, src, n, offset, tmp);
-    std::memcpy(static_cast<std::uint8_t*>(p) + (offset - page), src, n);
-    ::munmap(p, span);
-  };
-  // HDF5's own bytes: the gaps between the datasets, read back (they are small).
+  return regions;
+}
+
+// HDF5's own bytes after the user block: the gaps before, between and after the datasets,
+// read back (they are small).
+std::vector<std::vector<std::uint8_t>> read_gaps(const File& file, const std::vector<Region>& regions, std::uint64_t size,
+                                                 const std::string& path) {
   std::vector<std::vector<std::uint8_t>> gaps;
   std::uint64_t at = kUserBlock;
   for (const Region& r : regions) {
     if (r.bytes() == 0) continue;
     if (r.offset < at || r.offset + r.bytes() > size) throw Error("checkpoint", "cannot place the datasets of " + path);
     gaps.emplace_back(r.offset - at);
-    pread_all(fd, gaps.back().data(), gaps.back().size(), at, tmp);
+    file.read_at(gaps.back().data(), gaps.back().size(), at);
     at = r.offset + r.bytes();
   }
   gaps.emplace_back(size - at);
-  pread_all(fd, gaps.back().data(), gaps.back().size(), at, tmp);
-  // One pass: a thread writes the tensors' bytes and flushes them to the disk while this one
-  // hashes the file in order from the same memory.
+  file.read_at(gaps.back().data(), gaps.back().size(), at);
+  return gaps;
+}
+
+struct Filled {
+  std::string digest;  // of every byte after the user block
+  bool finite = true;
+  double written_at = 0, hashed_at = 0;  // seconds since the write began
+};
+
+// One pass: a thread puts the tensors' bytes into the file and flushes them to the disk while
+// this one hashes the file in order from the same memory, checking each float finite. Once a
+// tensor is not, the writer stops (the file will be removed).
+Filled fill_and_hash(const File& file, bool reserved, const std::vector<Region>& regions,
+                     const std::vector<std::vector<std::uint8_t>>& gaps, std::chrono::steady_clock::time_point start) {
+  Filled out;
   std::exception_ptr failure;
-  std::atomic<bool> abandon{false};  // a non-finite tensor: the file will be removed
-  double written_at = 0;
+  std::atomic<bool> abandon{false};
   std::thread writer([&] {
     try {
       for (const Region& r : regions) {
         const auto* bytes = static_cast<const std::uint8_t*>(r.data.data_ptr());
         for (std::size_t done = 0; done < r.bytes() && !abandon; done += kPiece) {
           const std::size_t n = std::min(kPiece, r.bytes() - done);
-          put(r.offset + done, bytes + done, n);
+          if (reserved)
+            file.write_mapped(bytes + done, n, r.offset + done);
+          else
+            file.write_at(bytes + done, n, r.offset + done);
         }
       }
       if (abandon) return;
-      written_at = seconds_since(start);
-      if (::fdatasync(fd) != 0) throw Error("checkpoint", "cannot flush " + tmp + ": " + std::strerror(errno));
+      out.written_at = seconds_since(start);
+      file.sync_data();
     } catch (...) { failure = std::current_exception(); }
   });
   Sha256 sha;
   std::size_t gap = 0;
-  bool finite = true;
   for (const Region& r : regions) {
     if (r.bytes() == 0) continue;
     sha.update(gaps[gap].data(), gaps[gap].size());
@@ -536,27 +476,62 @@ CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
     const auto* bytes = static_cast<const std::uint8_t*>(r.data.data_ptr());
     // In pieces that stay in cache between the finiteness check and the hash.
     constexpr std::size_t kCached = std::size_t(1) << 18;
-    for (std::size_t at = 0; at < r.bytes() && finite; at += kCached) {
+    for (std::size_t at = 0; at < r.bytes() && out.finite; at += kCached) {
       const std::size_t n = std::min(kCached, r.bytes() - at);
-      if (r.data.scalar_type() == at::kFloat) finite = all_finite(reinterpret_cast<const float*>(bytes + at), n / 4);
+      if (r.data.scalar_type() == at::kFloat) out.finite = all_finite(reinterpret_cast<const float*>(bytes + at), n / 4);
       sha.update(bytes + at, n);
     }
   }
-  abandon = !finite;
+  abandon = !out.finite;
   sha.update(gaps[gap].data(), gaps[gap].size());
-  const double hashed_at = seconds_since(start);
+  out.hashed_at = seconds_since(start);
   writer.join();
   if (failure) std::rethrow_exception(failure);
-  if (!finite) refuse_non_finite();
+  out.digest = sha.hex_digest();
+  return out;
+}
+
+// The user block: the magic text and the whole-file digest, then zeros.
+void write_digest(const File& file, const std::string& digest) {
   std::vector<std::uint8_t> block(kUserBlock, 0);
-  const std::string digest = kDigestMagic + sha.hex_digest() + "\n";
-  std::memcpy(block.data(), digest.data(), digest.size());
-  pwrite_all(fd, block.data(), block.size(), 0, tmp);
-  if (::fsync(fd) != 0 || !fd.close()) throw Error("checkpoint", "cannot flush " + tmp + ": " + std::strerror(errno));
+  const std::string text = kDigestMagic + digest + "\n";
+  std::memcpy(block.data(), text.data(), text.size());
+  file.write_at(block.data(), block.size(), 0);
+}
+
+}  // namespace
+
+CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string& path = out.path();
+  // "The last good checkpoint" must be finite: a non-finite state is never written. The
+  // tensors are checked as they are hashed; a file begun for a state that is not is removed.
+  auto refuse_non_finite = [&] {
+    throw Error("checkpoint", "refusing to write " + path + ": " + first_non_finite(ck) + " is not finite");
+  };
+  if (!std::isfinite(ck.optimizer.heat)) refuse_non_finite();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // Written to the output's temporary file (removed by `out` on an error or a signal), which
+  // the caller commits. The tensors' bytes go from their memory to the file once, while the
+  // same bytes are hashed for the whole-file digest: nothing the size of the file is ever held
+  // in memory.
+  check_free_space(path, ck);
+  const std::vector<Region> regions = write_structure(out.tmp(), path, ck);
+  File file = File::update(out.tmp(), "checkpoint");
+  const std::uint64_t size = file.size();
+  // The datasets' storage is a hole until written. With its blocks reserved (a full disk is
+  // found here) the bytes go in through shared mappings of 8 MiB windows (a window at a time
+  // keeps the mapped pages out of the resident set); where they cannot be reserved, plain
+  // writes, which report a full disk where a mapping would fault.
+  const bool reserved = file.reserve(size);
+  const Filled filled = fill_and_hash(file, reserved, regions, read_gaps(file, regions, size, path), start);
+  if (!filled.finite) refuse_non_finite();
+  write_digest(file, filled.digest);
+  file.sync_and_close();
   CheckpointWrite w;
   w.bytes = size;
   w.seconds = seconds_since(start);
-  w.sync_seconds = w.seconds - std::max(written_at, hashed_at);
+  w.sync_seconds = w.seconds - std::max(filled.written_at, filled.hashed_at);
   return w;
 }
 
@@ -573,23 +548,19 @@ CheckpointWrite write_checkpoint(const std::string& path, const Checkpoint& ck, 
 }
 
 bool is_checkpoint_file(const std::string& path) {
-  const int fd = open_regular_file(path, "checkpoint");
   std::uint8_t head[kDigestMagicLen] = {};
-  const bool full = ::read(fd, head, sizeof head) == ssize_t(sizeof head);
-  ::close(fd);
+  const bool full = File::read(path, "checkpoint").read_up_to(head, sizeof head) == sizeof head;
   return full && (std::memcmp(head, kDigestMagic, kDigestMagicLen) == 0 || std::memcmp(head, kHdf5Signature, 8) == 0);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (::access(path.c_str(), R_OK) != 0) throw Error("checkpoint", "cannot open " + path + ": no such readable file");
-  Fd fd(open_regular_file(path, "checkpoint"));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error("checkpoint", "cannot read " + path + ": " + std::strerror(errno));
-  const std::uint64_t size = std::uint64_t(st.st_size);
+  const File in = File::read(path, "checkpoint");
+  const std::uint64_t size = in.size();
   std::uint8_t block[kUserBlock] = {};
   const std::size_t head = std::size_t(std::min<std::uint64_t>(size, kUserBlock));
-  pread_all(fd, block, head, 0, path);
+  in.read_at(block, head, 0);
   // The file is read once into memory while it is hashed, then HDF5 parses the structure and
   // each tensor views its bytes in that memory. A file written before the whole-file
   // digest (it starts with the HDF5 signature) is read by HDF5 and checked per dataset.
@@ -600,14 +571,14 @@ Checkpoint read_checkpoint(const std::string& path) {
       throw Error("checkpoint",
                   path + ": not a pollux checkpoint (no whole-file digest in its first 512 bytes; truncated or corrupt?)");
     std::string digest;
-    file_bytes = read_hashed(fd, std::size_t(size), kUserBlock, path, digest);
+    file_bytes = read_hashed(in, std::size_t(size), kUserBlock, digest);
     body = std::shared_ptr<std::uint8_t>(file_bytes, file_bytes.get() + kUserBlock);
     const std::string stored(reinterpret_cast<const char*>(block) + kDigestMagicLen, 64);
     if (digest != stored)
       throw Error("checkpoint", path + ": the file does not match its SHA-256 (corrupt checkpoint): refusing to read it");
   }
   // HDF5 opens the very file just read (through its descriptor), even if PATH was replaced since.
-  const std::string same_file = "/proc/self/fd/" + std::to_string(int(fd));
+  const std::string same_file = "/proc/self/fd/" + std::to_string(in.fd());
   const std::string open_path = ::access(same_file.c_str(), R_OK) == 0 ? same_file : path;
   if (H5Fis_hdf5(open_path.c_str()) <= 0)
     throw Error("checkpoint", path + ": not an HDF5 file (truncated or corrupt checkpoint?)");

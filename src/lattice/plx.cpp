@@ -1,12 +1,7 @@
 #include "pollux/lattice/plx.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -310,57 +305,29 @@ PlxFile parse_plx(const std::uint8_t* data, std::size_t size, const std::string&
 }
 
 PlxFile read_plx(const std::string& path) {
-  const int fd = open_regular_file(path, "plx");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    throw Error("plx", "cannot read " + path);
-  }
-  const auto size = std::size_t(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return parse(nullptr, 0, path, nullptr);
-  }
   // Private and writable: a tensor changed in memory never changes the file.
-  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) throw Error("plx", "cannot map " + path + " into memory: " + std::strerror(errno));
-  std::shared_ptr<void> mapping(p, [size](void* q) { ::munmap(q, size); });
-  return parse(static_cast<std::uint8_t*>(p), size, path, mapping);
+  const MappedFile mapped = map_file(path, "plx", "", true);
+  return parse(mapped.data.get(), mapped.size, path, mapped.data);
 }
 
 bool is_plx_file(const std::string& path) {
-  const int fd = open_regular_file(path, "plx");
   char head[8] = {};
-  const bool plx = ::read(fd, head, 8) == 8 && std::memcmp(head, kMagic, 8) == 0;
-  ::close(fd);
-  return plx;
+  return File::read(path, "plx").read_up_to(head, 8) == 8 && std::memcmp(head, kMagic, 8) == 0;
 }
 
 std::string read_plx_config_json(const std::string& path) {
-  const int fd = open_regular_file(path, "plx");
+  const File file = File::read(path, "plx");
   std::vector<std::uint8_t> head(20);
-  auto read_all = [fd](std::uint8_t* to, std::size_t n) {
-    std::size_t got = 0;
-    for (ssize_t r; got < n && (r = ::read(fd, to + got, n - got)) > 0;) got += std::size_t(r);
-    return got;
-  };
-  std::size_t got = read_all(head.data(), head.size());
+  const std::size_t got = file.read_up_to(head.data(), head.size());
   Reader in(head.data(), got, path);
-  if (got < 8 || std::memcmp(in.take(8, "magic"), kMagic, 8) != 0) {
-    ::close(fd);
+  if (got < 8 || std::memcmp(in.take(8, "magic"), kMagic, 8) != 0)
     throw Error("plx", path + ": not a .plx file (magic is not POLLUXH2)");
-  }
   in.take(8, "header");
   const std::uint64_t config_len = got == 20 ? in.le(4, "config length") : 0;
-  if (got < 20 || config_len > kMaxConfigBytes) {
-    ::close(fd);
-    throw Error("plx", path + ": truncated or corrupt header");
-  }
+  if (got < 20 || config_len > kMaxConfigBytes) throw Error("plx", path + ": truncated or corrupt header");
   std::string json(config_len, '\0');
-  got = read_all(reinterpret_cast<std::uint8_t*>(json.data()), json.size());
-  ::close(fd);
-  if (got != json.size()) throw Error("plx", path + ": the config JSON is cut short (truncated file)");
+  if (file.read_up_to(json.data(), json.size(), head.size()) != json.size())
+    throw Error("plx", path + ": the config JSON is cut short (truncated file)");
   return json;
 }
 

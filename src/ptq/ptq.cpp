@@ -10,6 +10,7 @@
 #include "pollux/base/error.h"
 #include "pollux/base/json.h"
 #include "pollux/data/token_file.h"
+#include "pollux/io/load_weights.h"
 #include "pollux/lattice/codebook.h"
 #include "pollux/lattice/constants.h"
 #include "pollux/lattice/index_packing.h"
@@ -311,15 +312,7 @@ Checkpoint quantize_checkpoint(const Checkpoint& ck, const std::string& path, co
                            to_string(ck.config.quantizer) + "): pollux-ptq quantizes continuous ones (quantizer = none)");
   check_options(options, ck.config.model);
   PolluxModel model(ck.config.model, 0, at::kCPU);
-  {
-    at::NoGradGuard no_grad;
-    for (Parameter& p : model.parameters()) {
-      auto it = ck.weights.find(p.name);
-      if (it == ck.weights.end()) throw Error("ptq", path + ": weight " + p.name + " is missing");
-      if (!it->second.sizes().equals(p.value.sizes())) throw Error("ptq", path + ": weight " + p.name + " has the wrong shape");
-      p.value.detach().copy_(it->second);
-    }
-  }
+  load_weights(ck, model, path);
   Options o = options;
   if (o.tokenizer.empty()) o.tokenizer = ck.config.tokenizer;
   report = quantize_model(model, o, ck.codebook);

@@ -10,11 +10,11 @@
 #include "pollux/base/half.h"
 #include "pollux/base/json.h"
 #include "pollux/base/log.h"
+#include "pollux/io/load_weights.h"
 #include "pollux/lattice/index_packing.h"
 #include "pollux/model/int8_rows.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/ternary.h"
-#include "pollux/optim/optimizer.h"
 
 namespace pollux {
 namespace {
@@ -151,16 +151,6 @@ LoadedModel load_plx(const std::string& path, at::Device device) {
   return out;
 }
 
-// The discrete weights a checkpoint keeps in its optimizer state (indices/* and sigma/*).
-std::map<std::string, LatticeWeight> lattice_weights_of(const Checkpoint& ck) {
-  std::map<std::string, LatticeWeight> out;
-  for (const auto& [key, t] : ck.optimizer.tensors) {
-    if (key.rfind("indices/", 0) == 0) out[key.substr(8)].indices = t;
-    if (key.rfind("sigma/", 0) == 0) out[key.substr(6)].sigma = t;
-  }
-  return out;
-}
-
 LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   const Checkpoint ck = read_checkpoint(path);
   LoadedModel out;
@@ -169,20 +159,9 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   out.codebook = ck.codebook;
   out.kind = "checkpoint";
   out.model = std::make_unique<PolluxModel>(out.config, 0, at::kCPU);
+  load_weights(ck, *out.model, path);
   at::NoGradGuard no_grad;
   const Scope scope = ck.config.scope;
-  if (ck.config.quantizer == QuantizerKind::lattice)
-    load_lattice_weights(*out.model, lattice_weights_of(ck), lattice::Codebook::get(lattice::parse_codebook_variant(ck.codebook)),
-                         scope);
-  for (auto& p : out.model->parameters()) {
-    auto it = ck.weights.find(p.name);
-    if (it != ck.weights.end()) {
-      if (!it->second.sizes().equals(p.value.sizes())) throw Error("model", path + ": weight " + p.name + " has the wrong shape");
-      p.value.detach().copy_(it->second);
-    } else if (ck.config.quantizer != QuantizerKind::lattice || !p.lattice() || int8_rows_parameter(scope, p.name)) {
-      throw Error("model", path + ": weight " + p.name + " is missing");
-    }
-  }
   if (ck.config.quantizer == QuantizerKind::ternary) {  // the checkpoint holds the latents: their forward weights
     for (auto& p : out.model->parameters())
       if (p.lattice())
@@ -290,7 +269,7 @@ std::vector<lattice::DeployedTensor> deployed_tensors(const Checkpoint& ck, int 
   return out;
 }
 
-lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
+lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version, const std::string& path) {
   if (version != 4 && version != 5) throw Error("pack", "--format must be v4 or v5");
   if (ck.config.quantizer == QuantizerKind::none)
     throw Error("pack",
@@ -309,19 +288,22 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
   file.version = std::uint8_t(version);
   file.codebook = variant;
   file.fingerprint = lattice::codebook_fingerprint(codebook);
-  // Parameters in model order, with their forward weights where a layout needs floats.
-  PolluxModel shape(ck.config.model, 0, at::kCPU);
-  const std::map<std::string, LatticeWeight> weights = lattice_weights_of(ck);
-  if (!ternary) load_lattice_weights(shape, weights, codebook, ck.config.scope);
-  for (const auto& p : shape.parameters()) {
+  // Parameters in model order, with their weights (a ternary model's latents).
+  PolluxModel model(ck.config.model, 0, at::kCPU);
+  load_weights(ck, model, path);
+  for (const auto& p : model.parameters()) {
     const std::string base = p.name.substr(0, p.name.size() - 7);  // without ".weight"
     if (int8_rows_parameter(ck.config.scope, p.name)) {
       // scope = backbone: the int8 rows training computed from the latent (model/int8_rows.h),
       // q and the float16 row scale as they are: decoded, q * mu / 127 is the forward weight.
-      auto it = ternary ? ck.weights.find(p.name) : ck.optimizer.tensors.find("latent/" + p.name);
-      if (it == (ternary ? ck.weights.end() : ck.optimizer.tensors.end()) || !it->second.sizes().equals(p.value.sizes()))
-        throw Error("pack", "the checkpoint has no latent " + p.name + " of its shape");
-      const Int8Rows rows = int8_rows(it->second.to(at::kCPU).to(at::kFloat));
+      at::Tensor latent = p.value;
+      if (!ternary) {
+        auto it = ck.optimizer.tensors.find("latent/" + p.name);
+        if (it == ck.optimizer.tensors.end() || !it->second.sizes().equals(p.value.sizes()))
+          throw Error("pack", path + ": the checkpoint has no latent " + p.name + " of its shape");
+        latent = it->second;
+      }
+      const Int8Rows rows = int8_rows(latent.to(at::kCPU).to(at::kFloat));
       if (version == 4 && base == "pos_emb") {  // the reference layout's float32 pos_emb: the forward weight
         file.tensors.push_back({p.name, PlxDtype::f32, dims_of(rows.q), f32_bytes(int8_rows_value(rows))});
         continue;
@@ -336,10 +318,7 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
     if (ternary && p.lattice()) {
       // The trits and gamma of the latent's forward weight (model/ternary.h): decoded, trit *
       // gamma is that forward weight bit for bit.
-      auto it = ck.weights.find(p.name);
-      if (it == ck.weights.end() || !it->second.sizes().equals(p.value.sizes()))
-        throw Error("pack", "the checkpoint has no latent " + p.name + " of its shape");
-      const at::Tensor latent = it->second.to(at::kCPU).to(at::kFloat);
+      const at::Tensor latent = p.value.detach().to(at::kFloat);
       const at::Tensor gamma = ternary_scale(latent);
       const at::Tensor trits = ternary_trits(latent, gamma).contiguous();
       lattice::TernaryMatrix m;
@@ -349,9 +328,7 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
       continue;
     }
     if (!p.lattice()) {
-      auto it = ck.weights.find(p.name);
-      if (it == ck.weights.end()) throw Error("pack", "the checkpoint has no weight " + p.name);
-      file.tensors.push_back({p.name, PlxDtype::f32, dims_of(it->second), f32_bytes(it->second)});
+      file.tensors.push_back({p.name, PlxDtype::f32, dims_of(p.value), f32_bytes(p.value)});
       continue;
     }
     const bool int8 = version == 4 && (base == "tok_emb" || base == "head");
@@ -369,13 +346,13 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version) {
       file.tensors.push_back({base + ".weight_int8", PlxDtype::i8, dims_of(w), std::move(q_bytes)});
       file.tensors.push_back({base + ".mu_rows", PlxDtype::f16, {std::uint32_t(w.size(0))}, std::move(mu_bytes)});
     } else {
-      const LatticeWeight& lw = weights.at(p.name);
-      const at::Tensor idx = lw.indices.contiguous();
+      const at::Tensor idx = ck.optimizer.tensors.at("indices/" + p.name).contiguous();
+      const at::Tensor sigma = ck.optimizer.tensors.at("sigma/" + p.name);  // both checked by load_weights
       const std::vector<std::uint32_t> indices(idx.data_ptr<std::int32_t>(), idx.data_ptr<std::int32_t>() + idx.numel());
       std::vector<std::uint8_t> packed = lattice::pack_indices(indices);
       const auto bytes = std::uint32_t(packed.size());
       file.tensors.push_back({base + ".packed_weights", PlxDtype::u8, {bytes}, std::move(packed)});
-      file.tensors.push_back({base + ".sigma_rows", PlxDtype::f16, {std::uint32_t(lw.sigma.numel())}, f16_bytes(lw.sigma)});
+      file.tensors.push_back({base + ".sigma_rows", PlxDtype::f16, {std::uint32_t(sigma.numel())}, f16_bytes(sigma)});
     }
   }
   const lattice::PlxBudget budget = lattice::plx_budget(lattice::plx_logical_tensors(file));

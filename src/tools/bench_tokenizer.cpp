@@ -101,7 +101,7 @@ int tokenizer(int argc, const char* const* argv) {
   if (repeats < 1) throw Error("bench", "--repeats must be at least 1");
   if (!(vm["mb"].as<double>() > 0)) throw Error("bench", "--mb must be positive");
   // The readers' check (file_io.h): /dev/zero or a FIFO is refused, never read without end.
-  ::close(open_regular_file(input, "bench", "--input"));
+  File::read(input, "bench", "--input");
   const std::vector<std::uint8_t> raw = read_file(input);
   const std::string text(raw.begin(), raw.end());
   if (text.empty()) throw Error("bench", "--input " + input + " is empty");

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     pollux::refuse_output_is_input(path, output, "--output");
     pollux::OutputFile out(output, "--output");  // a folder, device or FIFO is refused before any work
     const pollux::Checkpoint ck = pollux::read_checkpoint(path);
-    const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5);
+    const pollux::lattice::PlxFile file = pollux::pack_checkpoint(ck, format == "v4" ? 4 : 5, path);
     const std::vector<std::uint8_t> bytes = pollux::lattice::serialize_plx(file);
     pollux::check_plx_image(bytes, output);  // a file no reader takes never replaces a good one
     pollux::write_output(out, bytes);

@@ -1,12 +1,10 @@
 #include "pollux/train/run_lock.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "pollux/base/error.h"
@@ -28,22 +26,20 @@ pid_t writer_of(const std::string& name) {
 
 }  // namespace
 
-RunLock::RunLock(const std::string& dir) {
-  const std::string path = dir + "/.lock";
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw Error("train", "cannot open the run lock " + path + ": " + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+RunLock::RunLock(const std::string& dir) : file_(File::update(dir + "/.lock", "train", "the run lock")) {
+  const std::string& path = file_.path();
+  if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = {0};
-    const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
-    ::close(fd_);
-    fd_ = -1;
+    const std::size_t n = file_.read_up_to(holder, sizeof holder - 1);
     throw Error("train", "--out " + dir + " is in use by another trainer" +
-                             (n > 0 ? " (pid " + std::string(holder, std::size_t(n)) + ")" : std::string()) +
+                             (n > 0 ? " (pid " + std::string(holder, n) + ")" : std::string()) +
                              ": give each run its own folder");
   }
   const std::string pid = std::to_string(::getpid());
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != ssize_t(pid.size()))
-    log::warn("cannot record this trainer's pid in " + path);
+  try {
+    if (::ftruncate(file_.fd(), 0) != 0) throw Error("train", "cannot empty " + path);
+    file_.write_at(pid.data(), pid.size(), 0);
+  } catch (const Error&) { log::warn("cannot record this trainer's pid in " + path); }
   // Temporary files of writers that died (kill -9, power loss) are never renamed: remove them.
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -51,10 +47,6 @@ RunLock::RunLock(const std::string& dir) {
     if (writer > 0 && writer != ::getpid() && ::kill(writer, 0) != 0 && errno == ESRCH && fs::remove(entry.path(), ec))
       log::info("removed " + entry.path().string() + ", left by a writer that no longer runs");
   }
-}
-
-RunLock::~RunLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 }  // namespace pollux

@@ -17,6 +17,7 @@
 #include "pollux/data/token_file.h"
 #include "pollux/dist/comm.h"
 #include "pollux/io/checkpoint.h"
+#include "pollux/io/load_weights.h"
 #include "pollux/model/int8_rows.h"
 #include "pollux/model/memory_plan.h"
 #include "pollux/model/model.h"
@@ -286,15 +287,9 @@ class Trainer {
   bool resume(const Checkpoint& ck, PolluxModel& model, Optimizer& optimizer, Progress& at) const {
     if (ck.config.quantizer == QuantizerKind::lattice && ck.codebook != to_string(config_.codebook))
       throw Error("train", "checkpoint uses codebook " + ck.codebook + ", the run asks " + to_string(config_.codebook));
+    load_weights(ck, model, resume_);
     {
       at::NoGradGuard no_grad;
-      for (auto& p : model.parameters()) {
-        auto it = ck.weights.find(p.name);
-        if (it == ck.weights.end()) continue;
-        if (!it->second.sizes().equals(p.value.sizes()))
-          throw Error("train", "checkpoint weight " + p.name + " has the wrong shape");
-        p.value.detach().copy_(it->second);
-      }
       optimizer.load_state(ck.optimizer);
     }
     at = {ck.step, ck.tokens_seen, WindowSampler(ck.sampler_seed, ck.sampler_counter)};

@@ -1,4 +1,6 @@
-// Whole-file reads, and the one write path of every tool that writes a file (issue 29): an
+// The one file layer (issue 31): every file is opened, read, written, synced and mapped here
+// (File, map_file), with errors that name it. And the one write path of every tool that
+// writes a file (issue 29): an
 // output is refused when PATH exists and is not a regular file, written to PATH.tmp.<pid> in
 // the same folder, flushed and fsync'ed, renamed over PATH, and the folder fsync'ed, so a good
 // file is never replaced by a half one and a power cut cannot lose the new name. The temporary
@@ -7,16 +9,67 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pollux {
 
-// Opens `path` for reading and returns the descriptor; throws pollux::Error(component, ...)
-// naming the path when it cannot be opened or is not a regular file (a folder, a FIFO,
-// /dev/zero): never blocks on a FIFO and never reads an endless device.
-// `what` names the file's role in the message ("cannot open token file PATH").
-int open_regular_file(const std::string& path, const std::string& component, const std::string& what = "");
+// An open file, closed when it goes: the one place files are opened, read, written, synced
+// and mapped. Every error is pollux::Error(component, ...) and names the file.
+class File {
+ public:
+  // For reading. Refused unless PATH is a regular file (a folder, a FIFO, /dev/zero), so a
+  // reader never blocks on a FIFO or reads an endless device. `what` names the file's role
+  // in the message ("cannot open token file PATH").
+  static File read(const std::string& path, const std::string& component, const std::string& what = "");
+  // For reading and writing, created (mode 0644) where it does not exist.
+  static File update(const std::string& path, const std::string& component, const std::string& what = "");
+  // Created empty, or emptied, for writing.
+  static File create(const std::string& path, const std::string& component);
+  File(File&& other) noexcept;
+  File& operator=(File&& other) noexcept;
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  ~File();
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  std::uint64_t size() const;
+  // Exactly n bytes from offset `at`; a file that ends first is an error.
+  void read_at(void* data, std::size_t n, std::uint64_t at) const;
+  // Up to n bytes from offset `at` (fewer where the file ends first); returns how many.
+  std::size_t read_up_to(void* data, std::size_t n, std::uint64_t at = 0) const;
+  // Every byte up to the end, however long the file says it is (a /proc file says 0).
+  std::vector<std::uint8_t> read_all() const;
+  void write_at(const void* data, std::size_t n, std::uint64_t at) const;
+  // Reserves the blocks of the first `size` bytes: false where the file system cannot;
+  // throws on a full disk.
+  bool reserve(std::uint64_t size) const;
+  // write_at through a shared mapping of the pages it covers: on this kernel a memcpy into
+  // the page cache is several times faster than write(2) (experiments/io.md). Only for
+  // reserved blocks (a mapping faults on a full disk); write_at where the pages cannot be mapped.
+  void write_mapped(const void* data, std::size_t n, std::uint64_t at) const;
+  void sync_data() const;  // fdatasync
+  // fsync and close, reporting either failure (a deferred write error shows up here).
+  void sync_and_close();
+
+ private:
+  File(int fd, std::string path, std::string component) : fd_(fd), path_(std::move(path)), component_(std::move(component)) {}
+  [[noreturn]] void fail(const std::string& doing, int error) const;
+  int fd_ = -1;
+  std::string path_, component_;
+};
+
+// A whole regular file mapped into memory, unmapped with the last copy of `data`. Read-only,
+// or with `writable` private and writable (a change in memory never reaches the file). An
+// empty file maps to nothing (data null). Throws as File::read does, naming the file.
+struct MappedFile {
+  std::shared_ptr<std::uint8_t> data;
+  std::size_t size = 0;
+};
+MappedFile map_file(const std::string& path, const std::string& component, const std::string& what = "", bool writable = false);
 
 // Throws pollux::Error naming the path if it cannot be read or is not a regular file.
 std::vector<std::uint8_t> read_file(const std::string& path);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,6 @@ class TokenFile {
   // from the page cache and 0.5 s/GB from the 2-core machine's disk (1 GiB file, 2026-11-23),
   // so a 10 B-token (20 GB) memmap costs about 10 s at open, a small share of a run.
   TokenFile(const std::string& path, std::uint32_t vocab, const std::string& tokenizer);
-  ~TokenFile();
   TokenFile(const TokenFile&) = delete;
   TokenFile& operator=(const TokenFile&) = delete;
 
@@ -31,9 +31,9 @@ class TokenFile {
 
  private:
   std::string path_;
+  std::shared_ptr<std::uint8_t> mapping_;  // the file, mapped read-only
   const std::uint16_t* tokens_ = nullptr;
   std::size_t count_ = 0;
-  std::size_t mapped_bytes_ = 0;
 };
 
 // The tokenizer named by FILE.json's "tokenizer" field, or "" when there is no sidecar.

@@ -40,7 +40,8 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // scope = backbone: tok_emb, pos_emb and head as X.weight_int8 + X.mu_rows, the int8 rows of
 // their latents (model/int8_rows.h), which decode to the training forward weights bit for
 // bit (version 4: pos_emb as float32 of those weights, as the reference layout has it).
-lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version);
+// Errors name `path`, the checkpoint's file.
+lattice::PlxFile pack_checkpoint(const Checkpoint& checkpoint, int version, const std::string& path = "the checkpoint");
 
 // The one byte rule (lattice/deployed.h) for a model of configuration `config` whose
 // tensors are described by `tensors` (names, shapes, kinds): the bytes of the .plx file of

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "pollux/base/file_io.h"
+
 namespace pollux {
 
 // Holds flock(DIR/.lock) for its lifetime; the kernel also releases it on any exit, kill -9
@@ -11,12 +13,9 @@ namespace pollux {
 class RunLock {
  public:
   explicit RunLock(const std::string& dir);
-  ~RunLock();
-  RunLock(const RunLock&) = delete;
-  RunLock& operator=(const RunLock&) = delete;
 
  private:
-  int fd_ = -1;
+  File file_;  // closing it releases the lock
 };
 
 }  // namespace pollux
