@@ -4,7 +4,9 @@
 # equal their CSV files', across a stop and resume, and after a resume from an earlier
 # checkpoint (with another micro_batch, so the abandoned steps' losses differ) no step appears
 # twice and none of the abandoned future shows. tensorboard = false writes none; --overwrite
-# removes them. Skipped (exit 77) when the venv has no tensorboard (tools/bootstrap.sh).
+# removes them. TensorBoard's reader checks both CRC-32Cs of every record (a bad one ends the
+# file's events, and the counts below fail). Skipped (exit 77) when the venv has no tensorboard
+# (tools/bootstrap.sh).
 source "$(dirname "$0")/lib.sh"
 PY="${POLLUX_VENV:-$HOME/.cache/pollux/venv}/bin/python"
 "$PY" -c "import tensorboard" 2>/dev/null || skip_test "no tensorboard in $PY (tools/bootstrap.sh)"
