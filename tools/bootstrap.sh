@@ -6,10 +6,14 @@
 #   POLLUX_TORCH  the torch requirement (default torch==2.11.0)
 #   POLLUX_PYARROW  the pyarrow requirement (default pyarrow==22.0.0): its wheel carries the
 #                 Arrow/Parquet C++ libraries pollux-prepare reads parquet with
+#   POLLUX_HF_REQS  what reads a run's TensorBoard files and loads pollux-export's Hugging Face
+#                 folders in the tests (default tensorboard==2.21.0 transformers==5.23.0
+#                 safetensors==0.8.0)
 #   POLLUX_LM_EVAL=1  also install lm-evaluation-harness (POLLUX_LM_EVAL_REQ, default
 #                 lm_eval==0.4.13) for tools/lm_eval_pollux.py and the e2e.lm_eval_parity test;
 #                 pyarrow is held at POLLUX_PYARROW (lm_eval's datasets would upgrade it and
-#                 break the Arrow/Parquet C++ libraries the build links)
+#                 break the Arrow/Parquet C++ libraries the build links), and accelerate
+#                 (POLLUX_ACCELERATE, default accelerate==1.15.0) for lm_eval's hf model
 set -euo pipefail
 
 venv="${POLLUX_VENV:-$HOME/.cache/pollux/venv}"
@@ -63,6 +67,17 @@ if [ "$have" != "${pyarrow_req#pyarrow==}" ]; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "$pyarrow_req" \
     || die "pip install $pyarrow_req failed: is PyPI reachable?"
 fi
+read -r -a hf_reqs <<<"${POLLUX_HF_REQS:-tensorboard==2.21.0 transformers==5.23.0 safetensors==0.8.0}"
+hf_missing=()
+for req in "${hf_reqs[@]}"; do
+  have="$("$venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "${req%%==*}" 2>/dev/null || true)"
+  [ "$have" = "${req#*==}" ] || hf_missing+=("$req")
+done
+if ((${#hf_missing[@]})); then
+  say "installing ${hf_missing[*]} into $venv (TensorBoard files and Hugging Face exports in the tests)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "${hf_missing[@]}" "$pyarrow_req" \
+    || die "pip install ${hf_missing[*]} failed: is PyPI reachable?"
+fi
 if [ "${POLLUX_LM_EVAL:-0}" = 1 ]; then
   lm_eval_req="${POLLUX_LM_EVAL_REQ:-lm_eval==0.4.13}"
   have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("lm_eval"))' 2>/dev/null || true)"
@@ -70,6 +85,14 @@ if [ "${POLLUX_LM_EVAL:-0}" = 1 ]; then
     say "installing $lm_eval_req into $venv (lm-evaluation-harness adapter)"
     "$venv/bin/python" -m pip install -q --disable-pip-version-check "$lm_eval_req" "$pyarrow_req" \
       || die "pip install $lm_eval_req failed: is PyPI reachable?"
+  fi
+  # lm_eval's hf model (e2e.hf_lm_eval, on pollux-export's folders) imports accelerate.
+  accelerate_req="${POLLUX_ACCELERATE:-accelerate==1.15.0}"
+  have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("accelerate"))' 2>/dev/null || true)"
+  if [ "$have" != "${accelerate_req#accelerate==}" ]; then
+    say "installing $accelerate_req into $venv (lm_eval --model hf)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$accelerate_req" "$pyarrow_req" \
+      || die "pip install $accelerate_req failed: is PyPI reachable?"
   fi
 fi
 say "ready: venv $venv"

@@ -186,6 +186,38 @@ std::uint32_t Gpt2Tokenizer::rank_of(std::string_view bytes) const {
   return it == ranks_.end() ? kNoRank : it->second;
 }
 
+// Byte pair merging of the token's bytes with the ranks below its own ends in two parts (a
+// token's ranks are its merge's order): the merge that makes it.
+std::pair<std::string, std::string> Gpt2Tokenizer::merge_of(std::uint32_t rank) const {
+  std::vector<std::string> parts;
+  for (char c : tokens_.at(rank)) parts.emplace_back(1, c);
+  for (;;) {
+    std::size_t best = parts.size();
+    std::uint32_t best_rank = rank;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+      if (const std::uint32_t r = rank_of(parts[i] + parts[i + 1]); r < best_rank) {
+        best_rank = r;
+        best = i;
+      }
+    if (best == parts.size()) break;
+    parts[best] += parts[best + 1];
+    parts.erase(parts.begin() + std::ptrdiff_t(best) + 1);
+  }
+  if (parts.size() != 2)
+    throw Error("tokenizer", "GPT-2 rank " + std::to_string(rank) + " is not the merge of two tokens of lower ranks");
+  return {parts[0], parts[1]};
+}
+
+Gpt2Vocabulary gpt2_vocabulary(const std::string& data_dir) {
+  const Gpt2Tokenizer t(data_dir + "/gpt2.tiktoken");
+  Gpt2Vocabulary v{t.tokens(), {}};
+  for (std::uint32_t id = 0; id < 256; ++id)
+    if (v.tokens[id].size() != 1)
+      throw Error("tokenizer", data_dir + "/gpt2.tiktoken: rank " + std::to_string(id) + " is not a single byte");
+  for (std::uint32_t id = 256; id < Gpt2Tokenizer::kEndOfText; ++id) v.merges.push_back(t.merge_of(id));
+  return v;
+}
+
 void Gpt2Tokenizer::encode_piece(std::string_view piece, std::vector<std::uint32_t>& out) const {
   if (const std::uint32_t whole = rank_of(piece); whole != kNoRank) {
     out.push_back(whole);

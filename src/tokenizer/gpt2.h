@@ -22,6 +22,9 @@ class Gpt2Tokenizer : public Tokenizer {
   std::uint32_t end_of_text() const override { return kEndOfText; }
   void encode(std::string_view text, std::vector<std::uint32_t>& out) const override;
   std::string decode(const std::vector<std::uint32_t>& ids) const override;
+  const std::vector<std::string>& tokens() const { return tokens_; }  // the bytes of each rank
+  // The two tokens whose merge makes the token of `rank` (>= 256); throws pollux::Error if none.
+  std::pair<std::string, std::string> merge_of(std::uint32_t rank) const;
 
  private:
   static constexpr std::uint32_t kNoRank = ~std::uint32_t(0);

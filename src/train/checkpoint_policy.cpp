@@ -112,6 +112,9 @@ void claim_run_folder(const std::string& dir, std::int64_t resume_step, bool fre
   if (fresh)
     for (const char* log : {"metrics.csv", "lattice_stats.csv", "eval_tasks.csv"})
       if (fs::exists(dir + "/" + log)) theirs.push_back(dir + "/" + log);
+  if (fresh && fs::is_directory(dir))  // the run's TensorBoard event files (train/tensorboard.h)
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0) theirs.push_back(entry.path().string());
   if (fresh && !overwrite && !theirs.empty())
     throw Error("train", "--out " + dir + " holds another run's files (" + theirs.front() +
                              (theirs.size() > 1 ? strprintf(" and %zu more", theirs.size() - 1) : std::string()) +

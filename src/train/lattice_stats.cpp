@@ -128,16 +128,17 @@ std::string LatticeStats::csv_header() const {
   return header;
 }
 
-std::string LatticeStats::step(std::int64_t step, const OptimizerState& state, const ChangedAtoms& changed, bool log) {
-  std::string row;
-  if (log && groups_.size() > 1) {
-    row = std::to_string(step);
-    for (const auto& [group, c] : lattice_table(state, changed, milestone_)) {
-      const double atoms = double(std::max<std::int64_t>(c.atoms, 1));
-      for (double v : {double(c.changed) / atoms, double(c.null) / atoms, double(c.since_milestone) / atoms,
-                       c.sigma_sum / double(std::max<std::int64_t>(c.rows, 1)), c.sigma_min, c.sigma_max})
-        row += "," + number(v);
-    }
+StatsTable LatticeStats::table(const OptimizerState& state, const ChangedAtoms& changed) const {
+  return lattice_table(state, changed, milestone_);
+}
+
+std::string LatticeStats::csv_row(std::int64_t step, const StatsTable& table) {
+  std::string row = std::to_string(step);
+  for (const auto& [group, c] : table) {
+    const double atoms = double(std::max<std::int64_t>(c.atoms, 1));
+    for (double v : {double(c.changed) / atoms, double(c.null) / atoms, double(c.since_milestone) / atoms,
+                     c.sigma_sum / double(std::max<std::int64_t>(c.rows, 1)), c.sigma_min, c.sigma_max})
+      row += "," + number(v);
   }
   return row;
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -35,14 +36,19 @@ std::string format_duration(double seconds) {
 
 RunLog::RunLog(const Config& config, const std::string& run_dir, std::int64_t resume_step,
                const std::vector<std::string>& lattice_matrices, const OptimizerState& start, bool writer)
-    : max_steps_(config.max_steps), log_every_(config.log_every), writer_(writer), tty_(writer && ::isatty(STDOUT_FILENO)) {
+    : max_steps_(config.max_steps),
+      log_every_(config.log_every),
+      writer_(writer),
+      tty_(writer && ::isatty(STDOUT_FILENO)),
+      lattice_run_(config.quantizer == QuantizerKind::lattice),
+      pollux_step_(config.optimizer_kind() == OptimizerKind::pollux) {
   if (!writer_) return;
   // pollux_step's rate column is its step size; AdamW's its learning rate
-  const bool pollux_step = config.optimizer_kind() == OptimizerKind::pollux;
-  metrics_.emplace(run_dir + "/metrics.csv", metrics_header(pollux_step ? "step_size" : "lr"), resume_step,
-                   pollux_step ? metrics_header("lr") : "");
+  metrics_.emplace(run_dir + "/metrics.csv", metrics_header(pollux_step_ ? "step_size" : "lr"), resume_step,
+                   pollux_step_ ? metrics_header("lr") : "");
   lattice_.emplace(lattice_matrices, start);
   if (!lattice_->empty()) lattice_csv_.emplace(run_dir + "/lattice_stats.csv", lattice_->csv_header(), resume_step);
+  if (config.tensorboard) tensorboard_.emplace(run_dir, resume_step);
 }
 
 bool RunLog::logged(const StepRecord& r) const { return r.step % log_every_ == 0 || !std::isnan(r.val_loss) || r.last; }
@@ -58,10 +64,12 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
   metrics_->row(row.str());
 
   const bool log_step = logged(r);
-  if (lattice_csv_) {  // the step's own churn counts; no indices are kept from step to step
-    const std::string lattice_row = lattice_->step(r.step, optimizer.discrete_state(), r.stats.changed_atoms, log_step);
-    if (log_step) lattice_csv_->row(lattice_row);
+  StatsTable lattice_table;  // the step's own churn counts; no indices are kept from step to step
+  if (lattice_csv_ && log_step) {
+    lattice_table = lattice_->table(optimizer.discrete_state(), r.stats.changed_atoms);
+    lattice_csv_->row(LatticeStats::csv_row(r.step, lattice_table));
   }
+  if (tensorboard_) tensorboard_scalars(r, lattice_table, log_step);
   if (log_step) {
     if (tty_) std::fputs("\r\033[K", stdout);
     log::info(strprintf(
@@ -76,6 +84,29 @@ void RunLog::step(const StepRecord& r, const Optimizer& optimizer) {
                 r.tokens_per_s, format_duration(r.eta_s).c_str());
     std::fflush(stdout);
   }
+}
+
+// The columns of metrics.csv and lattice_stats.csv as TensorBoard tags (train/tensorboard.h).
+void RunLog::tensorboard_scalars(const StepRecord& r, const StatsTable& lattice_table, bool flush) {
+  TensorBoardLog& tb = *tensorboard_;
+  tb.scalar("train/loss", r.step, r.loss);
+  if (!std::isnan(r.val_loss)) tb.scalar("val/loss", r.step, r.val_loss);
+  tb.scalar(pollux_step_ ? "train/step_size" : "train/lr", r.step, r.stats.lr);
+  tb.scalar("train/force", r.step, r.stats.adam_force);
+  tb.scalar("train/tokens_per_s", r.step, r.tokens_per_s);
+  if (pollux_step_) tb.scalar("train/heat", r.step, r.stats.heat);
+  if (lattice_run_) {
+    tb.scalar("train/churn", r.step, r.stats.churn);
+    tb.scalar("train/searched", r.step, r.stats.searched);
+  }
+  for (const auto& [group, c] : lattice_table) {  // "blocks.0.mlp.fc1.weight" -> lattice/churn/blocks.0.mlp.fc1
+    const std::string name =
+        group.size() > 7 && group.compare(group.size() - 7, 7, ".weight") == 0 ? group.substr(0, group.size() - 7) : group;
+    const double atoms = double(std::max<std::int64_t>(c.atoms, 1));
+    tb.scalar("lattice/churn/" + name, r.step, double(c.changed) / atoms);
+    tb.scalar("lattice/null/" + name, r.step, double(c.null) / atoms);
+  }
+  if (flush) tb.flush();
 }
 
 void RunLog::milestone(const Optimizer& optimizer) {

@@ -83,7 +83,7 @@ class Trainer {
         lattice_matrices.push_back(p.name);
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
     std::optional<TrainingTasks> tasks;
-    if (writer_) tasks.emplace(config_, options_.out_dir, at.step, options_.tokenizer_dir);
+    if (writer_) tasks.emplace(config_, options_.out_dir, at.step, options_.tokenizer_dir, run_log.tensorboard());
     const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
     log::info(strprintf(
         "model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s (scope %s); %d rank%s",

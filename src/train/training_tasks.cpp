@@ -7,7 +7,8 @@
 namespace pollux {
 
 TrainingTasks::TrainingTasks(const Config& config, const std::string& run_dir, std::int64_t resume_step,
-                             const std::string& tokenizer_dir) {
+                             const std::string& tokenizer_dir, TensorBoardLog* tensorboard)
+    : tensorboard_(tensorboard) {
   if (config.eval_tasks.empty() || config.eval_tasks_every <= 0) return;
   every_ = config.eval_tasks_every;
   batch_size_ = config.micro_batch;
@@ -29,6 +30,7 @@ std::string TrainingTasks::at_step(const PolluxModel& model, std::int64_t step, 
     r.precision(8);
     r << step << "," << tokens << "," << task << "," << metric << "," << value;
     csv_->row(r.str());
+    if (tensorboard_) tensorboard_->scalar("tasks/" + task + "/" + metric, step, value);
   };
   for (const eval::TaskResult& r : results) {
     row(r.name, "acc", r.acc);
@@ -44,6 +46,7 @@ std::string TrainingTasks::at_step(const PolluxModel& model, std::int64_t step, 
     row(s.group, "mean", s.mean);
     summary << " " << s.group << " " << 100 * s.mean << "%";
   }
+  if (tensorboard_) tensorboard_->flush();
   for (const eval::TaskResult& r : results)
     if (r.group.empty()) summary << " " << r.name << " " << r.headline << " " << r.headline_value;
   return summary.str();

@@ -99,6 +99,7 @@ struct Config {
   std::int64_t eval_tasks_every = 0;  // steps between task evaluations (0 = never)
   std::int64_t eval_tasks_limit = 0;  // items per task file (0 = all)
   std::int64_t log_every = 1;
+  bool tensorboard = true;    // TensorBoard event files in the run folder (train/tensorboard.h)
   std::string profile_steps;  // "A:B": a profiler trace of steps A..B into the run folder ("" = none)
 
   // continuous baseline (quantizer = none): AdamW, linear warmup then cosine decay

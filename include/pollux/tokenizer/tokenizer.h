@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pollux {
@@ -36,6 +37,17 @@ class ByteTokenizer : public Tokenizer {
 // Python's bytes.decode("utf-8", "replace") and of the Hugging Face tokenizers' decode (so
 // a token that holds part of a character reads as U+FFFD, as lm-eval's models return it).
 std::string valid_utf8(std::string_view bytes);
+
+// GPT-2's vocabulary as byte strings, the form of Hugging Face's GPT2Tokenizer files (vocab.json,
+// merges.txt): tokens[id] for every id below end-of-text, and merges[i] the two tokens whose
+// merge makes id 256 + i (ids 0..255 are the single bytes).
+struct Gpt2Vocabulary {
+  std::vector<std::string> tokens;
+  std::vector<std::pair<std::string, std::string>> merges;
+};
+// From `data_dir`/gpt2.tiktoken; throws pollux::Error naming the file for ranks that no list of
+// merges gives.
+Gpt2Vocabulary gpt2_vocabulary(const std::string& data_dir);
 
 // "bytes" or "gpt2" (the GPT-2 ranks are read from `data_dir`/gpt2.tiktoken); throws
 // pollux::Error naming an unknown tokenizer or a missing ranks file.

@@ -48,7 +48,7 @@ std::string checkpoint_path(const std::string& dir, std::int64_t step);
 std::vector<std::pair<std::int64_t, std::string>> checkpoints_in(const std::string& dir);
 // Makes `dir` ready for a run that continues from `resume_step`, or for a fresh run, so that
 // a mistyped --out loses nothing: a fresh run into a folder holding another run's checkpoints
-// or logs is refused with an error naming --out; a resume from an earlier checkpoint sets the
+// or logs (TensorBoard event files too) is refused with an error naming --out; a resume from an earlier checkpoint sets the
 // later ones aside as NAME.superseded (or NAME.superseded.<k>, the first free name: one set
 // aside is never replaced; --auto_resume never picks them). With `overwrite`, those files and
 // every one set aside before are removed instead. Every file is checked (a regular file or a

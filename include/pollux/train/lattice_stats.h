@@ -67,9 +67,10 @@ class LatticeStats {
   LatticeStats(const std::vector<std::string>& matrices, const OptimizerState& start);
   bool empty() const { return groups_.size() <= 1; }
   std::string csv_header() const;
-  // Call after every optimizer step with the step's changed atoms (StepStats::changed_atoms);
-  // returns the CSV row of `step` when `log` (else "").
-  std::string step(std::int64_t step, const OptimizerState& state, const ChangedAtoms& changed, bool log);
+  // The table of a logged step, from the step's changed atoms (StepStats::changed_atoms), and
+  // its CSV row.
+  StatsTable table(const OptimizerState& state, const ChangedAtoms& changed) const;
+  static std::string csv_row(std::int64_t step, const StatsTable& table);
   // The current indices become the milestone that since_milestone counts from.
   void milestone(const OptimizerState& state);
 

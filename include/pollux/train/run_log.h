@@ -1,5 +1,6 @@
 // What a training run reports after each step: a row of metrics.csv, a row of
-// lattice_stats.csv on logged steps (lattice runs), and the console line (a progress line
+// lattice_stats.csv on logged steps (lattice runs), the same scalars in the run's TensorBoard
+// event file (config key tensorboard; flushed on logged steps), and the console line (a progress line
 // rewritten in place between logged steps when stdout is a terminal). Only the writing rank
 // of a data-parallel run reports; the others' RunLog does nothing.
 #pragma once
@@ -14,6 +15,7 @@
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/csv_log.h"
 #include "pollux/train/lattice_stats.h"
+#include "pollux/train/tensorboard.h"
 
 namespace pollux {
 
@@ -41,15 +43,19 @@ class RunLog {
   void step(const StepRecord& record, const Optimizer& optimizer);
   // A milestone checkpoint was written: lattice churn "since_milestone" counts from here.
   void milestone(const Optimizer& optimizer);
+  // The run's event file (null when tensorboard = false and on the ranks that do not write).
+  TensorBoardLog* tensorboard() { return tensorboard_ ? &*tensorboard_ : nullptr; }
 
  private:
   bool logged(const StepRecord& r) const;
+  void tensorboard_scalars(const StepRecord& r, const StatsTable& lattice_table, bool flush);
 
   std::int64_t max_steps_;
   int log_every_;
-  bool writer_, tty_;
+  bool writer_, tty_, lattice_run_, pollux_step_;  // quantizer = lattice; optimizer = pollux
   std::optional<CsvLog> metrics_, lattice_csv_;
   std::optional<LatticeStats> lattice_;
+  std::optional<TensorBoardLog> tensorboard_;
 };
 
 // "1h02m", "3m05s", "42s" ("?" for a negative or non-finite time).

@@ -5,16 +5,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "pollux/config/config.h"
 #include "pollux/eval/tasks.h"
 #include "pollux/model/model.h"
 #include "pollux/tokenizer/tokenizer.h"
 #include "pollux/train/csv_log.h"
+#include "pollux/train/tensorboard.h"
 
 namespace pollux {
 
@@ -24,8 +24,10 @@ class TrainingTasks {
 
   // Reads the tasks once (a bad task file stops the run before its first step) and keeps
   // the rows of RUN_DIR/eval_tasks.csv up to resume_step. Does nothing when no tasks are set.
-  // tokenizer_dir: the folder of gpt2.tiktoken (pollux-train's --tokenizer_dir).
-  TrainingTasks(const Config& config, const std::string& run_dir, std::int64_t resume_step, const std::string& tokenizer_dir);
+  // tokenizer_dir: the folder of gpt2.tiktoken (pollux-train's --tokenizer_dir). The scores also
+  // go to `tensorboard` as tasks/<task>/<metric> when it is not null.
+  TrainingTasks(const Config& config, const std::string& run_dir, std::int64_t resume_step, const std::string& tokenizer_dir,
+                TensorBoardLog* tensorboard = nullptr);
 
   // Scores the tasks at every eval_tasks_every-th step and at the last one (`last`), appends
   // their rows, and returns a one-line summary for the log ("" when nothing was scored).
@@ -37,6 +39,7 @@ class TrainingTasks {
   std::optional<CsvLog> csv_;
   std::vector<eval::Task> tasks_;
   std::unique_ptr<Tokenizer> tokenizer_;
+  TensorBoardLog* tensorboard_ = nullptr;
 };
 
 }  // namespace pollux
