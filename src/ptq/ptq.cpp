@@ -447,12 +447,7 @@ Report quantize_model(PolluxModel& model, const Options& o, const std::string& c
                        record(p, q, "gptq", output_error(w, q, in.hessian), output_error(w, r, in.hessian));
                      }});
   } else if (o.method == Method::leech_ldlq) {
-    auto leech = [&](const at::Tensor& w) {
-      int rounds = 0;
-      const at::Tensor q = leech_quantize(w, *quantizer, /*fit_scale=*/true, &rounds);
-      report.leech_rounds = std::max(report.leech_rounds, rounds);
-      return q;
-    };
+    auto leech = [&](const at::Tensor& w) { return leech_quantize(w, *quantizer); };
     layerwise_model(model, o, record, report,
                     {[&](Parameter& p) { record(p, leech(p.value.detach()), "leech"); },
                      [&](Parameter& p, const LayerInputs& in) {
