@@ -48,7 +48,9 @@ python="${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}"
 
 # Per profile: the configuration and its overrides, training routes, seeds, the sweep's grid
 # (AdamW routes: INIT:LR,LR,... per init, each init's rates where its scale puts them; Leech:
-# h_floor values) and seed, post-training methods (method:bits[:backbone]; leech has its own bits), held-out and
+# h_floor values) and seed, post-training methods (method:bits[:scope[:incoherence]]; leech, leech-ldlq and
+# smoothquant have their own bits, apq's are its --budget_bits: 2.5625 and 3.59375 are gptq-2's and gptq-3's
+# bytes at groups of 32), held-out and
 # validation WikiText-2 articles, BLiMP pairs per set, calibration tokens, the post-training
 # group (block) size and the tokenizer.
 case "$profile" in
@@ -56,7 +58,8 @@ case "$profile" in
     config="$here/small.ini"; overrides=(--threads 1); jobs="${JOBS:-2}"
     routes="continuous leech ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4 3"
-    ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
+    ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone
+      leech-ldlq:0 leech-ldlq:0::incoherence apq:2.5625 apq:3.59375 awq:2 awq:3 awq:4 smoothquant:8"
     heldout_articles=6; validation_articles=6; blimp_limit=20; calib_tokens=16384; group_size=32; tokenizer=bytes ;;
   smoke)
     config="$here/small.ini"; jobs="${JOBS:-2}"
@@ -68,7 +71,8 @@ case "$profile" in
     config="$root/configs/pollux-1152.ini"; overrides=(--device cuda); jobs="${JOBS:-1}"
     routes="continuous leech pollux-v4 ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:1e-3,3e-3,1e-2,3e-2 standard:1.5e-4,3e-4,6e-4,1.2e-3,2.4e-3"; h_floors="2.8 3.2 3.6"
-    ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone"
+    ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone
+      leech-ldlq:0 leech-ldlq:0::incoherence apq:2.5625 apq:3.59375 awq:2 awq:3 awq:4 smoothquant:8"
     heldout_articles=0; validation_articles=0; blimp_limit=0; calib_tokens=262144; group_size=32; tokenizer=gpt2 ;;
   *) echo "usage: $0 small|smoke|paper [OUT_DIR] [--dry_run] [--sweep_only]" >&2; exit 2 ;;
 esac
@@ -190,15 +194,24 @@ for seed in $seeds; do
     if [ "$route" = continuous ]; then
       printf '%s\t%s\t%s\t%s\t%s\n' "continuous-s$seed" continuous "$seed" "$ck" "$(deployed_bytes "$ck")" >>"$models"
       for entry in $ptq; do
-        IFS=: read -r m bits scope <<<"$entry"
+        IFS=: read -r m bits scope flag <<<"$entry"
         name="ptq-$m"
-        [ "$m" = leech ] || name+="-$bits"
+        case "$m" in leech | leech-ldlq | smoothquant) ;; *) name+="-$bits" ;; esac
         [ -z "$scope" ] || name+="-$scope"
+        [ -z "$flag" ] || name+="-$flag"
         q="$out/ptq/$name-s$seed.h5"
         if [ ! -f "$q" ]; then
           args=(--method "$m" --output "$q" --scope "${scope:-all}")
-          [ "$m" = leech ] || args+=(--bits "$bits" --group_size "$group_size")
-          [ "$m" = gptq ] && args+=(--calib "$train_u16" --calib_tokens "$calib_tokens" --act_order)
+          case "$m" in
+            leech | leech-ldlq | smoothquant) ;;
+            apq) args+=(--budget_bits "$bits" --group_size "$group_size") ;;
+            *) args+=(--bits "$bits" --group_size "$group_size") ;;
+          esac
+          case "$m" in
+            gptq) args+=(--calib "$train_u16" --calib_tokens "$calib_tokens" --act_order) ;;
+            leech-ldlq | apq | awq | smoothquant) args+=(--calib "$train_u16" --calib_tokens "$calib_tokens") ;;
+          esac
+          [ "$flag" = incoherence ] && args+=(--incoherence --seed "$seed")
           [ "$m" = polarquant ] && args+=(--seed "$seed")
           run "$bin/pollux-ptq" "$ck" "${args[@]}"
         fi

@@ -183,6 +183,9 @@ const std::vector<Key>& keys() {
                            "quantizer = ternary: 8 quantizes the inputs of its linears to 8 bits per token, 0 keeps them float "
                            "(ignored otherwise)"),
                [](const Config& c) { return c.quantizer == QuantizerKind::ternary; }),
+      integer_key("ptq_activation_bits", &Config::ptq_activation_bits,
+                  "quantizer = none: 8 quantizes the inputs of its linears to 8 bits per token, as in the W8A8 checkpoints "
+                  "pollux-ptq --method smoothquant writes (read by pollux-eval; training refuses it), 0 keeps them float"),
       // An identity key of the models that do not start as the spec says, so checkpoints from
       // before it (all lattice-initialised) stay readable.
       identity(choice_key("init", &Config::init, kInitNames,
@@ -410,6 +413,8 @@ void Config::validate() const {
     fail("h_floor", "must be a finite cross-entropy in nats, 0 or more (" + std::to_string(h_floor) + ")");
   if (quantizer != QuantizerKind::ternary && activation_bits != Config().activation_bits)
     fail("activation_bits", "only quantizer = ternary quantizes activations; this run is quantizer = " + to_string(quantizer));
+  if (ptq_activation_bits != 0)
+    fail("ptq_activation_bits", "is written by pollux-ptq --method smoothquant for evaluation; training does not read it");
   if (!pollux_step && width_inertia != Config().width_inertia)
     fail("width_inertia", "only pollux_step scales its step by the width; this run is optimizer = " + to_string(optimizer) +
                               " with quantizer = " + to_string(quantizer));

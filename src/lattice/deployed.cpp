@@ -41,6 +41,7 @@ std::vector<Record> records(const DeployedTensor& t) {
       std::uint64_t data = (n * b + 7) / 8 + 2 * groups;
       if (t.zero_point) data += (groups * b + 7) / 8;
       if (t.column_order) data += 2 * cols;
+      if (t.column_scales) data += 2 * cols;
       return {{t.name.size(), t.shape.size(), data}};
     }
   }
@@ -71,7 +72,8 @@ std::uint64_t deployed_bits(const DeployedTensor& t) {
   if (t.kind != DeployedKind::grouped) return 8 * deployed_data_bytes(t);
   records(t);  // the checks
   const std::uint64_t n = t.elements(), groups = n / t.group, b = std::uint64_t(t.bits);
-  return n * b + 16 * groups + (t.zero_point ? groups * b : 0) + (t.column_order ? 16 * cols_of(t) : 0);
+  return n * b + 16 * groups + (t.zero_point ? groups * b : 0) + (t.column_order ? 16 * cols_of(t) : 0) +
+         (t.column_scales ? 16 * cols_of(t) : 0);
 }
 
 std::uint64_t deployed_data_bytes(const DeployedTensor& tensor) {

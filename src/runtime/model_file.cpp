@@ -169,6 +169,9 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
                                                                   : ternary_weight(p.value.detach()));
     out.activation_bits = ck.config.activation_bits;
     out.model->set_quantization(false, out.activation_bits);
+  } else if (ck.config.quantizer == QuantizerKind::none && ck.config.ptq_activation_bits != 0) {
+    out.activation_bits = ck.config.ptq_activation_bits;  // pollux-ptq --method smoothquant: W8A8
+    out.model->set_quantization(false, out.activation_bits);
   }
   check_loaded_weights(*out.model, path);
   out.model->to(device);

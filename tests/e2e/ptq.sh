@@ -4,7 +4,8 @@
 # its report beside it; bad input gets one error line, exit status 1 and no file. gptq with a
 # Hessian that is not positive definite (--damp 0, fewer calibration tokens than a layer's
 # width) finishes. The byte rule (lattice/deployed.h): pollux-pack's figure is the written
-# .plx file's size, for a lattice and a ternary model.
+# .plx file's size, for a lattice and a ternary model. The rivals (issue 30): leech-ldlq at leech's
+# bytes (with --incoherence too), apq within its budget, awq, smoothquant W8A8 near the float loss.
 source "$(dirname "$0")/lib.sh"
 CONTINUOUS="$(dirname "$CONFIG")/tiny-continuous.ini"
 small_corpus 120000 --val_fraction 0.1
@@ -31,8 +32,12 @@ run_method() {
   # the byte rule: the model bytes plus the container (header, config JSON, record headers and checksums)
   [ "$deployed" -gt "$bytes" ] && [ "$deployed" -lt $((bytes + 4096)) ] || fail "$name: deployed_bytes $deployed against model_bytes $bytes"
   grep -q "deployed $deployed bytes" "$WORK/$name.txt" || fail "$name: the summary line names no deployed bytes: $(cat "$WORK/$name.txt")"
-  awk -v a="$bpp" -v b="$want_bits" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-9) }' \
-    || fail "$name: bits_per_parameter $bpp, expected $want_bits"
+  if [ "${want_bits#<=}" != "$want_bits" ]; then  # "<=X": a budget
+    awk -v a="$bpp" -v b="${want_bits#<=}" 'BEGIN { exit !(a <= b) }' || fail "$name: bits_per_parameter $bpp above ${want_bits#<=}"
+  else
+    awk -v a="$bpp" -v b="$want_bits" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-9) }' \
+      || fail "$name: bits_per_parameter $bpp, expected $want_bits"
+  fi
   # 1 layer x 96 wide, vocab 264, seq 48: tok_emb, pos_emb, q, k, v, o, fc1, fc2, head
   [ "$quantized" -eq $((264 * 96 + 48 * 96 + 4 * 96 * 96 + 2 * 384 * 96 + 264 * 96)) ] || fail "$name: quantized_params $quantized"
   [ "$(grep -o '"relative_error"' "$WORK/$name.json" | wc -l)" -eq 9 ] || fail "$name: expected 9 matrices in the report"
@@ -75,6 +80,24 @@ leech_bits=$(awk 'BEGIN { n = split("264 96 48 96 96 96 96 96 96 96 96 96 384 96
 run_method leech "$leech_bits" --method leech
 # the same byte rule: leech's deployed bytes are those of the lattice .plx of this shape (checked below)
 leech_deployed=$(json_field "$WORK/leech.json" deployed_bytes)
+# issue 30, the rivals. leech-ldlq: leech's bytes, each layer's output error against leech's
+CALIB=(--calib "$WORK/small.u16" --calib_tokens 1024)
+run_method ldlq "$leech_bits" --method leech-ldlq "${CALIB[@]}"
+[ "$(json_field "$WORK/ldlq.json" deployed_bytes)" -eq "$leech_deployed" ] || fail "leech-ldlq: not leech's deployed bytes"
+[ "$(grep -o '"leech_output_error"' "$WORK/ldlq.json" | wc -l)" -eq 7 ] || fail "leech-ldlq: expected 7 layers against leech"
+run_method ldlq_inc "$leech_bits" --method leech-ldlq "${CALIB[@]}" --incoherence --seed 3
+[ "$(json_field "$WORK/ldlq_inc.json" incoherence)" = true ] && [ "$(json_field "$WORK/ldlq_inc.json" seed)" = 3 ] \
+  || fail "leech-ldlq --incoherence: the report does not say so or store the seed"
+# apq within its budget, the widths listed; awq at rtn's bits and a float16 per input channel
+run_method apq "<=3.6" --method apq --budget_bits 3.6 "${CALIB[@]}"
+[ "$(grep -o '"width":[2348]' "$WORK/apq.json" | wc -l)" -eq 9 ] || fail "apq: expected a width per matrix"
+grep -q '"widths":{"tok_emb.weight":' "$WORK/apq.json" || fail "apq: no widths in the report"
+run_method awq4 "$(awk -v p=$ALL 'BEGIN { printf "%.17g", 4.625 + 16 * (6 * 96 + 384) / p }')" --method awq --bits 4 "${CALIB[@]}"
+# smoothquant: int8 rows (8 bits and a float16 per row: 1440 rows) and 8-bit activations, near the float model
+run_method smooth "$(awk -v p=$ALL 'BEGIN { printf "%.17g", 8 + 16 * 1440 / p }')" --method smoothquant "${CALIB[@]}"
+[ "$(json_field "$WORK/smooth.json" activation_bits)" = 8 ] || fail "smoothquant: the report names no 8-bit activations"
+awk -v a="$loss_smooth" -v b="$base" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.05) }' \
+  || fail "smoothquant W8A8: loss $loss_smooth, unquantized $base"
 awk -v a="$loss_rtn8" -v b="$base" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.01) }' \
   || fail "rtn 8 bits: loss $loss_rtn8, unquantized $base"
 grep -q '"output_error"' "$WORK/gptq4.json" || fail "gptq: no output_error in the report"
@@ -117,14 +140,22 @@ refuse "--bits 5: expected 1 to 4 for polarquant" "$CK" --method polarquant --bi
 refuse "leave --bits out" "$CK" --method leech --bits 4
 refuse "leave --group_size out" "$CK" --method leech --group_size 24
 refuse "no --bits B given" "$CK" --method rtn
-refuse "--method 'awq'" "$CK" --method awq --bits 4
+refuse "--method 'quip'" "$CK" --method quip --bits 4
+refuse "--budget_bits: only apq" "$CK" --method rtn --bits 4 --budget_bits 3
+refuse "apq needs --budget_bits X" "$CK" --method apq --calib "$WORK/small.u16"
+refuse "--budget_bits 1: below every matrix at 2 bits" "$CK" --method apq --budget_bits 1 --calib "$WORK/small.u16" --calib_tokens 1024
+refuse "--incoherence: only leech-ldlq" "$CK" --method gptq --bits 4 --calib "$WORK/small.u16" --incoherence
+refuse "leech-ldlq needs calibration text: --calib" "$CK" --method leech-ldlq
+refuse "smoothquant is W8A8" "$CK" --method smoothquant --bits 8 --calib "$WORK/small.u16"
+refuse "--scope backbone: smoothquant quantizes every matrix" "$CK" --method smoothquant --scope backbone --calib "$WORK/small.u16"
+refuse "--seed: only polarquant and leech-ldlq --incoherence" "$CK" --method leech-ldlq --seed 2 --calib "$WORK/small.u16"
 refuse "--group_size 40 does not divide the rows' length 96" "$CK" --method rtn --bits 4 --group_size 40
 refuse "--group_size 24: polarquant's Walsh-Hadamard blocks need a power of 2" "$CK" --method polarquant --bits 2 --group_size 24
 refuse "gptq needs calibration text: --calib" "$CK" --method gptq --bits 4
 refuse "--calib: only gptq" "$CK" --method rtn --bits 4 --calib "$WORK/small.u16"
 refuse "--calib_tokens: only gptq" "$CK" --method polarquant --bits 4 --calib_tokens 100
 refuse "--act_order: only gptq" "$CK" --method rtn --bits 4 --act_order
-refuse "--grid: only rtn and gptq" "$CK" --method polarquant --bits 2 --grid symmetric
+refuse "--grid: only rtn, gptq, apq and awq" "$CK" --method polarquant --bits 2 --grid symmetric
 refuse "--grid 'uniform'" "$CK" --method rtn --bits 2 --grid uniform
 refuse "--seed: only polarquant" "$CK" --method rtn --bits 2 --seed 3
 refuse "--scope 'blocks'" "$CK" --method rtn --bits 2 --scope blocks

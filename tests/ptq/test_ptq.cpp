@@ -390,16 +390,18 @@ TEST_CASE("ptq --scope backbone: tok_emb, pos_emb and head at 8 bits (int8 rows)
   }
 }
 
-TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small trained model", "[ptq]") {
-  at::set_num_threads(1);  // no spinning second thread on a shared 2-core machine
-  const std::vector<std::uint16_t> text = corpus_bytes();
+namespace {
+
+// A small continuous model (2 layers, 48 wide, seq_len 64) trained 40 steps on the first 90 %
+// of the corpus: activations with structure. Returns the first and last training losses.
+constexpr std::int64_t kTrainedSeqLen = 64;
+std::pair<double, double> train_small_model(PolluxModel& model, const std::vector<std::uint16_t>& text) {
   Config config;
-  config.model = test::small_model(2, 64);
+  config.model = model.config();
   config.quantizer = QuantizerKind::none;
   config.max_steps = 40;
   config.warmup_steps = 5;
   config.micro_batch = 8;
-  PolluxModel model(config.model, 1, at::kCPU);
   auto optimizer = make_optimizer(config, model);
   const std::int64_t T = config.model.seq_len, B = config.micro_batch;
   const std::size_t train_end = text.size() * 9 / 10;
@@ -417,7 +419,38 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
     (step == 0 ? first : last) = loss.item<double>();
     optimizer->step(loss.item<double>());
   }
+  return {first, last};
+}
+
+// Every linear layer's own input on 16 windows of held-out text (rows: tokens), by weight name.
+std::map<std::string, at::Tensor> layer_inputs(PolluxModel& model, const std::vector<std::uint16_t>& text) {
+  at::NoGradGuard no_grad;
+  std::map<std::string, at::Tensor> inputs;
+  model.set_linear_input_observer([&](const std::string& name, const at::Tensor& x) {
+    inputs[name] = x.reshape({-1, x.size(-1)}).clone();
+  });
+  const std::size_t start = text.size() * 9 / 10, T = std::size_t(model.config().seq_len);
+  std::vector<std::int64_t> ids(text.begin() + std::ptrdiff_t(start), text.begin() + std::ptrdiff_t(start + 16 * T));
+  model.forward(at::tensor(ids, at::kLong).view({16, std::int64_t(T)}));
+  model.set_linear_input_observer(nullptr);
+  return inputs;
+}
+
+// A second model holding `model`'s values.
+void copy_model(const PolluxModel& from, PolluxModel& to) {
+  at::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < from.parameters().size(); ++i) to.parameters()[i].value.detach().copy_(from.parameters()[i].value);
+}
+
+}  // namespace
+
+TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small trained model", "[ptq]") {
+  at::set_num_threads(1);  // no spinning second thread on a shared 2-core machine
+  const std::vector<std::uint16_t> text = corpus_bytes();
+  PolluxModel model(test::small_model(2, kTrainedSeqLen), 1, at::kCPU);
+  const auto [first, last] = train_small_model(model, text);
   CHECK(last < first - 1.0);  // it learned something: activations with structure
+  const std::size_t train_end = text.size() * 9 / 10;
 
   // The held-out text for calibration.
   const std::string calib = temp_path("calib.u16");
@@ -426,14 +459,7 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
   const std::int64_t group = 16;  // rows of 48
 
   {  // one layer at a time on the trained model's own inputs: ||X W^T - X Q^T||, computed directly
-    at::NoGradGuard no_grad;
-    std::map<std::string, at::Tensor> inputs;
-    model.set_linear_input_observer([&](const std::string& name, const at::Tensor& x) {
-      inputs[name] = x.reshape({-1, x.size(-1)}).clone();
-    });
-    std::vector<std::int64_t> ids(text.begin() + std::ptrdiff_t(train_end), text.begin() + std::ptrdiff_t(train_end + 16 * T));
-    model.forward(at::tensor(ids, at::kLong).view({16, T}));
-    model.set_linear_input_observer(nullptr);
+    const std::map<std::string, at::Tensor> inputs = layer_inputs(model, text);
     REQUIRE(inputs.size() == 13);  // 6 per block and the head
     for (const auto& [name, X] : inputs) {
       INFO(name);
@@ -478,7 +504,7 @@ TEST_CASE("ptq gptq: below rtn's layer output error on every layer of a small tr
       }
       ++gptq_layers;
       CHECK(m.method == "gptq");
-      CHECK(m.output_error < m.rtn_output_error);
+      CHECK(m.output_error < m.baseline_error);
       // codes, a float16 scale and a B-bit zero point per group
       CHECK(m.bits == std::uint64_t(m.rows * m.cols) * bits + std::uint64_t(m.rows * m.cols / group) * (16 + bits));
     }
@@ -604,4 +630,327 @@ TEST_CASE("ptq the byte rule equals the deployed file's size for .plx files (eve
   CHECK(lattice::deployed_bits(g) == n * 3 + groups * (16 + 3) + 16 * 384);
   g.group = 40;
   CHECK_THROWS_WITH(lattice::deployed_data_bytes(g), Catch::Contains("groups of 40"));
+}
+
+TEST_CASE("ptq leech-ldlq --incoherence: the transforms are orthogonal, seeded, mix every coordinate, undone exactly", "[ptq]") {
+  for (std::int64_t n : {24, 48, 64, 96, 264, 384, 1152}) {
+    INFO("n " << n);
+    const ptq::Incoherence t(n, 5);
+    const at::Tensor M = t.apply(at::eye(n, at::kDouble));  // rows: the transform of e_i
+    CHECK(at::allclose(at::matmul(M, M.t()), at::eye(n, at::kDouble), 0, 1e-12));
+    CHECK(at::allclose(at::matmul(M.t(), M), at::eye(n, at::kDouble), 0, 1e-12));
+    CHECK(at::allclose(t.undo(at::eye(n, at::kDouble)), M.t(), 0, 1e-12));  // undo is the transpose
+    CHECK((M.abs() > 1e-9).all().item<bool>());                             // every coordinate into every other
+    const at::Tensor x = gaussian(5, n, 7).to(at::kDouble);
+    CHECK(at::allclose(t.undo(t.apply(x)), x, 0, 1e-13));
+    const at::Tensor xf = gaussian(5, n, 8);
+    CHECK((t.undo(t.apply(xf)) - xf).abs().max().item<double>() <= 1e-5);
+    CHECK(at::equal(M, ptq::Incoherence(n, 5).apply(at::eye(n, at::kDouble))));  // a function of the seed
+    CHECK(!at::allclose(M, ptq::Incoherence(n, 6).apply(at::eye(n, at::kDouble))));
+  }
+  // The quantized matrix is returned in W's basis: the same output error as in the rotated one,
+  // and the rotated weights' coordinates are near Gaussian whatever W's outliers.
+  const lattice::Quantizer quantizer(lattice::Codebook::get(lattice::CodebookVariant::leech));
+  at::Tensor w = gaussian(24, 48, 3);
+  w[2][5] = 40.0;  // an outlier
+  const at::Tensor x = gaussian(256, 48, 4);
+  const at::Tensor h = at::matmul(x.t(), x) * (2.0 / 256);
+  const at::Tensor q = ptq::ldlq_leech_incoherent(w, h, quantizer, 1);
+  CHECK(q.sizes() == w.sizes());
+  const double e = ptq::output_error(w, q, h);
+  const ptq::Incoherence L(24, 1 ^ 0x5EEDull), R(48, 1);
+  auto both = [](const ptq::Incoherence& l, const ptq::Incoherence& r, const at::Tensor& m) {
+    return l.apply(r.apply(m).t()).t();
+  };
+  const at::Tensor wr = both(L, R, w.to(at::kDouble)), qr = both(L, R, q.to(at::kDouble)), hr = both(R, R, h.to(at::kDouble));
+  CHECK(ptq::output_error(wr, qr, hr) == Approx(e).epsilon(1e-6));
+  CHECK(wr.abs().max().item<double>() < 0.5 * w.abs().max().item<double>());  // the outlier spread
+}
+
+TEST_CASE("ptq leech-ldlq and awq: below leech's and no worse than rtn's output error on every layer of a trained model",
+          "[ptq]") {
+  at::set_num_threads(1);
+  const std::vector<std::uint16_t> text = corpus_bytes();
+  PolluxModel model(test::small_model(2, kTrainedSeqLen), 1, at::kCPU);
+  train_small_model(model, text);
+  const lattice::Quantizer quantizer(lattice::Codebook::get(lattice::CodebookVariant::leech));
+  const std::map<std::string, at::Tensor> inputs = layer_inputs(model, text);
+  REQUIRE(inputs.size() == 13);
+  for (const auto& [name, X] : inputs) {
+    INFO(name);
+    const at::Tensor W = model.parameter(name).detach();
+    const at::Tensor H = at::matmul(X.t(), X) * (2.0 / double(X.size(0)));
+    const double leech = ptq::output_error(W, ptq::leech_quantize(W, quantizer), H);
+    int rounds = 0;
+    const at::Tensor q = ptq::ldlq_leech_quantize(W, H, quantizer, 0.01, &rounds);
+    const double ldlq = ptq::output_error(W, q, H);
+    const double incoherent = ptq::output_error(W, ptq::ldlq_leech_incoherent(W, H, quantizer, 0), H);
+    const double rtn = ptq::output_error(W, ptq::rtn_quantize(W, 3, 16), H);
+    double alpha = -1;
+    const double awq =
+        ptq::output_error(W, ptq::awq_quantize(W, H, X.abs().mean(0), 3, 16, ptq::Grid::asymmetric, 20, &alpha), H);
+    std::printf(
+        "ptq %-26s output error: leech %.4f, leech-ldlq %.4f (%d rounds), --incoherence %.4f; rtn-3 %.4f, awq-3 %.4f "
+        "(alpha %.2f)\n",
+        name.c_str(), leech, ldlq, rounds, incoherent, rtn, awq, alpha);
+    CHECK(ldlq < leech);
+    CHECK(incoherent < leech);
+    CHECK(awq <= rtn);
+    CHECK(alpha >= 0);
+    CHECK(alpha <= 1);
+  }
+
+  // The tool's path, layer by layer through the quantized layers before: leech-ldlq's matrices
+  // each below leech on their inputs, at leech's bits; awq's at rtn's bits plus a float16 per column.
+  const std::string calib = temp_path("calib_ldlq.u16");
+  write_tokens(calib, std::vector<std::uint16_t>(text.begin() + std::ptrdiff_t(text.size() * 9 / 10), text.end()));
+  for (ptq::Method method : {ptq::Method::leech_ldlq, ptq::Method::awq}) {
+    INFO(ptq::method_name(method));
+    PolluxModel copy(model.config(), 1, at::kCPU);
+    copy_model(model, copy);
+    ptq::Options o;
+    o.method = method;
+    o.bits = method == ptq::Method::awq ? 3 : 0;
+    o.group_size = 16;
+    o.calib = calib;
+    o.calib_tokens = 1024;
+    o.tokenizer = "bytes";
+    const ptq::Report report = ptq::quantize_model(copy, o, "leech");
+    REQUIRE(report.matrices.size() == 15);
+    for (const ptq::MatrixReport& m : report.matrices) {
+      INFO(m.name);
+      if (m.name == "tok_emb.weight" || m.name == "pos_emb.weight") {
+        CHECK(m.method == (method == ptq::Method::awq ? "rtn" : "leech"));
+        continue;
+      }
+      CHECK(m.method == ptq::method_name(method));
+      if (method == ptq::Method::awq) {
+        CHECK(m.output_error <= m.baseline_error);
+        CHECK(m.bits == std::uint64_t(m.rows * m.cols) * 3 + std::uint64_t(m.rows * m.cols / 16) * 19 + 16 * m.cols);
+        CHECK(m.alpha >= 0);
+      } else {
+        CHECK(m.output_error < m.baseline_error);
+        CHECK(m.bits == 8 * ((std::uint64_t(m.rows * m.cols / 24) + 3) / 4 * 9 + std::uint64_t(m.rows) * 2));
+      }
+    }
+    const std::string json = ptq::report_json(report, "in.h5", "out.h5");
+    CHECK(json.find(method == ptq::Method::awq ? "\"rtn_output_error\"" : "\"leech_output_error\"") != std::string::npos);
+  }
+  std::remove(calib.c_str());
+}
+
+TEST_CASE("ptq apq: the widths by dynamic programming are the best within the budget, never worse than a uniform width",
+          "[ptq]") {
+  // Exact: on random tables the DP's choice equals the brute force over every assignment.
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::size_t n = 5;
+    std::vector<std::vector<std::uint64_t>> cost(n);
+    std::vector<std::vector<double>> error(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t size = 100 + std::uint64_t(at::randint(0, 900, {1}, gen, at::kLong).item<std::int64_t>());
+      const double weight = at::rand({1}, gen).item<double>();
+      for (int b : {2, 3, 4, 8}) {
+        cost[i].push_back(size * std::uint64_t(b) + 37);
+        error[i].push_back(weight * std::pow(4.0, -b));
+      }
+    }
+    const std::uint64_t budget = 3000 + std::uint64_t(trial) * 700;
+    double best = INFINITY;
+    for (int code = 0; code < 1 << (2 * n); ++code) {
+      std::uint64_t c = 0;
+      double e = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const int k = (code >> (2 * i)) & 3;
+        c += cost[i][std::size_t(k)];
+        e += error[i][std::size_t(k)];
+      }
+      if (c <= budget) best = std::min(best, e);
+    }
+    INFO("trial " << trial << ", budget " << budget);
+    if (!std::isfinite(best)) {
+      CHECK_THROWS_WITH(ptq::choose_widths(cost, error, budget), Catch::Contains("below every matrix"));
+      continue;
+    }
+    const std::vector<int> widths = ptq::choose_widths(cost, error, budget);
+    std::uint64_t c = 0;
+    double e = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      c += cost[i][std::size_t(widths[i])];
+      e += error[i][std::size_t(widths[i])];
+    }
+    CHECK(c <= budget);
+    CHECK(e == Approx(best).epsilon(1e-12));
+  }
+
+  // The tool on a trained model at the bytes of uniform 3 bits: within them, and its summed
+  // sensitivity (tr(D H D^T) on the unquantized model's inputs, as apq measures it) no more
+  // than every matrix at 3 bits.
+  at::set_num_threads(1);
+  const std::vector<std::uint16_t> text = corpus_bytes();
+  PolluxModel model(test::small_model(2, kTrainedSeqLen), 1, at::kCPU);
+  train_small_model(model, text);
+  const std::string calib = temp_path("calib_apq.u16");
+  write_tokens(calib, std::vector<std::uint16_t>(text.begin() + std::ptrdiff_t(text.size() * 9 / 10), text.end()));
+  ptq::Options o;
+  o.method = ptq::Method::apq;
+  o.group_size = 16;
+  o.calib = calib;
+  o.calib_tokens = 1024;
+  o.tokenizer = "bytes";
+  o.budget_bits = 3 + 19.0 / 16;  // uniform 3 bits: codes, a float16 scale and a 3-bit zero point per 16
+  PolluxModel copy(model.config(), 1, at::kCPU);
+  copy_model(model, copy);
+  const ptq::Report report = ptq::quantize_model(copy, o, "leech");
+  REQUIRE(report.matrices.size() == 15);
+  CHECK(report.bits_per_parameter() <= o.budget_bits);
+  std::map<int, int> count;
+  for (const ptq::MatrixReport& m : report.matrices) {
+    INFO(m.name);
+    CHECK((m.width == 2 || m.width == 3 || m.width == 4 || m.width == 8));
+    CHECK(m.bits == std::uint64_t(m.rows * m.cols) * std::uint64_t(m.width) +
+                        std::uint64_t(m.rows * m.cols / 16) * std::uint64_t(16 + m.width));
+    ++count[m.width];
+  }
+  std::printf("ptq apq at %.4f bits per parameter: %.4f used; widths 2: %d, 3: %d, 4: %d, 8: %d\n", o.budget_bits,
+              report.bits_per_parameter(), count[2], count[3], count[4], count[8]);
+  CHECK(count.size() > 1);  // mixed widths
+  // Summed sensitivity of apq's matrices and of all at 3 bits, on apq's own measure.
+  const at::Tensor idx = [&] {
+    const std::int64_t T = kTrainedSeqLen, windows = 1024 / T, size = std::int64_t(text.size() - text.size() * 9 / 10);
+    at::Tensor out = at::empty({windows, T}, at::kLong);
+    for (std::int64_t w = 0; w < windows; ++w)
+      for (std::int64_t t = 0; t < T; ++t)
+        out[w][t] = std::int64_t(text[text.size() * 9 / 10 + std::size_t((size - T) * w / (windows - 1) + t)]);
+    return out;
+  }();
+  const std::map<std::string, ptq::LayerInputs> inputs = ptq::linear_inputs(model, idx);
+  // The embeddings' one-hot inputs: a diagonal Hessian over the rows, 2 count / n.
+  const at::Tensor tok = at::bincount(idx.flatten(), {}, 264).to(at::kDouble) * (2.0 / double(idx.numel()));
+  double apq = 0, uniform = 0;
+  for (const ptq::MatrixReport& m : report.matrices) {
+    const at::Tensor w = model.parameter(m.name).detach();
+    const bool embedding = m.name == "tok_emb.weight" || m.name == "pos_emb.weight";
+    auto sensitivity = [&](const at::Tensor& q) {
+      const at::Tensor d = (w - q).to(at::kDouble);
+      if (embedding) return (d.pow(2).sum(1) * (m.name == "tok_emb.weight" ? tok : at::full({1}, 2.0 / 64, at::kDouble))).sum();
+      return (at::matmul(d, inputs.at(m.name).hessian.to(at::kDouble)) * d).sum();
+    };
+    apq += sensitivity(copy.parameter(m.name).detach()).item<double>();
+    uniform += sensitivity(embedding ? ptq::rtn_quantize(w, 3, 16) : ptq::gptq_quantize(w, inputs.at(m.name).hessian, 3, 16))
+                   .item<double>();
+  }
+  std::printf("ptq apq: summed sensitivity %.5g, every matrix at 3 bits %.5g\n", apq, uniform);
+  CHECK(apq <= uniform * (1 + 1e-9));
+  const std::string json = ptq::report_json(report, "in.h5", "out.h5");
+  CHECK(json.find("\"widths\":{\"tok_emb.weight\":") != std::string::npos);
+
+  o.budget_bits = 2.0;  // below 2 bits plus the scales and zero points
+  CHECK_THROWS_WITH(ptq::quantize_model(copy, o, "leech"), Catch::Contains("--budget_bits 2: below every matrix at 2 bits"));
+  std::remove(calib.c_str());
+}
+
+TEST_CASE("ptq smoothquant: the migration keeps the model's float output; W8 rows and 8-bit activations in the checkpoint",
+          "[ptq]") {
+  at::set_num_threads(1);
+  const ModelConfig shape = test::small_model(2, 24);
+  PolluxModel model(shape, 4, at::kCPU);
+  at::NoGradGuard no_grad;
+  // Outlier input channels, as SmoothQuant finds in trained models: large ln gains.
+  model.parameter("blocks.0.ln1.weight").detach()[3] = 30.0;
+  model.parameter("blocks.1.ln2.weight").detach()[7] = 20.0;
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(2);
+  const at::Tensor idx = at::randint(0, 257, {4, 24}, gen, at::kLong);
+  const at::Tensor before = model.forward(idx);
+  const std::map<std::string, ptq::LayerInputs> inputs = ptq::linear_inputs(model, idx);
+  REQUIRE(inputs.size() == 13);
+  std::map<std::string, at::Tensor> original;
+  for (const Parameter& p : model.parameters()) original[p.name] = p.value.detach().clone();
+  ptq::smooth_model(model, inputs, 0.5);
+  const at::Tensor after = model.forward(idx);
+  CHECK(at::allclose(after, before, 1e-4, 1e-4));
+  // Each migrated layer: its input divided by s, its weight's columns multiplied by s.
+  const std::map<std::string, ptq::LayerInputs> moved = ptq::linear_inputs(model, idx);
+  for (const char* name :
+       {"blocks.0.attn.q_proj.weight", "blocks.0.attn.o_proj.weight", "blocks.1.mlp.fc1.weight", "head.weight"}) {
+    INFO(name);
+    const at::Tensor ratio = model.parameter(name).detach() / original.at(name);  // s per column
+    const at::Tensor scale = ratio.select(0, 0);
+    CHECK(at::allclose(ratio, scale.expand_as(ratio), 1e-4, 0));
+    CHECK(at::allclose(moved.at(name).absmax * scale, inputs.at(name).absmax, 1e-3, 1e-6));
+    CHECK(!at::allclose(scale, at::ones_like(scale)));
+  }
+  // The outlier channel's range shrinks: max|x| / max|w| balanced at alpha 0.5.
+  const at::Tensor a = moved.at("blocks.0.attn.q_proj.weight").absmax;
+  CHECK(a[3].item<double>() < inputs.at("blocks.0.attn.q_proj.weight").absmax[3].item<double>() / 2);
+  // fc2 reads a GELU's output: no migration.
+  CHECK(at::equal(model.parameter("blocks.0.mlp.fc2.weight"), original.at("blocks.0.mlp.fc2.weight")));
+
+  // The tool: int8 rows everywhere, and a checkpoint that runs on 8-bit per-token activations.
+  const std::string calib = temp_path("calib_smooth.u16");
+  std::vector<std::uint16_t> tokens(480);
+  for (std::size_t i = 0; i < tokens.size(); ++i) tokens[i] = std::uint16_t((i * 37) % 257);
+  write_tokens(calib, tokens);
+  Checkpoint ck;
+  ck.config.model = shape;
+  ck.config.quantizer = QuantizerKind::none;
+  for (const auto& [name, value] : original) ck.weights[name] = value;
+  ptq::Options o;
+  o.method = ptq::Method::smoothquant;
+  o.calib = calib;
+  o.calib_tokens = 480;
+  ptq::Report report;
+  const Checkpoint out = ptq::quantize_checkpoint(ck, "c.h5", o, report);
+  std::remove(calib.c_str());
+  CHECK(out.config.ptq_activation_bits == 8);
+  CHECK(ck.config.ptq_activation_bits == 0);
+  REQUIRE(report.matrices.size() == 15);
+  for (const ptq::MatrixReport& m : report.matrices) {
+    CHECK(m.method == "smoothquant");
+    CHECK(m.bits == std::uint64_t(m.rows * m.cols * 8 + m.rows * 16));
+  }
+  for (const lattice::DeployedTensor& t : report.deployed)
+    if (t.shape.size() == 2) CHECK(t.kind == lattice::DeployedKind::int8_rows);
+  CHECK(ptq::report_json(report, "c.h5", "o.h5").find("\"activation_bits\":8") != std::string::npos);
+}
+
+TEST_CASE("ptq the rivals' bad input: one error naming the flag", "[ptq]") {
+  const ModelConfig shape = test::small_model(1, 24);
+  ptq::Options o;
+  o.method = ptq::Method::leech_ldlq;
+  o.bits = 3;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--bits: leech-ldlq has its own rate"));
+  o.bits = 0;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("leech-ldlq needs calibration text: --calib"));
+  o.calib = "x.u16";
+  ptq::check_options(o, shape);
+  o.method = ptq::Method::gptq;
+  o.bits = 3;
+  o.group_size = 16;
+  o.incoherence = true;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--incoherence: only leech-ldlq"));
+  o.incoherence = false;
+  o.budget_bits = 3;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--budget_bits: only apq"));
+  o.method = ptq::Method::apq;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("give --budget_bits X instead"));
+  o.bits = 0;
+  o.budget_bits = -1;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("apq needs --budget_bits X"));
+  o.budget_bits = 3;
+  o.scope = ptq::Scope::backbone;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--scope backbone: apq quantizes every matrix"));
+  o.scope = ptq::Scope::all;
+  ptq::check_options(o, shape);
+  o.method = ptq::Method::awq;
+  o.budget_bits = 0;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("--bits 0: expected 2 to 8 for awq"));
+  o.method = ptq::Method::smoothquant;
+  o.bits = 8;
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("smoothquant is W8A8"));
+  o.bits = 0;
+  o.calib.clear();
+  CHECK_THROWS_WITH(ptq::check_options(o, shape), Catch::Contains("smoothquant needs calibration text"));
+  CHECK_THROWS_WITH(ptq::parse_method("quip"), Catch::Contains("leech-ldlq, apq, awq or smoothquant"));
+  CHECK(ptq::parse_method("leech-ldlq") == ptq::Method::leech_ldlq);
 }

@@ -99,6 +99,31 @@ TEST_CASE("runtime: KV-cached generation equals the full forward, and sampling o
   CHECK(p[3].item<float>() == 1.0f);
 }
 
+TEST_CASE("runtime: a continuous checkpoint with ptq_activation_bits = 8 runs on 8-bit per-token inputs", "[runtime]") {
+  Checkpoint ck;
+  ck.config.model = test::small_model(1, 16);
+  ck.config.quantizer = QuantizerKind::none;
+  ck.codebook = "leech";
+  ck.codebook_sha256 = lattice::Codebook::get(lattice::CodebookVariant::leech).sha256();
+  PolluxModel reference(ck.config.model, 3, at::kCPU);
+  for (const auto& p : reference.parameters()) ck.weights[p.name] = p.value.detach().clone();
+  const std::string path = "test_w8a8_ck.h5";
+  write_checkpoint(path, ck);
+  const LoadedModel plain = load_model(path, at::kCPU);
+  ck.config.ptq_activation_bits = 8;  // what pollux-ptq --method smoothquant writes
+  write_checkpoint(path, ck);
+  const LoadedModel w8a8 = load_model(path, at::kCPU);
+  std::remove(path.c_str());
+  CHECK(plain.activation_bits == 0);
+  CHECK(w8a8.activation_bits == 8);
+  CHECK(w8a8.model->activation_bits() == 8);
+  at::NoGradGuard no_grad;
+  const at::Tensor idx = at::arange(16, at::kLong).view({1, 16});
+  reference.set_quantization(false, 8);
+  CHECK(at::equal(w8a8.model->forward(idx), reference.forward(idx)));
+  CHECK(!at::equal(plain.model->forward(idx), reference.forward(idx)));
+}
+
 TEST_CASE("runtime: a ternary checkpoint packs losslessly into the .plx ternary kind", "[runtime][ternary]") {
   Checkpoint ck;
   ck.config.model = test::small_model(2, 16);

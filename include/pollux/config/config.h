@@ -78,8 +78,9 @@ struct Config {
   Precision precision = Precision::bf16_autocast;  // the CPU is always float32
   lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
   QuantizerKind quantizer = QuantizerKind::lattice;
-  int activation_bits = 8;   // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
-  Scope scope = Scope::all;  // backbone: tok_emb, pos_emb and head are int8 absmax rows, not on the quantizer
+  int activation_bits = 8;      // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
+  int ptq_activation_bits = 0;  // quantizer = none: 8 bits per token at its linears' inputs (pollux-ptq smoothquant), or 0
+  Scope scope = Scope::all;     // backbone: tok_emb, pos_emb and head are int8 absmax rows, not on the quantizer
   WidthInertia width_inertia = WidthInertia::clamped;         // clamped: max(1, eta_d); reference: eta_d as is
   Projection projection = Projection::incremental;            // the same weights; full searches every atom
   Init init = Init::lattice;                                  // standard: GPT-2's, for quantizer = none | ternary

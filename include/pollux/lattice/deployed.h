@@ -14,7 +14,8 @@
 // whose data is what its payload and scales take:
 //   grouped    ceil(n B / 8) bytes of B-bit codes, a float16 scale per group, with a zero
 //              point ceil(groups B / 8) bytes of B-bit zero points, with a column order a
-//              u16 per column (gptq --act_order).
+//              u16 per column (gptq --act_order), with column scales a float16 per column
+//              (awq's input-channel scales). Each matrix has its own B (apq's widths).
 // Plain C++ (the lattice layer): pollux-pack, pollux-ptq and pollux-inspect call it through
 // the runtime's description of a checkpoint (runtime/model_file.h) or of a parsed file.
 #pragma once
@@ -34,10 +35,11 @@ struct DeployedTensor {
   std::string name;  // the model's name: X.weight for a matrix
   std::vector<std::uint64_t> shape;
   DeployedKind kind = DeployedKind::f32;
-  int bits = 0;               // grouped: bits per code
-  std::uint64_t group = 0;    // grouped: weights per float16 scale
-  bool zero_point = false;    // grouped: a B-bit zero point per group
-  bool column_order = false;  // grouped: a u16 per column (the last dimension)
+  int bits = 0;                // grouped: bits per code
+  std::uint64_t group = 0;     // grouped: weights per float16 scale
+  bool zero_point = false;     // grouped: a B-bit zero point per group
+  bool column_order = false;   // grouped: a u16 per column (the last dimension)
+  bool column_scales = false;  // grouped: a float16 per column
   std::uint64_t elements() const;
 };
 

@@ -14,11 +14,25 @@
 // diagonal, and for them GPTQ is rtn: they are rtn-quantized first. Then per block, in
 // forward order, {q, k, v} (one shared input), o, fc1, fc2 each from the Hessian of their
 // inputs (PolluxModel's linear input observer); last the head, on the final hidden states.
+// leech-ldlq and awq are calibrated the same way (their embeddings: leech and rtn).
+//
+// apq and smoothquant read the unquantized model's inputs in one pass: apq (the issue's
+// seed table: a Hessian sensitivity per matrix as HAWQ, Dong et al. 2019, arXiv:1905.03696,
+// widths by dynamic programming under a memory budget) takes the sensitivity of matrix i at
+// width b in {2, 3, 4, 8} as tr(D H D^T), D = W - gptq_b(W) (the embeddings: their one-hot
+// inputs' diagonal Hessian, rtn), and the widths that minimise its sum within
+// --budget_bits per parameter; smoothquant (Xiao et al. 2023) divides each linear's inputs
+// by s = max|x|^0.5 / max|w|^0.5 per channel and multiplies its weights by s, where the
+// division folds exactly into the op before: q, k, v into ln1's gain, o into v's rows, fc1
+// into ln2's gain, the head into ln_f's gain (fc2 follows a GELU: no migration); then every
+// matrix is int8 rows and the checkpoint says ptq_activation_bits = 8 (per-token 8-bit
+// inputs, model/ternary.h's quantize_activations).
 #pragma once
 
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,9 +43,10 @@
 
 namespace pollux::ptq {
 
-enum class Method { rtn, gptq, polarquant, leech };
+enum class Method { rtn, gptq, polarquant, leech, leech_ldlq, apq, awq, smoothquant };
 Method parse_method(const std::string& name);  // throws naming --method
 const char* method_name(Method method);
+bool calibrated(Method method);  // reads --calib: gptq, leech-ldlq, apq, awq, smoothquant
 
 // all: every matrix the lattice would quantize gets the method. backbone: tok_emb, pos_emb
 // and head are kept at 8 bits (int8 rows, absmax per row with a float16 scale: the .plx
@@ -43,7 +58,7 @@ bool outside_backbone(const std::string& parameter);  // tok_emb.*, pos_emb.*, h
 
 struct Options {
   Method method = Method::rtn;
-  int bits = 0;                  // rtn, gptq: 2..8; polarquant: 1..4; leech: 0 (its own rate)
+  int bits = 0;                  // rtn, gptq, awq: 2..8; polarquant: 1..4; leech, leech-ldlq, apq, smoothquant: 0
   std::int64_t group_size = 32;  // rtn, gptq: a group of a row; polarquant: a power-of-2 block
   std::string calib;             // gptq: uint16 token file of calibration text
   std::int64_t calib_tokens = 16384;
@@ -51,7 +66,9 @@ struct Options {
   double damp = 0.01;            // gptq: dampening, a fraction of the Hessian's mean diagonal
   Grid grid = Grid::asymmetric;  // rtn, gptq
   bool act_order = false;        // gptq: columns by decreasing Hessian diagonal
-  std::uint64_t seed = 0;        // polarquant: the random sign diagonal
+  std::uint64_t seed = 0;        // polarquant: the random sign diagonal; leech-ldlq --incoherence: the transforms
+  bool incoherence = false;      // leech-ldlq: seeded orthogonal transforms on both sides first
+  double budget_bits = 0;        // apq: stored bits per quantized parameter at most
   Scope scope = Scope::all;
   at::Device device = at::kCPU;
 };
@@ -59,10 +76,12 @@ struct Options {
 struct MatrixReport {
   std::string name, method;  // method: how this matrix was quantized (gptq's embeddings: rtn; scope backbone: int8)
   std::int64_t rows = 0, cols = 0;
-  std::uint64_t bits = 0;        // stored: codes plus scales (and zero points, column order)
-  double relative_error = 0;     // ||W - Q||_F / ||W||_F
-  double output_error = -1;      // gptq: ||(W - Q) X^T|| / ||W X^T|| on the calibration inputs (-1: none)
-  double rtn_output_error = -1;  // gptq: the same for rtn at the same bits and inputs
+  std::uint64_t bits = 0;      // stored: codes plus scales (and zero points, column order)
+  double relative_error = 0;   // ||W - Q||_F / ||W||_F
+  double output_error = -1;    // layer by layer: ||(W - Q) X^T|| / ||W X^T|| on the calibration inputs (-1: none)
+  double baseline_error = -1;  // the same for the baseline at the same bits and inputs: rtn (gptq, awq), leech (leech-ldlq)
+  int width = 0;               // the bits per code of a grouped matrix (apq: its chosen width; 0: options.bits)
+  double alpha = -1;           // awq: the exponent chosen
 };
 
 struct Report {
@@ -82,9 +101,22 @@ struct Report {
   double backbone_bits_per_parameter() const;  // the matrices of the blocks alone
 };
 
+// The linear layers' inputs over calibration windows (windows x seq_len token ids), keyed by
+// weight name: H = 2 X^T X / n, the mean and the max of |x| per input channel, n.
+struct LayerInputs {
+  at::Tensor hessian, mean_abs, absmax;
+  std::int64_t count = 0;
+};
+std::map<std::string, LayerInputs> linear_inputs(PolluxModel& model, const at::Tensor& windows);
+
+// SmoothQuant's migration above, in place (alpha 0.5 in the tool): the model's float function
+// is unchanged. `inputs`: linear_inputs of the model before it.
+void smooth_model(PolluxModel& model, const std::map<std::string, LayerInputs>& inputs, double alpha);
+
 // Throws pollux::Error naming the flag for bits out of the method's range, a group size that
-// does not divide every quantized row (or is no power of 2 for polarquant), gptq without a
-// calibration file, or calibration options given to another method.
+// does not divide every quantized row (or is no power of 2 for polarquant), a calibrated
+// method without a calibration file, calibration options given to another method, an apq
+// budget that is not a positive number, or --incoherence but for leech-ldlq.
 void check_options(const Options& options, const ModelConfig& model);
 
 // Quantizes `model` in place (its parameters on options.device). `codebook` names the lattice

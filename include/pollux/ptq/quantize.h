@@ -26,6 +26,19 @@
 //               row_projection.h): for fixed s the exact nearest points of W_r / s, for fixed
 //               points the least-squares s = <W_r, q> / <q, q>, until the error stops falling;
 //               s is stored as the float16 row scale sigma = s * C.
+//   leech-ldlq  LDLQ (QuIP#, Tseng et al. 2024, arXiv:2402.04396; the Leech lattice as in
+//               LLVQ, arXiv:2603.11021): GPTQ's error feedback with a vector quantizer. The
+//               columns in blocks of 24, each row's block rounded to its exact nearest Leech
+//               point at the row's scale, the block's error fed to the later columns through the
+//               upper Cholesky factor U of H^-1 (block form: W_F -= (W_B - Q_B) U_BB^-1 U_BF).
+//               The row scales start at leech's least-squares fit, then alternate with the
+//               points: the least-squares scale in the Hessian's metric for the points chosen,
+//               a new pass with it, kept per row while the row's output error falls. Same bits
+//               as leech. With incoherence (QuIP#'s random Hadamard processing) W and H are
+//               first multiplied by seeded orthogonal transforms on both sides (Incoherence).
+//   awq         AWQ (Lin et al. 2023, arXiv:2306.00978): per input channel s = mean|x|^alpha,
+//               rtn of W diag(s), then diag(s)^-1 folded back (the weights dequantized); alpha
+//               on a grid in [0, 1] (0: rtn itself), the one of least output error.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -107,7 +120,56 @@ at::Tensor polarquant_quantize(const at::Tensor& w, int bits, std::int64_t block
 // then per row the least-squares scale alternated with the exact nearest points until the
 // row's error stops falling (the float16-stored scale is the least-squares one of the final
 // points, to float16's precision). `iterations` (optional) gets the most rounds any row took.
+// `sigma` (optional) gets the float16 row scales (rows, float32 holding float16 values).
 at::Tensor leech_quantize(const at::Tensor& w, const lattice::Quantizer& quantizer, bool fit_scale = true,
-                          int* iterations = nullptr);
+                          int* iterations = nullptr, at::Tensor* sigma = nullptr);
+
+// The upper Cholesky factor U of (H + lambda I)^-1 (H^-1 = U^T U), as GPTQ needs it, with
+// gptq_quantize's dampening (damp * mean diag, then the bounded rise) and its error; H is
+// float32 on its device, its dead columns (diagonal 0) already set to 1.
+at::Tensor inverse_hessian_factor(const at::Tensor& h, double damp);
+
+// leech-ldlq above. `h` as for gptq_quantize (dead columns zeroed in the result); returns the
+// dequantized matrix on w's device. `rounds` (optional): the scale/point passes that lowered
+// some row's output error.
+at::Tensor ldlq_leech_quantize(const at::Tensor& w, const at::Tensor& h, const lattice::Quantizer& quantizer, double damp = 0.01,
+                               int* rounds = nullptr);
+
+// A seeded orthogonal transform of vectors of length n (QuIP#'s incoherence processing): a
+// random +-1 diagonal, then the Kronecker product of a seeded random orthogonal m x m matrix
+// and the Walsh-Hadamard transform of the largest power of 2 dividing n (n = m 2^k; widths
+// that are no power of 2 still mix every coordinate with every other).
+struct Incoherence {
+  at::Tensor signs;  // n, +-1
+  at::Tensor mix;    // m x m orthogonal (float64)
+  Incoherence(std::int64_t n, std::uint64_t seed);
+  at::Tensor apply(const at::Tensor& x) const;  // over the last dimension
+  at::Tensor undo(const at::Tensor& y) const;   // its inverse (the transpose)
+};
+
+// leech-ldlq with incoherence: W' = L W R^T and H' = R H R^T for transforms L (rows) and R
+// (cols) seeded by `seed`, LDLQ of W' under H', and L^T Q' R returned (the output error is
+// the same in both bases, the transforms being orthogonal).
+at::Tensor ldlq_leech_incoherent(const at::Tensor& w, const at::Tensor& h, const lattice::Quantizer& quantizer,
+                                 std::uint64_t seed, double damp = 0.01, int* rounds = nullptr);
+
+// awq above: the rtn of w scaled by s = mean_abs^alpha per column (normalised to a geometric
+// mean of 1; channels never seen get 1), the least output error under h among alpha = 0,
+// 1/grid, ..., 1. `alpha` (optional) gets the choice.
+at::Tensor awq_quantize(const at::Tensor& w, const at::Tensor& h, const at::Tensor& mean_abs, int bits, std::int64_t group,
+                        Grid grid = Grid::asymmetric, int grid_points = 20, double* alpha = nullptr);
+
+// SmoothQuant (Xiao et al. 2023, arXiv:2211.10438) migration scales per input channel:
+// s_j = max|X_j|^alpha / max|W_j|^(1 - alpha) (W's column j over every matrix reading the
+// input), 1 where either is 0. X diag(s)^-1 (diag(s) W^T) is X W^T.
+at::Tensor smooth_scales(const at::Tensor& act_absmax, const at::Tensor& weight_absmax, double alpha = 0.5);
+
+// APQ's width choice (Hessian-based sensitivity, dynamic programming under a memory budget):
+// for matrices i with a cost cost[i][k] (bits) and a sensitivity error[i][k] per width k,
+// the widths minimising the summed sensitivity with summed cost <= budget, found exactly by
+// dynamic programming over the matrices (the Pareto frontier of cost and sensitivity). Throws
+// pollux::Error when even the cheapest widths exceed the budget.
+std::vector<int> choose_widths(const std::vector<std::vector<std::uint64_t>>& cost, const std::vector<std::vector<double>>& error,
+                               std::uint64_t budget);
 
 }  // namespace pollux::ptq

@@ -20,7 +20,7 @@ struct LoadedModel {
   std::string tokenizer;    // "bytes" or "gpt2"
   std::string codebook;     // variant the lattice weights index
   std::string kind;         // "plx v4", "plx v5" or "checkpoint"
-  int activation_bits = 0;  // quantizer = ternary: the model quantizes its linears' inputs (0 or 8)
+  int activation_bits = 0;  // the model quantizes its linears' inputs (0 or 8): ternary, or none's ptq_activation_bits
   bool ternary = false;     // quantizer = ternary (a .plx file's matrices are then the ternary kind)
   std::unique_ptr<PolluxModel> model;
 };
