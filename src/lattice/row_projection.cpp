@@ -32,6 +32,10 @@ void scaled_atom(const float* row, std::size_t a, float s, float* atom) {
   for (int k = 0; k < kAtomDim; ++k) atom[k] = (row[a * kAtomDim + k] / s) * c;
 }
 
+// How many atoms ahead the incremental projection prefetches a certificate's codebook rows:
+// enough to cover a memory latency with a few certificate checks.
+constexpr std::size_t kPrefetchAhead = 4;
+
 std::size_t grain(std::size_t per_row) { return std::max<std::size_t>(1, 4096 / per_row); }
 
 }  // namespace
@@ -70,6 +74,7 @@ std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w,
       const float s = sigma[r] = row_sigma(row, cols, r);
       for (std::size_t a = 0; a < per_row; ++a) {
         const std::size_t k = r * per_row + a;
+        if (k + kPrefetchAhead < rows * per_row) quantizer.prefetch(memory.certificates[k + kPrefetchAhead]);
         float* at_search = memory.atoms.data() + k * kAtomDim;
         scaled_atom(row, a, s, atom);
         CertifiedIndex& certificate = memory.certificates[k];

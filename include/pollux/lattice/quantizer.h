@@ -82,6 +82,12 @@ class Quantizer {
   // Whether the nearest point of an atom that moved from `searched` (where `certificate` was
   // taken) to `moved` is proven to be the certificate's index still. False for NaN or Inf.
   bool certificate_holds(const float* searched, const float* moved, const CertifiedIndex& certificate) const;
+  // Starts loading the codebook rows certificate_holds() may read for `certificate` (its
+  // winner's and rivals'): scattered over a 4.7 MB table, they miss the cache otherwise.
+  void prefetch(const CertifiedIndex& certificate) const {
+    __builtin_prefetch(codebook_.integer_row(certificate.index));
+    for (const std::uint32_t rival : certificate.rivals) __builtin_prefetch(codebook_.integer_row(rival));
+  }
 
   // The slow reference: the score of all 196,560 shell points.
   std::uint32_t nearest_brute_force(const float* atom) const;
