@@ -228,7 +228,7 @@ const std::vector<Key>& keys() {
       integer_key("eval_tasks_limit", &Config::eval_tasks_limit, "items per task file in a task evaluation (0 = all)"),
       integer_key("log_every", &Config::log_every, "steps between log lines"),
       bool_key("tensorboard", &Config::tensorboard,
-               "TensorBoard event files in the run folder (train/loss, val/loss, lattice/churn/<layer>, tasks/<task>/<metric>)"),
+               "TensorBoard event files in the run folder (tags such as train/loss, val/loss, lattice/churn/..., tasks/...)"),
       text_key("profile_steps", &Config::profile_steps,
                "A:B: a Chrome/Perfetto trace of steps A to B (1-based, inclusive) in the run folder, "
                "named by the range (empty = none)"),

@@ -246,7 +246,7 @@ TEST_CASE("keys of another quantizer are refused by key, not ignored", "[reliabi
   CHECK_NOTHROW(ternary.validate());
   c = ternary;
   c.width_inertia = WidthInertia::reference;
-  CHECK_THROWS_WITH(c.validate(), Catch::Contains("key width_inertia: only quantizer = lattice"));
+  CHECK_THROWS_WITH(c.validate(), Catch::Contains("key width_inertia: only pollux_step scales its step by the width"));
   c = ternary;
   c.h_floor = -5;
   CHECK_THROWS_WITH(c.validate(), Catch::Contains("key h_floor"));
