@@ -101,7 +101,8 @@ run_to() {
   shift
   line="$(printf '%q ' "$@")> $(printf '%q' "$file")"
   printf '%s\n' "$line" >>"$commands"
-  if [ "$dry_run" = 1 ]; then printf '%s\n' "$line"; else "$@" >"$file"; fi
+  # into a temporary file first: a killed command leaves no empty result a later run would skip
+  if [ "$dry_run" = 1 ]; then printf '%s\n' "$line"; else "$@" >"$file.partial" && mv "$file.partial" "$file"; fi
 }
 
 # --- data: the profile's tokens ------------------------------------------------------------

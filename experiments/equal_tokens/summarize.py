@@ -69,7 +69,7 @@ def sweep(sweep_dir, output):
 def split_sweep_stem(stem):
     """ROUTE-POINT into its route (which may hold dashes: leech-adamw) and its point (hfloorH or
     INIT-lrLR)."""
-    m = re.fullmatch(r"(.+?)-(hfloor[^-]+|[a-z]+-lr[^-]+)", stem)
+    m = re.fullmatch(r"(.+?)-(hfloor.+|[a-z]+-lr.+)", stem)
     if not m:
         sys.exit(f"summarize: error: {stem} is not ROUTE-hfloorH or ROUTE-INIT-lrLR")
     return m.group(1), m.group(2)
