@@ -67,32 +67,25 @@ if [ "$have" != "${pyarrow_req#pyarrow==}" ]; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "$pyarrow_req" \
     || die "pip install $pyarrow_req failed: is PyPI reachable?"
 fi
+# Installs each pinned NAME==VERSION whose installed version differs ($1 says what for); the
+# pyarrow pin rides along, so pip never moves it.
+pip_pinned() {
+  local why="$1" req have missing=()
+  shift
+  for req in "$@"; do
+    have="$("$venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "${req%%==*}" 2>/dev/null || true)"
+    [ "$have" = "${req#*==}" ] || missing+=("$req")
+  done
+  ((${#missing[@]})) || return 0
+  say "installing ${missing[*]} into $venv ($why)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "${missing[@]}" "$pyarrow_req" \
+    || die "pip install ${missing[*]} failed: is PyPI reachable?"
+}
 read -r -a hf_reqs <<<"${POLLUX_HF_REQS:-tensorboard==2.21.0 transformers==5.23.0 safetensors==0.8.0}"
-hf_missing=()
-for req in "${hf_reqs[@]}"; do
-  have="$("$venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "${req%%==*}" 2>/dev/null || true)"
-  [ "$have" = "${req#*==}" ] || hf_missing+=("$req")
-done
-if ((${#hf_missing[@]})); then
-  say "installing ${hf_missing[*]} into $venv (TensorBoard files and Hugging Face exports in the tests)"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check "${hf_missing[@]}" "$pyarrow_req" \
-    || die "pip install ${hf_missing[*]} failed: is PyPI reachable?"
-fi
+pip_pinned "TensorBoard files and Hugging Face exports in the tests" "${hf_reqs[@]}"
 if [ "${POLLUX_LM_EVAL:-0}" = 1 ]; then
-  lm_eval_req="${POLLUX_LM_EVAL_REQ:-lm_eval==0.4.13}"
-  have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("lm_eval"))' 2>/dev/null || true)"
-  if [ "$have" != "${lm_eval_req#lm_eval==}" ]; then
-    say "installing $lm_eval_req into $venv (lm-evaluation-harness adapter)"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$lm_eval_req" "$pyarrow_req" \
-      || die "pip install $lm_eval_req failed: is PyPI reachable?"
-  fi
+  pip_pinned "lm-evaluation-harness adapter" "${POLLUX_LM_EVAL_REQ:-lm_eval==0.4.13}"
   # lm_eval's hf model (e2e.hf_lm_eval, on pollux-export's folders) imports accelerate.
-  accelerate_req="${POLLUX_ACCELERATE:-accelerate==1.15.0}"
-  have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("accelerate"))' 2>/dev/null || true)"
-  if [ "$have" != "${accelerate_req#accelerate==}" ]; then
-    say "installing $accelerate_req into $venv (lm_eval --model hf)"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$accelerate_req" "$pyarrow_req" \
-      || die "pip install $accelerate_req failed: is PyPI reachable?"
-  fi
+  pip_pinned "lm_eval --model hf" "${POLLUX_ACCELERATE:-accelerate==1.15.0}"
 fi
 say "ready: venv $venv"
