@@ -1,10 +1,10 @@
 // The one file layer (issue 31): every file is opened, read, written, synced and mapped here
-// (File, map_file), with errors that name it. And the one write path of every tool that
-// writes a file (issue 29): an
-// output is refused when PATH exists and is not a regular file, written to PATH.tmp.<pid> in
-// the same folder, flushed and fsync'ed, renamed over PATH, and the folder fsync'ed, so a good
-// file is never replaced by a half one and a power cut cannot lose the new name. The temporary
-// file is removed when an error unwinds past it, and when a signal ends the process
+// (File, map_file), with errors that name it.
+// And the one write path of every tool that writes a file (issue 29): an output is refused
+// when PATH exists and is not a regular file, written to PATH.tmp.<pid> in the same folder,
+// flushed and fsync'ed, renamed over PATH, and the folder fsync'ed, so a good file is never
+// replaced by a half one and a power cut cannot lose the new name. The temporary file is
+// removed when an error unwinds past it, and when a signal ends the process
 // (install_exit_handlers, stop_signal.h).
 #pragma once
 
