@@ -419,3 +419,5 @@ set -euo pipefail
 /tmp/abl_bin/pollux-eval /work/runs/eq_abl/sweep/leech-adamw-lattice-lr3e-3/pollux_step_600.h5 --data /work/runs/eq_abl/data/validation.u16 --json > /work/runs/eq_abl/sweep/leech-adamw-lattice-lr3e-3.val.json
 /tmp/abl_bin/pollux-train --config /tmp/abl_run/small.ini --threads 1 --quantizer lattice --codebook leech --optimizer adamw --init lattice --lr 3e-2 --min_lr 0.003 --seed 1 --data /work/runs/eq_abl/data/train.u16 --out /work/runs/eq_abl/train/leech-adamw-s1 --overwrite 
 /tmp/abl_bin/pollux-train --config /tmp/abl_run/small.ini --threads 1 --quantizer ternary --optimizer pollux --h_floor 3 --seed 1 --data /work/runs/eq_abl/data/train.u16 --out /work/runs/eq_abl/train/ternary-pollux-s1 --overwrite 
+# the ablations' seed-1 held-out loss and deployed bytes (run.sh was stopped after seed 1 trained, for machine time), in /work/runs/eq_abl
+for r in leech-adamw ternary-pollux; do /tmp/abl_bin/pollux-eval train/$r-s1/pollux_step_600.h5 --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > eval/$r-s1.loss.json; /tmp/abl_bin/pollux-inspect train/$r-s1/pollux_step_600.h5 --json > eval/$r-s1.inspect.json; done
