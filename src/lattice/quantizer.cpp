@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "pollux/base/error.h"
 #include "pollux/base/parallel.h"
 #include "pollux/lattice/golay.h"
@@ -108,6 +112,68 @@ class ExactBest {
   IntVector vector_{};
   std::uint32_t index_ = kUnknown;
 };
+
+// Pass 1 of the shape-3 search (Quantizer::search): S(m) of every codeword m = 64 hi + lo,
+//   S(m) = (sign_sum[0][lo] + sign_sum[1][hi]) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]),
+// r = check_bits[64 hi] ^ check_bits[lo] (the check bits are linear in the message), into
+// sums[m], and the largest S of each block of 64 into block_maxima[hi]. Both versions add in
+// this order, so they give the same sums bit for bit; a maximum is exact in any order.
+void codeword_sums_scalar(const double (*sign_sum)[64], const std::uint16_t* check_bits, double* sums, double* block_maxima) {
+  for (int hi = 0; hi < 64; ++hi) {
+    const double s_hi = sign_sum[1][hi];
+    const int check_hi = check_bits[hi << 6];
+    double* out = sums + (hi << 6);
+    double lane_max[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};  // four chains of maxsd, not one
+    for (int lo = 0; lo < 64; lo += 4)
+      for (int l = 0; l < 4; ++l) {
+        const int r = check_hi ^ check_bits[lo + l];
+        out[lo + l] = (sign_sum[0][lo + l] + s_hi) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]);
+        lane_max[l] = greater(lane_max[l], out[lo + l]);
+      }
+    block_maxima[hi] = greater(greater(lane_max[0], lane_max[1]), greater(lane_max[2], lane_max[3]));
+  }
+}
+
+#if defined(__x86_64__)
+// The same four codewords at a time (AVX2). The check half of every 12-bit r is added first,
+// sign_sum[2][r & 63] + sign_sum[3][r >> 6] in a table of 4,096 (the same sums: addition
+// commutes exactly), so each group of four needs one gather, not two.
+__attribute__((target("avx2"))) void codeword_sums_avx2(const double (*sign_sum)[64], const std::uint16_t* check_bits,
+                                                        double* sums, double* block_maxima) {
+  alignas(32) double check_sum[kGolayMessages];
+  for (int r_high = 0; r_high < 64; ++r_high) {
+    const __m256d high = _mm256_set1_pd(sign_sum[3][r_high]);
+    for (int r_low = 0; r_low < 64; r_low += 4)
+      _mm256_store_pd(check_sum + (r_high << 6) + r_low, _mm256_add_pd(_mm256_loadu_pd(sign_sum[2] + r_low), high));
+  }
+  alignas(16) std::int32_t check_lo[64];
+  for (int lo = 0; lo < 64; ++lo) check_lo[lo] = check_bits[lo];
+  for (int hi = 0; hi < 64; ++hi) {
+    const __m256d s_hi = _mm256_set1_pd(sign_sum[1][hi]);
+    const __m128i check_hi = _mm_set1_epi32(check_bits[hi << 6]);
+    double* out = sums + (hi << 6);
+    __m256d lane_max = _mm256_set1_pd(-INFINITY);
+    for (int lo = 0; lo < 64; lo += 4) {
+      const __m128i r = _mm_xor_si128(check_hi, _mm_load_si128(reinterpret_cast<const __m128i*>(check_lo + lo)));
+      const __m256d check = _mm256_i32gather_pd(check_sum, r, 8);
+      const __m256d sum = _mm256_add_pd(_mm256_add_pd(_mm256_loadu_pd(sign_sum[0] + lo), s_hi), check);
+      _mm256_storeu_pd(out + lo, sum);
+      lane_max = _mm256_max_pd(lane_max, sum);
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, lane_max);
+    block_maxima[hi] = greater(greater(lanes[0], lanes[1]), greater(lanes[2], lanes[3]));
+  }
+}
+#endif
+
+void codeword_sums(const double (*sign_sum)[64], const std::uint16_t* check_bits, double* sums, double* block_maxima) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return codeword_sums_avx2(sign_sum, check_bits, sums, block_maxima);
+#endif
+  codeword_sums_scalar(sign_sum, check_bits, sums, block_maxima);
+}
 
 template <typename T>
 void check_finite(const T* atom, std::size_t number) {
@@ -285,24 +351,15 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // fixed per hi, and the check bits of m are those of 64 hi XOR those of lo (linearity).
   // Pass 1: S(m) of all 4,096 codewords, and the block of 64 holding the largest.
   double sums[kGolayMessages];
-  double block_maxima[64], top_value = -INFINITY;
+  double block_maxima[64];
+  codeword_sums(sign_sum, check_bits_, sums, block_maxima);
+  double top_value = -INFINITY;
   int top_block = 0;
-  for (int hi = 0; hi < 64; ++hi) {
-    const double s_hi = sign_sum[1][hi];
-    const int check_hi = check_bits_[hi << 6];
-    double* out = sums + (hi << 6);
-    double block_max = -INFINITY;
-    for (int lo = 0; lo < 64; ++lo) {
-      const int r = check_hi ^ check_bits_[lo];
-      out[lo] = (sign_sum[0][lo] + s_hi) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]);
-      block_max = greater(block_max, out[lo]);
-    }
-    block_maxima[hi] = block_max;
-    if (block_max > top_value) {
-      top_value = block_max;
+  for (int hi = 0; hi < 64; ++hi)
+    if (block_maxima[hi] > top_value) {
+      top_value = block_maxima[hi];
       top_block = hi;
     }
-  }
   auto max_term_of = [&](int m) {
     const int r = check_bits_[m], lo = m & 63, hi = m >> 6;
     return greater(greater(max_term[0][lo], max_term[1][hi]), greater(max_term[2][r & 63], max_term[3][r >> 6]));

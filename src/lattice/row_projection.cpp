@@ -57,37 +57,48 @@ void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, 
   });
 }
 
+void SearchMemory::fit(std::size_t rows, std::size_t cols) {
+  if (atoms.size() == rows * cols && certificates.size() * kAtomDim == rows * cols) return;
+  atoms.assign(rows * cols, 0.0f);
+  certificates.assign(rows * cols / kAtomDim, CertifiedIndex{});  // no certificate: every atom is searched
+}
+
 std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
                                      std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads) {
   check_width(cols);
-  const std::size_t per_row = cols / kAtomDim;
-  if (memory.atoms.size() != rows * cols || memory.certificates.size() != rows * per_row) {
-    memory.atoms.assign(rows * cols, 0.0f);
-    memory.certificates.assign(rows * per_row, CertifiedIndex{});  // no certificate: every atom is searched
-  }
+  memory.fit(rows, cols);
   std::atomic<std::size_t> searched{0};
-  parallel_for(rows, threads, grain(per_row), [&](std::size_t begin, std::size_t end) {
-    float atom[kAtomDim];
-    std::size_t count = 0;
-    for (std::size_t r = begin; r < end; ++r) {
-      const float* row = w + r * cols;
-      const float s = sigma[r] = row_sigma(row, cols, r);
-      for (std::size_t a = 0; a < per_row; ++a) {
-        const std::size_t k = r * per_row + a;
-        if (k + kPrefetchAhead < rows * per_row) quantizer.prefetch(memory.certificates[k + kPrefetchAhead]);
-        float* at_search = memory.atoms.data() + k * kAtomDim;
-        scaled_atom(row, a, s, atom);
-        CertifiedIndex& certificate = memory.certificates[k];
-        if (certificate.index == indices[k] && quantizer.certificate_holds(at_search, atom, certificate))
-          continue;  // the index stands
-        certificate = quantizer.nearest_certified(atom);
-        indices[k] = certificate.index;
-        std::copy(atom, atom + kAtomDim, at_search);
-        ++count;
-      }
-    }
-    searched += count;
+  parallel_for(rows, threads, grain(cols / kAtomDim), [&](std::size_t begin, std::size_t end) {
+    searched += project_row_range_incremental(quantizer, w, cols, begin, end, indices, sigma, memory);
   });
+  return searched;
+}
+
+std::size_t project_row_range_incremental(const Quantizer& quantizer, const float* w, std::size_t cols, std::size_t begin,
+                                          std::size_t end, std::uint32_t* indices, float* sigma, SearchMemory& memory) {
+  check_width(cols);
+  const std::size_t per_row = cols / kAtomDim, last_atom = end * per_row;
+  if (memory.certificates.size() < last_atom)
+    throw Error("lattice", "the search memory does not cover rows " + std::to_string(begin) + " to " + std::to_string(end));
+  float atom[kAtomDim];
+  std::size_t searched = 0;
+  for (std::size_t r = begin; r < end; ++r) {
+    const float* row = w + r * cols;
+    const float s = sigma[r] = row_sigma(row, cols, r);
+    for (std::size_t a = 0; a < per_row; ++a) {
+      const std::size_t k = r * per_row + a;
+      if (k + kPrefetchAhead < last_atom) quantizer.prefetch(memory.certificates[k + kPrefetchAhead]);
+      float* at_search = memory.atoms.data() + k * kAtomDim;
+      scaled_atom(row, a, s, atom);
+      CertifiedIndex& certificate = memory.certificates[k];
+      if (certificate.index == indices[k] && quantizer.certificate_holds(at_search, atom, certificate))
+        continue;  // the index stands
+      certificate = quantizer.nearest_certified(atom);
+      indices[k] = certificate.index;
+      std::copy(atom, atom + kAtomDim, at_search);
+      ++searched;
+    }
+  }
   return searched;
 }
 

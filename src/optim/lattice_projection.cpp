@@ -1,8 +1,10 @@
 #include "pollux/optim/lattice_projection.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "optimizer_parts.h"
 #include "pollux/base/error.h"
@@ -15,6 +17,11 @@ namespace pollux {
 namespace {
 
 using namespace lattice;
+
+// The fewest atoms worth a thread of their own in a projection (a certificate check is ~0.1 us,
+// a search ~10 us, starting an OpenMP region a few us). The lattice layer's own threads would
+// split only matrices of 4,096 atoms a thread and more, and would compete with ATen's.
+constexpr std::int64_t kAtomsPerTask = 128;
 
 // Writes codebook[idx] * sigma * s_lattice into `weight` (rows x cols, any device).
 void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Codebook& codebook) {
@@ -52,8 +59,17 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
       at::empty({rows}, at::kFloat)};
   auto* indices = reinterpret_cast<std::uint32_t*>(out.indices.data_ptr<std::int32_t>());
   if (memory) {
-    searched += std::int64_t(project_rows_incremental(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols),
-                                                      indices, out.sigma.data_ptr<float>(), *memory, 0));
+    // The rows in pieces over the threads (a step's searches are few and scattered, so rows
+    // split evenly split the work about evenly).
+    memory->fit(std::size_t(rows), std::size_t(cols));
+    std::atomic<std::int64_t> count{0};
+    at::parallel_for(
+        0, rows, std::max<std::int64_t>(1, kAtomsPerTask / (cols / kAtomDim)), [&](std::int64_t begin, std::int64_t end) {
+          count +=
+              std::int64_t(project_row_range_incremental(quantizer, cpu.data_ptr<float>(), std::size_t(cols), std::size_t(begin),
+                                                         std::size_t(end), indices, out.sigma.data_ptr<float>(), *memory));
+        });
+    searched += count;
   } else {
     project_rows(quantizer, cpu.data_ptr<float>(), std::size_t(rows), std::size_t(cols), indices, out.sigma.data_ptr<float>(), 0);
     searched += out.indices.numel();

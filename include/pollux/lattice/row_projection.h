@@ -28,6 +28,8 @@ void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, 
 struct SearchMemory {
   std::vector<float> atoms;                  // rows * cols: (W_r / sigma_r) * C at each atom's last search
   std::vector<CertifiedIndex> certificates;  // rows * cols / 24
+  // Sizes the memory for a rows x cols matrix; memory of another size is forgotten.
+  void fit(std::size_t rows, std::size_t cols);
 };
 
 // project_rows, searching only the atoms that left their certificate since their last search;
@@ -36,6 +38,11 @@ struct SearchMemory {
 // for the index it certifies; exact scoring only). Returns the number of atoms searched.
 std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
                                      std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads = 0);
+// The same for rows [begin, end) of the matrix alone, for a caller that splits the rows over
+// threads of its own (the trainer: ATen's pool, idle while the optimizer projects); `memory`
+// fitted to the whole matrix first. Indices, sigma and memory are those of the whole matrix.
+std::size_t project_row_range_incremental(const Quantizer& quantizer, const float* w, std::size_t cols, std::size_t begin,
+                                          std::size_t end, std::uint32_t* indices, float* sigma, SearchMemory& memory);
 
 // The inverse: the forward weights from indices and row scales. Throws pollux::Error if an
 // index is outside the codebook.
