@@ -54,6 +54,15 @@ for ck in "$WORK/one/pollux_step_4.h5" "$WORK/one/pollux_step_8.h5" "$WORK/two/p
 done
 "$BIN/pollux-inspect" "$CK" --json | grep -q '"init_from_sha256"' && fail "a run from its own init records an origin"
 
+# --- scope backbone: the blocks from the leech PTQ model, tok_emb, pos_emb and head int8 rows of
+# the continuous weights: pollux-ptq --method leech --scope backbone's model
+"$BIN/pollux-ptq" "$CK" --method leech --scope backbone --threads 1 --output "$WORK/ptq_backbone.h5" >/dev/null
+"$BIN/pollux-train" "${LATTICE[@]}" --scope backbone --max_steps 1 --out "$WORK/backbone" >"$WORK/backbone.log" 2>&1 \
+  || fail "scope backbone init_from: $(tail -3 "$WORK/backbone.log")"
+backbone0="$(step0 "$WORK/backbone.log")"
+same "$backbone0" "$(eval_loss "$WORK/ptq_backbone.h5")" 1e-5 || fail "scope backbone step 0 $backbone0"
+same "$backbone0" "$lattice0" 1e-4 && fail "scope backbone step 0 $backbone0 is scope all's"
+
 # --- ternary: the continuous weights are its latents (step 0: their BitNet ternary form). After
 # one step at a vanishing rate its checkpoint holds those latents, which pollux-eval scores.
 TERNARY=(--config "$(dirname "$CONFIG")/tiny-ternary.ini" "${SHAPE[@]}" "${VAL[@]}" --init_from "$CK")
@@ -85,5 +94,5 @@ expect_error "--init_from $CK: was trained with tokenizer bytes, this run uses g
 expect_error "--init_from: cannot open $WORK/missing.h5" "$BIN/pollux-train" "${BAD[@]}" --init_from "$WORK/missing.h5"
 head -c 3000 "$CK" >"$WORK/cut.h5"
 expect_error "--init_from: $WORK/cut.h5" "$BIN/pollux-train" "${BAD[@]}" --init_from "$WORK/cut.h5"
-echo "init_from: step 0 lattice $lattice0 (leech PTQ $ptq_loss, continuous $cont_loss, step 8 $last), ternary $ternary0"
+echo "init_from: step 0 lattice $lattice0 (leech PTQ $ptq_loss, continuous $cont_loss, step 8 $last), backbone $backbone0, ternary $ternary0"
 echo "init_from: all checks passed"

@@ -9,7 +9,8 @@
 //     3: scale rms(latent row), points nearest to latent / scale * C) gives back those points
 //     and that scale, so the state is consistent and the first step moves from Q. Under scope =
 //     backbone, tok_emb, pos_emb and head keep W as their latent and their int8 rows as forward
-//     weight (pollux-ptq --scope backbone's int8 rows). The gains are copied.
+//     weight (pollux-ptq --scope backbone's int8 rows). The gains are copied (pollux_step's
+//     first step clamps them into 1 +- (C - 1), spec section 5, as it does every gain).
 //   quantizer = ternary: the parameters (the latents) are W; step 0's forward weights are their
 //     BitNet b1.58 absmean ternary form per matrix (model/ternary.h) with activation_bits
 //     quantized inputs: a post-training ternary model, which pollux-ptq does not offer.
