@@ -31,18 +31,41 @@ config_max_steps() {
 # h_floor (a property of the corpus, spec section 1), a scope variant takes its base route's.
 # The optimizer ablations (issue 31) are swept on their own: leech-adamw is Leech trained by
 # AdamW straight through (the plain QAT recipe), ternary-pollux ternary trained by pollux_step.
+# contF-leech and contF-ternary (issue 30) train continuous for F % of the steps, then the
+# target route from that model (pollux-train --init_from) for the rest: the second part at the
+# target's choice, the first at continuous's (continuous_share).
 tuned_as() {
   case "$1" in
     continuous) echo continuous ;;
-    ternary | ternary-backbone) echo ternary ;;
-    leech | pollux-v4 | leech-backbone) echo leech ;;
+    ternary | ternary-backbone | cont50-ternary | cont80-ternary) echo ternary ;;
+    leech | pollux-v4 | leech-backbone | cont50-leech | cont80-leech) echo leech ;;
     leech-adamw | ternary-pollux) echo "$1" ;;  # the optimizer ablations: each its own knob
     *) echo "run.sh: error: unknown route $1" >&2; return 1 ;;
   esac
 }
 sweep_routes() {
   local r
-  for r in $1; do tuned_as "$r"; done | awk '!seen[$0]++' | tr '\n' ' '
+  for r in $1; do
+    [ -z "$(continuous_share "$r")" ] || echo continuous  # the first part's knob
+    tuned_as "$r"
+  done | awk '!seen[$0]++' | tr '\n' ' '
+}
+
+# The percentage of the steps a route trains continuous before its quantizer takes over from
+# that model (contF-leech, contF-ternary: F), or nothing for a route trained one way throughout.
+continuous_share() {
+  case "$1" in
+    cont50-leech | cont50-ternary) echo 50 ;;
+    cont80-leech | cont80-ternary) echo 80 ;;
+  esac
+}
+# The steps of a route's continuous part (continuous_steps ROUTE MAX_STEPS: F % of MAX_STEPS,
+# rounded down) and of the part from it (MAX_STEPS minus those): together the steps, and so
+# the tokens, of every other route. Fails unless each part has a step.
+continuous_steps() {
+  local first=$(($2 * $(continuous_share "$1") / 100))
+  ((first >= 1 && first < $2)) || { echo "run.sh: error: $1 at max_steps $2 leaves a part without a step" >&2; return 1; }
+  echo "$first"
 }
 
 # The training keys of a route.
@@ -56,6 +79,8 @@ route_keys() {
     ternary-backbone) echo --quantizer ternary --scope backbone ;;
     leech-adamw) echo --quantizer lattice --codebook leech --optimizer adamw ;;
     ternary-pollux) echo --quantizer ternary --optimizer pollux ;;
+    cont50-leech | cont80-leech) echo --quantizer lattice --codebook leech ;;  # the part after the continuous one
+    cont50-ternary | cont80-ternary) echo --quantizer ternary ;;
     *) echo "run.sh: error: unknown route $1" >&2; return 1 ;;
   esac
 }

@@ -4,7 +4,7 @@
 #
 # usage: experiments/equal_tokens/run.sh small|smoke|paper [OUT_DIR] [--dry_run] [--sweep_only]
 #   small  the table of results.md, on a 2-core CPU machine
-#   smoke  two routes, one seed, three steps: the harness end to end (ctest e2e.equal_tokens)
+#   smoke  three routes, one seed, three steps: the harness end to end (ctest e2e.equal_tokens)
 #   paper  the Pollux-1152 shape on FineWeb (FINEWEB=folder of FineWeb parquet shards) with GPT-2
 #          tokens, for a GPU cluster
 #   --dry_run  print every command (and write commands.sh) without running any
@@ -16,7 +16,9 @@
 #   sweep/   each training route's main knob at one seed (AdamW routes: init x learning rate;
 #            Leech: h_floor), scored on the validation file; sweep/best.tsv holds each route's
 #            choice, and the table trains every seed at it
-#   train/   every route x seed; ptq/ the post-training methods on each continuous model
+#   train/   every route x seed (contF-leech and contF-ternary: continuous for F % of the steps
+#            in train/contF-sS, then the target from it with --init_from); ptq/ the post-training
+#            methods on each continuous model
 #   eval/    held-out loss, lm-eval's wikitext bits per byte and word perplexity, BLiMP
 #   results.md, pareto.png, commands.sh (every command exactly as it ran)
 # A finished step (a trained model, a quantized checkpoint, an evaluation) is not run again, so
@@ -56,7 +58,8 @@ python="${POLLUX_PYTHON:-$HOME/.cache/pollux/venv/bin/python}"
 case "$profile" in
   small)
     config="$here/small.ini"; overrides=(--threads 1); jobs="${JOBS:-2}"
-    routes="continuous leech ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
+    routes="continuous leech ternary leech-backbone ternary-backbone leech-adamw ternary-pollux cont50-leech cont80-leech
+      cont50-ternary cont80-ternary"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:3e-3,1e-2,3e-2,1e-1 standard:1e-3,3e-3,1e-2,3e-2"; h_floors="1.5 1.8 2.1 2.4 3"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone
       leech-ldlq:0 leech-ldlq:0::incoherence apq:2.5625 apq:3.59375 awq:2 awq:3 awq:4 smoothquant:8"
@@ -64,12 +67,13 @@ case "$profile" in
   smoke)
     config="$here/small.ini"; jobs="${JOBS:-2}"
     overrides=(--threads 1 --max_steps 3 --n_layers 1 --n_embd 48 --micro_batch 2 --seq_len 32 --warmup_steps 1)
-    routes="continuous leech"; seeds="1"; sweep_seed=101; adamw_grid="standard:3e-3,1e-2"; h_floors="1.8"
+    routes="continuous leech cont50-leech"; seeds="1"; sweep_seed=101; adamw_grid="standard:3e-3,1e-2"; h_floors="1.8"
     ptq="rtn:4 leech:0"
     heldout_articles=1; validation_articles=1; blimp_limit=2; calib_tokens=256; group_size=16; tokenizer=bytes ;;
   paper)
     config="$root/configs/pollux-1152.ini"; overrides=(--device cuda); jobs="${JOBS:-1}"
-    routes="continuous leech pollux-v4 ternary leech-backbone ternary-backbone leech-adamw ternary-pollux"; seeds="1 2 3"
+    routes="continuous leech pollux-v4 ternary leech-backbone ternary-backbone leech-adamw ternary-pollux cont50-leech
+      cont80-leech cont50-ternary cont80-ternary"; seeds="1 2 3"
     sweep_seed=101; adamw_grid="lattice:1e-3,3e-3,1e-2,3e-2 standard:1.5e-4,3e-4,6e-4,1.2e-3,2.4e-3"; h_floors="2.8 3.2 3.6"
     ptq="rtn:2 rtn:3 rtn:4 gptq:2 gptq:3 gptq:4 polarquant:2 polarquant:3 polarquant:4 leech:0 gptq:2:backbone gptq:3:backbone leech:0:backbone
       leech-ldlq:0 leech-ldlq:0::incoherence apq:2.5625 apq:3.59375 awq:2 awq:3 awq:4 smoothquant:8"
@@ -131,10 +135,13 @@ final_step="$(config_max_steps "$config" "${overrides[@]}")"
 # Trains one model into $1 (skipped when $1/done exists), JOBS at a time; drain waits for them
 # all and stops at the first that failed.
 spawned=()
+declare -A queued=()  # a folder two routes share (train/contF-sS) trains once
 train() {
   local dir="$1"
   shift
   [ -f "$dir/done" ] && return 0
+  [ -n "${queued[$dir]:-}" ] && return 0
+  queued[$dir]=1
   if [ "$dry_run" = 1 ]; then
     run "$bin/pollux-train" --config "$config" "${overrides[@]}" "$@" --data "$train_u16" --out "$dir" --overwrite
     return 0
@@ -174,11 +181,37 @@ done
 [ "$sweep_only" = 1 ] && { echo "equal_tokens: the sweep's choices are in $out/sweep/best.tsv ($out/sweep/sweep.md)"; exit 0; }
 
 # --- training: every route, every seed, the same tokens, each at its sweep's best ----------
+# contF-leech and contF-ternary in two parts, the same steps in all: continuous at its choice for
+# F % of them with its own schedule (train/contF-sS, shared by the routes of one F), then the
+# target route at its choice from that model's final checkpoint (--init_from: fresh optimizer,
+# schedule and sampler) for the rest. The second part samples with seed S + 1000, so that it
+# does not train again on the windows the first part began with.
 [ "$dry_run" = 1 ] && echo "# the table's runs: each route at its sweep's best (sweep/best.tsv); shown with the config's values"
 for seed in $seeds; do
   for route in $routes; do
+    share="$(continuous_share "$route")"
+    if [ -n "$share" ]; then
+      first="$(continuous_steps "$route" "$final_step")"
+      # shellcheck disable=SC2046
+      train "$out/train/cont$share-s$seed" $(route_keys continuous) $(best_keys "$out/sweep/best.tsv" continuous) \
+        --seed "$seed" --max_steps "$first"
+    else
+      # shellcheck disable=SC2046
+      train "$out/train/$route-s$seed" $(route_keys "$route") $(best_keys "$out/sweep/best.tsv" "$route") --seed "$seed"
+    fi
+  done
+done
+drain
+for seed in $seeds; do
+  for route in $routes; do
+    share="$(continuous_share "$route")"
+    [ -n "$share" ] || continue
+    first="$(continuous_steps "$route" "$final_step")"
+    from="$([ "$dry_run" = 1 ] && echo "$out/train/cont$share-s$seed/pollux_step_$first.h5" ||
+      final_checkpoint "$out/train/cont$share-s$seed")"
     # shellcheck disable=SC2046
-    train "$out/train/$route-s$seed" $(route_keys "$route") $(best_keys "$out/sweep/best.tsv" "$route") --seed "$seed"
+    train "$out/train/$route-s$seed" $(route_keys "$route") $(best_keys "$out/sweep/best.tsv" "$route") \
+      --seed "$((seed + 1000))" --max_steps "$((final_step - first))" --init_from "$from"
   done
 done
 drain
@@ -191,7 +224,9 @@ deployed_bytes() { [ "$dry_run" = 1 ] && echo 0 || "$bin/pollux-inspect" "$1" --
 for seed in $seeds; do
   for route in $routes; do
     dir="$out/train/$route-s$seed"
-    ck="$([ "$dry_run" = 1 ] && echo "$dir/pollux_step_$final_step.h5" || final_checkpoint "$dir")"
+    steps="$final_step"  # the step of a dry run's final checkpoint: the second part's own for contF routes
+    [ -z "$(continuous_share "$route")" ] || steps="$((final_step - $(continuous_steps "$route" "$final_step")))"
+    ck="$([ "$dry_run" = 1 ] && echo "$dir/pollux_step_$steps.h5" || final_checkpoint "$dir")"
     if [ "$route" = continuous ]; then
       printf '%s\t%s\t%s\t%s\t%s\n' "continuous-s$seed" continuous "$seed" "$ck" "$(deployed_bytes "$ck")" >>"$models"
       for entry in $ptq; do

@@ -179,7 +179,8 @@ def plot(t, path):
     fig, ax = plt.subplots(figsize=(8, 5.5))
     families = {"continuous": "o", "leech": "*", "pollux-v4": "P", "ternary": "^", "ptq-rtn": "s", "ptq-gptq": "D",
                 "ptq-polarquant": "v", "ptq-leech": "X", "ptq-leech-ldlq": "x", "ptq-apq": "h", "ptq-awq": "p",
-                "ptq-smoothquant": "8"}
+                "ptq-smoothquant": "8", "cont50-leech": "d", "cont80-leech": "d", "cont50-ternary": ">",
+                "cont80-ternary": ">"}
     for r in t:
         family = next((f for f in sorted(families, key=len, reverse=True) if r["method"].startswith(f)), "o")
         ax.errorbar(r["model_bytes"] / 1e6, r["loss"], yerr=r["loss_sd"], fmt=families.get(family, "o"), markersize=8,

@@ -192,6 +192,12 @@ const std::vector<Key>& keys() {
                           "how the parameters start: lattice (the spec's: matrices N(0, 1)) or standard (GPT-2's: "
                           "N(0, 0.02), residual outputs N(0, 0.02 / sqrt(2 n_layers)); quantizer = none | ternary)"),
                [](const Config& c) { return c.init != Init::lattice; }),
+      // Not an identity key: a resumed run continues from its checkpoint's weights whatever
+      // this says (the checkpoint records where the run started: init_from_* attributes).
+      text_key("init_from", &Config::init_from,
+               "a continuous checkpoint (quantizer = none) of the same shape and tokenizer whose weights a fresh run starts "
+               "from, with a fresh optimizer, schedule and sampler: lattice runs from its pollux-ptq --method leech model, "
+               "ternary runs from its weights as latents (\"\" = the run's own init; ignored on resume)"),
       // An identity key of every model (a checkpoint without it is auto), yet not one every
       // checkpoint must hold, so checkpoints from before it stay readable.
       identity(choice_key("optimizer", &Config::optimizer, kOptimizerNames,

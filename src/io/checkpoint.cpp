@@ -333,6 +333,11 @@ std::string attributes_sha256(const Checkpoint& ck, const std::string& config_js
     text(key);
     text(value);
   }
+  if (!ck.origin.empty()) {  // covered only when there, so the other checkpoints hash as before it existed
+    text(ck.origin.path);
+    text(ck.origin.sha256);
+    h.update(&ck.origin.step, sizeof ck.origin.step);
+  }
   return h.hex_digest();
 }
 
@@ -402,6 +407,11 @@ std::vector<Region> write_structure(const std::string& tmp, const std::string& p
   w.attribute(file, "world_size", ck.world_size, H5T_NATIVE_INT);
   w.attribute(file, "codebook", ck.codebook);
   w.attribute(file, "codebook_sha256", ck.codebook_sha256);
+  if (!ck.origin.empty()) {
+    w.attribute(file, "init_from", ck.origin.path);
+    w.attribute(file, "init_from_sha256", ck.origin.sha256);
+    w.attribute(file, "init_from_step", ck.origin.step, H5T_NATIVE_INT64);
+  }
   const std::string config_json = ck.config.to_json();
   w.attribute(file, "config_json", config_json);
   auto config_by_name = ck.config.entries();
@@ -565,6 +575,7 @@ Checkpoint read_checkpoint(const std::string& path) {
   // each tensor views its bytes in that memory. A file written before the whole-file
   // digest (it starts with the HDF5 signature) is read by HDF5 and checked per dataset.
   std::shared_ptr<std::uint8_t> file_bytes, body;  // body: the bytes after the user block
+  std::string file_sha256;                         // the checked digest of the body
   const bool legacy = head >= 8 && std::memcmp(block, kHdf5Signature, 8) == 0;
   if (!legacy) {
     if (head < kUserBlock || std::memcmp(block, kDigestMagic, kDigestMagicLen) != 0)
@@ -576,6 +587,7 @@ Checkpoint read_checkpoint(const std::string& path) {
     const std::string stored(reinterpret_cast<const char*>(block) + kDigestMagicLen, 64);
     if (digest != stored)
       throw Error("checkpoint", path + ": the file does not match its SHA-256 (corrupt checkpoint): refusing to read it");
+    file_sha256 = digest;
   }
   // HDF5 opens the very file just read (through its descriptor), even if PATH was replaced since.
   const std::string same_file = "/proc/self/fd/" + std::to_string(in.fd());
@@ -601,6 +613,13 @@ Checkpoint read_checkpoint(const std::string& path) {
   if (ck.world_size < 1) r.fail("world_size attribute is " + std::to_string(ck.world_size));
   ck.codebook = r.text(file, "codebook");
   ck.codebook_sha256 = r.text(file, "codebook_sha256");
+  if (H5Aexists(file, "init_from") > 0) {
+    ck.origin.path = r.text(file, "init_from");
+    ck.origin.sha256 = r.text(file, "init_from_sha256");
+    ck.origin.step = r.number<std::int64_t>("init_from_step", H5T_NATIVE_INT64);
+    if (ck.origin.empty()) r.fail("init_from attribute is empty");
+  }
+  ck.file_sha256 = file_sha256;
   const std::string config_json = r.text(file, "config_json");
   const std::string stored_sha256 = r.text(file, "attributes_sha256");
   std::vector<std::pair<std::string, std::string>> entries;

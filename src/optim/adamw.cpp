@@ -47,7 +47,10 @@ class AdamW : public Optimizer {
         v_[p.name] = at::zeros_like(g);
       }
       const bool projected = projection_.projects(p);
-      if (projected && !latent_.count(p.name)) latent_[p.name] = p.value.detach().clone();  // the latent starts as the parameter
+      if (projected && !latent_.count(p.name)) {  // the latent starts as the parameter, or as start_latents gave it
+        const auto start = start_.find(p.name);
+        latent_[p.name] = start != start_.end() ? start->second : p.value.detach().clone();
+      }
       at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, b1, b2, t, lr, eps);
       at::Tensor w = projected ? latent_[p.name] : p.value.detach();
       if (p.value.dim() >= 2) w.mul_(1 - lr * config_.weight_decay);
@@ -57,6 +60,7 @@ class AdamW : public Optimizer {
       elements += double(w.numel());
     }
     ++step_;
+    start_.clear();
     StepStats out;
     const double force_sum = projection_.finish_step(force, out);
     out.adam_force = elements > 0 ? force_sum / elements : 0.0;
@@ -78,8 +82,14 @@ class AdamW : public Optimizer {
     return s;
   }
 
+  void start_latents(const std::map<std::string, at::Tensor>& latents) override {
+    start_ = starting_latents(model_, latents, step_ == 0 && latent_.empty(),
+                              [this](const Parameter& p) { return projection_.projects(p); });
+  }
+
   void load_state(const OptimizerState& s) override {
     step_ = s.step;
+    start_.clear();
     m_.clear();
     v_.clear();
     latent_.clear();
@@ -100,6 +110,7 @@ class AdamW : public Optimizer {
   LatticeProjection projection_;
   std::int64_t step_ = 0;
   std::map<std::string, at::Tensor> m_, v_, latent_;  // latent_: the projected parameters' (quantizer = lattice)
+  std::map<std::string, at::Tensor> start_;           // start_latents', until the first step
 };
 
 }  // namespace

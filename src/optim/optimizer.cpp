@@ -22,6 +22,22 @@ at::Tensor state_tensor(const OptimizerState& state, const std::string& key, con
   return it->second.to(like.device(), it->second.scalar_type()).clone();
 }
 
+std::map<std::string, at::Tensor> starting_latents(const PolluxModel& model, const std::map<std::string, at::Tensor>& latents,
+                                                   bool fresh, const std::function<bool(const Parameter&)>& keeps_latent) {
+  if (!fresh) throw Error("optimizer", "start_latents: the first step was already taken");
+  std::map<std::string, at::Tensor> out;
+  for (const auto& [name, t] : latents) {
+    const Parameter* found = nullptr;
+    for (const auto& p : model.parameters())
+      if (p.name == name) found = &p;
+    if (!found || !keeps_latent(*found))
+      throw Error("optimizer", "start_latents: " + name + " keeps no latent apart from its parameter");
+    if (!t.sizes().equals(found->value.sizes())) throw Error("optimizer", "start_latents: " + name + " has the wrong shape");
+    out[name] = t.detach().to(found->value.device(), found->value.scalar_type()).clone();
+  }
+  return out;
+}
+
 at::Tensor own_rows(const Comm* comm, const at::Tensor& t) {
   if (!comm || !comm->distributed()) return t;
   const RowShard s = shard_rows(t.size(0), comm->rank(), comm->world_size());

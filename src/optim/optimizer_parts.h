@@ -3,6 +3,8 @@
 
 #include <ATen/ATen.h>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,12 @@ at::Tensor adam_direction(at::Tensor& m, at::Tensor& v, const at::Tensor& g, dou
 // A copy of the state's tensor `key`, on like's device; throws pollux::Error when it is
 // missing or not shaped like `like`.
 at::Tensor state_tensor(const OptimizerState& state, const std::string& key, const at::Tensor& like);
+
+// start_latents' checks, shared: `fresh` says no step was taken; every name must be a
+// parameter for which `keeps_latent` holds, each tensor its shape. Returns copies on the
+// parameters' devices and dtypes.
+std::map<std::string, at::Tensor> starting_latents(const PolluxModel& model, const std::map<std::string, at::Tensor>& latents,
+                                                   bool fresh, const std::function<bool(const Parameter&)>& keeps_latent);
 
 // This rank's rows of a parameter-shaped tensor (all of it on one rank or without `comm`).
 at::Tensor own_rows(const Comm* comm, const at::Tensor& t);

@@ -37,10 +37,12 @@ class PolluxStep : public Optimizer {
     auto& params = model_.parameters();
     if (latent_.empty()) {  // the latents start as the parameters at the first step
       for (auto& p : params) {
-        latent_[p.name] = own_rows(comm_, p.value.detach()).clone();
+        const auto start = start_.find(p.name);
+        latent_[p.name] = own_rows(comm_, start != start_.end() ? start->second : p.value.detach()).clone();
         m_[p.name] = at::zeros_like(latent_[p.name]);
         v_[p.name] = at::zeros_like(latent_[p.name]);
       }
+      start_.clear();
     }
     const double instant = std::min(1.0, std::max(kGamma, (ce_mean - h_floor_) / (h_max_ - h_floor_)));
     heat_ = step_ == 0 ? instant : heat_ + kHeatRate * (instant - heat_);
@@ -117,9 +119,15 @@ class PolluxStep : public Optimizer {
     return s;
   }
 
+  void start_latents(const std::map<std::string, at::Tensor>& latents) override {
+    start_ = starting_latents(model_, latents, step_ == 0 && latent_.empty(),
+                              [this](const Parameter& p) { return projection_.projects(p); });
+  }
+
   void load_state(const OptimizerState& s) override {
     step_ = s.step;
     heat_ = s.heat;
+    start_.clear();
     latent_.clear();
     m_.clear();
     v_.clear();
@@ -159,6 +167,7 @@ class PolluxStep : public Optimizer {
   std::int64_t step_ = 0;
   double heat_ = 0;
   std::map<std::string, at::Tensor> latent_, m_, v_;
+  std::map<std::string, at::Tensor> start_;  // start_latents' (whole), until the first step
 };
 
 }  // namespace

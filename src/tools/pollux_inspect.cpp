@@ -291,9 +291,11 @@ int inspect_checkpoint(const std::string& path, bool json) {
         .field("sampler_seed", ck.sampler_seed)
         .field("sampler_counter", ck.sampler_counter)
         .field("weights_sha256", weights)
-        .field("optimizer_sha256", state)
-        // The byte rule (lattice/deployed.h): the .plx v5 file pollux-pack writes of it (a
-        // continuous checkpoint: its weights as float32 records)
+        .field("optimizer_sha256", state);
+    if (!ck.origin.empty())  // pollux-train --init_from: where the run's weights started
+      j.field("init_from", ck.origin.path).field("init_from_sha256", ck.origin.sha256).field("init_from_step", ck.origin.step);
+    j  // The byte rule (lattice/deployed.h): the .plx v5 file pollux-pack writes of it (a
+       // continuous checkpoint: its weights as float32 records)
         .field("deployed_bytes", deployed_bytes(ck.config, deployed_tensors(ck, 5)))
         .key("config")
         .raw(ck.config.to_json());
@@ -321,6 +323,9 @@ int inspect_checkpoint(const std::string& path, bool json) {
   std::printf("heat: %.6f, sampler: seed %llu counter %llu\n", ck.optimizer.heat, (unsigned long long)ck.sampler_seed,
               (unsigned long long)ck.sampler_counter);
   std::printf("weights_sha256: %s\noptimizer_sha256: %s\n", weights.c_str(), state.c_str());
+  if (!ck.origin.empty())
+    std::printf("started from: %s (step %lld, sha256 %s)\n", ck.origin.path.c_str(), (long long)ck.origin.step,
+                ck.origin.sha256.c_str());
   std::printf("config:");
   for (const auto& [k, v] : ck.config.entries()) std::printf(" %s=%s", k.c_str(), v.c_str());
   std::printf("\n");

@@ -20,8 +20,8 @@ namespace pollux {
 
 namespace fs = std::filesystem;
 
-CheckpointPolicy::CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size)
-    : config_(config), run_dir_(std::move(run_dir)), writer_(writer), world_size_(world_size) {}
+CheckpointPolicy::CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size, RunOrigin origin)
+    : config_(config), run_dir_(std::move(run_dir)), writer_(writer), world_size_(world_size), origin_(std::move(origin)) {}
 
 bool CheckpointPolicy::due(std::int64_t step, bool stopping, bool last) const {
   return stopping || last || (config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0);
@@ -44,6 +44,7 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.codebook = to_string(config_.codebook);
   ck.codebook_sha256 = lattice::Codebook::get(config_.codebook).sha256();
   ck.optimizer = optimizer.state();
+  ck.origin = origin_;
   for (const auto& p : model.parameters())
     if (config_.quantizer != QuantizerKind::lattice || !p.lattice() || int8_rows_parameter(config_.scope, p.name))
       ck.weights[p.name] = p.value.detach();  // ternary: the latents; lattice, scope = backbone: the int8 rows' forward weights

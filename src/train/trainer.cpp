@@ -23,6 +23,7 @@
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/checkpoint_policy.h"
+#include "pollux/train/init_from.h"
 #include "pollux/train/profiler.h"
 #include "pollux/train/run_lock.h"
 #include "pollux/train/run_log.h"
@@ -76,6 +77,8 @@ class Trainer {
     Progress at;
     at.sampler = WindowSampler(config_.seed, 0);
     const bool batch_changed = from && resume(*from, model, *optimizer, at);
+    const RunOrigin origin =
+        from ? from->origin : start_from_checkpoint(config_, model, *optimizer, writer_ ? val_file_.get() : nullptr, device);
 
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())
@@ -84,7 +87,7 @@ class Trainer {
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
     std::optional<TrainingTasks> tasks;
     if (writer_) tasks.emplace(config_, options_.out_dir, at.step, options_.tokenizer_dir, run_log.tensorboard());
-    const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size());
+    const CheckpointPolicy checkpoints(config_, options_.out_dir, writer_, comm.world_size(), origin);
     log::info(strprintf(
         "model: %d layers x %d wide, %lld parameters; %lld tokens per step; codebook %s, quantizer %s (scope %s); %d rank%s",
         config_.model.n_layers, config_.model.n_embd, (long long)model.parameter_count(), (long long)config_.tokens_per_step(),
@@ -295,6 +298,9 @@ class Trainer {
     at = {ck.step, ck.tokens_seen, WindowSampler(ck.sampler_seed, ck.sampler_counter)};
     log::info(strprintf("resumed from %s at step %lld (%llu tokens)", resume_.c_str(), (long long)at.step,
                         (unsigned long long)at.tokens));
+    if (!config_.init_from.empty())  // the checkpoint's weights continue the run: init_from started it
+      log::info("init_from " + config_.init_from + " is not applied again on resume" +
+                (ck.origin.empty() ? std::string() : " (the run started from " + ck.origin.path + ")"));
     const bool changed = ck.config.micro_batch != config_.micro_batch || ck.config.grad_accum != config_.grad_accum;
     if (changed)
       log::warn(strprintf(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The equal-token harness end to end (experiments/equal_tokens/run.sh smoke): a sweep of two
-# routes chosen on the validation file, two training routes at their choices, one seed, three
+# routes chosen on the validation file, three training routes at their choices (one continuous
+# for a part of the steps, then Leech from it), one seed, three
 # steps, two post-training methods, every model scored; results.md has a finite row per method,
 # the paired difference to Leech and the sweep, the plot exists, commands.sh replays what ran;
 # a second run finds everything done and runs nothing; the paper profile's dry run prints its
@@ -15,7 +16,8 @@ run="$ROOT/experiments/equal_tokens/run.sh"
 
 bash "$run" smoke "$WORK/smoke" >"$WORK/smoke.log" 2>&1 || fail "run.sh smoke: $(tail -5 "$WORK/smoke.log")"
 results="$WORK/smoke/results.md"
-for method in continuous leech ptq-rtn-4 ptq-leech; do
+bits_of() { grep -m1 "^| $1 |" "$results" | cut -d'|' -f3 | tr -d ' '; }  # before its first use
+for method in continuous leech ptq-rtn-4 ptq-leech cont50-leech; do
   row="$(grep -m1 "^| $method |" "$results")" || fail "no row for $method in results.md: $(cat "$results")"
   loss="$(echo "$row" | cut -d'|' -f5 | awk '{print $1}')"
   awk -v l="$loss" 'BEGIN { exit !(l > 0 && l < 20) }' || fail "$method: held-out loss '$loss'"
@@ -42,12 +44,18 @@ grep -q "^| continuous | standard-lr" "$results" || fail "results.md lacks the s
 grep -m1 "^| leech |" "$results" | cut -d'|' -f6 | grep -q '^ *$' || fail "leech has a difference to itself"
 grep -m1 "^| continuous |" "$results" | cut -d'|' -f6 | grep -q "(1 seed)" || fail "continuous has no paired difference"
 grep -q "pollux-eval .*--blimp .* > .*ptq-leech-s1.blimp.json" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the redirected evaluations"
+# cont50-leech (issue 30): continuous at its choice for 1 of the 3 steps (50 %, rounded down),
+# then Leech at its choice from that checkpoint for the other 2, sampling with seed 1 + 1000.
+grep -q "pollux-train .*--quantizer none --init standard --lr $lr --min_lr .* --seed 1 --max_steps 1 .*--out $WORK/smoke/train/cont50-s1 " \
+  "$WORK/smoke/commands.sh" || fail "commands.sh lacks cont50-leech's continuous part"
+grep -q "pollux-train .*--quantizer lattice --codebook leech --h_floor 1.8 --seed 1001 --max_steps 2 --init_from $WORK/smoke/train/cont50-s1/pollux_step_1.h5 .*--out $WORK/smoke/train/cont50-leech-s1 " \
+  "$WORK/smoke/commands.sh" || fail "commands.sh lacks cont50-leech's Leech part from the continuous checkpoint"
+grep -m1 "^| cont50-leech |" "$results" | cut -d'|' -f6 | grep -q "(1 seed)" || fail "cont50-leech has no paired difference"
 # bits per parameter of the whole deployed model (the byte rule: the container and its checksums
 # included): leech, trained or after training, 0.75 and a 16-bit row scale per 48 weights, the
 # gains and the container (under 1.6 at this tiny width); rtn-4 on the asymmetric grid 5.25 (4, a
 # 16-bit scale and a 4-bit zero point per group of 16) and the rest (under 6)
-bits_of() { grep -m1 "^| $1 |" "$results" | cut -d'|' -f3 | tr -d ' '; }
-for m in leech ptq-leech; do awk -v b="$(bits_of $m)" 'BEGIN { exit !(b > 0.75 && b < 1.6) }' || fail "$m: $(bits_of $m) bits"; done
+for m in leech ptq-leech cont50-leech; do awk -v b="$(bits_of $m)" 'BEGIN { exit !(b > 0.75 && b < 1.6) }' || fail "$m: $(bits_of $m) bits"; done
 awk -v b="$(bits_of ptq-rtn-4)" 'BEGIN { exit !(b > 5.25 && b < 6) }' || fail "ptq-rtn-4: $(bits_of ptq-rtn-4) bits"
 
 # Everything done: a second run runs no command again.
@@ -68,6 +76,10 @@ grep -q "pollux-train .*--quantizer lattice --codebook leech --optimizer adamw -
 grep -q "pollux-train .*--optimizer adamw --init standard" "$WORK/paper.log" && fail "leech-adamw swept the standard init"
 grep -q "pollux-train .*--quantizer ternary --optimizer pollux --h_floor " "$WORK/paper.log" \
   || fail "paper does not sweep ternary-pollux's h_floor"
+# Continuous for 80 % of the 10,000 steps, once for both targets, then ternary from it for 2,000.
+[ "$(grep -c "pollux-train .*--out $WORK/paper/train/cont80-s1 " "$WORK/paper.log")" = 1 ] || fail "paper trains cont80-s1 other than once"
+grep -q "pollux-train .*--quantizer ternary .*--seed 1001 --max_steps 2000 --init_from $WORK/paper/train/cont80-s1/pollux_step_8000.h5 " \
+  "$WORK/paper.log" || fail "paper lacks cont80-ternary's second part"
 [ ! -e "$WORK/paper/results.md" ] && [ ! -e "$WORK/paper/data/heldout.txt" ] || fail "the paper dry run ran something"
 bash "$run" smoke "$WORK/x" --bogus 2>/dev/null && fail "an unknown option was accepted"
 

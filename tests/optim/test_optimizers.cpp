@@ -162,3 +162,53 @@ TEST_CASE("every optimizer x quantizer pair continues bit for bit from its state
       CHECK(at::equal(resumed.parameters()[i].value.detach(), straight.parameters()[i].value.detach()));
   }
 }
+
+TEST_CASE("start_latents: the first step starts from the latents given instead of copies of the parameters",
+          "[optimizer][init_from]") {
+  for (const OptimizerKind kind : {OptimizerKind::pollux, OptimizerKind::adamw}) {
+    const Config config = small_config(QuantizerKind::lattice, kind);
+    INFO(to_string(kind));
+    // given: latents apart from the parameters; copied: the parameters set to those latents
+    PolluxModel given = small_model(config), copied = small_model(config);
+    std::map<std::string, at::Tensor> latents;
+    std::string gain;
+    {
+      at::NoGradGuard no_grad;
+      for (std::size_t i = 0; i < given.parameters().size(); ++i) {
+        const Parameter& p = given.parameters()[i];
+        if (!p.lattice()) {
+          gain = p.name;
+          continue;
+        }
+        latents[p.name] = p.value.detach() * 0.5 + 0.25;
+        copied.parameters()[i].value.copy_(latents[p.name]);
+      }
+    }
+    auto given_optimizer = make_optimizer(config, given), copied_optimizer = make_optimizer(config, copied);
+    REQUIRE(!gain.empty());
+    CHECK_THROWS_WITH(given_optimizer->start_latents({{gain, at::ones({1})}}), Catch::Contains("keeps no latent"));
+    CHECK_THROWS_WITH(given_optimizer->start_latents({{latents.begin()->first, at::ones({3})}}), Catch::Contains("wrong shape"));
+    given_optimizer->start_latents(latents);
+    for (PolluxModel* m : {&given, &copied}) {
+      at::manual_seed(4);  // the same gradients for both
+      for (auto& p : m->parameters()) p.value.mutable_grad() = at::randn_like(p.value);
+    }
+    given_optimizer->step(2.0);
+    copied_optimizer->step(2.0);
+    const OptimizerState a = given_optimizer->state(), b = copied_optimizer->state();
+    for (const auto& [name, latent] : latents) {
+      INFO(name);
+      CHECK(at::equal(a.tensors.at("latent/" + name), b.tensors.at("latent/" + name)));
+      CHECK_FALSE(at::equal(a.tensors.at("latent/" + name), latent));  // a step was taken from it
+    }
+    for (std::size_t i = 0; i < given.parameters().size(); ++i)
+      CHECK(at::equal(given.parameters()[i].value.detach(), copied.parameters()[i].value.detach()));
+    CHECK_THROWS_WITH(given_optimizer->start_latents(latents), Catch::Contains("first step was already taken"));
+  }
+  // Without latents apart (a ternary model's parameters are its latents) there is none to give.
+  const Config config = small_config(QuantizerKind::ternary, OptimizerKind::adamw);
+  PolluxModel model = small_model(config);
+  auto optimizer = make_optimizer(config, model);
+  CHECK_THROWS_WITH(optimizer->start_latents({{model.parameters().front().name, model.parameters().front().value.detach()}}),
+                    Catch::Contains("keeps no latent"));
+}

@@ -72,6 +72,10 @@ struct Config {
   int keep_last = 3;                  // newest checkpoints kept, milestones aside
   std::int64_t keep_every = 0;        // milestones: steps that are multiples are never pruned (0 = none)
   std::uint64_t seed = 1;
+  // A continuous checkpoint (quantizer = none) whose weights a fresh run starts from, with a
+  // fresh optimizer, schedule and sampler (train/init_from.h); "" = the run's own
+  // initialisation. Not applied on resume: the checkpoint's weights continue the run.
+  std::string init_from;
   Device device = Device::cpu;
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
   std::int64_t loss_chunk = 0;          // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time

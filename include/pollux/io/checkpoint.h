@@ -41,6 +41,17 @@
 
 namespace pollux {
 
+// Where a run's weights started when not from its own initialisation (pollux-train
+// --init_from, train/init_from.h): root attributes init_from (the source checkpoint's path as
+// given), init_from_sha256 (its content digest, as its first 512 bytes name it) and
+// init_from_step; absent for every other run. A resumed run keeps them.
+struct RunOrigin {
+  std::string path;
+  std::string sha256;
+  std::int64_t step = 0;
+  bool empty() const { return path.empty(); }
+};
+
 struct Checkpoint {
   Config config;
   std::int64_t step = 0;  // optimizer steps completed
@@ -51,6 +62,10 @@ struct Checkpoint {
   std::string codebook_sha256;  // of its float32 table
   OptimizerState optimizer;
   std::map<std::string, at::Tensor> weights;  // /weights/*
+  RunOrigin origin;                           // empty: the run started from its own initialisation
+  // read_checkpoint: the SHA-256 of the file past its first 512 bytes, which those bytes name
+  // and the read checked ("" for a file from before the whole-file digest). Not written.
+  std::string file_sha256;
 };
 
 // What a write cost: the file's size, the wall time of the whole write, and the part of it

@@ -57,6 +57,13 @@ class Optimizer {
   virtual OptimizerState discrete_state() const { return state(); }
   // Restores a state taken by state(); throws pollux::Error naming a missing or misshapen tensor.
   virtual void load_state(const OptimizerState& state) = 0;
+  // The latents the first step starts from, by parameter name, instead of copies of the
+  // parameters (those not named still start so): a run whose forward weights at step 0 are
+  // already the projection of latents held apart from them (pollux-train --init_from). Only
+  // latents an optimizer keeps apart from the parameters may be named (the lattice matrices of
+  // quantizer = lattice). Throws pollux::Error after the first step, or naming a parameter
+  // that keeps no latent or a tensor of the wrong shape.
+  virtual void start_latents(const std::map<std::string, at::Tensor>& latents) = 0;
 };
 
 // Width inertia eta_d = 1 + C ln(d / 1152) (spec section 5a); clamped to >= 1 unless

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pollux/config/config.h"
+#include "pollux/io/checkpoint.h"
 
 namespace pollux {
 
@@ -18,8 +19,9 @@ class WindowSampler;
 
 class CheckpointPolicy {
  public:
-  // `writer`: the rank that writes files (rank 0, or the only one); world_size is recorded.
-  CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size);
+  // `writer`: the rank that writes files (rank 0, or the only one); world_size and `origin`
+  // (where the run's weights started, train/init_from.h) are recorded.
+  CheckpointPolicy(const Config& config, std::string run_dir, bool writer, int world_size, RunOrigin origin = {});
 
   bool due(std::int64_t step, bool stopping, bool last) const;
   // A milestone (a multiple of keep_every > 0): kept forever whatever keep_last prunes.
@@ -40,6 +42,7 @@ class CheckpointPolicy {
   std::string run_dir_;
   bool writer_;
   int world_size_;
+  RunOrigin origin_;
 };
 
 // The checkpoint path of a step: DIR/pollux_step_<step>.h5
