@@ -183,9 +183,9 @@ done
 # --- training: every route, every seed, the same tokens, each at its sweep's best ----------
 # contF-leech and contF-ternary in two parts, the same steps in all: continuous at its choice for
 # F % of them with its own schedule (train/contF-sS, shared by the routes of one F), then the
-# target route at its choice from that model's final checkpoint (--init_from: fresh optimizer,
-# schedule and sampler) for the rest. The second part samples with seed S + 1000, so that it
-# does not train again on the windows the first part began with.
+# target route at its choice from that model's final checkpoint (--init_from: fresh optimizer and
+# schedule) for the rest, its data continuing where the first part's stopped: the windows every
+# other route sees at seed S, in the same order.
 [ "$dry_run" = 1 ] && echo "# the table's runs: each route at its sweep's best (sweep/best.tsv); shown with the config's values"
 for seed in $seeds; do
   for route in $routes; do
@@ -211,7 +211,7 @@ for seed in $seeds; do
       final_checkpoint "$out/train/cont$share-s$seed")"
     # shellcheck disable=SC2046
     train "$out/train/$route-s$seed" $(route_keys "$route") $(best_keys "$out/sweep/best.tsv" "$route") \
-      --seed "$((seed + 1000))" --max_steps "$((final_step - first))" --init_from "$from"
+      --seed "$seed" --max_steps "$((final_step - first))" --init_from "$from"
   done
 done
 drain

@@ -71,8 +71,8 @@ LatticeStart lattice_start(const at::Tensor& w, const lattice::Quantizer& quanti
   return {q, latent};
 }
 
-RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimizer& optimizer, const TokenFile* held_out,
-                                at::Device device) {
+RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimizer& optimizer, WindowSampler& sampler,
+                                const TokenFile* held_out, at::Device device) {
   const std::string& path = config.init_from;
   if (path.empty()) return {};
   Checkpoint source;
@@ -109,9 +109,10 @@ RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimi
   } else if (config.quantizer == QuantizerKind::ternary) {
     how = "its weights as the ternary latents";
   }
+  sampler = WindowSampler(source.sampler_seed, source.sampler_counter);
   log::info(
-      strprintf("init_from %s (step %lld, sha256 %s): the run starts from %s, with a fresh optimizer, schedule and "
-                "sampler",
+      strprintf("init_from %s (step %lld, sha256 %s): the run starts from %s, with a fresh optimizer and schedule; "
+                "its data continue where the source's stopped",
                 path.c_str(), (long long)source.step, source.file_sha256.c_str(), how.c_str()));
   if (held_out && config.eval_every > 0) {
     try {

@@ -78,7 +78,8 @@ class Trainer {
     at.sampler = WindowSampler(config_.seed, 0);
     const bool batch_changed = from && resume(*from, model, *optimizer, at);
     const RunOrigin origin =
-        from ? from->origin : start_from_checkpoint(config_, model, *optimizer, writer_ ? val_file_.get() : nullptr, device);
+        from ? from->origin
+             : start_from_checkpoint(config_, model, *optimizer, at.sampler, writer_ ? val_file_.get() : nullptr, device);
 
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())

@@ -45,10 +45,10 @@ grep -m1 "^| leech |" "$results" | cut -d'|' -f6 | grep -q '^ *$' || fail "leech
 grep -m1 "^| continuous |" "$results" | cut -d'|' -f6 | grep -q "(1 seed)" || fail "continuous has no paired difference"
 grep -q "pollux-eval .*--blimp .* > .*ptq-leech-s1.blimp.json" "$WORK/smoke/commands.sh" || fail "commands.sh lacks the redirected evaluations"
 # cont50-leech (issue 30): continuous at its choice for 1 of the 3 steps (50 %, rounded down),
-# then Leech at its choice from that checkpoint for the other 2, sampling with seed 1 + 1000.
+# then Leech at its choice from that checkpoint for the other 2, its data continuing the first part's (seed 1).
 grep -q "pollux-train .*--quantizer none --init standard --lr $lr --min_lr .* --seed 1 --max_steps 1 .*--out $WORK/smoke/train/cont50-s1 " \
   "$WORK/smoke/commands.sh" || fail "commands.sh lacks cont50-leech's continuous part"
-grep -q "pollux-train .*--quantizer lattice --codebook leech --h_floor 1.8 --seed 1001 --max_steps 2 --init_from $WORK/smoke/train/cont50-s1/pollux_step_1.h5 .*--out $WORK/smoke/train/cont50-leech-s1 " \
+grep -q "pollux-train .*--quantizer lattice --codebook leech --h_floor 1.8 --seed 1 --max_steps 2 --init_from $WORK/smoke/train/cont50-s1/pollux_step_1.h5 .*--out $WORK/smoke/train/cont50-leech-s1 " \
   "$WORK/smoke/commands.sh" || fail "commands.sh lacks cont50-leech's Leech part from the continuous checkpoint"
 grep -m1 "^| cont50-leech |" "$results" | cut -d'|' -f6 | grep -q "(1 seed)" || fail "cont50-leech has no paired difference"
 # bits per parameter of the whole deployed model (the byte rule: the container and its checksums
@@ -78,7 +78,7 @@ grep -q "pollux-train .*--quantizer ternary --optimizer pollux --h_floor " "$WOR
   || fail "paper does not sweep ternary-pollux's h_floor"
 # Continuous for 80 % of the 10,000 steps, once for both targets, then ternary from it for 2,000.
 [ "$(grep -c "pollux-train .*--out $WORK/paper/train/cont80-s1 " "$WORK/paper.log")" = 1 ] || fail "paper trains cont80-s1 other than once"
-grep -q "pollux-train .*--quantizer ternary .*--seed 1001 --max_steps 2000 --init_from $WORK/paper/train/cont80-s1/pollux_step_8000.h5 " \
+grep -q "pollux-train .*--quantizer ternary .*--seed 1 --max_steps 2000 --init_from $WORK/paper/train/cont80-s1/pollux_step_8000.h5 " \
   "$WORK/paper.log" || fail "paper lacks cont80-ternary's second part"
 [ ! -e "$WORK/paper/results.md" ] && [ ! -e "$WORK/paper/data/heldout.txt" ] || fail "the paper dry run ran something"
 bash "$run" smoke "$WORK/x" --bogus 2>/dev/null && fail "an unknown option was accepted"

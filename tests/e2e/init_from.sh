@@ -29,6 +29,13 @@ ptq_loss="$(eval_loss "$WORK/ptq.h5")"
 lattice0="$(step0 "$WORK/one.log")"
 [ -n "$lattice0" ] || fail "no held-out loss before the first step: $(cat "$WORK/one.log")"
 same "$lattice0" "$ptq_loss" 1e-5 || fail "step 0's held-out loss $lattice0, pollux-eval of the leech PTQ model $ptq_loss"
+# its data continue where the source's stopped: the source's sampler, 8 steps of 4 windows on
+"$BIN/pollux-inspect" "$CK" --json >"$WORK/source.json"
+"$BIN/pollux-inspect" "$WORK/one/pollux_step_8.h5" --json >"$WORK/one8.json"
+[ "$(json_field "$WORK/one8.json" sampler_seed)" = "$(json_field "$WORK/source.json" sampler_seed)" ] \
+  || fail "the init_from run samples with seed $(json_field "$WORK/one8.json" sampler_seed), the source's is $(json_field "$WORK/source.json" sampler_seed)"
+[ "$(json_field "$WORK/one8.json" sampler_counter)" = "$(($(json_field "$WORK/source.json" sampler_counter) + 8 * 4))" ] \
+  || fail "the init_from run's sampler is at $(json_field "$WORK/one8.json" sampler_counter) after 8 steps, not the source's + 32"
 cont_loss="$(eval_loss "$CK")"
 same "$lattice0" "$cont_loss" 1e-3 && fail "step 0's loss $lattice0 is the continuous model's ($cont_loss), not the lattice one's"
 grep -q "init_from $CK (step 20, sha256 [0-9a-f]\{64\}): the run starts from its pollux-ptq --method leech model (9 matrices" \

@@ -1,5 +1,8 @@
 // pollux-train --init_from CKPT (issue 30): a fresh run whose weights start from a continuous
-// checkpoint's (quantizer = none), with a fresh optimizer, schedule (step 0) and sampler.
+// checkpoint's (quantizer = none), with a fresh optimizer and schedule (step 0). Its data
+// continue where the source's stopped (the source's sampler seed and position): a run that
+// converts a continuous model trains on the windows that model had not seen yet, and the
+// equal-tokens harness's contF routes see the windows of the one-part routes at their seed.
 //
 //   quantizer = lattice: each lattice matrix W is quantized as pollux-ptq --method leech does
 //     (ptq::leech_quantize: least-squares row scale alternated with the exact nearest points),
@@ -33,6 +36,7 @@ namespace pollux {
 
 class Optimizer;
 class TokenFile;
+class WindowSampler;
 
 // Throws pollux::Error naming --init_from and `path` when `source` cannot start `run`.
 void check_init_source(const Checkpoint& source, const std::string& path, const Config& run);
@@ -45,10 +49,10 @@ struct LatticeStart {
 LatticeStart lattice_start(const at::Tensor& w, const lattice::Quantizer& quantizer);
 
 // Sets `model` (built for config.model) and the fresh `optimizer` from config.init_from's
-// weights and returns where they came from; nothing, and an empty origin, when config.init_from
-// is "". With a `held_out` file and config.eval_every > 0, logs the held-out loss before the
+// weights, `sampler` to the source's, and returns where they came from; nothing, and an empty
+// origin, when config.init_from is "". With a `held_out` file and config.eval_every > 0, logs the held-out loss before the
 // first step (train/step.h's held_out_loss, the windows validation uses).
-RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimizer& optimizer, const TokenFile* held_out,
-                                at::Device device);
+RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimizer& optimizer, WindowSampler& sampler,
+                                const TokenFile* held_out, at::Device device);
 
 }  // namespace pollux
