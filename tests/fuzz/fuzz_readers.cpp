@@ -8,11 +8,12 @@
 //
 //   pollux-fuzz [--cases N] [--seed S] [--type plx-v4|plx-v5|ternary-plx|ternary-plx-signed|ptq-args|checkpoint|ini|tokens|pt|
 //                checkpoint-forged|serve]
-//               [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
+//               [--skip T,T,...] [--first C] [--case_seconds T] [--memory_gb G] [--keep DIR]
 //
 // Defaults come from POLLUX_FUZZ_CASES and POLLUX_FUZZ_SEED when set (2000 and 1 otherwise).
 // checkpoint-forged (HDF5 bytes mutated under a rewritten whole-file digest) runs only when named,
-// as does serve (request lines against one pollux-eval --serve process: fuzz_serve.cpp).
+// as does serve (request lines against one pollux-eval --serve process: fuzz_serve.cpp). --skip
+// leaves types out of the default run (ctest runs pt, the slowest, as a test of its own).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -353,6 +354,7 @@ int main(int argc, char** argv) {
   const unsigned case_seconds = unsigned(std::stoul(arg_or_env(args, "--case_seconds", "POLLUX_FUZZ_CASE_SECONDS", "10")));
   const double memory_gb = std::stod(arg_or_env(args, "--memory_gb", "POLLUX_FUZZ_MEMORY_GB", "2"));
   const std::string keep = arg_or_env(args, "--keep", "POLLUX_FUZZ_KEEP", "");
+  const std::string skip = "," + arg_or_env(args, "--skip", "POLLUX_FUZZ_SKIP", "") + ",";
   const std::string reference_dir = POLLUX_SHARED_DIR "/reference";
   if (only == "serve") return fuzz_serve(cases, seed, first, case_seconds, memory_gb, keep);
 
@@ -376,7 +378,8 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   bool ok = true, ran = false;
   for (const FileType& type : file_types(reference_dir, POLLUX_SOURCE_DIR)) {
-    if (only.empty() ? !type.in_default_run : type.name != only) continue;
+    if (only.empty() ? !type.in_default_run || skip.find("," + type.name + ",") != std::string::npos : type.name != only)
+      continue;
     if (type.name.rfind("plx", 0) == 0 && !fs::exists(reference_dir + "/reference_tiny_v4.plx")) {
       std::printf("SKIP %s: %s/reference_tiny_v4.plx not found\n", type.name.c_str(), reference_dir.c_str());
       continue;
