@@ -421,3 +421,81 @@ set -euo pipefail
 /tmp/abl_bin/pollux-train --config /tmp/abl_run/small.ini --threads 1 --quantizer ternary --optimizer pollux --h_floor 3 --seed 1 --data /work/runs/eq_abl/data/train.u16 --out /work/runs/eq_abl/train/ternary-pollux-s1 --overwrite 
 # the ablations' seed-1 held-out loss and deployed bytes (run.sh was stopped after seed 1 trained, for machine time), in /work/runs/eq_abl
 for r in leech-adamw ternary-pollux; do /tmp/abl_bin/pollux-eval train/$r-s1/pollux_step_600.h5 --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > eval/$r-s1.loss.json; /tmp/abl_bin/pollux-inspect train/$r-s1/pollux_step_600.h5 --json > eval/$r-s1.inspect.json; done
+# issue 30's contF routes (2026-12-07 06:53-07:11 UTC, binaries of commit 795745f copied to /tmp/eq_bin):
+# POLLUX_BIN=/tmp/eq_bin ROUTES="cont50-leech cont80-leech cont50-ternary cont80-ternary" SEEDS="1 2 3" experiments/equal_tokens/run.sh small /work/runs/eq_small
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer none --init lattice --lr 1e-1 --min_lr 0.01 --seed 2 --max_steps 300 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer none --init lattice --lr 1e-1 --min_lr 0.01 --seed 2 --max_steps 480 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer none --init lattice --lr 1e-1 --min_lr 0.01 --seed 3 --max_steps 300 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-s3 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer none --init lattice --lr 1e-1 --min_lr 0.01 --seed 3 --max_steps 480 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-s3 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 1 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s1/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-leech-s1 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 1 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s1/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-leech-s1 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 1 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s1/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-ternary-s1 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 1 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s1/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-ternary-s1 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 2 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s2/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-leech-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 2 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s2/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-leech-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 2 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s2/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-ternary-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 2 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s2/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-ternary-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 3 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s3/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-leech-s3 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --h_floor 2.4 --seed 3 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s3/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-leech-s3 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 3 --max_steps 300 --init_from /work/runs/eq_small/train/cont50-s3/pollux_step_300.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont50-ternary-s3 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --init lattice --lr 3e-2 --min_lr 0.003 --seed 3 --max_steps 120 --init_from /work/runs/eq_small/train/cont80-s3/pollux_step_480.h5 --data /work/runs/eq_small/data/train.u16 --out /work/runs/eq_small/train/cont80-ternary-s3 --overwrite 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-leech-s1/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-leech-s1.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-leech-s1/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-leech-s1.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-ternary-s1/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-ternary-s1.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-ternary-s1/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-ternary-s1.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-leech-s2/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-leech-s2.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-leech-s2/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-leech-s2.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-ternary-s2/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-ternary-s2.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-ternary-s2/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-ternary-s2.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-leech-s3/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-leech-s3.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-leech-s3/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-leech-s3.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont50-ternary-s3/pollux_step_300.h5 --output /work/runs/eq_small/train/cont50-ternary-s3.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_small/train/cont80-ternary-s3/pollux_step_120.h5 --output /work/runs/eq_small/train/cont80-ternary-s3.plx 
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s1.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-leech-s1.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s1.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-leech-s1.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s1.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-leech-s1.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-leech-s1.plx --json > /work/runs/eq_small/eval/cont50-leech-s1.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s1.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-leech-s1.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s1.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-leech-s1.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s1.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-leech-s1.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-leech-s1.plx --json > /work/runs/eq_small/eval/cont80-leech-s1.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s1.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-ternary-s1.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s1.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-ternary-s1.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s1.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-ternary-s1.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-ternary-s1.plx --json > /work/runs/eq_small/eval/cont50-ternary-s1.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s1.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-ternary-s1.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s1.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-ternary-s1.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s1.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-ternary-s1.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-ternary-s1.plx --json > /work/runs/eq_small/eval/cont80-ternary-s1.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s2.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-leech-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s2.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-leech-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-leech-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-leech-s2.plx --json > /work/runs/eq_small/eval/cont50-leech-s2.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s2.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-leech-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s2.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-leech-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-leech-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-leech-s2.plx --json > /work/runs/eq_small/eval/cont80-leech-s2.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s2.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-ternary-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s2.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-ternary-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-ternary-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-ternary-s2.plx --json > /work/runs/eq_small/eval/cont50-ternary-s2.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s2.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-ternary-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s2.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-ternary-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-ternary-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-ternary-s2.plx --json > /work/runs/eq_small/eval/cont80-ternary-s2.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s3.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-leech-s3.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s3.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-leech-s3.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-leech-s3.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-leech-s3.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-leech-s3.plx --json > /work/runs/eq_small/eval/cont50-leech-s3.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s3.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-leech-s3.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s3.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-leech-s3.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-leech-s3.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-leech-s3.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-leech-s3.plx --json > /work/runs/eq_small/eval/cont80-leech-s3.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s3.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont50-ternary-s3.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s3.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont50-ternary-s3.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont50-ternary-s3.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont50-ternary-s3.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont50-ternary-s3.plx --json > /work/runs/eq_small/eval/cont50-ternary-s3.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s3.plx --data /work/runs/eq_small/data/heldout.u16 --runtime dense --json > /work/runs/eq_small/eval/cont80-ternary-s3.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s3.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-ternary-s3.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s3.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-ternary-s3.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-ternary-s3.plx --json > /work/runs/eq_small/eval/cont80-ternary-s3.inspect.json
