@@ -25,28 +25,28 @@ mkdir -p "$out"
 phase "prepare: tinyshakespeare as bytes, the last 10% held out"
 "$bin/pollux-prepare" data/tinyshakespeare.txt --output "$out/shakespeare.u16" --tokenizer bytes --val_fraction 0.1
 
-phase "train configs/tiny.ini to step 400, then stop (a run of this job before is replaced)"
+phase "train configs/tiny.ini to step 875, then stop (a run of this job before is replaced)"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
-  --out "$out/tiny" --max_steps 400 --log_every 50 --keep_every 200 --overwrite
+  --out "$out/tiny" --max_steps 875 --log_every 50 --keep_every 250 --overwrite
 
-phase "resume from the checkpoint and continue to step 800"
+phase "resume from the checkpoint and continue to step 1750"
 "$bin/pollux-train" --config configs/tiny.ini --data "$out/shakespeare.u16" --val_data "$out/shakespeare.val.u16" \
-  --out "$out/tiny" --max_steps 800 --log_every 50 --keep_every 200 --auto_resume
+  --out "$out/tiny" --max_steps 1750 --log_every 50 --keep_every 250 --auto_resume
 
 phase "the final checkpoint"
-"$bin/pollux-inspect" "$out/tiny/pollux_step_800.h5"
+"$bin/pollux-inspect" "$out/tiny/pollux_step_1750.h5"
 
-phase "crystallisation: churn at each kept checkpoint and over the next 200 steps (819,200 tokens)"
-"$bin/pollux-inspect" "$out/tiny" --window_tokens 819200 --churn_tolerance 0.001
+phase "crystallisation: churn at each kept checkpoint and over the next 250 steps (192,000 tokens)"
+"$bin/pollux-inspect" "$out/tiny" --window_tokens 192000 --churn_tolerance 0.001
 
 phase "pack it into a .plx file"
-"$bin/pollux-pack" "$out/tiny/pollux_step_800.h5" --output "$out/tiny.plx"
+"$bin/pollux-pack" "$out/tiny/pollux_step_1750.h5" --output "$out/tiny.plx"
 
 phase "sample from the .plx file"
 "$bin/pollux-generate" "$out/tiny.plx" --prompt "ROMEO:" --max_new_tokens 300 --temperature 0.8 --seed 1
 
 phase "held-out loss: checkpoint and .plx side by side"
-"$bin/pollux-eval" "$out/tiny/pollux_step_800.h5" --data "$out/shakespeare.val.u16"
+"$bin/pollux-eval" "$out/tiny/pollux_step_1750.h5" --data "$out/shakespeare.val.u16"
 "$bin/pollux-eval" "$out/tiny.plx" --data "$out/shakespeare.val.u16"
 
 phase "curves: $out/curves.png"

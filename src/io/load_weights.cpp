@@ -25,7 +25,7 @@ void load_weights(const Checkpoint& ck, PolluxModel& model, const std::string& p
   std::map<std::string, LatticeWeight> discrete;
   at::NoGradGuard no_grad;
   for (auto& p : model.parameters()) {
-    if (lattice_checkpoint && p.lattice() && !int8_rows_parameter(ck.config.scope, p.name)) {
+    if (lattice_checkpoint && p.quantized_matrix() && !int8_rows_parameter(ck.config.scope, p.name)) {
       const std::int64_t rows = p.value.size(0);
       discrete[p.name] = {stored("optimizer", "indices/" + p.name, p.name, {rows, p.value.numel() / rows / lattice::kAtomDim}),
                           stored("optimizer", "sigma/" + p.name, p.name, {rows})};

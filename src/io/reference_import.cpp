@@ -462,7 +462,7 @@ Checkpoint import_reference_checkpoint(const std::string& path, double h_floor) 
     ck.optimizer.tensors["latent/" + p.name] = latent;
     ck.optimizer.tensors["m/" + p.name] = expect(m, "the model");
     ck.optimizer.tensors["v/" + p.name] = expect(v, "the model");
-    if (!p.lattice()) {
+    if (!p.quantized_matrix()) {
       ck.weights[p.name] = weight;
       continue;
     }

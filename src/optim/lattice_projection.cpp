@@ -87,7 +87,7 @@ LatticeProjection::LatticeProjection(const Config& config, Comm* comm)
       quantizer_(Codebook::get(config.codebook), config.lattice_search),
       incremental_(config.projection == Projection::incremental && config.lattice_search == Scoring::exact) {}
 
-bool LatticeProjection::projects(const Parameter& p) const { return lattice_ && p.lattice(); }
+bool LatticeProjection::projects(const Parameter& p) const { return lattice_ && p.quantized_matrix(); }
 
 void LatticeProjection::begin_step(const at::Device& device) {
   bad_ = at::zeros({1}, at::TensorOptions().dtype(at::kInt).device(device));
@@ -176,7 +176,7 @@ void load_lattice_weights(PolluxModel& model, const std::map<std::string, Lattic
                           Scope scope) {
   at::NoGradGuard no_grad;
   for (auto& p : model.parameters()) {
-    if (!p.lattice() || int8_rows_parameter(scope, p.name)) continue;
+    if (!p.quantized_matrix() || int8_rows_parameter(scope, p.name)) continue;
     auto it = weights.find(p.name);
     if (it == weights.end() || !it->second.indices.defined() || !it->second.sigma.defined())
       throw Error("optimizer", "no lattice weights (indices and sigma) for " + p.name);

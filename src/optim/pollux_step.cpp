@@ -63,9 +63,9 @@ class PolluxStep : public Optimizer {
       // ZeRO-1: the gradient summed over ranks, only this rank's rows of it
       const at::Tensor g = comm_ ? comm_->reduce_scatter_rows(p.value.grad()) : p.value.grad();
       at::Tensor& latent = latent_[p.name];
-      const double rate = heat_ * kGamma / kC / (p.lattice() ? inertia_ : 1.0);
+      const double rate = heat_ * kGamma / kC / (p.quantized_matrix() ? inertia_ : 1.0);
       at::Tensor u = adam_direction(m_[p.name], v_[p.name], g, kBeta1, kBeta2, t, rate, kEpsilon);
-      if (p.lattice()) {
+      if (p.quantized_matrix()) {
         // Clip every atom (24 consecutive elements) of the step to norm <= KINEMATIC_LIMIT s_lattice.
         at::Tensor atoms_u = u.view({-1, kAtomDim});
         at::Tensor norms = atoms_u.norm(2, {1}, /*keepdim=*/true);

@@ -241,7 +241,7 @@ void apq_model(PolluxModel& model, const Options& o, Recorder& record, Report& r
   std::vector<std::vector<double>> error;
   std::uint64_t params = 0, cheapest = 0;
   for (Parameter& p : model.parameters()) {
-    if (!p.lattice()) continue;
+    if (!p.quantized_matrix()) continue;
     matrices.push_back(&p);
     cost.emplace_back();
     error.emplace_back();
@@ -280,7 +280,7 @@ void smoothquant_model(PolluxModel& model, const Options& o, Recorder& record, R
   const at::Tensor idx = calibration_windows(o, model.config(), report.calib_tokens);
   smooth_model(model, linear_inputs(model, idx), kSmoothAlpha);
   for (Parameter& p : model.parameters())
-    if (p.lattice()) record(p, int8_rows_quantize(p.value.detach()), "smoothquant");
+    if (p.quantized_matrix()) record(p, int8_rows_quantize(p.value.detach()), "smoothquant");
 }
 
 }  // namespace
@@ -474,7 +474,7 @@ Report quantize_model(PolluxModel& model, const Options& o, const std::string& c
     smoothquant_model(model, o, record, report);
   } else {
     for (Parameter& p : model.parameters()) {
-      if (!p.lattice()) continue;
+      if (!p.quantized_matrix()) continue;
       const at::Tensor w = p.value.detach();
       if (kept_at_8_bits(o, p.name)) {
         record(p, int8_rows_quantize(w), "int8");

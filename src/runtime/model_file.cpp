@@ -123,9 +123,9 @@ void check_storage_kinds(const lattice::PlxFile& file, const PolluxModel& model,
     const lattice::PlxStorage s = it->second;
     // scope = backbone keeps tok_emb, pos_emb and head as int8 rows beside ternary blocks.
     const bool int8_allowed = int8_rows_parameter(Scope::backbone, p.name) && s == lattice::PlxStorage::int8_rows;
-    const bool expected = !p.lattice() ? s == lattice::PlxStorage::f32
-                          : ternary    ? s == lattice::PlxStorage::ternary || int8_allowed
-                                       : s != lattice::PlxStorage::ternary;
+    const bool expected = !p.quantized_matrix() ? s == lattice::PlxStorage::f32
+                          : ternary             ? s == lattice::PlxStorage::ternary || int8_allowed
+                                                : s != lattice::PlxStorage::ternary;
     if (!expected)
       throw Error("model", path + ": tensor " + p.name + " is stored as " + lattice::to_string(s) + ", which a " +
                                (ternary ? "ternary" : "lattice") + " model does not hold there: a damaged or mislabelled file");
@@ -164,7 +164,7 @@ LoadedModel load_checkpoint(const std::string& path, at::Device device) {
   const Scope scope = ck.config.scope;
   if (ck.config.quantizer == QuantizerKind::ternary) {  // the checkpoint holds the latents: their forward weights
     for (auto& p : out.model->parameters())
-      if (p.lattice())
+      if (p.quantized_matrix())
         p.value.detach().copy_(int8_rows_parameter(scope, p.name) ? int8_row_weight(p.value.detach())
                                                                   : ternary_weight(p.value.detach()));
     out.activation_bits = ck.config.activation_bits;
@@ -259,7 +259,7 @@ std::vector<lattice::DeployedTensor> deployed_tensors(const Checkpoint& ck, int 
     t.name = p.name;
     for (std::int64_t d : p.value.sizes()) t.shape.push_back(std::uint64_t(d));
     const std::string base = p.name.substr(0, p.name.size() - 7);
-    if (!p.lattice() || continuous || (version == 4 && base == "pos_emb"))
+    if (!p.quantized_matrix() || continuous || (version == 4 && base == "pos_emb"))
       t.kind = lattice::DeployedKind::f32;
     else if (int8_rows_parameter(ck.config.scope, p.name) || (version == 4 && (base == "tok_emb" || base == "head")))
       t.kind = lattice::DeployedKind::int8_rows;  // scope = backbone; v4's layout for tok_emb and head
@@ -318,7 +318,7 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version, const std::s
       file.tensors.push_back({base + ".mu_rows", PlxDtype::f16, {std::uint32_t(q.size(0))}, f16_bytes(rows.scale)});
       continue;
     }
-    if (ternary && p.lattice()) {
+    if (ternary && p.quantized_matrix()) {
       // The trits and gamma of the latent's forward weight (model/ternary.h): decoded, trit *
       // gamma is that forward weight bit for bit.
       const at::Tensor latent = p.value.detach().to(at::kFloat);
@@ -330,7 +330,7 @@ lattice::PlxFile pack_checkpoint(const Checkpoint& ck, int version, const std::s
       file.tensors.push_back(lattice::ternary_tensor(p.name, dims_of(latent), m));
       continue;
     }
-    if (!p.lattice()) {
+    if (!p.quantized_matrix()) {
       file.tensors.push_back({p.name, PlxDtype::f32, dims_of(p.value), f32_bytes(p.value)});
       continue;
     }

@@ -145,7 +145,7 @@ Checkpoint random_checkpoint(const Config& config, const PolluxModel& model) {
     ck.optimizer.tensors["latent/" + p.name] = w.clone();
     ck.optimizer.tensors["m/" + p.name] = at::empty_like(w).uniform_(-1e-3, 1e-3, gen);
     ck.optimizer.tensors["v/" + p.name] = at::empty_like(w).uniform_(0, 1e-6, gen);
-    if (lattice && p.lattice()) {
+    if (lattice && p.quantized_matrix()) {
       const std::int64_t rows = w.size(0);
       ck.optimizer.tensors["indices/" + p.name] =
           at::randint(lattice::Codebook::kSize, {rows, w.numel() / rows / 24}, gen, at::kInt);

@@ -46,7 +46,7 @@ std::string CheckpointPolicy::save(const PolluxModel& model, const Optimizer& op
   ck.optimizer = optimizer.state();
   ck.origin = origin_;
   for (const auto& p : model.parameters())
-    if (config_.quantizer != QuantizerKind::lattice || !p.lattice() || int8_rows_parameter(config_.scope, p.name))
+    if (config_.quantizer != QuantizerKind::lattice || !p.quantized_matrix() || int8_rows_parameter(config_.scope, p.name))
       ck.weights[p.name] = p.value.detach();  // ternary: the latents; lattice, scope = backbone: the int8 rows' forward weights
   if (!first_non_finite(ck).empty()) return "";
   const std::string path = checkpoint_path(run_dir_, step);

@@ -91,7 +91,7 @@ RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimi
     at::NoGradGuard no_grad;
     int matrices = 0;
     for (Parameter& p : model.parameters()) {
-      if (!p.lattice()) continue;  // the gains: as they are
+      if (!p.quantized_matrix()) continue;  // the gains: as they are
       const at::Tensor w = p.value.detach().clone();
       if (int8_rows_parameter(config.scope, p.name)) {  // scope = backbone: W stays the latent
         p.value.detach().copy_(int8_rows_value(int8_rows(w)));

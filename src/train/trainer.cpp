@@ -83,7 +83,7 @@ class Trainer {
 
     std::vector<std::string> lattice_matrices;
     for (const auto& p : model.parameters())
-      if (config_.quantizer == QuantizerKind::lattice && p.lattice() && !int8_rows_parameter(config_.scope, p.name))
+      if (config_.quantizer == QuantizerKind::lattice && p.quantized_matrix() && !int8_rows_parameter(config_.scope, p.name))
         lattice_matrices.push_back(p.name);
     RunLog run_log(config_, options_.out_dir, at.step, lattice_matrices, optimizer->discrete_state(), writer_);
     std::optional<TrainingTasks> tasks;

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 small_corpus 120000 --val_fraction 0.1
 T=32
 SHAPE=(--n_layers 1 --n_embd 48 --seq_len $T --micro_batch 4 --threads 1 --data "$WORK/small.u16")
-"$BIN/pollux-train" --config "$(dirname "$CONFIG")/tiny-continuous.ini" "${SHAPE[@]}" --max_steps 20 --eval_every 0 \
+"$BIN/pollux-train" --config "$CONFIGS/tiny-continuous.ini" "${SHAPE[@]}" --max_steps 20 --eval_every 0 \
   --out "$WORK/cont" >/dev/null
 CK="$WORK/cont/pollux_step_20.h5"
 "$BIN/pollux-ptq" "$CK" --method leech --threads 1 --output "$WORK/ptq.h5" >/dev/null
@@ -72,14 +72,14 @@ same "$backbone0" "$lattice0" 1e-4 && fail "scope backbone step 0 $backbone0 is 
 
 # --- ternary: the continuous weights are its latents (step 0: their BitNet ternary form). After
 # one step at a vanishing rate its checkpoint holds those latents, which pollux-eval scores.
-TERNARY=(--config "$(dirname "$CONFIG")/tiny-ternary.ini" "${SHAPE[@]}" "${VAL[@]}" --init_from "$CK")
+TERNARY=(--config "$CONFIGS/tiny-ternary.ini" "${SHAPE[@]}" "${VAL[@]}" --init_from "$CK")
 "$BIN/pollux-train" "${TERNARY[@]}" --max_steps 1 --lr 1e-30 --min_lr 0 --warmup_steps 0 --weight_decay 0 --out "$WORK/ternary" \
   >"$WORK/ternary.log" 2>&1 || fail "ternary init_from: $(tail -3 "$WORK/ternary.log")"
 ternary0="$(step0 "$WORK/ternary.log")"
 same "$ternary0" "$(eval_loss "$WORK/ternary/pollux_step_1.h5")" 1e-5 || fail "ternary step 0 $ternary0"
 same "$ternary0" "$cont_loss" 1e-3 && fail "ternary step 0's loss $ternary0 is the continuous model's"
 # --- continuous: a warm start whose step 0 is the source model
-"$BIN/pollux-train" --config "$(dirname "$CONFIG")/tiny-continuous.ini" "${SHAPE[@]}" "${VAL[@]}" --init_from "$CK" \
+"$BIN/pollux-train" --config "$CONFIGS/tiny-continuous.ini" "${SHAPE[@]}" "${VAL[@]}" --init_from "$CK" \
   --max_steps 1 --out "$WORK/warm" >"$WORK/warm.log" 2>&1 || fail "continuous init_from: $(tail -3 "$WORK/warm.log")"
 same "$(step0 "$WORK/warm.log")" "$cont_loss" 1e-5 || fail "warm start step 0 $(step0 "$WORK/warm.log"), source $cont_loss"
 

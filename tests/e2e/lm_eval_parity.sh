@@ -11,7 +11,7 @@ PY="${POLLUX_VENV:-$HOME/.cache/pollux/venv}/bin/python"
 # A small GPT-2-tokenizer model, trained one step so its weights are not the initial ones.
 head -c 100000 "$SHARED/data/corpus/wikitext2-valid.txt" >"$WORK/w.txt"
 "$BIN/pollux-prepare" "$WORK/w.txt" --output "$WORK/w.u16" --tokenizer gpt2 >/dev/null
-"$BIN/pollux-train" --config "$ROOT/configs/tiny.ini" --tokenizer gpt2 --vocab_size 50280 --tokenizer_vocab_size 50257 \
+"$BIN/pollux-train" --config "$CONFIG" --tokenizer gpt2 --vocab_size 50280 --tokenizer_vocab_size 50257 \
   --n_layers 1 --n_embd 48 --seq_len 48 --micro_batch 2 --threads 2 --eval_every 0 --max_steps 1 --checkpoint_every 1 \
   --data "$WORK/w.u16" --out "$WORK/run" >/dev/null
 "$BIN/pollux-pack" "$WORK/run/pollux_step_1.h5" --output "$WORK/m.plx" >/dev/null

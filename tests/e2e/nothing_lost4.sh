@@ -111,7 +111,7 @@ ls "$WORK/prof" | grep -q '^trace_steps_1-1' || fail "no trace written: $(ls "$W
 no_temporaries "$WORK/prof" "profiled run"
 
 # --- smaller: pollux-bench decode of a ternary configuration is refused, not timed as a lattice model
-TERNARY="$(dirname "$CONFIG")/tiny-ternary.ini"
+TERNARY="$CONFIGS/tiny-ternary.ini"
 expect_error "quantizer = ternary" "$BIN/pollux-bench" decode --config "$TERNARY" --runtime dense
 expect_error "quantizer = ternary" "$BIN/pollux-bench" decode --config "$TERNARY"
 

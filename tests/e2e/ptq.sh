@@ -7,7 +7,7 @@
 # .plx file's size, for a lattice and a ternary model. The rivals (issue 30): leech-ldlq at leech's
 # bytes (with --incoherence too), apq within its budget, awq, smoothquant W8A8 near the float loss.
 source "$(dirname "$0")/lib.sh"
-CONTINUOUS="$(dirname "$CONFIG")/tiny-continuous.ini"
+CONTINUOUS="$CONFIGS/tiny-continuous.ini"
 small_corpus 120000 --val_fraction 0.1
 SHAPE=(--n_layers 1 --seq_len 48 --micro_batch 8 --threads 1 --eval_every 0 --data "$WORK/small.u16")
 "$BIN/pollux-train" --config "$CONTINUOUS" "${SHAPE[@]}" --max_steps 30 --out "$WORK/cont" >/dev/null
@@ -117,7 +117,7 @@ refuse() {
 "$BIN/pollux-train" --config "$CONFIG" "${SHAPE[@]}" --max_steps 1 --out "$WORK/lattice" >/dev/null
 
 # --- the byte rule equals the deployed file's size for .plx files: a lattice and a ternary model
-"$BIN/pollux-train" --config "$(dirname "$CONFIG")/tiny-ternary.ini" "${SHAPE[@]}" --max_steps 1 --out "$WORK/ternary" >/dev/null
+"$BIN/pollux-train" --config "$CONFIGS/tiny-ternary.ini" "${SHAPE[@]}" --max_steps 1 --out "$WORK/ternary" >/dev/null
 for model in lattice ternary; do
   "$BIN/pollux-pack" "$WORK/$model/pollux_step_1.h5" --output "$WORK/$model.plx" >"$WORK/$model.pack.txt"
   rule=$(sed -n 's/.*deployed bytes (the byte rule): \([0-9]*\)$/\1/p' "$WORK/$model.pack.txt")

@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 
 small_corpus 300000 --val_fraction 0.1
 for route in lattice ternary; do
-  ini="$ROOT/configs/tiny.ini"
+  ini="$CONFIG"
   [ "$route" = ternary ] && ini="$ROOT/configs/tiny-ternary.ini"
   SMALL=(--config "$ini" --scope backbone --n_layers 1 --seq_len 32 --micro_batch 4 --grad_accum 2 --eval_every 4
          --eval_batches 2 --threads 1 --warmup_steps 2 --data "$WORK/small.u16" --val_data "$WORK/small.val.u16")
@@ -84,12 +84,12 @@ for route in lattice ternary; do
 done
 
 # A scope = all checkpoint cannot be resumed as backbone either (a checkpoint without the key reads as all).
-"$BIN/pollux-train" --config "$ROOT/configs/tiny.ini" --n_layers 1 --seq_len 32 --micro_batch 4 --threads 1 --eval_every 0 \
+"$BIN/pollux-train" --config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 4 --threads 1 --eval_every 0 \
   --data "$WORK/small.u16" --max_steps 2 --out "$WORK/all" >/dev/null
 expect_error "scope" "$BIN/pollux-train" --resume "$WORK/all/pollux_step_2.h5" --scope backbone --max_steps 3 --out "$WORK/all"
 # --- bad input: one line naming the key
-expect_error "key scope" "$BIN/pollux-train" --config "$ROOT/configs/tiny.ini" --quantizer none --scope backbone \
+expect_error "key scope" "$BIN/pollux-train" --config "$CONFIG" --quantizer none --scope backbone \
   --data "$WORK/small.u16" --out "$WORK/bad"
-expect_error "key scope" "$BIN/pollux-train" --config "$ROOT/configs/tiny.ini" --scope embeddings --data "$WORK/small.u16" \
+expect_error "key scope" "$BIN/pollux-train" --config "$CONFIG" --scope embeddings --data "$WORK/small.u16" \
   --out "$WORK/bad"
 echo "scope: all checks passed"

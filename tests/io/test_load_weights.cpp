@@ -26,7 +26,7 @@ Checkpoint checkpoint_of(const PolluxModel& model, QuantizerKind quantizer, Scop
   ck.codebook = "leech";
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(3);
   for (const auto& p : model.parameters()) {
-    if (quantizer == QuantizerKind::lattice && p.lattice() && !int8_rows_parameter(scope, p.name)) {
+    if (quantizer == QuantizerKind::lattice && p.quantized_matrix() && !int8_rows_parameter(scope, p.name)) {
       const std::int64_t rows = p.value.size(0);
       ck.optimizer.tensors["indices/" + p.name] = at::randint(196560, {rows, p.value.numel() / rows / 24}, gen, at::kInt);
       ck.optimizer.tensors["sigma/" + p.name] = at::rand({rows}, gen);
@@ -47,7 +47,7 @@ std::string load_error(const Checkpoint& ck) {
 
 const Parameter& first(const PolluxModel& model, bool lattice) {
   for (const auto& p : model.parameters())
-    if (p.lattice() == lattice && !int8_rows_parameter(Scope::backbone, p.name)) return p;
+    if (p.quantized_matrix() == lattice && !int8_rows_parameter(Scope::backbone, p.name)) return p;
   throw Error("test", "no such parameter");
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("load_weights: a lattice checkpoint's matrices come from their indices
   const lattice::Codebook& codebook = lattice::Codebook::get(lattice::CodebookVariant::leech);
   for (const Parameter& p : loaded.parameters()) {
     INFO(p.name);
-    if (!p.lattice()) {
+    if (!p.quantized_matrix()) {
       CHECK(at::equal(p.value, ck.weights.at(p.name)));
       continue;
     }

@@ -82,7 +82,7 @@ TEST_CASE("int8 rows: a ternary model with scope = backbone trains its embedding
     at::NoGradGuard no_grad;
     for (std::size_t i = 0; i < latent.parameters().size(); ++i) {
       const Parameter& p = latent.parameters()[i];
-      if (!p.lattice()) continue;
+      if (!p.quantized_matrix()) continue;
       frozen.parameters()[i].value.copy_(int8_rows_parameter(Scope::backbone, p.name) ? int8_row_weight(p.value)
                                                                                       : ternary_weight(p.value));
     }

@@ -92,7 +92,8 @@ TEST_CASE("ternary model: the training forward uses ternary weights, the latents
   {
     at::NoGradGuard no_grad;
     for (std::size_t i = 0; i < frozen.parameters().size(); ++i)
-      if (frozen.parameters()[i].lattice()) frozen.parameters()[i].value.copy_(ternary_weight(latent.parameters()[i].value));
+      if (frozen.parameters()[i].quantized_matrix())
+        frozen.parameters()[i].value.copy_(ternary_weight(latent.parameters()[i].value));
   }
   frozen.set_quantization(false, 8);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(6);

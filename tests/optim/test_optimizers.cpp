@@ -86,9 +86,9 @@ TEST_CASE("optimizer = adamw on a lattice model: latents apart, forward weights 
       INFO(p.name);
       const bool int8 = int8_rows_parameter(scope, p.name);
       CHECK(state.tensors.count("m/" + p.name) == 1);
-      CHECK(state.tensors.count("latent/" + p.name) == (p.lattice() ? 1u : 0u));
-      CHECK(state.tensors.count("indices/" + p.name) == (p.lattice() && !int8 ? 1u : 0u));
-      if (!p.lattice()) continue;
+      CHECK(state.tensors.count("latent/" + p.name) == (p.quantized_matrix() ? 1u : 0u));
+      CHECK(state.tensors.count("indices/" + p.name) == (p.quantized_matrix() && !int8 ? 1u : 0u));
+      if (!p.quantized_matrix()) continue;
       const at::Tensor latent = state.tensors.at("latent/" + p.name);
       CHECK_FALSE(at::equal(latent, p.value.detach()));  // the forward weight is a projection of it
       if (int8)
@@ -116,7 +116,7 @@ TEST_CASE("optimizer = pollux on a ternary model: heat-driven steps of its laten
     CHECK(state.tensors.count("indices/" + p.name) == 0);
     // the parameter is the latent (the model ternarizes it in the forward pass)
     CHECK(at::equal(state.tensors.at("latent/" + p.name), p.value.detach()));
-    if (!p.lattice()) continue;
+    if (!p.quantized_matrix()) continue;
     // every atom of the step within KINEMATIC_LIMIT s_lattice, after the decay (spec section 5)
     const double decay = 1.0 - state.heat * lattice::kGamma * lattice::kGamma;
     const at::Tensor step = (p.value.detach() - before[i] * decay).view({-1, lattice::kAtomDim});
@@ -176,7 +176,7 @@ TEST_CASE("start_latents: the first step starts from the latents given instead o
       at::NoGradGuard no_grad;
       for (std::size_t i = 0; i < given.parameters().size(); ++i) {
         const Parameter& p = given.parameters()[i];
-        if (!p.lattice()) {
+        if (!p.quantized_matrix()) {
           gain = p.name;
           continue;
         }

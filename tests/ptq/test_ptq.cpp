@@ -231,7 +231,7 @@ TEST_CASE("ptq leech: from the continuous weights' row projection (bit for bit u
   // The optimizer's own path: project_rows, then load_lattice_weights writes the forward weights.
   std::map<std::string, LatticeWeight> projected;
   for (const Parameter& p : reference.parameters()) {
-    if (!p.lattice()) continue;
+    if (!p.quantized_matrix()) continue;
     const at::Tensor w = p.value.detach().contiguous();
     const std::int64_t rows = w.size(0), cols = w.size(1);
     LatticeWeight lw{at::empty({rows, cols / 24}, at::kInt), at::empty({rows}, at::kFloat)};
@@ -251,7 +251,7 @@ TEST_CASE("ptq leech: from the continuous weights' row projection (bit for bit u
   std::map<std::string, at::Tensor> original;
   for (const Parameter& p : model.parameters()) original[p.name] = p.value.detach().clone();
   for (const Parameter& p : reference.parameters()) {
-    if (!p.lattice()) continue;
+    if (!p.quantized_matrix()) continue;
     INFO(p.name);
     CHECK(at::equal(ptq::leech_quantize(original.at(p.name), quantizer, /*fit_scale=*/false), p.value));
   }
@@ -264,7 +264,7 @@ TEST_CASE("ptq leech: from the continuous weights' row projection (bit for bit u
     INFO(p.name);
     const at::Tensor w = original.at(p.name);
     const at::Tensor fitted = model.parameters()[&p - &reference.parameters()[0]].value;
-    if (!p.lattice()) {
+    if (!p.quantized_matrix()) {
       CHECK(at::equal(fitted, w));
       continue;
     }
@@ -583,7 +583,7 @@ TEST_CASE("ptq bad input: one error naming the flag or the file", "[ptq]") {
   for (const Parameter& p : model.parameters()) {
     INFO(p.name);
     const bool same = at::equal(out.weights.at(p.name), ck.weights.at(p.name));
-    CHECK(same == !p.lattice());
+    CHECK(same == !p.quantized_matrix());
   }
   ck.weights.erase("ln_f.weight");
   CHECK_THROWS_WITH(ptq::quantize_checkpoint(ck, "c.h5", o, report), Catch::Contains("c.h5: weight ln_f.weight is missing"));

@@ -26,7 +26,7 @@ Checkpoint lattice_checkpoint(const ModelConfig& shape) {
   ck.step = 1;
   PolluxModel model(shape, 0, at::kCPU);
   for (const auto& p : model.parameters()) {
-    if (!p.lattice()) {
+    if (!p.quantized_matrix()) {
       ck.weights[p.name] = at::ones_like(p.value);
       continue;
     }

@@ -151,7 +151,7 @@ TEST_CASE("runtime: a ternary checkpoint packs losslessly into the .plx ternary 
   for (std::size_t i = 0; i < latent.parameters().size(); ++i) {
     const Parameter& p = latent.parameters()[i];
     INFO(p.name);
-    const at::Tensor expected = p.lattice() ? ternary_weight(p.value).detach() : p.value.detach();
+    const at::Tensor expected = p.quantized_matrix() ? ternary_weight(p.value).detach() : p.value.detach();
     CHECK(at::equal(a.model->parameters()[i].value, expected));
     CHECK(at::equal(b.model->parameters()[i].value, expected));
   }
@@ -187,7 +187,7 @@ TEST_CASE("runtime: scope = backbone packs tok_emb, pos_emb and head as the int8
     ck.step = 1;
     ck.optimizer = optimizer->state();
     for (const auto& p : model.parameters())
-      if (kind == QuantizerKind::ternary || !p.lattice() || int8_rows_parameter(config.scope, p.name))
+      if (kind == QuantizerKind::ternary || !p.quantized_matrix() || int8_rows_parameter(config.scope, p.name))
         ck.weights[p.name] = p.value.detach().clone();
     const lattice::PlxFile file = pack_checkpoint(ck, 5);
     int int8 = 0, low_bit = 0;
@@ -208,12 +208,12 @@ TEST_CASE("runtime: scope = backbone packs tok_emb, pos_emb and head as the int8
     for (std::size_t i = 0; i < model.parameters().size(); ++i) {
       const Parameter& p = model.parameters()[i];
       INFO(p.name);
-      const at::Tensor forward = !p.lattice()                                ? p.value.detach()
+      const at::Tensor forward = !p.quantized_matrix()                       ? p.value.detach()
                                  : int8_rows_parameter(config.scope, p.name) ? int8_row_weight(p.value).detach()
                                  : kind == QuantizerKind::ternary            ? ternary_weight(p.value).detach()
                                                                              : p.value.detach();
       CHECK(at::equal(a.model->parameters()[i].value, forward));  // the checkpoint: the training forward weights
-      if (int8_rows_parameter(config.scope, p.name) || kind == QuantizerKind::ternary || !p.lattice())
+      if (int8_rows_parameter(config.scope, p.name) || kind == QuantizerKind::ternary || !p.quantized_matrix())
         CHECK(at::equal(b.model->parameters()[i].value, forward));  // the .plx: the same bits (float16 scales held exactly)
       if (int8_rows_parameter(config.scope, p.name) && kind == QuantizerKind::lattice)  // pollux_step's own int8 rows
         CHECK(at::equal(p.value.detach(), int8_rows_value(int8_rows(ck.optimizer.tensors.at("latent/" + p.name)))));

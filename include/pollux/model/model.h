@@ -29,9 +29,10 @@ namespace pollux {
 struct Parameter {
   std::string name;  // as in the reference: "blocks.0.attn.q_proj.weight"
   at::Tensor value;  // requires grad
-  // A matrix whose every row is atoms: projected onto the lattice by pollux_step (spec
-  // section 5: >= 2-D and numel % 24 == 0). Otherwise a 1-D gain.
-  bool lattice() const { return value.dim() >= 2 && value.numel() % lattice::kAtomDim == 0; }
+  // A matrix a quantizer replaces, its rows made of 24-weight atoms (spec section 5: >= 2-D and
+  // numel % 24 == 0): projected onto the lattice by pollux_step, ternary in a ternary model,
+  // quantized by pollux-ptq, packed by pollux-pack. Otherwise a 1-D gain, kept in float.
+  bool quantized_matrix() const { return value.dim() >= 2 && value.numel() % lattice::kAtomDim == 0; }
 };
 
 class PolluxModel {
@@ -75,10 +76,10 @@ class PolluxModel {
   // Gradients equal those without it. Generation (with a KV cache) is never checkpointed.
   void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
 
-  // quantizer = ternary (model/ternary.h): with `ternary_weights` every lattice() parameter is
+  // quantizer = ternary (model/ternary.h): with `ternary_weights` every quantized_matrix() parameter is
   // a latent whose forward weight is its ternary form (training, straight-through); without,
   // the parameters already hold the forward weights (a loaded model). `activation_bits` (0 or
-  // 8) quantizes the inputs of the linears whose weights are lattice() parameters per token.
+  // 8) quantizes the inputs of the linears whose weights are quantized_matrix() parameters per token.
   // With `ternary_weights` and scope = backbone, tok_emb, pos_emb and head are latents whose
   // forward weights are their int8 rows instead (model/int8_rows.h).
   void set_quantization(bool ternary_weights, int activation_bits, Scope scope = Scope::all) {
@@ -106,7 +107,7 @@ class PolluxModel {
  private:
   void bind();                                                  // points the named fields below at parameters_
   at::Tensor run(const at::Tensor& idx, KVCache* cache) const;  // up to the final RMSNorm
-  at::Tensor weight(const at::Tensor& p) const;                 // the forward weight of a lattice() parameter
+  at::Tensor weight(const at::Tensor& p) const;                 // the forward weight of a quantized_matrix() parameter
   at::Tensor outer_weight(const at::Tensor& p) const;           // ... of tok_emb, pos_emb or head (scope)
   at::Tensor activations(const at::Tensor& x) const;            // a quantized linear's input
   bool checkpointing_ = false;

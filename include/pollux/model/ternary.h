@@ -1,6 +1,6 @@
 // quantizer = ternary: BitNet b1.58 (Ma et al. 2024, "The Era of 1-bit LLMs: All Large Language
 // Models are in 1.58 Bits", eqs. 1-3). Every matrix the lattice would quantize (Parameter::
-// lattice()) keeps a float latent W, which AdamW updates; its forward weight is
+// quantized_matrix()) keeps a float latent W, which AdamW updates; its forward weight is
 //   round-clip(W / gamma, -1, 1) * gamma,   gamma = max(mean |W|, kTernaryEpsilon) per matrix,
 // exactly one of {-gamma, 0, +gamma} per weight. The inputs of the quantized linears may be
 // quantized to 8 bits per token (absmax, as BitNet's activations):

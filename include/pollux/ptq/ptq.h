@@ -1,5 +1,5 @@
 // Post-training quantization of a continuous checkpoint (quantizer = none, issue 23):
-// every matrix the lattice would quantize (Parameter::lattice(): the embeddings, the block
+// every matrix the lattice would quantize (Parameter::quantized_matrix(): the embeddings, the block
 // linears and the head) is quantized by one method (ptq/quantize.h) and replaced by its
 // dequantized values; the gains stay float32. What the matrices would take stored is
 // counted exactly by the one byte rule's description of them (lattice/deployed.h): integer

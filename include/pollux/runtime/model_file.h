@@ -35,7 +35,7 @@ LoadedModel load_model(const std::string& path, at::Device device);
 // the checkpoint's own indices, and row scales rounded to float16 (no re-quantization).
 // version 5: every lattice matrix as indices + sigma; version 4: the reference layout
 // (tok_emb and head as INT8 + row max-abs), allowed only for the pollux-v4 codebook.
-// quantizer = ternary (version 5 only): every lattice() matrix as the ternary kind (its trits
+// quantizer = ternary (version 5 only): every quantized_matrix() parameter as the ternary kind (its trits
 // and gamma, plx.h), exactly the forward weights the latents give.
 // scope = backbone: tok_emb, pos_emb and head as X.weight_int8 + X.mu_rows, the int8 rows of
 // their latents (model/int8_rows.h), which decode to the training forward weights bit for
