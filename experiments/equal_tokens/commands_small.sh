@@ -499,3 +499,17 @@ for r in leech-adamw ternary-pollux; do /tmp/abl_bin/pollux-eval train/$r-s1/pol
 /tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s3.plx --tasks wikitext --task_dir /work/runs/eq_small/data/tasks --json > /work/runs/eq_small/eval/cont80-ternary-s3.wikitext.json
 /tmp/eq_bin/pollux-eval /work/runs/eq_small/train/cont80-ternary-s3.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_small/eval/cont80-ternary-s3.blimp.json
 /tmp/eq_bin/pollux-inspect /work/runs/eq_small/train/cont80-ternary-s3.plx --json > /work/runs/eq_small/eval/cont80-ternary-s3.inspect.json
+# issue 31's ablations, seed 2 (2026-12-07 08:08-08:15 UTC, binaries of commit 795745f in /tmp/eq_bin), in /work/runs/eq_abl:
+# POLLUX_BIN=/tmp/eq_bin SEEDS="2" ROUTES="leech-adamw ternary-pollux" experiments/equal_tokens/run.sh small /work/runs/eq_abl
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer lattice --codebook leech --optimizer adamw --init lattice --lr 3e-2 --min_lr 0.003 --seed 2 --data /work/runs/eq_abl/data/train.u16 --out /work/runs/eq_abl/train/leech-adamw-s2 --overwrite 
+/tmp/eq_bin/pollux-train --config /tmp/eq_exp/experiments/equal_tokens/small.ini --threads 1 --quantizer ternary --optimizer pollux --h_floor 3 --seed 2 --data /work/runs/eq_abl/data/train.u16 --out /work/runs/eq_abl/train/ternary-pollux-s2 --overwrite 
+/tmp/eq_bin/pollux-pack /work/runs/eq_abl/train/leech-adamw-s2/pollux_step_600.h5 --output /work/runs/eq_abl/train/leech-adamw-s2.plx 
+/tmp/eq_bin/pollux-pack /work/runs/eq_abl/train/ternary-pollux-s2/pollux_step_600.h5 --output /work/runs/eq_abl/train/ternary-pollux-s2.plx 
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/leech-adamw-s2.plx --data /work/runs/eq_abl/data/heldout.u16 --runtime dense --json > /work/runs/eq_abl/eval/leech-adamw-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/leech-adamw-s2.plx --tasks wikitext --task_dir /work/runs/eq_abl/data/tasks --json > /work/runs/eq_abl/eval/leech-adamw-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/leech-adamw-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_abl/eval/leech-adamw-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_abl/train/leech-adamw-s2.plx --json > /work/runs/eq_abl/eval/leech-adamw-s2.inspect.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/ternary-pollux-s2.plx --data /work/runs/eq_abl/data/heldout.u16 --runtime dense --json > /work/runs/eq_abl/eval/ternary-pollux-s2.loss.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/ternary-pollux-s2.plx --tasks wikitext --task_dir /work/runs/eq_abl/data/tasks --json > /work/runs/eq_abl/eval/ternary-pollux-s2.wikitext.json
+/tmp/eq_bin/pollux-eval /work/runs/eq_abl/train/ternary-pollux-s2.plx --blimp /work/shared/data/blimp --limit 20 --json > /work/runs/eq_abl/eval/ternary-pollux-s2.blimp.json
+/tmp/eq_bin/pollux-inspect /work/runs/eq_abl/train/ternary-pollux-s2.plx --json > /work/runs/eq_abl/eval/ternary-pollux-s2.inspect.json
