@@ -1,7 +1,6 @@
 #include "pollux/lattice/row_projection.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -61,17 +60,6 @@ void SearchMemory::fit(std::size_t rows, std::size_t cols) {
   if (atoms.size() == rows * cols && certificates.size() * kAtomDim == rows * cols) return;
   atoms.assign(rows * cols, 0.0f);
   certificates.assign(rows * cols / kAtomDim, CertifiedIndex{});  // no certificate: every atom is searched
-}
-
-std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
-                                     std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads) {
-  check_width(cols);
-  memory.fit(rows, cols);
-  std::atomic<std::size_t> searched{0};
-  parallel_for(rows, threads, grain(cols / kAtomDim), [&](std::size_t begin, std::size_t end) {
-    searched += project_row_range_incremental(quantizer, w, cols, begin, end, indices, sigma, memory);
-  });
-  return searched;
 }
 
 std::size_t project_row_range_incremental(const Quantizer& quantizer, const float* w, std::size_t cols, std::size_t begin,

@@ -24,23 +24,20 @@ void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, 
 
 // What incremental projection keeps of a matrix between steps (issue 19): each atom's
 // scaled position at its last search and that search's certificate (quantizer.h).
-// Empty, or sized for another matrix: every atom is searched, and the memory is rebuilt.
 struct SearchMemory {
   std::vector<float> atoms;                  // rows * cols: (W_r / sigma_r) * C at each atom's last search
   std::vector<CertifiedIndex> certificates;  // rows * cols / 24
-  // Sizes the memory for a rows x cols matrix; memory of another size is forgotten.
+  // Sizes the memory for a rows x cols matrix. Memory of another size is forgotten: no
+  // certificate, so every atom is searched once.
   void fit(std::size_t rows, std::size_t cols);
 };
 
-// project_rows, searching only the atoms that left their certificate since their last search;
-// the others keep the index `indices` holds on entry (the previous step's). Equal to
-// project_rows bit for bit whatever `memory` and `indices` hold (a certificate is used only
-// for the index it certifies; exact scoring only). Returns the number of atoms searched.
-std::size_t project_rows_incremental(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols,
-                                     std::uint32_t* indices, float* sigma, SearchMemory& memory, int threads = 0);
-// The same for rows [begin, end) of the matrix alone, for a caller that splits the rows over
-// threads of its own (the trainer: ATen's pool, idle while the optimizer projects); `memory`
-// fitted to the whole matrix first. Indices, sigma and memory are those of the whole matrix.
+// project_rows on rows [begin, end) of a matrix, searching only the atoms that left their
+// certificate since their last search; the others keep the index `indices` holds on entry (the
+// previous step's). Equal to project_rows bit for bit whatever `memory` and `indices` hold (a
+// certificate is used only for the index it certifies; exact scoring only). Indices, sigma and
+// `memory` (fitted first) are the whole matrix's, so a caller may split the rows over threads
+// of its own (the trainer: ATen's, optim/lattice_projection.cpp). Returns the atoms searched.
 std::size_t project_row_range_incremental(const Quantizer& quantizer, const float* w, std::size_t cols, std::size_t begin,
                                           std::size_t end, std::uint32_t* indices, float* sigma, SearchMemory& memory);
 
