@@ -196,7 +196,8 @@ const std::vector<Key>& keys() {
       // this says (the checkpoint records where the run started: init_from_* attributes).
       text_key("init_from", &Config::init_from,
                "a continuous checkpoint (quantizer = none) of the same shape and tokenizer whose weights a fresh run starts "
-               "from, with a fresh optimizer, schedule and sampler: lattice runs from its pollux-ptq --method leech model, "
+               "from, with a fresh optimizer and schedule, its data continuing where the source's stopped: lattice runs from "
+               "its pollux-ptq --method leech model, "
                "ternary runs from its weights as latents (\"\" = the run's own init; ignored on resume)"),
       // An identity key of every model (a checkpoint without it is auto), yet not one every
       // checkpoint must hold, so checkpoints from before it stay readable.

@@ -73,7 +73,7 @@ struct Config {
   std::int64_t keep_every = 0;        // milestones: steps that are multiples are never pruned (0 = none)
   std::uint64_t seed = 1;
   // A continuous checkpoint (quantizer = none) whose weights a fresh run starts from, with a
-  // fresh optimizer, schedule and sampler (train/init_from.h); "" = the run's own
+  // fresh optimizer and schedule, its sampler the source's (train/init_from.h); "" = the run's own
   // initialisation. Not applied on resume: the checkpoint's weights continue the run.
   std::string init_from;
   Device device = Device::cpu;
