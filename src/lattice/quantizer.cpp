@@ -1,6 +1,7 @@
 #include "pollux/lattice/quantizer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -175,6 +176,57 @@ void codeword_sums(const double (*sign_sum)[64], const std::uint16_t* check_bits
   codeword_sums_scalar(sign_sum, check_bits, sums, block_maxima);
 }
 
+// Pass 2's list (Quantizer::search): the messages m, in increasing order, whose S(m) + max_z
+// is not below `floor`; blocks of 64 whose largest S is are skipped whole. Into `out` (4,096
+// entries), returning how many. Both versions compare the same rounded sums.
+int list_survivors_scalar(const double* sums, const double* block_maxima, double max_z, double floor, std::uint16_t* out) {
+  int count = 0;
+  for (int hi = 0; hi < 64; ++hi) {
+    if (block_maxima[hi] + max_z < floor) continue;
+    for (int m = hi << 6; m < (hi + 1) << 6; ++m) {
+      out[count] = std::uint16_t(m);
+      count += !(sums[m] + max_z < floor);
+    }
+  }
+  return count;
+}
+
+#if defined(__x86_64__)
+// Four messages per comparison: the mask of those kept picks their offsets, packed to the
+// front, from a table of 16, and one 8-byte store appends them (the slots past the kept ones
+// are overwritten by the next store or ignored).
+__attribute__((target("avx2,popcnt"))) int list_survivors_avx2(const double* sums, const double* block_maxima, double max_z,
+                                                               double floor, std::uint16_t* out) {
+  static const auto offsets = [] {
+    std::array<std::uint64_t, 16> t{};
+    for (int mask = 0; mask < 16; ++mask)
+      for (int bit = 0, k = 0; bit < 4; ++bit)
+        if (mask >> bit & 1) t[std::size_t(mask)] |= std::uint64_t(bit) << (16 * k++);
+    return t;
+  }();
+  const __m256d z = _mm256_set1_pd(max_z), f = _mm256_set1_pd(floor);
+  int count = 0;
+  for (int hi = 0; hi < 64; ++hi) {
+    if (block_maxima[hi] + max_z < floor) continue;
+    for (int m = hi << 6; m < (hi + 1) << 6; m += 4) {
+      const int mask = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_add_pd(_mm256_loadu_pd(sums + m), z), f, _CMP_NLT_UQ));
+      const std::uint64_t packed = offsets[std::size_t(mask)] + std::uint64_t(m) * 0x0001000100010001ull;
+      std::memcpy(out + count, &packed, sizeof packed);  // count <= m <= 4,092: within the 4,096
+      count += __builtin_popcount(unsigned(mask));
+    }
+  }
+  return count;
+}
+#endif
+
+int list_survivors(const double* sums, const double* block_maxima, double max_z, double floor, std::uint16_t* out) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  if (avx2) return list_survivors_avx2(sums, block_maxima, max_z, floor, out);
+#endif
+  return list_survivors_scalar(sums, block_maxima, max_z, floor, out);
+}
+
 template <typename T>
 void check_finite(const T* atom, std::size_t number) {
   for (int i = 0; i < kDim; ++i)
@@ -333,18 +385,13 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   }
   const double shape1 = 4.0 * (a1 + a2);
 
-  // Shape 2: per octad, all signs matching x unless the octad holds an odd number of
-  // negative coordinates; then the smallest magnitude takes the wrong sign.
-  double shape2[kOctadCount];
+  // The re-scoring floor of a best fast score: every vector above it is scored exactly. A
+  // certified search scores every vector within kCertifyWindow of the best too.
+  auto rescoring_floor = [&](double best_score) {
+    return certify ? lesser(candidate_floor(best_score, margin), best_score - kCertifyWindow)
+                   : candidate_floor(best_score, margin);
+  };
   double best = shape1;
-  for (int o = 0; o < kOctadCount; ++o) {
-    const std::uint8_t* u = octad_groups_[o];
-    const double sum = (abs_sum_g[0][u[0]] + abs_sum_g[1][u[1]]) + (abs_sum_g[2][u[2]] + abs_sum_g[3][u[3]]);
-    const double low = lesser(lesser(abs_min[0][u[0]], abs_min[1][u[1]]), lesser(abs_min[2][u[2]], abs_min[3][u[3]]));
-    const bool odd = negative_parity[0][u[0]] ^ negative_parity[1][u[1]] ^ negative_parity[2][u[2]] ^ negative_parity[3][u[3]];
-    shape2[o] = 2.0 * (sum - 2.0 * low * double(odd));  // branch-free: odd is a coin flip
-    best = greater(best, shape2[o]);
-  }
 
   // Shape 3: score(c) = S(c) + Z(c), S(c) = sum_i (-1)^{c_i} x_i, Z(c) = max_i z_i(c_i); each
   // splits over the four groups. Messages run as m = 64 hi + lo: the information half is
@@ -368,22 +415,40 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   for (int m = top; m < (top_block + 1) << 6; ++m)
     if (sums[m] > sums[top]) top = m;
   best = greater(best, sums[top] + max_term_of(top));
+
+  // Shape 2: per octad, all signs matching x unless the octad holds an odd number of
+  // negative coordinates; then the smallest magnitude takes the wrong sign. That score is at
+  // most twice the octad's sum of magnitudes, so an octad whose sum lies below the re-scoring
+  // floor of the best so far (shape 3's top codeword makes it high) is dropped: the final
+  // floor is no lower. The others are scored in full.
+  std::uint16_t octads[kOctadCount];
+  double shape2[kOctadCount];  // of octads[k]
+  int octad_count = 0;
+  {
+    const double floor_so_far = rescoring_floor(best);
+    for (int o = 0; o < kOctadCount; ++o) {
+      const std::uint8_t* u = octad_groups_[o];
+      const double sum = (abs_sum_g[0][u[0]] + abs_sum_g[1][u[1]]) + (abs_sum_g[2][u[2]] + abs_sum_g[3][u[3]]);
+      if (2.0 * sum < floor_so_far) continue;  // a predictable branch: about 11 of 759 remain
+      octads[octad_count] = std::uint16_t(o);
+      shape2[octad_count++] = sum;
+    }
+  }
+  for (int k = 0; k < octad_count; ++k) {
+    const std::uint8_t* u = octad_groups_[octads[k]];
+    const double low = lesser(lesser(abs_min[0][u[0]], abs_min[1][u[1]]), lesser(abs_min[2][u[2]], abs_min[3][u[3]]));
+    const bool odd = negative_parity[0][u[0]] ^ negative_parity[1][u[1]] ^ negative_parity[2][u[2]] ^ negative_parity[3][u[3]];
+    shape2[k] = 2.0 * (shape2[k] - 2.0 * low * double(odd));  // branch-free: odd is a coin flip
+    best = greater(best, shape2[k]);
+  }
+
   // Pass 2: Z(m) only where it can matter. Z never exceeds (4 + three_excess) max|x_i|, so a
   // codeword with S(m) plus that below the re-scoring floor of the best so far stays below
   // the final floor whatever its Z. The survivors (a few percent) are listed branch-free.
-  const double prune_below =
-      certify ? lesser(candidate_floor(best, margin), best - kCertifyWindow) : candidate_floor(best, margin);
   const double max_z = (4.0 + std::fabs(three_excess_)) * a1;
   std::uint16_t survivors[kGolayMessages];
+  const int count = list_survivors(sums, block_maxima, max_z, rescoring_floor(best), survivors);
   double shape3[kGolayMessages];
-  int count = 0;
-  for (int hi = 0; hi < 64; ++hi) {
-    if (block_maxima[hi] + max_z < prune_below) continue;
-    for (int m = hi << 6; m < (hi + 1) << 6; ++m) {
-      survivors[count] = std::uint16_t(m);
-      count += !(sums[m] + max_z < prune_below);
-    }
-  }
   for (int k = 0; k < count; ++k) {
     shape3[k] = sums[survivors[k]] + max_term_of(survivors[k]);
     best = greater(best, shape3[k]);
@@ -395,9 +460,9 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
     return 0;
   }
 
-  // Re-score every group that could hold the true best, exactly. A certified search scores
-  // every vector within kCertifyWindow of the best too (the winner is still the best of them).
-  const double floor = certify ? lesser(candidate_floor(best, margin), best - kCertifyWindow) : candidate_floor(best, margin);
+  // Re-score every group that could hold the true best, exactly (for a certified search, the
+  // winner is still the best of those within its window).
+  const double floor = rescoring_floor(best);
   ExactBest exact(codebook_, x, weight_, scoring_ == Scoring::reference_bf16);
   NearList near;
   auto offer = [&](double s, const IntVector v) {
@@ -416,9 +481,9 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
         }
       }
   }
-  for (int o = 0; o < kOctadCount; ++o) {
-    if (shape2[o] < floor) continue;
-    const std::uint8_t* p = octad_positions_[o];
+  for (int k = 0; k < octad_count; ++k) {
+    if (shape2[k] < floor) continue;
+    const std::uint8_t* p = octad_positions_[octads[k]];
     for (int signs = 0; signs < 256; ++signs) {
       if (__builtin_popcount(signs) & 1) continue;
       // score(v) over the octad alone: the other 16 terms are zeros, which leave a float
