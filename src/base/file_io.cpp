@@ -119,16 +119,6 @@ bool File::reserve(std::uint64_t size) const {
   return false;
 }
 
-void File::write_mapped(const void* data, std::size_t n, std::uint64_t at) const {
-  if (n == 0) return;
-  const std::uint64_t page = at / 4096 * 4096;
-  const std::size_t span = std::size_t(at - page) + n;
-  void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, off_t(page));
-  if (p == MAP_FAILED) return write_at(data, n, at);
-  std::memcpy(static_cast<std::uint8_t*>(p) + (at - page), data, n);
-  ::munmap(p, span);
-}
-
 void File::sync_data() const {
   if (::fdatasync(fd_) != 0) fail("cannot flush", errno);
 }

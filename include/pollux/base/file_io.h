@@ -47,10 +47,6 @@ class File {
   // Reserves the blocks of the first `size` bytes: false where the file system cannot;
   // throws on a full disk.
   bool reserve(std::uint64_t size) const;
-  // write_at through a shared mapping of the pages it covers: on this kernel a memcpy into
-  // the page cache is several times faster than write(2) (experiments/io.md). Only for
-  // reserved blocks (a mapping faults on a full disk); write_at where the pages cannot be mapped.
-  void write_mapped(const void* data, std::size_t n, std::uint64_t at) const;
   void sync_data() const;  // fdatasync
   // fsync and close, reporting either failure (a deferred write error shows up here).
   void sync_and_close();
