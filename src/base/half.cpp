@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace pollux {
 
 float half_to_float(std::uint16_t h) {
@@ -50,6 +54,44 @@ std::uint16_t float_to_half(float f) {
   std::uint32_t rest = mantissa & 0x1FFF;
   if (rest > 0x1000 || (rest == 0x1000 && (half & 1))) ++half;  // may carry into exponent: fine
   return std::uint16_t(sign | half);
+}
+
+namespace {
+
+#if defined(__x86_64__)
+__attribute__((target("avx,f16c"))) void halves_to_floats_f16c(const std::uint16_t* h, float* f, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(f + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i))));
+  for (; i < n; ++i) f[i] = half_to_float(h[i]);
+}
+
+__attribute__((target("avx,f16c"))) void floats_to_halves_f16c(const float* f, std::uint16_t* h, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(h + i), _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
+  for (; i < n; ++i) h[i] = float_to_half(f[i]);
+}
+
+bool has_f16c() {
+  static const bool yes = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  return yes;
+}
+#endif
+
+}  // namespace
+
+void halves_to_floats(const std::uint16_t* h, float* f, std::size_t n) {
+#if defined(__x86_64__)
+  if (has_f16c()) return halves_to_floats_f16c(h, f, n);
+#endif
+  for (std::size_t i = 0; i < n; ++i) f[i] = half_to_float(h[i]);
+}
+
+void floats_to_halves(const float* f, std::uint16_t* h, std::size_t n) {
+#if defined(__x86_64__)
+  if (has_f16c()) return floats_to_halves_f16c(f, h, n);
+#endif
+  for (std::size_t i = 0; i < n; ++i) h[i] = float_to_half(f[i]);
 }
 
 }  // namespace pollux

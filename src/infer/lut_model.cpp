@@ -263,14 +263,64 @@ void LutModel::forward(const std::uint32_t* tokens, std::size_t count, Cache& ca
   }
 }
 
+namespace {
+
+// One 24-wide head of a cached key or value as float32: the entries themselves, or converted
+// from float16 into `scratch`.
+const float* head_entries(const float* cached, float*) { return cached; }
+const float* head_entries(const std::uint16_t* cached, float* scratch) {
+  halves_to_floats(cached, scratch, 24);
+  return scratch;
+}
+
+// Causal attention of `count` queries (positions past .. past + count - 1, rows of q) over the
+// cache K, V (positions 0 .. past + count - 1, n_embd per position), into att.
+template <typename Entry>
+void causal_attention(const Entry* K, const Entry* V, const float* q, std::size_t count, std::size_t past, std::size_t d,
+                      float* att, Workers& pool) {
+  const std::size_t H = d / 24;
+  const float scale = 1.0f / std::sqrt(24.0f);
+  pool.run(count * H, 8, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> w(past + count);
+    float scratch[24];
+    for (std::size_t job = begin; job < end; ++job) {
+      const std::size_t hh = job / count, i = job % count, n = past + i + 1;  // a head's queries together
+      const float* qi = &q[i * d + hh * 24];
+      float top = -INFINITY;
+      for (std::size_t j = 0; j < n; ++j) {
+        w[j] = dot24(qi, head_entries(&K[j * d + hh * 24], scratch)) * scale;
+        top = std::max(top, w[j]);
+      }
+      float sum = 0;
+      for (std::size_t j = 0; j < n; ++j) sum += (w[j] = std::exp(w[j] - top));
+      float out[24] = {};
+      for (std::size_t j = 0; j < n; ++j) {
+        const float* vj = head_entries(&V[j * d + hh * 24], scratch);
+        for (int c = 0; c < 24; ++c) out[c] += w[j] * vj[c];
+      }
+      for (int c = 0; c < 24; ++c) att[i * d + hh * 24 + c] = out[c] / sum;
+    }
+  });
+}
+
+}  // namespace
+
 void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cache& cache, float* logits, bool all_logits) const {
   const std::size_t d = std::size_t(shape_.n_embd), H = std::size_t(shape_.n_heads()), past = cache.length;
-  if (cache.k.empty())
+  const bool half = kv_cache_ == KvCache::float16;
+  const std::size_t entries = std::size_t(shape_.seq_len) * d;
+  if (cache.k.empty() && cache.k16.empty())
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
-      cache.k.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
-      cache.v.emplace_back(new float[std::size_t(shape_.seq_len) * d]);
+      if (half) {
+        cache.k16.emplace_back(new std::uint16_t[entries]);
+        cache.v16.emplace_back(new std::uint16_t[entries]);
+      } else {
+        cache.k.emplace_back(new float[entries]);
+        cache.v.emplace_back(new float[entries]);
+      }
     }
-  if (cache.k.size() != blocks_.size()) throw Error("infer", "the KV cache belongs to another model");
+  if ((half ? cache.k16.size() : cache.k.size()) != blocks_.size())
+    throw Error("infer", "the KV cache belongs to another model (or was made for the other KV precision)");
   if (!workers_) workers_ = std::make_unique<Workers>(threads_);
   Workers& pool = *workers_;
   std::vector<float> x(count * d), h(count * d), q(count * d), k(count * d), v(count * d), att(count * d), f(count * 4 * d),
@@ -280,42 +330,28 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
     pos_emb_.row(past + i, row.data());
     for (std::size_t j = 0; j < d; ++j) x[i * d + j] += row[j];
   }
-  const float scale = 1.0f / std::sqrt(24.0f);
   for (std::size_t l = 0; l < blocks_.size(); ++l) {
     const Block& b = blocks_[l];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln1.data(), d, &h[i * d]);
     matmul(b.q, h.data(), count, q.data(), pool, kernel_);
     matmul(b.k, h.data(), count, k.data(), pool, kernel_);
     matmul(b.v, h.data(), count, v.data(), pool, kernel_);
-    float* K = cache.k[l].get();
-    float* Vc = cache.v[l].get();
-    for (std::size_t i = 0; i < count; ++i)
+    // Keys after their RMSNorm and values, into the cache at positions past .. past + count.
+    for (std::size_t i = 0; i < count; ++i) {
       for (std::size_t hh = 0; hh < H; ++hh) {
         rms_norm(&q[i * d + hh * 24], b.q_ln.data(), 24, &q[i * d + hh * 24]);
-        rms_norm(&k[i * d + hh * 24], b.k_ln.data(), 24, &K[(past + i) * d + hh * 24]);
+        rms_norm(&k[i * d + hh * 24], b.k_ln.data(), 24, &k[i * d + hh * 24]);
       }
-    std::memcpy(&Vc[past * d], v.data(), count * d * sizeof(float));
-    // Causal attention: token i (position past + i) sees positions 0 .. past + i.
-    pool.run(count * H, 8, [&](std::size_t begin, std::size_t end) {
-      std::vector<float> w(past + count);
-      for (std::size_t job = begin; job < end; ++job) {
-        const std::size_t hh = job / count, i = job % count, n = past + i + 1;  // a head's queries together
-        const float* qi = &q[i * d + hh * 24];
-        float top = -INFINITY;
-        for (std::size_t j = 0; j < n; ++j) {
-          w[j] = dot24(qi, &K[j * d + hh * 24]) * scale;
-          top = std::max(top, w[j]);
-        }
-        float sum = 0;
-        for (std::size_t j = 0; j < n; ++j) sum += (w[j] = std::exp(w[j] - top));
-        float out[24] = {};
-        for (std::size_t j = 0; j < n; ++j) {
-          const float* vj = &Vc[j * d + hh * 24];
-          for (int c = 0; c < 24; ++c) out[c] += w[j] * vj[c];
-        }
-        for (int c = 0; c < 24; ++c) att[i * d + hh * 24 + c] = out[c] / sum;
-      }
-    });
+    }
+    if (half) {
+      floats_to_halves(k.data(), &cache.k16[l][past * d], count * d);
+      floats_to_halves(v.data(), &cache.v16[l][past * d], count * d);
+      causal_attention(cache.k16[l].get(), cache.v16[l].get(), q.data(), count, past, d, att.data(), pool);
+    } else {
+      std::memcpy(&cache.k[l][past * d], k.data(), count * d * sizeof(float));
+      std::memcpy(&cache.v[l][past * d], v.data(), count * d * sizeof(float));
+      causal_attention(cache.k[l].get(), cache.v[l].get(), q.data(), count, past, d, att.data(), pool);
+    }
     matmul(b.o, att.data(), count, h.data(), pool, kernel_);
     for (std::size_t i = 0; i < count * d; ++i) x[i] += h[i];
     for (std::size_t i = 0; i < count; ++i) rms_norm(&x[i * d], b.ln2.data(), d, &h[i * d]);

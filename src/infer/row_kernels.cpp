@@ -330,6 +330,14 @@ IndexForm parse_index_form(const std::string& text, const std::string& what) {
   throw Error("infer", what + " '" + text + "': expected auto, packed, unpacked or shell");
 }
 
+std::string to_string(KvCache kv) { return kv == KvCache::float16 ? "float16" : "float32"; }
+
+KvCache parse_kv_cache(const std::string& text, const std::string& what) {
+  for (KvCache kv : {KvCache::float32, KvCache::float16})
+    if (text == to_string(kv)) return kv;
+  throw Error("infer", what + " '" + text + "': expected float32 or float16");
+}
+
 RowMatrix::Atoms RowMatrix::atoms(std::size_t r, std::uint32_t* scratch) const {
   const std::size_t n = per_row();
   if (!own_table.empty()) return {own_table.data() + r * cols, index.data()};

@@ -34,6 +34,7 @@ struct DecodeRun {
   int prompt_tokens = 0, new_tokens = 0;
   infer::Kernel kernel = infer::Kernel::automatic;
   infer::IndexForm index_form = infer::IndexForm::automatic;
+  infer::KvCache kv_cache = infer::KvCache::float32;
   bool json = false;
 };
 // `command` is how the usage line names the program: "pollux-bench decode" or "pollux-bench-lut".

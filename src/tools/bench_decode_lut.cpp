@@ -47,7 +47,10 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
       "index_form", po::value<std::string>()->default_value("auto"),
       "lut: shell (indices recoded at load into shell codes, 2.25 bytes per atom, products by table look-ups), "
       "packed (18-bit indices as in the file, unpacked per row as read), unpacked (uint32 at load), or auto "
-      "(shell where the CPU has AVX-512, else packed)")("json", po::bool_switch(), "print one JSON object instead of a table");
+      "(shell where the CPU has AVX-512, else packed)")(
+      "kv_cache", po::value<std::string>()->default_value("float32"),
+      "lut: float32, or float16 (half the KV cache's memory; each key and value rounded once)")(
+      "json", po::bool_switch(), "print one JSON object instead of a table");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(), "a .plx file");
   po::positional_options_description positional;
@@ -87,6 +90,9 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
     throw Error("bench", "the lut runtime runs on the CPU: give --device cpu (or --runtime dense on cuda)");
   run.kernel = infer::parse_kernel(vm["kernel"].as<std::string>(), "--kernel");
   run.index_form = infer::parse_index_form(vm["index_form"].as<std::string>(), "--index_form");
+  run.kv_cache = infer::parse_kv_cache(vm["kv_cache"].as<std::string>(), "--kv_cache");
+  if (run.runtime == "dense" && run.kv_cache != infer::KvCache::float32)
+    throw Error("bench", "--kv_cache float16 is the lut runtime's (the dense runtime's cache is float32)");
   run.json = vm["json"].as<bool>();
   return run;
 }
@@ -126,6 +132,7 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
         .field("threads", run.config.threads)
         .field("kernel", t.kernel)
         .field("index_form", run.runtime == "lut" ? form : "")
+        .field("kv_cache", infer::to_string(run.kv_cache))
         .field("prefill_tokens_per_s", prefill)
         .field("decode_tokens_per_s", decode_rate)
         .field("peak_rss_bytes", peak)
@@ -135,8 +142,12 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
         .end_object();
     std::cout << j.str() << "\n";
   } else {
-    std::printf("%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
-                run.runtime == "lut" ? (" (" + t.kernel + " kernel, " + form + " indices)").c_str() : "", model.c_str(), P, N);
+    std::printf(
+        "%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
+        run.runtime == "lut"
+            ? (" (" + t.kernel + " kernel, " + form + " indices, " + infer::to_string(run.kv_cache) + " KV cache)").c_str()
+            : "",
+        model.c_str(), P, N);
     std::printf("  prefill           %9.1f tokens/s\n", prefill);
     std::printf("  decode            %9.2f tokens/s\n", decode_rate);
     std::printf("  peak memory       %9.1f MiB (%.1f MiB before loading the model, %.1f MiB after)\n", peak / (1 << 20),
@@ -157,6 +168,7 @@ int decode_lut(const DecodeRun& run) {
   t.rss_after_load = resident_bytes();
   m.set_threads(c.threads);
   m.set_kernel(run.kernel);
+  m.set_kv_cache(run.kv_cache);
   t.kernel = infer::to_string(infer::resolve_kernel(run.kernel));
   const infer::ModelShape& s = m.shape();
   if (run.prompt_tokens + run.new_tokens > s.seq_len)

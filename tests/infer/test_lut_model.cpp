@@ -140,6 +140,56 @@ TEST_CASE("infer: random v5 models give the dense runtime's logits, both codeboo
   }
 }
 
+TEST_CASE("infer: a float16 KV cache gives the float32 cache's logits to float16 rounding, in half the bytes", "[infer]") {
+  const std::vector<std::uint32_t> tokens{72, 101, 108, 108, 111, 32, 256, 3, 200, 17, 9, 44, 263, 0};
+  const std::string path = temp_path("kv16");
+  lattice::write_plx(random_plx(lattice::CodebookVariant::leech, 12), path);
+  infer::LutModel lut = infer::LutModel::load(path);
+  const std::vector<float> exact = lut_logits(lut, tokens, 5);
+  lut.set_kv_cache(infer::KvCache::float16);
+  infer::LutModel::Cache cache;
+  std::vector<float> last(std::size_t(lut.shape().vocab_size));
+  lut.forward(tokens.data(), 3, cache, last.data(), false);
+  CHECK(cache.k.empty());
+  CHECK(cache.k16.size() == std::size_t(lut.shape().n_layers));
+  const std::vector<float> half = lut_logits(lut, tokens, 5);
+  const double gap = relative_gap(half, exact);
+  INFO("relative gap " << gap);
+  CHECK(gap > 0);     // the keys and values really were rounded
+  CHECK(gap < 2e-3);  // ... once each: float16 keeps 11 bits
+  // A cache made for one precision is refused by a model set to the other.
+  lut.set_kv_cache(infer::KvCache::float32);
+  CHECK_THROWS_WITH(lut.forward(tokens.data(), 1, cache, last.data(), false), Catch::Contains("made for the other KV precision"));
+  CHECK(infer::parse_kv_cache("float16", "--kv_cache") == infer::KvCache::float16);
+  CHECK_THROWS_WITH(infer::parse_kv_cache("half", "--kv_cache"), Catch::Contains("--kv_cache 'half'"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("half: the vector conversions equal the scalar ones on every non-NaN float16 and on random floats", "[infer]") {
+  std::vector<std::uint16_t> all;
+  for (std::uint32_t h = 0; h < 65536; ++h)
+    if ((h & 0x7C00) != 0x7C00 || (h & 0x3FF) == 0) all.push_back(std::uint16_t(h));  // NaN payloads may differ
+  std::vector<float> floats(all.size());
+  halves_to_floats(all.data(), floats.data(), all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const float want = half_to_float(all[i]);
+    REQUIRE(std::memcmp(&floats[i], &want, 4) == 0);
+  }
+  std::mt19937 rng(5);
+  std::vector<float> values(100003);
+  for (float& v : values) {
+    const std::uint32_t bits = std::uint32_t(rng());
+    std::memcpy(&v, &bits, 4);
+    if (v != v) v = 1.0f;  // NaN
+  }
+  values[0] = 65520.0f;        // rounds up to Inf
+  values[1] = 65519.0f;        // the largest finite float16, 65504
+  values[2] = 2.9802322e-08f;  // half the smallest subnormal: ties to even (zero)
+  std::vector<std::uint16_t> halves(values.size());
+  floats_to_halves(values.data(), halves.data(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) REQUIRE(halves[i] == float_to_half(values[i]));
+}
+
 TEST_CASE("infer: every kernel on this CPU, packed, unpacked or shell indices, gives y = x W^T for 1 to 20 tokens", "[infer]") {
   for (auto variant : {lattice::CodebookVariant::leech, lattice::CodebookVariant::pollux_v4}) {
     const lattice::Codebook& cb = lattice::Codebook::get(variant);

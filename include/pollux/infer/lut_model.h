@@ -4,7 +4,8 @@
 // (the codebook in integer coordinates, spec section 2; its 1/sqrt(8) folded into the row
 // scale). No dense lattice matrix is ever built and no LibTorch is linked. The forward
 // pass is the one of spec section 4 (pre-norm blocks, per-head RMSNorm on q and k, head
-// width 24, learned positions, exact erf GELU), with a float32 KV cache.
+// width 24, learned positions, exact erf GELU), with a float32 KV cache (or float16, to
+// halve its memory).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,12 @@ enum class IndexForm { automatic, packed, unpacked, shell };
 IndexForm resolve_index_form(IndexForm form);
 std::string to_string(IndexForm form);
 IndexForm parse_index_form(const std::string& text, const std::string& what);
+
+// How the KV cache holds keys and values: float32 (the logits equal the dense runtime's to
+// float rounding) or IEEE float16 (half the memory; each key and value rounded once).
+enum class KvCache { float32, float16 };
+std::string to_string(KvCache kv);
+KvCache parse_kv_cache(const std::string& text, const std::string& what);
 
 // A matrix as rows of 24-wide atoms: atom a of row r is table[index of (r, a)] (24 int8),
 // times scale[r]; with shell codes the index is recoding(variant).index_of_code[code]. Lattice matrices point into the codebook's
@@ -98,12 +105,15 @@ class LutModel {
   ~LutModel();
   void set_threads(int threads);  // <= 0: one per core (the default)
   void set_kernel(Kernel kernel) { kernel_ = resolve_kernel(kernel); }
+  void set_kv_cache(KvCache kv) { kv_cache_ = kv; }  // before the first forward pass of a cache
 
-  // Keys and values of the positions seen so far, float32, per layer seq_len x n_embd,
-  // allocated uninitialised on first use: pages become resident only as positions fill
-  // them. length = 0 starts a new sequence and keeps the buffers.
+  // Keys and values of the positions seen so far, per layer seq_len x n_embd, float32 (k, v)
+  // or float16 (k16, v16) as the model's KvCache says, allocated uninitialised on first use:
+  // pages become resident only as positions fill them. length = 0 starts a new sequence and
+  // keeps the buffers.
   struct Cache {
     std::vector<std::unique_ptr<float[]>> k, v;
+    std::vector<std::unique_ptr<std::uint16_t[]>> k16, v16;
     std::size_t length = 0;
   };
 
@@ -129,6 +139,7 @@ class LutModel {
   int threads_ = 0;
   mutable std::unique_ptr<Workers> workers_;  // started on the first forward pass
   Kernel kernel_ = Kernel::automatic;
+  KvCache kv_cache_ = KvCache::float32;
 };
 
 }  // namespace pollux::infer
