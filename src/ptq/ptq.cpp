@@ -132,10 +132,8 @@ void finish(LayerInputs& acc) {
 // A method's error on one matrix as one line naming the method, the matrix and its inputs.
 [[noreturn]] void rethrow_for(const Options& o, const std::string& name, std::int64_t inputs, std::int64_t width,
                               const Error& e) {
-  std::string what = e.what();
-  if (what.rfind('[', 0) == 0 && what.find("] ") != std::string::npos) what = what.substr(what.find("] ") + 2);
   throw Error("ptq", std::string(method_name(o.method)) + " " + name + " (" + std::to_string(inputs) +
-                         " calibration inputs of width " + std::to_string(width) + "): " + what);
+                         " calibration inputs of width " + std::to_string(width) + "): " + e.message());
 }
 
 // One stage of the layer-by-layer methods: matrices whose inputs are all known once the

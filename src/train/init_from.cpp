@@ -25,11 +25,6 @@ namespace {
   throw Error("train", "--init_from " + path + ": " + why);
 }
 
-// An error of another component without its "[component] " tag, to follow "--init_from: ".
-std::string untagged(const std::string& what) {
-  return what.size() > 2 && what[0] == '[' && what.find("] ") != std::string::npos ? what.substr(what.find("] ") + 2) : what;
-}
-
 }  // namespace
 
 void check_init_source(const Checkpoint& source, const std::string& path, const Config& run) {
@@ -78,11 +73,11 @@ RunOrigin start_from_checkpoint(const Config& config, PolluxModel& model, Optimi
   Checkpoint source;
   try {
     source = read_checkpoint(path);
-  } catch (const Error& e) { throw Error("train", "--init_from: " + untagged(e.what())); }
+  } catch (const Error& e) { throw Error("train", "--init_from: " + e.message()); }
   check_init_source(source, path, config);
   try {
     load_weights(source, model, path);  // every parameter's /weights (a continuous checkpoint)
-  } catch (const Error& e) { throw Error("train", "--init_from: " + untagged(e.what())); }
+  } catch (const Error& e) { throw Error("train", "--init_from: " + e.message()); }
 
   std::string how = "its weights";
   if (config.quantizer == QuantizerKind::lattice) {

@@ -10,7 +10,13 @@ namespace pollux {
 class Error : public std::runtime_error {
  public:
   // component: a short name in brackets in the message, e.g. "plx", "quantizer".
-  Error(const std::string& component, const std::string& message) : std::runtime_error("[" + component + "] " + message) {}
+  Error(const std::string& component, const std::string& message)
+      : std::runtime_error("[" + component + "] " + message), message_(message) {}
+  // The message without its "[component] " tag: for a caller that rethrows it as its own.
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
 };
 
 }  // namespace pollux
