@@ -149,6 +149,8 @@ __attribute__((target("avx2"))) void codeword_sums_avx2(const double (*sign_sum)
   }
   alignas(16) std::int32_t check_lo[64];
   for (int lo = 0; lo < 64; ++lo) check_lo[lo] = check_bits[lo];
+  // The gather's masked form with every lane on: the same instruction, with a defined source.
+  const __m256d none = _mm256_setzero_pd(), all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
   for (int hi = 0; hi < 64; ++hi) {
     const __m256d s_hi = _mm256_set1_pd(sign_sum[1][hi]);
     const __m128i check_hi = _mm_set1_epi32(check_bits[hi << 6]);
@@ -156,7 +158,7 @@ __attribute__((target("avx2"))) void codeword_sums_avx2(const double (*sign_sum)
     __m256d lane_max = _mm256_set1_pd(-INFINITY);
     for (int lo = 0; lo < 64; lo += 4) {
       const __m128i r = _mm_xor_si128(check_hi, _mm_load_si128(reinterpret_cast<const __m128i*>(check_lo + lo)));
-      const __m256d check = _mm256_i32gather_pd(check_sum, r, 8);
+      const __m256d check = _mm256_mask_i32gather_pd(none, check_sum, r, all, 8);
       const __m256d sum = _mm256_add_pd(_mm256_add_pd(_mm256_loadu_pd(sign_sum[0] + lo), s_hi), check);
       _mm256_storeu_pd(out + lo, sum);
       lane_max = _mm256_max_pd(lane_max, sum);
