@@ -173,6 +173,10 @@ const std::vector<Key>& keys() {
                "recompute each block in the backward pass: less activation memory, one more forward"),
       choice_key("precision", &Config::precision, kPrecisionNames,
                  "forward pass on CUDA: bf16-autocast (the reference's, TF32 off) or float32 (the CPU is always float32)"),
+      bool_key("deterministic", &Config::deterministic,
+               "CUDA: deterministic algorithms (cuBLAS workspace :4096:8, attention on the math backend, no cuDNN "
+               "autotuning), so that equal runs, and a run stopped and resumed, give equal weights; slower (the CPU is "
+               "deterministic already)"),
       identity(choice_key("codebook", &Config::codebook, kCodebookNames,
                           "codebook variant: leech (true Leech shell) or pollux-v4 (the reference's)")),
       identity(

@@ -528,7 +528,8 @@ CheckpointWrite write_checkpoint(const OutputFile& out, const Checkpoint& ck) {
   const std::uint64_t size = file.size();
   // The datasets' storage is a hole until written: its blocks are reserved first, where the
   // file system can, so that a full disk is found before any byte is written. The bytes go in
-  // with pwrite(2) in 8 MiB pieces (shared-mapping windows were slower: experiments/io.md).
+  // by positional writes (File::write_at) of 8 MiB pieces; shared-mapping windows were slower
+  // (experiments/io.md).
   file.reserve(size);
   const Filled filled = fill_and_hash(file, regions, read_gaps(file, regions, size, path), start);
   if (!filled.finite) refuse_non_finite();

@@ -23,6 +23,7 @@
 #include "pollux/model/model.h"
 #include "pollux/optim/optimizer.h"
 #include "pollux/train/checkpoint_policy.h"
+#include "pollux/train/determinism.h"
 #include "pollux/train/init_from.h"
 #include "pollux/train/profiler.h"
 #include "pollux/train/run_lock.h"
@@ -269,6 +270,7 @@ class Trainer {
     // bf16 autocast with TF32 off, as the reference (spec section 5).
     at::globalContext().setAllowTF32CuBLAS(false);
     at::globalContext().setAllowTF32CuDNN(false);
+    make_deterministic(config_);
     return at::Device(at::kCUDA, dist.local_rank);
   }
 

@@ -225,3 +225,19 @@ TEST_CASE("config: profile_steps is a step range inside max_steps; options are n
   CHECK(p.config.max_steps == 100);
   CHECK(p.extra == std::vector<std::string>{"--profile", "t.json", "--max_st", "3"});
 }
+
+TEST_CASE("errors: what() carries the component's tag, message() the text alone", "[config]") {
+  const pollux::Error e("plx", "model.plx: truncated");
+  CHECK(std::string(e.what()) == "[plx] model.plx: truncated");
+  CHECK(e.message() == "model.plx: truncated");
+  // A tool rethrowing it as its own shows one tag.
+  const pollux::Error again("train", "--init_from: " + e.message());
+  CHECK(std::string(again.what()) == "[train] --init_from: model.plx: truncated");
+}
+
+TEST_CASE("config: deterministic is a plain switch, off by default", "[config]") {
+  CHECK_FALSE(Config().deterministic);
+  const ParsedConfig on = parse_config({"--deterministic", "true"});
+  CHECK(on.config.deterministic);
+  CHECK_THROWS_WITH(parse_config({"--deterministic", "maybe"}), Catch::Contains("deterministic"));
+}

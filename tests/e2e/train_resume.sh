@@ -13,6 +13,9 @@ SMALL=(--config "$CONFIG" --n_layers 1 --seq_len 32 --micro_batch 4 --grad_accum
 "$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 --checkpoint_every 4 --out "$WORK/two" \
   --resume "$WORK/two/pollux_step_4.h5" >/dev/null
 same_runs "$WORK/one" "$WORK/two"
+# deterministic = true changes nothing on the CPU (deterministic already): the same run.
+"$BIN/pollux-train" "${SMALL[@]}" --max_steps 8 --checkpoint_every 4 --deterministic true --out "$WORK/det" >/dev/null
+same_runs "$WORK/one" "$WORK/det"
 [ "$(json_field "$WORK/one.json" step)" = 8 ] || fail "step"
 
 # --- auto_resume continues from the newest checkpoint; max_steps counts from the start

@@ -103,8 +103,19 @@ torchrun1=("$python" -m torch.distributed.run --no-python --standalone --nproc_p
 "${torchrun1[@]}" "$bin/pollux-train" --config configs/pollux-1152.ini --device cuda --max_steps 1 --grad_accum 1 \
   --eval_every 0 --checkpoint_every 0 --data "$work/gpt2.u16" --out "$work/nccl1152" >"$work/nccl1152.log" 2>&1
 sha() { "$bin/pollux-inspect" "$1" --json 2>/dev/null | grep -o '"weights_sha256": *"[0-9a-f]*"'; }
-a="$(sha "$work/plain/pollux_step_8.h5")"; b="$(sha "$work/nccl1/pollux_step_8.h5")"
-nccl="$([ -n "$a" ] && [ "$a" = "$b" ] && echo equal || echo "DIFFERENT or failed: see nccl1.log")"
+same() { local a b; a="$(sha "$1")"; b="$(sha "$2")"; [ -n "$a" ] && [ "$a" = "$b" ] && echo equal || echo "DIFFERENT or failed: see $3"; }
+nccl="$(same "$work/plain/pollux_step_8.h5" "$work/nccl1/pollux_step_8.h5" nccl1.log)"
+
+# Issue 33, item 4: deterministic = true (tiny, bf16 autocast, 8 steps): two straight runs, and
+# one stopped at step 4 and resumed, give equal weights; the same pair without the key beside it.
+det=(--config configs/tiny.ini --device cuda --max_steps 8 --checkpoint_every 4 --eval_every 0 --data "$work/bytes.u16")
+for r in det1 det2; do "$bin/pollux-train" "${det[@]}" --deterministic true --out "$work/$r" >"$work/$r.log" 2>&1; done
+"$bin/pollux-train" "${det[@]}" --deterministic true --max_steps 4 --out "$work/det3" >"$work/det3.log" 2>&1
+"$bin/pollux-train" "${det[@]}" --deterministic true --resume "$work/det3/pollux_step_4.h5" --out "$work/det3" >>"$work/det3.log" 2>&1
+for r in free1 free2; do "$bin/pollux-train" "${det[@]}" --out "$work/$r" >"$work/$r.log" 2>&1; done
+det_pair="$(same "$work/det1/pollux_step_8.h5" "$work/det2/pollux_step_8.h5" det1.log)"
+det_resume="$(same "$work/det1/pollux_step_8.h5" "$work/det3/pollux_step_8.h5" det3.log)"
+free_pair="$(same "$work/free1/pollux_step_8.h5" "$work/free2/pollux_step_8.h5" free1.log)"
 
 # One record of the run, the fields the GPU issues ask for.
 "$python" - "$work" "$commit" "$how" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" "${cmd[decode]}" "${cmd[trace]}" <<'PY'
@@ -148,5 +159,8 @@ row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s
 row "Pollux-1152 decode, batch 1 (tokens/s)" "$(field "$work/decode.json" decode_tokens_per_s)"
 row "Pollux-1152 trace, 1 step (grad_accum 4)" "$([ -s "$out/trace_1152.json.gz" ] && du -h "$out/trace_1152.json.gz" | cut -f1 || echo "none: see trace.err in logs.tgz")"
 row "NCCL world size 1 vs plain (weights)" "$nccl"
+row "deterministic: two straight runs (weights)" "$det_pair"
+row "deterministic: straight vs stopped + resumed" "$det_resume"
+row "not deterministic: two straight runs" "$free_pair (either is possible)"
 row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
 row "record, logs" "${record:+$(basename "$record")}, logs.tgz"

@@ -80,6 +80,7 @@ struct Config {
   bool gradient_checkpointing = false;  // recompute each block in the backward pass (less memory)
   std::int64_t loss_chunk = 0;          // 0: whole micro-batch logits; N: head + loss fused, N rows of logits at a time
   Precision precision = Precision::bf16_autocast;  // the CPU is always float32
+  bool deterministic = false;                      // CUDA: equal weights from equal runs (train/determinism.h)
   lattice::CodebookVariant codebook = lattice::CodebookVariant::leech;
   QuantizerKind quantizer = QuantizerKind::lattice;
   int activation_bits = 8;      // quantizer = ternary: 8 bits per token at its linears' inputs, or 0 (float); ignored otherwise
