@@ -28,14 +28,16 @@ int main(int argc, char** argv) {
         "device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")("threads", po::value<int>()->default_value(0),
                                                                                  "CPU threads (0 = all cores)")(
         "runtime", po::value<std::string>()->default_value(""),
-        "lut (from the indices; the default for .plx on the CPU) or dense")("tokenizer_dir", pollux::cli::tokenizer_dir_value(),
-                                                                            pollux::cli::kTokenizerDirHelp);
+        "lut (from the indices; the default for .plx on the CPU) or dense")(
+        "kv_cache", po::value<std::string>()->default_value("float32"),
+        "lut: float32, or float16 (half the KV cache's memory; each key and value rounded once)")(
+        "tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(
             argc, argv,
             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
             "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
-            "                       [--runtime lut|dense] [--threads T]\n"
+            "                       [--runtime lut|dense] [--kv_cache float32|float16] [--threads T]\n"
             "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
             "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
             "position. A .plx file on the CPU runs from its codebook indices (--runtime lut) unless\n"
@@ -66,7 +68,11 @@ int main(int argc, char** argv) {
     const std::string model_path = vm["model"].as<std::string>();
     const bool lut = pollux::cli::use_lut_runtime("generate", vm["runtime"].as<std::string>(), model_path, device);
     const int threads = pollux::cli::threads_option("generate", vm["threads"].as<int>());
+    const pollux::infer::KvCache kv = pollux::infer::parse_kv_cache(vm["kv_cache"].as<std::string>(), "--kv_cache");
+    if (!lut && kv != pollux::infer::KvCache::float32)
+      throw pollux::Error("generate", "--kv_cache float16 is the lut runtime's (the dense runtime's cache is float32)");
     const pollux::cli::RunnableModel m = pollux::cli::load_runnable(lut, model_path, device, threads);
+    if (m.lut) m.lut->set_kv_cache(kv);
     const std::string& tokenizer_name = m.tokenizer;
     const std::int64_t active_vocab = m.active_vocab;
     const auto tokenizer = pollux::make_tokenizer(tokenizer_name, vm["tokenizer_dir"].as<std::string>());

@@ -25,6 +25,12 @@ done
 [ "$(json_field "$WORK/m5.lut.json" kind)" = "plx v5" ] || fail "kind"
 expect_error "--runtime lut runs .plx files" "$BIN/pollux-eval" "$WORK/leech/pollux_step_2.h5" --data "$WORK/small.val.u16" --runtime lut
 expect_error "--runtime 'fast'" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime fast
+# A float16 KV cache: the same greedy text on this small model; a wrong value or the dense
+# runtime refused by name.
+"$BIN/pollux-generate" "$WORK/m5.plx" --prompt "ROMEO:" --max_new_tokens 60 --temperature 0 --kv_cache float16 >"$WORK/m5.kv16.txt"
+cmp -s "$WORK/m5.lut.txt" "$WORK/m5.kv16.txt" || fail "float16 KV cache: greedy text differs: $(cat "$WORK/m5.kv16.txt")"
+expect_error "--kv_cache 'half'" "$BIN/pollux-generate" "$WORK/m5.plx" --kv_cache half
+expect_error "--kv_cache float16 is the lut runtime's" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime dense --kv_cache float16
 
 # pollux-bench decode: a .plx file in both runtimes, and a random model of a config's shape
 for rt in lut dense; do
