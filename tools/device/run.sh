@@ -117,6 +117,18 @@ det_pair="$(same "$work/det1/pollux_step_8.h5" "$work/det2/pollux_step_8.h5" det
 det_resume="$(same "$work/det1/pollux_step_8.h5" "$work/det3/pollux_step_8.h5" det3.log)"
 free_pair="$(same "$work/free1/pollux_step_8.h5" "$work/free2/pollux_step_8.h5" free1.log)"
 
+# Issue 33, item 6: Pollux-1152 on GPT-2 tokens, Leech against the continuous baseline (GPT-2's
+# initialisation), the same 8 x 1024 tokens a step (grad_accum 1), the loss of every step into
+# the record. Each run stops at CURVE_STEPS (300) or after CURVE_SECONDS (150): with
+# pollux_step at 0.79 s (2026-11-30) 300 Leech steps do not fit, and the record says how many did.
+curve=(--config configs/pollux-1152.ini --device cuda --max_steps "${CURVE_STEPS:-300}" --grad_accum 1 --eval_every 0
+  --checkpoint_every 0 --log_every 1 --tensorboard false --data "$work/gpt2.u16")
+[ "$mode" = quick ] || for q in lattice none; do
+  extra=(); [ "$q" = none ] && extra=(--init standard)
+  timeout "${CURVE_SECONDS:-150}" "$bin/pollux-train" "${curve[@]}" --quantizer "$q" "${extra[@]}" --out "$work/curve_$q" \
+    >"$work/curve_$q.log" 2>&1
+done
+
 # One record of the run, the fields the GPU issues ask for.
 "$python" - "$work" "$commit" "$how" "${cmd[quantizer]}" "${cmd[step]}" "${cmd[train]}" "${cmd[decode]}" "${cmd[trace]}" <<'PY'
 import datetime, json, os, sys
@@ -140,6 +152,14 @@ record = {
     "decode": {"command": dcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": d.get("decode_tokens_per_s")},
     "trace": {"command": pcmd, "file": "trace_1152.json.gz", "tokens_per_s_under_the_profiler": p.get("tokens_per_s")},
 }
+def curve(quantizer):
+    try:
+        with open(os.path.join(out, f"curve_{quantizer}", "metrics.csv")) as f:
+            rows = [line.strip().split(",") for line in f][1:]
+        return {"steps": len(rows), "loss": [float(r[2]) for r in rows if len(r) > 2 and r[2]]}
+    except Exception as e: return {"error": f"curve_{quantizer}: {e}"}
+record["curve_1152"] = {"config": "configs/pollux-1152.ini, grad_accum 1, GPT-2 tokens of data/tinyshakespeare.txt",
+                        "leech": curve("lattice"), "continuous": curve("none")}
 name = f"{record['date']}-{commit.split()[0]}.json"
 with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
 PY
@@ -163,4 +183,7 @@ row "deterministic: two straight runs (weights)" "$det_pair"
 row "deterministic: straight vs stopped + resumed" "$det_resume"
 row "not deterministic: two straight runs" "$free_pair (either is possible)"
 row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/nccl1152.log" | head -1)"
+last() { tail -1 "$work/curve_$1/metrics.csv" 2>/dev/null | cut -d, -f1,3 | tr , ' '; }
+row "Pollux-1152 curve: leech (step loss)" "$(last lattice)"
+row "Pollux-1152 curve: continuous (step loss)" "$(last none)"
 row "record, logs" "${record:+$(basename "$record")}, logs.tgz"
