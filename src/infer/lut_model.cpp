@@ -336,7 +336,8 @@ void LutModel::forward_chunk(const std::uint32_t* tokens, std::size_t count, Cac
     matmul(b.q, h.data(), count, q.data(), pool, kernel_);
     matmul(b.k, h.data(), count, k.data(), pool, kernel_);
     matmul(b.v, h.data(), count, v.data(), pool, kernel_);
-    // Keys after their RMSNorm and values, into the cache at positions past .. past + count.
+    // Per-head RMSNorm of queries and keys; keys and values into the cache at positions past ..
+    // past + count - 1, then attention over the cache.
     for (std::size_t i = 0; i < count; ++i) {
       for (std::size_t hh = 0; hh < H; ++hh) {
         rms_norm(&q[i * d + hh * 24], b.q_ln.data(), 24, &q[i * d + hh * 24]);

@@ -248,8 +248,7 @@ int io(int argc, const char* const* argv) {
   };
   // The floor of a writer that makes new bytes: the checkpoint's own bytes, read into this
   // process's memory before the clock starts, written with write(2) in 8 MiB pieces to a new
-  // file and fsync'ed. The checkpoint write does that plus the hash and the format. (The same
-  // bytes matter on this VM: random bytes took 3-4x as long to write as mostly-zero ones.)
+  // file and fsync'ed. The checkpoint write does that plus the hash and the format.
   auto floor_once = [&] {
     ::unlink(copy.c_str());
     return in_child("write floor", [&]() -> std::vector<double> {

@@ -35,8 +35,16 @@ struct RowTop {
   float first = -INFINITY, second = -INFINITY;
   int64_t at = 0;
 };
+
+void offer(RowTop& r, float value) {
+  r.second = std::max(r.second, std::min(r.first, value));
+  r.first = std::max(r.first, value);
+}
+
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) RowTop row_top(const float* p, int64_t n) {
+// Eight running top-twos over the row's whole groups of 8, merged into `r`; returns where the
+// rest of the row starts.
+__attribute__((target("avx2"))) int64_t offer_avx2(const float* p, int64_t n, RowTop& r) {
   __m256 top = _mm256_set1_ps(-INFINITY), next = top;
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -47,28 +55,32 @@ __attribute__((target("avx2"))) RowTop row_top(const float* p, int64_t n) {
   alignas(32) float tops[8], nexts[8];
   _mm256_store_ps(tops, top);
   _mm256_store_ps(nexts, next);
-  RowTop r;
   for (int l = 0; l < 8; ++l) {
-    r.second = std::max({r.second, nexts[l], std::min(r.first, tops[l])});
-    r.first = std::max(r.first, tops[l]);
+    r.second = std::max(r.second, nexts[l]);
+    offer(r, tops[l]);
   }
-  for (; i < n; ++i) {
-    r.second = std::max(r.second, std::min(r.first, p[i]));
-    r.first = std::max(r.first, p[i]);
-  }
-  const __m256 best = _mm256_set1_ps(r.first);
-  for (int mask = 0;; r.at += 8)
-    if (r.at + 8 > n || (mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + r.at), best, _CMP_EQ_OQ))) != 0) {
-      r.at += mask ? __builtin_ctz(unsigned(mask)) : 0;
-      break;
-    }
-#else
+  return i;
+}
+
+// The start of the first group of 8 that holds `value` (or of the row's last, partial group).
+__attribute__((target("avx2"))) int64_t group_holding_avx2(const float* p, int64_t n, float value) {
+  const __m256 v = _mm256_set1_ps(value);
+  int64_t at = 0;
+  while (at + 8 <= n && _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + at), v, _CMP_EQ_OQ)) == 0) at += 8;
+  return at;
+}
+#endif
+
 RowTop row_top(const float* p, int64_t n) {
   RowTop r;
-  for (int64_t i = 0; i < n; ++i) {
-    r.second = std::max(r.second, std::min(r.first, p[i]));
-    r.first = std::max(r.first, p[i]);
-  }
+  int64_t i = 0;
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) i = offer_avx2(p, n, r);
+#endif
+  for (; i < n; ++i) offer(r, p[i]);
+#if defined(__x86_64__)
+  if (avx2) r.at = group_holding_avx2(p, n, r.first);
 #endif
   while (p[r.at] != r.first) ++r.at;
   return r;
