@@ -4,6 +4,7 @@
 // explicitly rounded intrinsics, so no fused multiply-add changes a result.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,6 +19,9 @@ namespace {
 
 constexpr int kWarpsPerBlock = 8;
 constexpr unsigned kFullMask = 0xFFFFFFFFu;
+// Blocks of the certified search: its list's length is known on the device only.
+constexpr int kSearchBlocks = 2048;
+static_assert(sizeof(lattice::CertifiedIndex) == 64, "the host and the GPU share certificates byte for byte");
 
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw Error("kernels", std::string(what) + ": " + cudaGetErrorString(status));
@@ -72,13 +76,6 @@ __device__ LaneBest warp_best(LaneBest b) {
   return b;
 }
 
-// Per-warp scratch in shared memory.
-struct WarpScratch {
-  double x[kDim];
-  double sign_sum[256];
-  double max_term[256];
-};
-
 // The warp of search_steps: this lane's share, the others' through shuffles.
 struct CudaWarp {
   int lane;
@@ -87,6 +84,7 @@ struct CudaWarp {
     f(lane);
   }
   __device__ void sync() const { __syncwarp(); }
+  __device__ int slot(int) const { return 0; }
   template <typename F>
   __device__ double max(F f) const {
     return warp_max(f(lane));
@@ -97,19 +95,23 @@ struct CudaWarp {
   }
 };
 
-// Searches the atom whose scored coordinate `lane` holds (lanes >= 24: ignored); every lane
-// returns its index. The whole warp must call it; `value` finite on every lane.
-__device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, WarpScratch& s, int lane, float value) {
+// Searches the atom whose scored coordinate `lane` holds (lanes >= 24: ignored), with the fast
+// pass in T; every lane returns its index. The whole warp must call it; `value` finite on
+// every lane.
+template <typename T>
+__device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables& tables, SearchScratch<T>& s, int lane,
+                                     float value) {
   if (lane < kDim) s.x[lane] = scored_coordinate(rule, value);
   __syncwarp();
-  const std::uint32_t index = search_steps(rule, tables, CudaWarp{lane}, s.x, s.sign_sum, s.max_term);
+  const std::uint32_t index = search_steps(rule, tables, CudaWarp{lane}, s);
   __syncwarp();  // the scratch is reused for the next atom
   return index;
 }
 
+template <typename T>
 __global__ void nearest_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ atoms, std::int64_t count,
                                std::int32_t* __restrict__ indices, std::int32_t* bad) {
-  __shared__ WarpScratch scratch[kWarpsPerBlock];
+  __shared__ SearchScratch<T> scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count;
        a += std::int64_t(gridDim.x) * kWarpsPerBlock) {
@@ -145,7 +147,7 @@ __global__ void project_kernel(SearchRule rule, SearchTables tables, const float
                                const float* __restrict__ latent, std::int64_t rows, std::int64_t cols, float c, float s_lattice,
                                const float* __restrict__ sigma, std::int32_t* __restrict__ indices, float* __restrict__ weight,
                                std::int32_t* bad) {
-  __shared__ WarpScratch scratch[kWarpsPerBlock];
+  __shared__ SearchScratch<float> scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   const std::int64_t per_row = cols / kDim, count = rows * per_row;
   for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count;
@@ -163,6 +165,76 @@ __global__ void project_kernel(SearchRule rule, SearchTables tables, const float
   }
 }
 
+// The scaled coordinate k of atom a, as lattice::scaled_atom computes it: (w / sigma) * C.
+__device__ float scaled_coordinate(const float* latent, std::int64_t a, int k, float s, float c) {
+  return __fmul_rn(__fdiv_rn(latent[a * kDim + k], s), c);
+}
+
+// Incremental projection, step 1: a thread per atom. An atom whose certificate holds at its
+// new position keeps the index `indices` holds (the previous step's) and gets its forward
+// weight; the others are listed in `flagged` for step 2. A NaN or Inf sets `bad`.
+__global__ void check_kernel(SearchTables tables, const float* __restrict__ codebook, const float* __restrict__ latent,
+                             std::int64_t count, std::int64_t per_row, float c, float s_lattice, const float* __restrict__ sigma,
+                             const float* __restrict__ at_search, const lattice::CertifiedIndex* __restrict__ certificates,
+                             bool fresh, std::int32_t* __restrict__ indices, float* __restrict__ weight,
+                             std::int32_t* __restrict__ flagged, std::int32_t* flagged_count, std::int32_t* bad) {
+  const std::int64_t a = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (a >= count) return;
+  const float s = sigma[a / per_row];
+  float atom[kDim];
+  bool finite = true;
+  for (int k = 0; k < kDim; ++k) {
+    atom[k] = scaled_coordinate(latent, a, k, s, c);
+    finite = finite && isfinite(atom[k]);
+  }
+  if (!finite) {
+    atomicExch(bad, 1);
+    indices[a] = 0;
+    return;
+  }
+  const std::uint32_t index = std::uint32_t(indices[a]);
+  if (!fresh && certificates[a].index == index &&
+      lattice::certificate_holds(at_search + a * kDim, atom, certificates[a], KeyCoordinates{tables.keys})) {
+    for (int k = 0; k < kDim; ++k)
+      weight[a * kDim + k] = __fmul_rn(__fmul_rn(codebook[std::size_t(index) * kDim + k], s), s_lattice);
+    return;
+  }
+  flagged[atomicAdd(flagged_count, 1)] = std::int32_t(a);
+}
+
+// Incremental projection, step 2: a warp per listed atom runs the certified search and keeps
+// its index, certificate, position and forward weight.
+__global__ void certified_search_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
+                                        const float* __restrict__ latent, std::int64_t per_row, float c, float s_lattice,
+                                        const float* __restrict__ sigma, const std::int32_t* __restrict__ flagged,
+                                        const std::int32_t* flagged_count, std::int32_t* __restrict__ indices,
+                                        float* __restrict__ weight, float* __restrict__ at_search,
+                                        lattice::CertifiedIndex* __restrict__ certificates) {
+  __shared__ SearchScratch<float> scratch[kWarpsPerBlock];
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const std::int64_t count = *flagged_count;
+  for (std::int64_t k = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; k < count;
+       k += std::int64_t(gridDim.x) * kWarpsPerBlock) {
+    const std::int64_t a = flagged[k];
+    const float s = sigma[a / per_row];
+    const float value = lane < kDim ? scaled_coordinate(latent, a, lane, s, c) : 0.0f;  // finite: step 1 checked
+    SearchScratch<float>& w = scratch[warp];
+    if (lane < kDim) w.x[lane] = scored_coordinate(rule, value);
+    __syncwarp();
+    NearKeys near[1];
+    const lattice::CertifiedIndex certificate = certified_search_steps(rule, tables, CudaWarp{lane}, w, near);
+    __syncwarp();  // the scratch is reused for the next atom
+    if (lane == 0) {
+      certificates[a] = certificate;
+      indices[a] = std::int32_t(certificate.index);
+    }
+    if (lane < kDim) {
+      at_search[a * kDim + lane] = value;
+      weight[a * kDim + lane] = __fmul_rn(__fmul_rn(codebook[std::size_t(certificate.index) * kDim + lane], s), s_lattice);
+    }
+  }
+}
+
 int grid_for(std::int64_t warps_needed) {
   const std::int64_t blocks = (warps_needed + kWarpsPerBlock - 1) / kWarpsPerBlock;
   return int(blocks < 1 ? 1 : blocks > 65536 ? 65536 : blocks);
@@ -175,12 +247,36 @@ bool cuda_kernels_available() {
   return cudaGetDeviceCount(&count) == cudaSuccess && count > 0;
 }
 
+namespace {
+
+template <typename T>
+KernelStats stats_of() {
+  cudaFuncAttributes attributes{};
+  check(cudaFuncGetAttributes(&attributes, nearest_kernel<T>), "cudaFuncGetAttributes");
+  int device = 0, threads_per_sm = 0, blocks = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&threads_per_sm, cudaDevAttrMaxThreadsPerMultiProcessor, device), "cudaDeviceGetAttribute");
+  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, nearest_kernel<T>, kWarpsPerBlock * kWarp, 0),
+        "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+  return {attributes.numRegs, int(attributes.sharedSizeBytes), int(attributes.localSizeBytes), blocks,
+          double(blocks * kWarpsPerBlock * kWarp) / threads_per_sm};
+}
+
+}  // namespace
+
+KernelStats search_kernel_stats(FastPass pass) { return pass == FastPass::float32 ? stats_of<float>() : stats_of<double>(); }
+
 void nearest_cuda(const lattice::Quantizer& quantizer, const float* atoms, std::int64_t count, std::int32_t* indices,
-                  std::int32_t* bad, void* stream) {
+                  std::int32_t* bad, void* stream, FastPass pass) {
   if (count <= 0) return;
   const DeviceTables& d = device_tables(quantizer.codebook().variant());
-  nearest_kernel<<<grid_for(count), kWarpsPerBlock * kWarp, 0, static_cast<cudaStream_t>(stream)>>>(
-      search_rule(quantizer), d.tables, atoms, count, indices, bad);
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  if (pass == FastPass::float32)
+    nearest_kernel<float>
+        <<<grid_for(count), kWarpsPerBlock * kWarp, 0, s>>>(search_rule(quantizer), d.tables, atoms, count, indices, bad);
+  else
+    nearest_kernel<double>
+        <<<grid_for(count), kWarpsPerBlock * kWarp, 0, s>>>(search_rule(quantizer), d.tables, atoms, count, indices, bad);
   check(cudaGetLastError(), "launching the lattice search");
 }
 
@@ -197,6 +293,33 @@ void project_rows_cuda(const lattice::Quantizer& quantizer, const float* latent,
       search_rule(quantizer), d.tables, d.codebook, latent, rows, cols, float(lattice::kC), float(lattice::kLatticeScale), sigma,
       indices, weight, bad);
   check(cudaGetLastError(), "launching the row projection");
+}
+
+void project_rows_incremental_cuda(const lattice::Quantizer& quantizer, const float* latent, std::int64_t rows, std::int64_t cols,
+                                   std::int32_t* indices, float* sigma, float* weight, const DeviceSearchMemory& memory,
+                                   std::int32_t* bad, void* stream) {
+  if (cols <= 0 || cols % kDim != 0)
+    throw Error("kernels", "row width " + std::to_string(cols) + " is not a positive multiple of 24");
+  if (quantizer.scoring() != lattice::Scoring::exact)
+    throw Error("kernels", "an incremental projection needs the exact scoring (lattice_search = exact)");
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  check(cudaMemsetAsync(memory.searched, 0, sizeof(std::int32_t), s), "clearing the search count");
+  if (rows <= 0) return;
+  const DeviceTables& d = device_tables(quantizer.codebook().variant());
+  const std::int64_t per_row = cols / kDim, count = rows * per_row;
+  const float c = float(lattice::kC), s_lattice = float(lattice::kLatticeScale);
+  row_sigma_kernel<<<int((rows + 127) / 128), 128, 0, s>>>(latent, rows, cols, float(lattice::kEpsilon), sigma, bad);
+  check(cudaGetLastError(), "launching the row scales");
+  check_kernel<<<int((count + 255) / 256), 256, 0, s>>>(d.tables, d.codebook, latent, count, per_row, c, s_lattice, sigma,
+                                                        memory.atoms, memory.certificates, memory.fresh, indices, weight,
+                                                        memory.flagged, memory.searched, bad);
+  check(cudaGetLastError(), "launching the certificate check");
+  // Enough warps to fill the GPU whatever the count (read on the device); each loops over the list.
+  const int grid = std::min(grid_for(count), kSearchBlocks);
+  certified_search_kernel<<<grid, kWarpsPerBlock * kWarp, 0, s>>>(search_rule(quantizer), d.tables, d.codebook, latent, per_row,
+                                                                  c, s_lattice, sigma, memory.flagged, memory.searched, indices,
+                                                                  weight, memory.atoms, memory.certificates);
+  check(cudaGetLastError(), "launching the certified search");
 }
 
 }  // namespace pollux::kernels

@@ -11,7 +11,16 @@ void project_rows_cuda(const lattice::Quantizer&, const float*, std::int64_t, st
   throw Error("kernels", "row projection on the GPU: this build has no CUDA kernels (configure with -DPOLLUX_CUDA=ON)");
 }
 
-void nearest_cuda(const lattice::Quantizer&, const float*, std::int64_t, std::int32_t*, std::int32_t*, void*) {
+void project_rows_incremental_cuda(const lattice::Quantizer&, const float*, std::int64_t, std::int64_t, std::int32_t*, float*,
+                                   float*, const DeviceSearchMemory&, std::int32_t*, void*) {
+  throw Error("kernels", "row projection on the GPU: this build has no CUDA kernels (configure with -DPOLLUX_CUDA=ON)");
+}
+
+KernelStats search_kernel_stats(FastPass) {
+  throw Error("kernels", "kernel statistics: this build has no CUDA kernels (configure with -DPOLLUX_CUDA=ON)");
+}
+
+void nearest_cuda(const lattice::Quantizer&, const float*, std::int64_t, std::int32_t*, std::int32_t*, void*, FastPass) {
   throw Error("kernels", "lattice search on the GPU: this build has no CUDA kernels (configure with -DPOLLUX_CUDA=ON)");
 }
 

@@ -1,4 +1,5 @@
 // Host side of the GPU search: its scoring rule, its tables, and its CPU twin.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -7,6 +8,7 @@
 #include "pollux/base/error.h"
 #include "pollux/kernels/lattice_search.h"
 #include "pollux/lattice/golay.h"
+#include "pollux/lattice/row_projection.h"
 
 namespace pollux::kernels {
 
@@ -67,6 +69,7 @@ struct SerialWarp {
     for (int lane = 0; lane < kWarp; ++lane) f(lane);
   }
   void sync() const {}
+  int slot(int lane) const { return lane; }
   template <typename F>
   double max(F f) const {
     double m = -INFINITY;
@@ -81,16 +84,68 @@ struct SerialWarp {
   }
 };
 
-}  // namespace
-
-std::uint32_t emulate_warp_search(const SearchRule& rule, const SearchTables& tables, const float* atom) {
-  double x[kDim];
+// The scratch of one search with the atom's scored coordinates in it; throws for a NaN or Inf.
+template <typename T>
+SearchScratch<T> scratch_of(const SearchRule& rule, const float* atom) {
+  SearchScratch<T> s;
   for (int i = 0; i < kDim; ++i) {
     if (!std::isfinite(atom[i])) throw Error("kernels", "atom has a non-finite coordinate (NaN or Inf)");
-    x[i] = scored_coordinate(rule, atom[i]);
+    s.x[i] = scored_coordinate(rule, atom[i]);
   }
-  double sign_sum[256], max_term[256];
-  return search_steps(rule, tables, SerialWarp{}, x, sign_sum, max_term);
+  return s;
+}
+
+template <typename T>
+lattice::CertifiedIndex certified_search(const SearchRule& rule, const SearchTables& tables, const float* atom) {
+  if (rule.bf16) throw Error("kernels", "a certified search needs the exact scoring (lattice_search = exact)");
+  SearchScratch<T> s = scratch_of<T>(rule, atom);
+  NearKeys near[kWarp];
+  return certified_search_steps(rule, tables, SerialWarp{}, s, near);
+}
+
+}  // namespace
+
+std::uint32_t emulate_warp_search(const SearchRule& rule, const SearchTables& tables, const float* atom, FastPass pass) {
+  if (pass == FastPass::float32) {
+    SearchScratch<float> s = scratch_of<float>(rule, atom);
+    return search_steps(rule, tables, SerialWarp{}, s);
+  }
+  SearchScratch<double> s = scratch_of<double>(rule, atom);
+  return search_steps(rule, tables, SerialWarp{}, s);
+}
+
+lattice::CertifiedIndex emulate_certified_search(const SearchRule& rule, const SearchTables& tables, const float* atom,
+                                                 FastPass pass) {
+  return pass == FastPass::float32 ? certified_search<float>(rule, tables, atom) : certified_search<double>(rule, tables, atom);
+}
+
+std::size_t emulate_project_rows_incremental(const lattice::Quantizer& quantizer, const float* latent, std::size_t rows,
+                                             std::size_t cols, std::uint32_t* indices, float* sigma,
+                                             const DeviceSearchMemory& memory) {
+  const SearchRule rule = search_rule(quantizer);
+  const SearchTables tables = host_search_tables(quantizer.codebook().variant()).view();
+  const std::size_t per_row = cols / kDim;
+  std::size_t searched = 0;
+  float atom[kDim];
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* row = latent + r * cols;
+    const float s = sigma[r] = lattice::row_sigma(row, cols, r);
+    for (std::size_t a = 0; a < per_row; ++a) {  // the GPU's check_kernel, then certified_search_kernel
+      const std::size_t k = r * per_row + a;
+      lattice::scaled_atom(row, a, s, atom);
+      float* at_search = memory.atoms + k * kDim;
+      lattice::CertifiedIndex& certificate = memory.certificates[k];
+      if (!memory.fresh && certificate.index == indices[k] &&
+          lattice::certificate_holds(at_search, atom, certificate, KeyCoordinates{tables.keys}))
+        continue;
+      certificate = emulate_certified_search(rule, tables, atom);
+      indices[k] = certificate.index;
+      std::copy(atom, atom + kDim, at_search);
+      ++searched;
+    }
+  }
+  memory.searched[0] = std::int32_t(searched);
+  return searched;
 }
 
 }  // namespace pollux::kernels

@@ -54,16 +54,6 @@ double weighted_score(const double* x, const std::int8_t* v, const double* weigh
   return s;
 }
 
-// <x, v> for an integer vector v, in four partial sums: any order of the 24 additions rounds
-// by less than 2^-46 sum_i |x_i| (the products x_i v_i are exact), far inside the margins of
-// certificate_holds(), and four chains instead of one quarter its latency.
-double partial_sums_score(const double* x, const std::int8_t* v) {
-  double s[4] = {};
-  for (int i = 0; i < kDim; i += 4)
-    for (int l = 0; l < 4; ++l) s[l] += x[i + l] * double(v[i + l]);
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
 // min and max on values that are never NaN, written so the compiler emits minsd/maxsd
 // rather than branches (the hot loops are full of unpredictable comparisons).
 inline double lesser(double a, double b) { return b < a ? b : a; }
@@ -320,14 +310,6 @@ class NearList {
   std::int8_t vector_[kCapacity][kDim];
 };
 
-// How far below the best fast score a certified search scores every vector exactly: the
-// vectors below bound every score but the winner's and its rivals' by it. In integer units,
-// where the best score of a row's scaled atom (coordinates of spread C) is about 25-40; some
-// 5 shell points lie within 2 of the best (24 within 4). Measured on random walks of such
-// atoms (experiments/projection.md): a wider window certifies longer but costs more per
-// search (3.2x a plain search at 4, 1.5x at 2); 2 minimises the cost per step.
-constexpr double kCertifyWindow = 2.0;
-
 template <typename T>
 std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) const {
   const bool certify = certificate != nullptr;
@@ -538,33 +520,8 @@ CertifiedIndex Quantizer::nearest_certified(const float* atom) const {
 }
 
 bool Quantizer::certificate_holds(const float* searched, const float* moved, const CertifiedIndex& certificate) const {
-  double x[kDim], squares_l[4] = {}, abs_l[4] = {};
-  for (int i = 0; i < kDim; i += 4)
-    for (int l = 0; l < 4; ++l) {
-      x[i + l] = double(moved[i + l]);
-      const double d = x[i + l] - double(searched[i + l]);
-      squares_l[l] += d * d;
-      abs_l[l] += std::fabs(x[i + l]);
-    }
-  const double squares = (squares_l[0] + squares_l[1]) + (squares_l[2] + squares_l[3]);
-  const double abs_sum = (abs_l[0] + abs_l[1]) + (abs_l[2] + abs_l[3]);
-  static const double root32 = std::sqrt(32.0);
-  // margin(x') bounds the rounding of every score at x' as search() computes it, fast or
-  // exact, and of the inner products below. The difference, the sum of squares, the roots and
-  // the product are a few roundings of relative 2^-53 each: the factor 1 + 2^-40 covers them.
-  const double margin = std::ldexp(abs_sum, -38);
-  const double reach = root32 * std::sqrt(squares) * (1.0 + 0x1p-40);  // how far any score can have moved
-  const double others = certificate.others + reach + margin;
-  if (certificate.index == 0) return others < root32;  // every score stays below the zero threshold
-  // The scores at x moved by at most `reach` (CertifiedIndex): no inner product at x' at all.
-  const double winner_low = certificate.winner_floor - reach - margin;
-  if (winner_low > root32 && winner_low > others && winner_low > certificate.rival_ceiling + reach + margin) return true;
-  // Else the winner's and the rivals' own scores at x'.
-  const double winner = partial_sums_score(x, codebook_.integer_row(certificate.index)) - 2.0 * margin;
-  if (!(winner > others && winner > root32)) return false;  // false for a NaN anywhere
-  for (const std::uint32_t rival : certificate.rivals)      // index 0 (no rival) scores 0 < root32
-    if (!(partial_sums_score(x, codebook_.integer_row(rival)) + 2.0 * margin < winner)) return false;
-  return true;
+  return lattice::certificate_holds(searched, moved, certificate,
+                                    [this](std::uint32_t idx, int i) { return codebook_.integer_row(idx)[i]; });
 }
 
 void Quantizer::nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads) const {

@@ -16,7 +16,14 @@ void check_width(std::size_t cols) {
     throw Error("lattice", "row width " + std::to_string(cols) + " is not a positive multiple of 24");
 }
 
-// sigma_r of a row (float32, the sum of squares in float64); throws for a NaN or Inf.
+// How many atoms ahead the incremental projection prefetches a certificate's codebook rows:
+// enough to cover a memory latency with a few certificate checks.
+constexpr std::size_t kPrefetchAhead = 4;
+
+std::size_t grain(std::size_t per_row) { return std::max<std::size_t>(1, 4096 / per_row); }
+
+}  // namespace
+
 float row_sigma(const float* row, std::size_t cols, std::size_t r) {
   double squares = 0.0;
   for (std::size_t j = 0; j < cols; ++j) squares += double(row[j]) * row[j];
@@ -25,19 +32,10 @@ float row_sigma(const float* row, std::size_t cols, std::size_t r) {
   return s;
 }
 
-// Atom a of a row, scaled: (W_r / sigma_r) * C in float32.
 void scaled_atom(const float* row, std::size_t a, float s, float* atom) {
   const float c = float(kC);
   for (int k = 0; k < kAtomDim; ++k) atom[k] = (row[a * kAtomDim + k] / s) * c;
 }
-
-// How many atoms ahead the incremental projection prefetches a certificate's codebook rows:
-// enough to cover a memory latency with a few certificate checks.
-constexpr std::size_t kPrefetchAhead = 4;
-
-std::size_t grain(std::size_t per_row) { return std::max<std::size_t>(1, 4096 / per_row); }
-
-}  // namespace
 
 void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols, std::uint32_t* indices,
                   float* sigma, int threads) {

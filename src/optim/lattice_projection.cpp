@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <utility>
 
 #include "optimizer_parts.h"
 #include "pollux/base/error.h"
@@ -23,8 +25,25 @@ using namespace lattice;
 // split only matrices of 4,096 atoms a thread and more, and would compete with ATen's.
 constexpr std::int64_t kAtomsPerTask = 128;
 
-// Writes codebook[idx] * sigma * s_lattice into `weight` (rows x cols, any device).
+// The codebook's float table on `device`, uploaded once per device (19 MB).
+const at::Tensor& device_codebook(const Codebook& codebook, const at::Device& device) {
+  static std::mutex mutex;
+  static std::map<std::pair<int, std::string>, at::Tensor> tables;
+  std::lock_guard<std::mutex> lock(mutex);
+  at::Tensor& t = tables[{int(codebook.variant()), device.str()}];
+  if (!t.defined())
+    t = at::from_blob(const_cast<float*>(codebook.table().data()), {Codebook::kSize, kAtomDim}, at::kFloat).to(device);
+  return t;
+}
+
+// Writes codebook[idx] * sigma * s_lattice into `weight` (rows x cols). On the CPU through
+// lattice::reconstruct_rows; on a GPU from the codebook's table there (forward_weight_on), so
+// a data-parallel step or a load copies no weights through the host.
 void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Codebook& codebook) {
+  if (!weight.is_cpu()) {
+    weight.detach().copy_(forward_weight_on_device(codebook, lw).view(weight.sizes()));
+    return;
+  }
   const std::int64_t rows = weight.size(0), cols = weight.numel() / rows;
   const at::Tensor idx = lw.indices.to(at::kCPU).contiguous(), sigma = lw.sigma.to(at::kCPU).contiguous();
   at::Tensor w = at::empty({rows, cols}, at::kFloat);
@@ -33,26 +52,58 @@ void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Cod
   weight.detach().copy_(w.view(weight.sizes()));
 }
 
-// Projects a latent matrix onto the lattice (spec section 3) and writes the forward weights
-// into `weight`; returns the discrete form, on the latent's device, and adds the atoms it
-// searched to `searched`. With `memory` (CPU, exact scoring) only the atoms that may have left
-// their lattice point are searched (issue 19), starting from the `previous` indices of these
-// rows. On a GPU the kernels of kernels/lattice_search.h search every atom in place and only
-// set `bad` (a device flag) for a NaN or Inf; the CPU path throws at once.
-LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, at::Tensor& bad,
-                      SearchMemory* memory, const at::Tensor& previous, std::int64_t& searched) {
+// The device search memory of a rows x cols matrix (kernels::DeviceSearchMemory), allocated
+// on the latent's device at first use or when the shape changed (then every atom is searched).
+kernels::DeviceSearchMemory device_memory(ProjectionMemory& m, const at::Tensor& latent, std::int64_t rows, std::int64_t cols) {
+  const std::int64_t atoms = rows * cols / kAtomDim;
+  const bool fresh = !m.atoms.defined() || m.atoms.numel() != rows * cols || m.atoms.device() != latent.device();
+  if (fresh) {
+    const at::TensorOptions on = latent.options();
+    m.atoms = at::empty({rows * cols}, on.dtype(at::kFloat));
+    m.certificates = at::empty({atoms * std::int64_t(sizeof(CertifiedIndex))}, on.dtype(at::kByte));
+    m.flagged = at::empty({atoms}, on.dtype(at::kInt));
+    m.searched = at::empty({1}, on.dtype(at::kInt));
+  }
+  return {m.atoms.data_ptr<float>(), reinterpret_cast<CertifiedIndex*>(m.certificates.data_ptr<std::uint8_t>()),
+          m.flagged.data_ptr<std::int32_t>(), m.searched.data_ptr<std::int32_t>(), fresh};
+}
+
+// Projects a latent matrix on a GPU: the kernels of kernels/lattice_search.h write the
+// forward weights into `weight` and only set `bad` (a device flag) for a NaN or Inf. With
+// `memory` (exact scoring) only the atoms that may have left their lattice point are searched,
+// starting from the `previous` indices, and the count is added to `searched_on_device`.
+LatticeWeight project_on_gpu(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, at::Tensor& bad,
+                             ProjectionMemory* memory, const at::Tensor& previous, std::int64_t& searched,
+                             at::Tensor& searched_on_device) {
   const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
-  if (latent.is_cuda()) {
-    const at::Tensor l = latent.detach().contiguous();
-    LatticeWeight out{at::empty({rows, cols / kAtomDim}, l.options().dtype(at::kInt)), at::empty({rows}, l.options())};
-    const bool direct = weight.is_contiguous() && weight.scalar_type() == at::kFloat;
-    at::Tensor w = direct ? weight.detach() : at::empty_like(l);
+  const at::Tensor l = latent.detach().contiguous();
+  const bool incremental = memory && previous.defined();
+  LatticeWeight out{incremental ? previous.contiguous().clone() : at::empty({rows, cols / kAtomDim}, l.options().dtype(at::kInt)),
+                    at::empty({rows}, l.options())};
+  const bool direct = weight.is_contiguous() && weight.scalar_type() == at::kFloat;
+  at::Tensor w = direct ? weight.detach() : at::empty_like(l);
+  if (memory) {
+    const kernels::DeviceSearchMemory m = device_memory(*memory, l, rows, cols);
+    kernels::project_rows_incremental_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
+                                           out.sigma.data_ptr<float>(), w.data_ptr<float>(),
+                                           {m.atoms, m.certificates, m.flagged, m.searched, m.fresh || !incremental},
+                                           bad.data_ptr<std::int32_t>(), nullptr);
+    searched_on_device += memory->searched;
+  } else {
     kernels::project_rows_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
                                out.sigma.data_ptr<float>(), w.data_ptr<float>(), bad.data_ptr<std::int32_t>(), nullptr);
-    if (!direct) weight.detach().copy_(w.view(weight.sizes()));
     searched += out.indices.numel();
-    return out;
   }
+  if (!direct) weight.detach().copy_(w.view(weight.sizes()));
+  return out;
+}
+
+// Projects a latent matrix on the CPU and writes the forward weights into `weight`; throws
+// for a NaN or Inf. With `memory` (exact scoring) only the atoms that may have left their
+// lattice point are searched (issue 19), starting from the `previous` indices of these rows.
+LatticeWeight project_on_cpu(const Quantizer& quantizer, const at::Tensor& latent, at::Tensor& weight, SearchMemory* memory,
+                             const at::Tensor& previous, std::int64_t& searched) {
+  const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
   const at::Tensor cpu = latent.detach().contiguous();
   LatticeWeight out{
       memory && previous.defined() ? previous.to(at::kCPU).contiguous().clone() : at::empty({rows, cols / kAtomDim}, at::kInt),
@@ -80,6 +131,13 @@ LatticeWeight project(const Quantizer& quantizer, const at::Tensor& latent, at::
 
 }  // namespace
 
+at::Tensor forward_weight_on_device(const Codebook& codebook, const LatticeWeight& lw) {
+  const at::Tensor& table = device_codebook(codebook, lw.indices.device());
+  const std::int64_t rows = lw.sigma.numel();
+  const at::Tensor points = table.index_select(0, lw.indices.reshape({-1}).to(at::kLong)).view({rows, -1});
+  return points.mul(lw.sigma.view({rows, 1})).mul(float(kLatticeScale));  // (v * sigma) * s_lattice, as reconstruct_rows
+}
+
 LatticeProjection::LatticeProjection(const Config& config, Comm* comm)
     : comm_(comm && comm->distributed() ? comm : nullptr),
       lattice_(config.quantizer == QuantizerKind::lattice),
@@ -91,6 +149,7 @@ bool LatticeProjection::projects(const Parameter& p) const { return lattice_ && 
 
 void LatticeProjection::begin_step(const at::Device& device) {
   bad_ = at::zeros({1}, at::TensorOptions().dtype(at::kInt).device(device));
+  searched_on_device_ = at::zeros({1}, at::TensorOptions().dtype(at::kDouble).device(device));
   names_.clear();
   changed_.clear();
   atoms_ = 0;
@@ -108,7 +167,10 @@ void LatticeProjection::apply(Parameter& p, const at::Tensor& latent) {
   at::Tensor weight = own_rows(comm_, p.value.detach());
   auto prev = weights_.find(p.name);
   const at::Tensor previous = prev != weights_.end() ? own_rows(comm_, prev->second.indices) : at::Tensor();
-  LatticeWeight next = project(quantizer_, latent, weight, bad_, incremental_ ? &memory_[p.name] : nullptr, previous, searched_);
+  ProjectionMemory* memory = incremental_ ? &memory_[p.name] : nullptr;
+  LatticeWeight next = latent.is_cpu()
+                           ? project_on_cpu(quantizer_, latent, weight, memory ? &memory->host : nullptr, previous, searched_)
+                           : project_on_gpu(quantizer_, latent, weight, bad_, memory, previous, searched_, searched_on_device_);
   if (comm_) {  // every rank rebuilds the whole matrix from the gathered indices and sigma
     next = {comm_->all_gather_index_rows(next.indices, rows), comm_->all_gather_rows(next.sigma, rows)};
     write_forward_weight(p.value, next, quantizer_.codebook());
@@ -122,20 +184,20 @@ void LatticeProjection::apply(Parameter& p, const at::Tensor& latent) {
 }
 
 double LatticeProjection::finish_step(const at::Tensor& force, StepStats& out) {
-  std::vector<at::Tensor> gathered = {force, bad_.to(at::kDouble).sum()};
+  std::vector<at::Tensor> gathered = {force, bad_.to(at::kDouble).sum(), searched_on_device_.sum()};
   gathered.insert(gathered.end(), changed_.begin(), changed_.end());
   const at::Tensor stats = at::stack(gathered).cpu();
   const double* st = stats.data_ptr<double>();
   if (st[1] != 0) throw Error("optimizer", "a latent matrix holds a NaN or Inf after the update");
   double changed_atoms = 0;
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    out.changed_atoms[names_[i]] = std::int64_t(st[2 + i]);
-    changed_atoms += st[2 + i];
+    out.changed_atoms[names_[i]] = std::int64_t(st[3 + i]);
+    changed_atoms += st[3 + i];
   }
   // searched: this rank's share of its own rows (all rows on one rank)
   const double own_atoms = comm_ ? atoms_ / comm_->world_size() : atoms_;
   out.churn = atoms_ > 0 ? changed_atoms / atoms_ : 0.0;
-  out.searched = own_atoms > 0 ? std::min(1.0, double(searched_) / own_atoms) : 0.0;
+  out.searched = own_atoms > 0 ? std::min(1.0, (double(searched_) + st[2]) / own_atoms) : 0.0;
   return st[0];
 }
 
@@ -183,6 +245,8 @@ void load_lattice_weights(PolluxModel& model, const std::map<std::string, Lattic
     const std::int64_t rows = p.value.size(0);
     if (it->second.indices.numel() != p.value.numel() / kAtomDim || it->second.sigma.numel() != rows)
       throw Error("optimizer", "lattice weights of " + p.name + " do not match its shape");
+    if (it->second.indices.lt(0).logical_or(it->second.indices.ge(Codebook::kSize)).any().item<bool>())
+      throw Error("optimizer", "lattice weights of " + p.name + " hold an index outside the 196,561-entry codebook");
     write_forward_weight(p.value, it->second, codebook);
   }
 }

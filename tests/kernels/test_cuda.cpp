@@ -158,3 +158,94 @@ TEST_CASE("cuda training: 8 float32 steps follow the CPU's losses and lattice in
   // that rounding of a Voronoi boundary.
   CHECK(double(differ) <= 1e-3 * double(atoms));
 }
+
+TEST_CASE("cuda incremental projection: 50 steps of a walk equal the CPU's full projection bit for bit, with skips", "[cuda]") {
+  REQUIRE_GPU();
+  const Quantizer q(Codebook::get(CodebookVariant::leech));
+  const std::int64_t rows = 384, cols = 1152, atoms = rows * cols / 24;
+  at::manual_seed(33);
+  at::Tensor w = at::randn({rows, cols}, at::kFloat) * 0.02;
+  const at::TensorOptions on = at::TensorOptions().device(at::kCUDA);
+  at::Tensor at_search = at::empty({rows * cols}, on.dtype(at::kFloat));
+  at::Tensor certificates = at::empty({atoms * std::int64_t(sizeof(CertifiedIndex))}, on.dtype(at::kByte));
+  at::Tensor flagged = at::empty({atoms}, on.dtype(at::kInt)), count = at::empty({1}, on.dtype(at::kInt));
+  at::Tensor gi = at::zeros({rows, cols / 24}, on.dtype(at::kInt)), gs = at::empty({rows}, on.dtype(at::kFloat));
+  at::Tensor gw = at::empty({rows, cols}, on.dtype(at::kFloat)), bad = at::zeros({1}, on.dtype(at::kInt));
+  std::vector<std::uint32_t> idx(static_cast<std::size_t>(atoms)), first;
+  std::vector<float> sigma(static_cast<std::size_t>(rows)), weight(static_cast<std::size_t>(rows * cols));
+  std::int64_t searched = 0, index_mismatches = 0, sigma_mismatches = 0, weight_mismatches = 0, changed = 0;
+  for (int step = 0; step < 50; ++step) {
+    w += at::randn({rows, cols}, at::kFloat) * 0.0015;  // a training-like walk: most atoms stay
+    const at::Tensor wd = w.to(at::kCUDA);
+    kernels::project_rows_incremental_cuda(
+        q, wd.data_ptr<float>(), rows, cols, gi.data_ptr<std::int32_t>(), gs.data_ptr<float>(), gw.data_ptr<float>(),
+        {at_search.data_ptr<float>(), reinterpret_cast<CertifiedIndex*>(certificates.data_ptr<std::uint8_t>()),
+         flagged.data_ptr<std::int32_t>(), count.data_ptr<std::int32_t>(), step == 0},
+        bad.data_ptr<std::int32_t>(), nullptr);
+    const std::int64_t n = count.item<std::int32_t>();
+    if (step == 0)
+      CHECK(n == atoms);
+    else
+      searched += n;
+    project_rows(q, w.data_ptr<float>(), std::size_t(rows), std::size_t(cols), idx.data(), sigma.data(), 0);
+    reconstruct_rows(q.codebook(), idx.data(), sigma.data(), std::size_t(rows), std::size_t(cols), weight.data());
+    const at::Tensor ci = gi.cpu(), cs = gs.cpu(), cw = gw.cpu();
+    for (std::int64_t k = 0; k < atoms; ++k)
+      index_mismatches += std::uint32_t(ci.data_ptr<std::int32_t>()[k]) != idx[std::size_t(k)];
+    for (std::int64_t r = 0; r < rows; ++r) sigma_mismatches += cs.data_ptr<float>()[r] != sigma[std::size_t(r)];
+    for (std::int64_t k = 0; k < rows * cols; ++k) weight_mismatches += cw.data_ptr<float>()[k] != weight[std::size_t(k)];
+    if (step == 0) first = idx;
+  }
+  for (std::size_t k = 0; k < idx.size(); ++k) changed += idx[k] != first[k];
+  INFO(searched << " searches in 49 steps of " << atoms << " atoms; " << changed << " atoms changed index");
+  CHECK(bad.item<int>() == 0);
+  CHECK(index_mismatches == 0);
+  CHECK(sigma_mismatches == 0);
+  CHECK(weight_mismatches == 0);
+  CHECK(changed > atoms / 20);
+  CHECK(searched < 49 * atoms / 2);
+}
+
+TEST_CASE("cuda training: 50 float32 steps of incremental projection, each step's indices those of a full search", "[cuda]") {
+  REQUIRE_GPU();
+  Config config;
+  config.model.n_layers = 2;
+  config.model.n_embd = 48;
+  config.model.seq_len = 32;
+  config.micro_batch = 4;
+  config.h_floor = 1.0;
+  config.precision = Precision::float32;
+  config.projection = Projection::incremental;
+  PolluxModel model(config.model, 5, at::kCUDA);
+  auto optimizer = make_optimizer(config, model);
+  const Quantizer q(Codebook::get(config.codebook));
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(9);
+  std::int64_t mismatches = 0, atoms = 0;
+  double searched_after_first = 0, losses = 0;
+  for (int step = 0; step < 50; ++step) {
+    const at::Tensor window =
+        at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
+    auto batch = [&]() { return std::make_pair(window.slice(1, 0, -1).to(at::kCUDA), window.slice(1, 1).to(at::kCUDA)); };
+    const double ce = accumulate_gradients(model, 1, batch, {false, 0});
+    const StepStats stats = optimizer->step(ce);
+    losses += ce;
+    if (step > 0) searched_after_first += stats.searched / 49;
+    const OptimizerState state = optimizer->state();
+    for (const auto& [key, indices] : state.tensors) {
+      if (key.rfind("indices/", 0) != 0) continue;
+      const at::Tensor latent = state.tensors.at("latent/" + key.substr(8)).contiguous();
+      const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
+      at::Tensor full = at::empty_like(indices), sigma = at::empty({rows}, latent.options()), w = at::empty_like(latent);
+      at::Tensor bad = at::zeros({1}, indices.options());
+      kernels::project_rows_cuda(q, latent.data_ptr<float>(), rows, cols, full.data_ptr<std::int32_t>(), sigma.data_ptr<float>(),
+                                 w.data_ptr<float>(), bad.data_ptr<std::int32_t>(), nullptr);
+      mismatches += full.ne(indices).sum().item<std::int64_t>();
+      atoms += indices.numel();
+    }
+  }
+  INFO("mean searched fraction after the first step: " << searched_after_first);
+  CHECK(std::isfinite(losses));
+  CHECK(mismatches == 0);
+  CHECK(atoms > 0);
+  CHECK(searched_after_first < 0.5);
+}

@@ -1,5 +1,6 @@
-// The fast quantizer against a float64 brute force over all 196,560 shell points on
-// 100,000 fresh random atoms, written as matrix products (ATen) so that it runs in seconds.
+// The fast quantizer, and the GPU kernels' lean search run lane by lane on the host, against a
+// float64 brute force over all 196,560 shell points on 100,000 fresh random atoms, written as
+// matrix products (ATen) so that it runs in seconds.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -12,6 +13,7 @@
 #endif
 
 #include "../catch.h"
+#include "pollux/kernels/lattice_search.h"
 #include "pollux/lattice/quantizer.h"
 
 using namespace pollux::lattice;
@@ -144,13 +146,16 @@ std::vector<std::uint32_t> brute_force(const Codebook& cb, const at::Tensor& she
 
 }  // namespace
 
-TEST_CASE("quantizer: 100,000 fresh random atoms match a float64 brute force", "[quantizer][exhaustive]") {
+TEST_CASE("quantizer and the lean GPU search's twin: 100,000 fresh random atoms match a float64 brute force",
+          "[quantizer][exhaustive]") {
   at::manual_seed(2026);
   // One thread: these 128 x 24 x 2,048 products are too small to share (two threads took
   // 40 s of wall and more CPU than one's 26 s).
   at::set_num_threads(1);
   for (auto variant : {CodebookVariant::leech, CodebookVariant::pollux_v4}) {
     const Quantizer q(Codebook::get(variant));
+    const pollux::kernels::SearchRule rule = pollux::kernels::search_rule(q);
+    const pollux::kernels::SearchTables tables = pollux::kernels::host_search_tables(variant).view();
     const at::Tensor shell = shell_matrix(q.codebook());
     // Several scales: mostly-zero atoms, the training regime (about C = 1.41 per
     // coordinate), and far outside the shell.
@@ -160,12 +165,15 @@ TEST_CASE("quantizer: 100,000 fresh random atoms match a float64 brute force", "
       std::vector<std::uint32_t> fast(12500);
       q.nearest(atoms.data_ptr<float>(), 12500, fast.data(), 0);
       const std::vector<std::uint32_t> brute = brute_force(q.codebook(), shell, atoms);
-      int mismatches = 0, zeros = 0;
+      int mismatches = 0, lean_mismatches = 0, zeros = 0;
       for (std::size_t a = 0; a < fast.size(); ++a) {
         mismatches += fast[a] != brute[a];
+        lean_mismatches += pollux::kernels::emulate_warp_search(rule, tables, atoms.data_ptr<float>() + 24 * a,
+                                                                pollux::kernels::FastPass::float32) != brute[a];
         zeros += brute[a] == 0;
       }
       CHECK(mismatches == 0);
+      CHECK(lean_mismatches == 0);
       CHECK(ambiguous < 1000);               // the float32 screen decides nearly every atom
       if (scale < 0.5) CHECK(zeros > 1000);  // the zero vector really is exercised
     }

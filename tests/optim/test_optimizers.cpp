@@ -212,3 +212,35 @@ TEST_CASE("start_latents: the first step starts from the latents given instead o
   CHECK_THROWS_WITH(optimizer->start_latents({{model.parameters().front().name, model.parameters().front().value.detach()}}),
                     Catch::Contains("keeps no latent"));
 }
+
+TEST_CASE("forward_weight_on_device: the codebook gathered in ATen equals reconstruct_rows bit for bit", "[optimizer][lattice]") {
+  const lattice::Codebook& codebook = lattice::Codebook::get(lattice::CodebookVariant::leech);
+  at::manual_seed(4);
+  const std::int64_t rows = 12, cols = 96;
+  LatticeWeight lw{at::randint(lattice::Codebook::kSize, {rows, cols / 24}, at::kInt), at::rand({rows}) * 0.3 + 0.01};
+  lw.indices[0][0] = 0;  // the zero point too
+  std::vector<float> expected(std::size_t(rows * cols));
+  lattice::reconstruct_rows(codebook, reinterpret_cast<const std::uint32_t*>(lw.indices.data_ptr<std::int32_t>()),
+                            lw.sigma.data_ptr<float>(), std::size_t(rows), std::size_t(cols), expected.data());
+  const at::Tensor got = forward_weight_on_device(codebook, lw).contiguous();
+  REQUIRE(got.sizes() == at::IntArrayRef({rows, cols}));
+  std::size_t mismatches = 0;
+  for (std::size_t k = 0; k < expected.size(); ++k) mismatches += got.data_ptr<float>()[k] != expected[k];
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("load_lattice_weights: an index outside the codebook is refused by name", "[optimizer][lattice]") {
+  const Config config = small_config(QuantizerKind::lattice, OptimizerKind::pollux);
+  PolluxModel model = small_model(config);
+  std::map<std::string, LatticeWeight> weights;
+  std::string name;
+  for (auto& p : model.parameters()) {
+    if (!p.quantized_matrix()) continue;
+    const std::int64_t rows = p.value.size(0);
+    weights[p.name] = {at::zeros({rows, p.value.numel() / rows / 24}, at::kInt), at::ones({rows})};
+    if (name.empty()) name = p.name;
+  }
+  weights[name].indices[0][0] = lattice::Codebook::kSize;
+  CHECK_THROWS_WITH(load_lattice_weights(model, weights, lattice::Codebook::get(lattice::CodebookVariant::leech), Scope::all),
+                    Catch::Contains(name) && Catch::Contains("outside"));
+}

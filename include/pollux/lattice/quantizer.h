@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "pollux/lattice/certificate.h"
 #include "pollux/lattice/codebook.h"
 
 namespace pollux::lattice {
@@ -40,29 +41,6 @@ enum class Scoring : std::uint8_t { exact, reference_bf16 };
 double atom_score(const float* atom, const std::int8_t* integer_vector);
 double atom_score(const double* atom, const std::int8_t* integer_vector);
 
-// A search result with its certificate (issue 19; exact scoring only). At the searched
-// position x, `rivals` are the shell points that score best after the winner (index 0: none)
-// and `others` bounds the true score <x, v> of every other shell point v (of every shell point
-// when the winner is the zero vector), rounding included. All shell points have |v| = sqrt(32)
-// in integer coordinates, so after a move to x' no other score exceeds
-//   others + sqrt(32) |x' - x|,
-// and certificate_holds() needs the winner's own score at x', computed, to exceed that, each
-// rival's score at x', computed, and the zero threshold, all by a bound on the rounding of
-// every score at x', margin(x') = 2^-38 sum_i |x'_i|. Then the nearest point of x' is the
-// winner, bit for bit as a full search finds it: a proof, not a heuristic.
-// Before any inner product, certificate_holds() tries the same proof with the scores at x:
-// the winner's true score there is at least `winner_floor` and every rival's at most
-// `rival_ceiling` (rounding included); a move by |x' - x| lowers the one and raises the others
-// by at most sqrt(32) |x' - x|, so a move small beside the winner's lead needs no score at x'.
-inline constexpr int kCertifiedRivals = 8;
-struct CertifiedIndex {
-  std::uint32_t index = 0;
-  double others = INFINITY;  // +Inf: no certificate
-  std::uint32_t rivals[kCertifiedRivals] = {};
-  double winner_floor = -INFINITY;   // a shell winner's true score at x is at least this
-  double rival_ceiling = -INFINITY;  // each rival's true score at x is at most this (-Inf: no rival)
-};
-
 class Quantizer {
  public:
   explicit Quantizer(const Codebook& codebook, Scoring scoring = Scoring::exact);
@@ -76,11 +54,10 @@ class Quantizer {
   // (0 = all cores).
   void nearest(const float* atoms, std::size_t count, std::uint32_t* indices, int threads = 0) const;
 
-  // nearest() with the certificate above (exact scoring; throws pollux::Error under
-  // reference_bf16). The search scores more candidates exactly, which costs a little.
+  // nearest() with its certificate (lattice/certificate.h; exact scoring, throws
+  // pollux::Error under reference_bf16). The search scores more candidates exactly, which costs a little.
   CertifiedIndex nearest_certified(const float* atom) const;
-  // Whether the nearest point of an atom that moved from `searched` (where `certificate` was
-  // taken) to `moved` is proven to be the certificate's index still. False for NaN or Inf.
+  // lattice::certificate_holds() with this codebook's rows.
   bool certificate_holds(const float* searched, const float* moved, const CertifiedIndex& certificate) const;
   // Starts loading the codebook rows certificate_holds() may read for `certificate` (its
   // winner's and rivals'): scattered over a 4.7 MB table, they miss the cache otherwise.

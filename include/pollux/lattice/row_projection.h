@@ -17,6 +17,12 @@
 
 namespace pollux::lattice {
 
+// sigma_r of row r (float32, the squares summed in float64 in column order); throws
+// pollux::Error for a NaN or Inf.
+float row_sigma(const float* row, std::size_t cols, std::size_t r);
+// Atom a of a row, scaled: (W_r / sigma_r) * C in float32.
+void scaled_atom(const float* row, std::size_t a, float sigma, float* atom);
+
 // Writes rows * cols / 24 indices and `rows` scales. Throws pollux::Error if cols % 24 != 0
 // or W holds a NaN or Inf.
 void project_rows(const Quantizer& quantizer, const float* w, std::size_t rows, std::size_t cols, std::uint32_t* indices,

@@ -22,6 +22,14 @@ namespace pollux {
 
 class Comm;
 
+// What incremental projection keeps of one matrix between steps: the certificates of its
+// atoms, on the host for CPU latents (lattice::SearchMemory) or on the latent's GPU
+// (kernels::DeviceSearchMemory's tensors: atoms, certificates, and scratch).
+struct ProjectionMemory {
+  lattice::SearchMemory host;
+  at::Tensor atoms, certificates, flagged, searched;
+};
+
 class LatticeProjection {
  public:
   // With a distributed `comm`, apply() gets this rank's rows of each latent (ZeRO-1) and
@@ -56,15 +64,21 @@ class LatticeProjection {
   bool lattice_;
   Scope scope_;
   lattice::Quantizer quantizer_;
-  bool incremental_;  // projection = incremental, exact scoring: memory_ holds the certificates (CPU latents)
-  std::map<std::string, lattice::SearchMemory> memory_;
+  bool incremental_;  // projection = incremental, exact scoring: memory_ holds the certificates
+  std::map<std::string, ProjectionMemory> memory_;
   std::map<std::string, LatticeWeight> weights_;
   // this step's
   at::Tensor bad_;  // int32 flag on the device
   std::vector<std::string> names_;
   std::vector<at::Tensor> changed_;  // per lattice matrix: its atoms whose index changed
   double atoms_ = 0;
-  std::int64_t searched_ = 0;
+  std::int64_t searched_ = 0;      // atoms searched on the host, and on a GPU by full projections
+  at::Tensor searched_on_device_;  // double, on the device: atoms the GPU's incremental projection searched
 };
+
+// codebook[idx] * sigma * s_lattice (rows x cols float32) on the device of lw's tensors, from
+// the codebook's float table there (index_select): no copy through the host. Equal bit for bit
+// to lattice::reconstruct_rows, on any device (indices must lie in the codebook).
+at::Tensor forward_weight_on_device(const lattice::Codebook& codebook, const LatticeWeight& lw);
 
 }  // namespace pollux
