@@ -91,6 +91,12 @@ for k in quantizer quantizer_v4 step train_tiny train decode trace; do
   ${cmd[$k]} >"$work/$k.json" 2>"$work/$k.err"
 done
 [ -s "$work/trace_1152.json" ] && gzip -c "$work/trace_1152.json" >"$out/trace_1152.json.gz"
+# Issue 33, item 2: Nsight Compute on both fast passes of the search kernel, where the machine
+# has ncu (the benchmark's own registers and occupancy come from the CUDA runtime either way).
+if command -v ncu >/dev/null; then
+  timeout 120 ncu --kernel-name regex:nearest_kernel --launch-skip 1 --launch-count 2 --section LaunchStats --section Occupancy \
+    --section SpeedOfLight "$bin/pollux-bench" quantizer --device cuda --atoms 2000000 --check 0 >"$work/ncu.txt" 2>&1
+fi
 
 # Issue 10: world size 1 over ProcessGroupNCCL gives the plain run's weights (tiny, float32,
 # 8 steps), and the bytes one Pollux-1152 step hands to the collectives.
@@ -143,7 +149,9 @@ record = {
     "device": gpu, "date": datetime.date.today().isoformat(), "commit": commit,
     "command": f"tools/device/run.sh run ({how})",
     "quantizer": {"command": qcmd, "atoms": q.get("atoms"), "checked": q.get("checked"),
-                  "mismatches": q.get("mismatches"), "atoms_per_s": q.get("fast_atoms_per_s")},
+                  "mismatches": q.get("mismatches"), "atoms_per_s": q.get("fast_atoms_per_s"),
+                  **{f"{p}_{k}": q.get(f"{p}_{k}") for p in ("float32", "float64")
+                     for k in ("atoms_per_s", "mismatches", "registers", "shared_bytes", "local_bytes", "occupancy")}},
     "pollux_step": {"command": scmd, "config": "configs/pollux-1152.ini", "seconds": s.get("seconds"),
                     "peak_bytes": s.get("peak_bytes"), "optimizer_state_bytes": s.get("optimizer_state_bytes")},
     "train": {"command": tcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": t.get("tokens_per_s"),
@@ -172,6 +180,9 @@ echo "== $(cat "$work/gpu.txt") ($how)"
 [ -s "$work/bundle.log" ] && row "bundle" "$(head -1 "$work/bundle.log")"
 row "CUDA tests" "$cuda_tests"
 row "quantizer leech (atoms/s)" "$(field "$work/quantizer.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer.json" mismatches))"
+for p in float32 float64; do
+  row "  $p fast pass: atoms/s, registers, occupancy" "$(for k in atoms_per_s registers occupancy; do field "$work/quantizer.json" ${p}_$k; done | paste -sd' ')"
+done
 row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer_v4.json" mismatches))"
 row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
 row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
