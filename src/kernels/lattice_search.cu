@@ -19,6 +19,12 @@ namespace {
 
 constexpr int kWarpsPerBlock = 8;
 constexpr unsigned kFullMask = 0xFFFFFFFFu;
+// Blocks an SM must hold of a search kernel with the lean fast pass: ptxas then keeps it within
+// 80 registers a thread (it took 135 unbounded, one block of 8 warps an SM; 25 % occupancy
+// becomes 37.5 %, for a few hundred bytes of spills), and 3 x 18.7 KB of shared memory fit.
+// The float64 pass stays as it was (128 registers, two blocks), the benchmark's "before".
+template <typename T>
+constexpr int kMinBlocks = sizeof(T) == sizeof(float) ? 3 : 2;
 // Blocks of the certified search: its list's length is known on the device only.
 constexpr int kSearchBlocks = 2048;
 static_assert(sizeof(lattice::CertifiedIndex) == 64, "the host and the GPU share certificates byte for byte");
@@ -109,8 +115,9 @@ __device__ std::uint32_t warp_search(const SearchRule& rule, const SearchTables&
 }
 
 template <typename T>
-__global__ void nearest_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ atoms, std::int64_t count,
-                               std::int32_t* __restrict__ indices, std::int32_t* bad) {
+__global__ void __launch_bounds__(kWarpsPerBlock* kWarp, kMinBlocks<T>)
+    nearest_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ atoms, std::int64_t count,
+                   std::int32_t* __restrict__ indices, std::int32_t* bad) {
   __shared__ SearchScratch<T> scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   for (std::int64_t a = std::int64_t(blockIdx.x) * kWarpsPerBlock + warp; a < count;
@@ -143,10 +150,10 @@ __global__ void row_sigma_kernel(const float* __restrict__ w, std::int64_t rows,
 }
 
 // Atom a of the latent: (w / sigma_r) * C, searched; the forward weight written beside the index.
-__global__ void project_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
-                               const float* __restrict__ latent, std::int64_t rows, std::int64_t cols, float c, float s_lattice,
-                               const float* __restrict__ sigma, std::int32_t* __restrict__ indices, float* __restrict__ weight,
-                               std::int32_t* bad) {
+__global__ void __launch_bounds__(kWarpsPerBlock* kWarp, kMinBlocks<float>)
+    project_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook, const float* __restrict__ latent,
+                   std::int64_t rows, std::int64_t cols, float c, float s_lattice, const float* __restrict__ sigma,
+                   std::int32_t* __restrict__ indices, float* __restrict__ weight, std::int32_t* bad) {
   __shared__ SearchScratch<float> scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   const std::int64_t per_row = cols / kDim, count = rows * per_row;
@@ -204,12 +211,12 @@ __global__ void check_kernel(SearchTables tables, const float* __restrict__ code
 
 // Incremental projection, step 2: a warp per listed atom runs the certified search and keeps
 // its index, certificate, position and forward weight.
-__global__ void certified_search_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
-                                        const float* __restrict__ latent, std::int64_t per_row, float c, float s_lattice,
-                                        const float* __restrict__ sigma, const std::int32_t* __restrict__ flagged,
-                                        const std::int32_t* flagged_count, std::int32_t* __restrict__ indices,
-                                        float* __restrict__ weight, float* __restrict__ at_search,
-                                        lattice::CertifiedIndex* __restrict__ certificates) {
+__global__ void __launch_bounds__(kWarpsPerBlock* kWarp, kMinBlocks<float>)
+    certified_search_kernel(SearchRule rule, SearchTables tables, const float* __restrict__ codebook,
+                            const float* __restrict__ latent, std::int64_t per_row, float c, float s_lattice,
+                            const float* __restrict__ sigma, const std::int32_t* __restrict__ flagged,
+                            const std::int32_t* flagged_count, std::int32_t* __restrict__ indices, float* __restrict__ weight,
+                            float* __restrict__ at_search, lattice::CertifiedIndex* __restrict__ certificates) {
   __shared__ SearchScratch<float> scratch[kWarpsPerBlock];
   const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
   const std::int64_t count = *flagged_count;
