@@ -19,10 +19,10 @@ bundle="${POLLUX_BUNDLE:-device-bundle}"
 build=build-device
 exes=(bin/pollux-bench bin/pollux-bench-lut bin/pollux-train bin/pollux-prepare bin/pollux-inspect tests/test_cuda)
 targets=(pollux-bench pollux-bench-lut pollux-train pollux-prepare pollux-inspect test_cuda)
-# ---- issue 33 item 5 (inference), 1/3: the eval tool and the [cuda] cases of the decode and
-# scoring tests travel too.
-exes+=(bin/pollux-eval tests/test_runtime tests/test_eval)
-targets+=(pollux-eval test_runtime test_eval)
+# ---- issue 33 item 5 (inference), 1/3: the eval tool and the [cuda] cases of the decode,
+# scoring and look-up product tests travel too.
+exes+=(bin/pollux-eval tests/test_runtime tests/test_eval tests/test_infer)
+targets+=(pollux-eval test_runtime test_eval test_infer)
 # ---- end of item 5's block 1/3
 
 configure() {  # configure PYTHON JOBS: build-device for sm_90, the check's targets only
@@ -170,13 +170,14 @@ with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
 PY
 # ---- issue 33 item 5 (inference), 2/3. Decode: cmd[decode] above replays the CUDA graph (the
 # default on CUDA); the same run eager beside it. The [cuda] cases of test_runtime (graph decode's
-# greedy tokens equal eager's) and test_eval (GPU scoring equals the CPU's). Batched scoring on
+# greedy tokens equal eager's), test_eval (GPU scoring equals the CPU's) and test_infer (the
+# look-up product's kernel equals its host twin). Batched scoring on
 # the GPU: BLiMP-shaped pairs (a Shakespeare line against its words reversed) scored by the
 # Pollux-1152 checkpoint of the NCCL check, batch 1 against batch 64; a run of one pair gives
 # the loading time, taken off. Fields into the record's "decode" and "eval_gpu".
 if [ -f "$bundle/env.sh" ]; then item5_tests="$bundle/bin"; else item5_tests="$build/tests"; fi
-for t in test_runtime test_eval; do POLLUX_REQUIRE_GPU=1 "$item5_tests/$t" "[cuda]" >"$work/${t}_cuda.log" 2>&1; done
-item5_tests_row="runtime: $(tail -2 "$work/test_runtime_cuda.log" | tr '\n' ' ')eval: $(tail -2 "$work/test_eval_cuda.log" | tr '\n' ' ')"
+for t in test_runtime test_eval test_infer; do POLLUX_REQUIRE_GPU=1 "$item5_tests/$t" "[cuda]" >"$work/${t}_cuda.log" 2>&1; done
+item5_tests_row="$(for t in test_runtime test_eval test_infer; do echo "$t: $(tail -2 "$work/${t}_cuda.log" | tr '\n' ' ')"; done | paste -sd ";")"
 ${cmd[decode]} --cuda_graph off >"$work/decode_eager.json" 2>"$work/decode_eager.err"
 mkdir -p "$work/pairs"
 "$python" - data/tinyshakespeare.txt "$work/pairs/shakespeare.jsonl" <<'PY'
