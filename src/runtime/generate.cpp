@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "pollux/base/error.h"
+#include "pollux/runtime/static_decode.h"
 
 namespace pollux {
 
@@ -43,7 +45,7 @@ at::Tensor sampling_probabilities(at::Tensor logits, const std::vector<std::uint
 }
 
 std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<std::uint32_t>& prompt, const SamplingOptions& o,
-                                    const std::function<void(std::uint32_t)>& on_token) {
+                                    const std::function<void(std::uint32_t)>& on_token, bool cuda_graph) {
   const std::int64_t context = model.config().seq_len;
   if (prompt.empty()) throw Error("generate", "the prompt is empty (give some text, or use the end-of-text token)");
   if (std::int64_t(prompt.size()) > context)
@@ -52,27 +54,39 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
   at::NoGradGuard no_grad;
   const at::Device device = model.parameters().front().value.device();
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+  std::unique_ptr<StaticDecoder> graph;
+  if (cuda_graph && device.is_cuda() && !model.ternary_weights()) graph = std::make_unique<StaticDecoder>(model, true);
   PolluxModel::KVCache cache;
+  // The logits after `input`: a whole prompt into an empty cache (`fresh`), or one more token.
+  auto next_logits = [&](const std::vector<std::int64_t>& input, bool fresh) -> at::Tensor {
+    if (graph) return fresh ? graph->prefill(input) : graph->step(input.front());
+    if (fresh) cache = PolluxModel::KVCache();
+    return model.forward(at::tensor(input, at::kLong).unsqueeze(0).to(device), cache)[0][-1];
+  };
   std::vector<std::uint32_t> all(prompt), out;
-  at::Tensor input = at::tensor(std::vector<std::int64_t>(prompt.begin(), prompt.end()), at::kLong).unsqueeze(0).to(device);
+  std::vector<std::int64_t> input(prompt.begin(), prompt.end());
+  std::int64_t length = 0;  // positions in the cache
+  bool fresh = true;
   while (int(out.size()) < o.max_new_tokens) {
-    if (cache.length() + input.size(1) > context) {
+    if (length + std::int64_t(input.size()) > context) {
       // The context is full: start again from the last half of it (the positions are
       // absolute, so the cache cannot slide), which costs half a context every half context;
       // at least the last token (a seq_len 1 model would otherwise run on nothing, issue 29).
       const std::size_t keep = std::size_t(std::max<std::int64_t>(1, context / 2));
-      input =
-          at::tensor(std::vector<std::int64_t>(all.end() - std::ptrdiff_t(keep), all.end()), at::kLong).unsqueeze(0).to(device);
-      cache = PolluxModel::KVCache();
+      input.assign(all.end() - std::ptrdiff_t(keep), all.end());
+      fresh = true;
+      length = 0;
     }
-    const at::Tensor logits = model.forward(input, cache)[0][-1];
+    const at::Tensor logits = next_logits(input, fresh);
+    length += std::int64_t(input.size());
+    fresh = false;
     const at::Tensor probs = sampling_probabilities(logits, all, o, model.config().tokenizer_vocab_size);
     const auto next = std::uint32_t(at::multinomial(probs, 1, false, gen).item<std::int64_t>());
     out.push_back(next);
     all.push_back(next);
     on_token(next);
     if (std::int64_t(next) == o.end_of_text) break;
-    input = at::full({1, 1}, std::int64_t(next), at::TensorOptions(at::kLong).device(device));
+    input.assign(1, std::int64_t(next));
   }
   return out;
 }

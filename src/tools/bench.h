@@ -35,6 +35,7 @@ struct DecodeRun {
   infer::Kernel kernel = infer::Kernel::automatic;
   infer::IndexForm index_form = infer::IndexForm::automatic;
   infer::KvCache kv_cache = infer::KvCache::float32;
+  bool cuda_graph = true;  // dense on CUDA: decode by replaying a CUDA graph (runtime/static_decode.h)
   bool json = false;
 };
 // `command` is how the usage line names the program: "pollux-bench decode" or "pollux-bench-lut".
@@ -43,7 +44,8 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
 struct DecodeTiming {
   double prefill_s = 0, decode_s = 0, rss_before_load = 0, rss_after_load = 0;
   std::size_t bytes_per_token = 0;
-  std::string kernel;  // the lut kernel that ran
+  std::string kernel;       // the lut kernel that ran
+  bool cuda_graph = false;  // the dense decode replayed a CUDA graph
 };
 int report_decode(const DecodeRun& run, const DecodeTiming& t);
 double resident_bytes();  // VmRSS now

@@ -1,5 +1,5 @@
 // pollux-bench decode MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense] [--device cpu|cuda (dense)]
-//                    [--prompt_tokens P] [--new_tokens N] [--threads T] [--json]
+//                    [--prompt_tokens P] [--new_tokens N] [--threads T] [--cuda_graph on|off] [--json]
 // The dense runtime runs here; the lut one is handed to pollux-bench-lut (see bench.h).
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -8,11 +8,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 
 #include "bench.h"
 #include "pollux/base/error.h"
 #include "pollux/runtime/model_file.h"
+#include "pollux/runtime/static_decode.h"
 
 namespace pollux::bench {
 namespace {
@@ -64,22 +66,27 @@ int decode(int argc, const char* const* argv) {
   std::mt19937 rng(1);  // the same prompt as pollux-bench-lut's
   std::vector<std::int64_t> prompt(static_cast<std::size_t>(run->prompt_tokens));
   for (auto& id : prompt) id = std::int64_t(rng() % std::uint32_t(active));
-  // Prefill of the prompt, then greedy batch-1 decode.
+  // Prefill of the prompt, then greedy batch-1 decode: on CUDA by default through a CUDA graph
+  // of the decode step, else eagerly with a growing KV cache.
+  t.cuda_graph = cuda && run->cuda_graph;
+  std::unique_ptr<StaticDecoder> graph = t.cuda_graph ? std::make_unique<StaticDecoder>(m, true) : nullptr;
   PolluxModel::KVCache cache;
   auto start = std::chrono::steady_clock::now();
   // float32 on either device; each token's argmax is read back, which synchronises the GPU
-  at::Tensor logits = m.forward(at::tensor(prompt, at::kLong).unsqueeze(0).to(device), cache)[0][-1];
+  at::Tensor logits =
+      graph ? graph->prefill(prompt) : m.forward(at::tensor(prompt, at::kLong).unsqueeze(0).to(device), cache)[0][-1];
   (void)logits.sum().item<float>();
   t.prefill_s = seconds_since(start);
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < run->new_tokens; ++i) {
     const std::int64_t next = logits.slice(0, 0, active).argmax().item<std::int64_t>();
-    logits = m.forward(at::full({1, 1}, next, at::TensorOptions(at::kLong).device(device)), cache)[0][-1];
+    logits =
+        graph ? graph->step(next) : m.forward(at::full({1, 1}, next, at::TensorOptions(at::kLong).device(device)), cache)[0][-1];
   }
   t.decode_s = seconds_since(start);
   for (const auto& p : m.parameters())  // every matrix in full, one row of each embedding
     t.bytes_per_token += std::size_t(p.name.rfind("_emb.") != std::string::npos ? p.value.size(1) : p.value.numel()) * 4;
-  t.kernel = cuda ? "libtorch-cuda" : "libtorch";
+  t.kernel = cuda ? (t.cuda_graph ? "libtorch-cuda-graph" : "libtorch-cuda") : "libtorch";
   return report_decode(*run, t);
 }
 

@@ -50,7 +50,9 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
       "(shell where the CPU has AVX-512, else packed)")(
       "kv_cache", po::value<std::string>()->default_value("float32"),
       "lut: float32, or float16 (half the KV cache's memory; each key and value rounded once)")(
-      "json", po::bool_switch(), "print one JSON object instead of a table");
+      "cuda_graph", po::value<std::string>()->default_value("on"),
+      "dense on CUDA: on (each token one replay of a CUDA graph of the decode step, over a static KV cache of the whole "
+      "context) or off (eager, op by op)")("json", po::bool_switch(), "print one JSON object instead of a table");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(), "a .plx file");
   po::positional_options_description positional;
@@ -61,7 +63,7 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   if (!cli::parse(int(extra.size()), extra.data(),
                   "usage: " + command + " MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]\n" +
                       std::string(command.size() + 8, ' ') +
-                      "[--prompt_tokens P] [--new_tokens N] [--threads T] [--json]\n"
+                      "[--prompt_tokens P] [--new_tokens N] [--threads T] [--cuda_graph on|off] [--json]\n"
                       "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
                       "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
                       "the model bytes read per decoded token. The lut runtime runs in pollux-bench-lut, a program\n"
@@ -93,6 +95,7 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   run.kv_cache = infer::parse_kv_cache(vm["kv_cache"].as<std::string>(), "--kv_cache");
   if (run.runtime == "dense" && run.kv_cache != infer::KvCache::float32)
     throw Error("bench", "--kv_cache float16 is the lut runtime's (the dense runtime's cache is float32)");
+  run.cuda_graph = cli::on_off(vm, "cuda_graph");
   run.json = vm["json"].as<bool>();
   return run;
 }
@@ -133,6 +136,7 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
         .field("kernel", t.kernel)
         .field("index_form", run.runtime == "lut" ? form : "")
         .field("kv_cache", infer::to_string(run.kv_cache))
+        .field("cuda_graph", t.cuda_graph)
         .field("prefill_tokens_per_s", prefill)
         .field("decode_tokens_per_s", decode_rate)
         .field("peak_rss_bytes", peak)
@@ -146,7 +150,7 @@ int report_decode(const DecodeRun& run, const DecodeTiming& t) {
         "%s runtime%s, %s: %d prompt + %d new tokens\n", run.runtime.c_str(),
         run.runtime == "lut"
             ? (" (" + t.kernel + " kernel, " + form + " indices, " + infer::to_string(run.kv_cache) + " KV cache)").c_str()
-            : "",
+            : (t.cuda_graph ? " (CUDA graph)" : ""),
         model.c_str(), P, N);
     std::printf("  prefill           %9.1f tokens/s\n", prefill);
     std::printf("  decode            %9.2f tokens/s\n", decode_rate);

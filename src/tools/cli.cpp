@@ -103,4 +103,10 @@ int threads_option(const po::variables_map& vm) {
   return threads;
 }
 
+bool on_off(const po::variables_map& vm, const std::string& name) {
+  const std::string v = vm[name].as<std::string>();
+  if (v != "on" && v != "off") throw std::runtime_error("--" + name + " '" + v + "': expected on or off");
+  return v == "on";
+}
+
 }  // namespace pollux::cli

@@ -45,4 +45,8 @@ double number_in(const po::variables_map& vm, const std::string& name, double lo
 // The --threads option, checked to be 0 (all cores) to kMaxThreads; throws naming the flag.
 int threads_option(const po::variables_map& vm);
 
+// An option whose value is "on" or "off" (a po::value<std::string>): true for on; throws
+// "--NAME 'V': expected on or off".
+bool on_off(const po::variables_map& vm, const std::string& name);
+
 }  // namespace pollux::cli

@@ -1,6 +1,6 @@
 // pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]
 //                 [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]
-//                 [--runtime lut|dense] [--threads T]
+//                 [--runtime lut|dense] [--cuda_graph on|off] [--threads T]
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -31,17 +31,22 @@ int main(int argc, char** argv) {
         "lut (from the indices; the default for .plx on the CPU) or dense")(
         "kv_cache", po::value<std::string>()->default_value("float32"),
         "lut: float32, or float16 (half the KV cache's memory; each key and value rounded once)")(
-        "tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
+        "cuda_graph", po::value<std::string>()->default_value("on"),
+        "--device cuda: on (each token one replay of a CUDA graph of the decode step) or off (eager, op by op); the CPU "
+        "decodes eagerly")("tokenizer_dir", pollux::cli::tokenizer_dir_value(), pollux::cli::kTokenizerDirHelp);
     po::variables_map vm;
     if (!pollux::cli::parse_with_file(
             argc, argv,
             "usage: pollux-generate MODEL --prompt TEXT [--max_new_tokens N] [--temperature T] [--top_k K]\n"
             "                       [--top_p P] [--repetition_penalty R] [--seed S] [--device cpu|cuda]\n"
-            "                       [--runtime lut|dense] [--kv_cache float32|float16] [--threads T]\n"
+            "                       [--runtime lut|dense] [--kv_cache float32|float16] [--cuda_graph on|off]\n"
+            "                       [--threads T]\n"
             "Samples a continuation from a .plx file or a checkpoint, streaming it to stdout; stops at\n"
             "end-of-text. The padded vocabulary is never sampled; a KV cache makes each token cost one\n"
             "position. A .plx file on the CPU runs from its codebook indices (--runtime lut) unless\n"
-            "--runtime dense expands it into float matrices.",
+            "--runtime dense expands it into float matrices. On CUDA each new token replays one captured\n"
+            "CUDA graph of the decode step over a static KV cache of the whole context (--cuda_graph off:\n"
+            "eager).",
             options, "model", vm))
       return 0;
     pollux::SamplingOptions o;
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     if (device != "cpu" && device != "cuda") throw pollux::Error("generate", "--device '" + device + "': expected cpu or cuda");
     if (device == "cuda" && !at::hasCUDA())
       throw pollux::Error("generate", "--device cuda but this build or machine has no CUDA");
+    const bool cuda_graph = pollux::cli::on_off(vm, "cuda_graph");
     const std::string model_path = vm["model"].as<std::string>();
     const bool lut = pollux::cli::use_lut_runtime("generate", vm["runtime"].as<std::string>(), model_path, device);
     const int threads = pollux::cli::threads_option("generate", vm["threads"].as<int>());
@@ -94,7 +100,7 @@ int main(int argc, char** argv) {
     if (m.lut)
       pollux::infer::generate(*m.lut, prompt, o, stream);
     else
-      pollux::generate(*m.dense.model, prompt, o, stream);
+      pollux::generate(*m.dense.model, prompt, o, stream, cuda_graph);
     std::fputs("\n", stdout);
     return 0;
   });

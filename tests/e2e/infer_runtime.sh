@@ -31,6 +31,13 @@ expect_error "--runtime 'fast'" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime 
 cmp -s "$WORK/m5.lut.txt" "$WORK/m5.kv16.txt" || fail "float16 KV cache: greedy text differs: $(cat "$WORK/m5.kv16.txt")"
 expect_error "--kv_cache 'half'" "$BIN/pollux-generate" "$WORK/m5.plx" --kv_cache half
 expect_error "--kv_cache float16 is the lut runtime's" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime dense --kv_cache float16
+# --cuda_graph (CUDA decode through a graph; tests/runtime/test_static_decode.cpp on a GPU): on the
+# CPU the dense runtime decodes eagerly whatever it says; a wrong value refused by name.
+"$BIN/pollux-generate" "$WORK/m5.plx" --prompt "ROMEO:" --max_new_tokens 60 --temperature 0 --runtime dense --cuda_graph off \
+  >"$WORK/m5.eager.txt"
+cmp -s "$WORK/m5.dense.txt" "$WORK/m5.eager.txt" || fail "--cuda_graph off on the CPU: greedy text differs"
+expect_error "--cuda_graph 'maybe': expected on or off" "$BIN/pollux-generate" "$WORK/m5.plx" --runtime dense --cuda_graph maybe
+expect_error "--cuda_graph 'yes': expected on or off" "$BIN/pollux-bench" decode "$WORK/m5.plx" --runtime dense --cuda_graph yes
 
 # pollux-bench decode: a .plx file in both runtimes, and a random model of a config's shape
 for rt in lut dense; do
@@ -40,6 +47,7 @@ for rt in lut dense; do
     awk -v v="$(json_field "$WORK/bench.$rt.json" $key)" 'BEGIN { exit !(v > 0) }' || fail "bench $rt $key: $(cat "$WORK/bench.$rt.json")"
   done
 done
+[ "$(json_field "$WORK/bench.dense.json" cuda_graph)" = false ] || fail "bench dense on the CPU used a CUDA graph"
 awk -v l="$(json_field "$WORK/bench.lut.json" model_bytes_per_token)" -v d="$(json_field "$WORK/bench.dense.json" model_bytes_per_token)" \
   'BEGIN { exit !(l * 4 < d) }' || fail "lut should read far fewer bytes per token than dense"
 "$BIN/pollux-bench" decode --config "$CONFIG" --n_layers 1 --seq_len 48 --prompt_tokens 4 --new_tokens 4 --json >"$WORK/bench.random.json"

@@ -1,8 +1,10 @@
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "../catch.h"
@@ -187,6 +189,69 @@ TEST_CASE("eval: batched, length-sorted scoring equals scoring one sequence at a
   for (const Loglikelihood& l : score_requests(model, rolling_windows(too_long.continuation, 256, 16), 1)) windows += l.logprob;
   CHECK(std::abs(score_requests(model, {too_long}, 2)[0].logprob - windows) < 1e-4);
   CHECK_THROWS_WITH(score_requests(model, {TokenRequest{{256}, {}}}, 2), Catch::Contains("empty continuation"));
+}
+
+namespace {
+
+// Requests of many lengths, one longer than the 16-token context, some whose continuation is
+// the model's greedy one (found by asking it).
+std::vector<TokenRequest> mixed_requests(const PolluxModel& model) {
+  std::vector<TokenRequest> requests;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 23; ++i) {
+    TokenRequest r{{256}, {}};
+    for (int k = int(rng() % 20); k > 0; --k) r.context.push_back(std::uint32_t(rng() % 257));
+    for (int k = 1 + int(rng() % 6); k > 0; --k) r.continuation.push_back(std::uint32_t(rng() % 257));
+    requests.push_back(r);
+  }
+  for (std::uint32_t start : {10u, 200u}) {  // greedy continuations
+    TokenRequest r{{256, start}, {}};
+    std::vector<std::int64_t> seq{256, start};
+    for (int k = 0; k < 3; ++k) {
+      const at::Tensor l = mask_padded_vocab(model.forward(at::tensor(seq, at::kLong).unsqueeze(0))[0][-1], 257);
+      seq.push_back(l.argmax().item<std::int64_t>());
+      r.continuation.push_back(std::uint32_t(seq.back()));
+    }
+    requests.push_back(r);
+  }
+  return requests;
+}
+
+}  // namespace
+
+TEST_CASE("eval: the batched reduction (a GPU's) equals the per-request one bit for bit", "[eval]") {
+  const PolluxModel model(test::small_model(2, 16), 4, at::kCPU);
+  at::NoGradGuard no_grad;
+  const std::vector<TokenRequest> requests = mixed_requests(model);
+  for (int batch : {1, 4, 32}) {
+    const auto host = score_requests(model, requests, batch, Reduction::per_request);
+    const auto batched = score_requests(model, requests, batch, Reduction::batched);
+    const auto automatic = score_requests(model, requests, batch);
+    REQUIRE(host.size() == requests.size());
+    int greedy = 0;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      INFO("batch " << batch << ", request " << i);
+      CHECK(batched[i].logprob == host[i].logprob);
+      CHECK(batched[i].greedy == host[i].greedy);
+      CHECK(automatic[i].logprob == host[i].logprob);  // the CPU reduces per request
+      greedy += host[i].greedy;
+    }
+    CHECK(greedy >= 2);
+  }
+}
+
+TEST_CASE("eval: batched scoring on the GPU equals the CPU's", "[cuda]") {
+  if (!at::hasCUDA()) POLLUX_SKIP_NO_GPU("no GPU: the CUDA scoring is skipped");
+  PolluxModel model(test::small_model(2, 16), 4, at::kCPU);
+  at::NoGradGuard no_grad;
+  const std::vector<TokenRequest> requests = mixed_requests(model);
+  const auto cpu = score_requests(model, requests, 8);
+  model.to(at::kCUDA);
+  const auto gpu = score_requests(model, requests, 8);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    CHECK(std::abs(gpu[i].logprob - cpu[i].logprob) < 1e-4);
+    CHECK(gpu[i].greedy == cpu[i].greedy);
+  }
 }
 
 TEST_CASE("eval: wikitext pages detokenized and counted as lm-eval's wikitext task does", "[eval]") {

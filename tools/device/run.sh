@@ -19,6 +19,11 @@ bundle="${POLLUX_BUNDLE:-device-bundle}"
 build=build-device
 exes=(bin/pollux-bench bin/pollux-bench-lut bin/pollux-train bin/pollux-prepare bin/pollux-inspect tests/test_cuda)
 targets=(pollux-bench pollux-bench-lut pollux-train pollux-prepare pollux-inspect test_cuda)
+# ---- issue 33 item 5 (inference), 1/3: the eval tool and the [cuda] cases of the decode,
+# scoring and look-up product tests travel too.
+exes+=(bin/pollux-eval tests/test_runtime tests/test_eval tests/test_infer)
+targets+=(pollux-eval test_runtime test_eval test_infer)
+# ---- end of item 5's block 1/3
 
 configure() {  # configure PYTHON JOBS: build-device for sm_90, the check's targets only
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOLLUX_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
@@ -171,6 +176,59 @@ record["curve_1152"] = {"config": "configs/pollux-1152.ini, grad_accum 1, GPT-2 
 name = f"{record['date']}-{commit.split()[0]}.json"
 with open(os.path.join(out, name), "w") as f: json.dump(record, f, indent=2)
 PY
+# ---- issue 33 item 5 (inference), 2/3. Decode: cmd[decode] above replays the CUDA graph (the
+# default on CUDA); the same run eager beside it. The [cuda] cases of test_runtime (graph decode's
+# greedy tokens equal eager's), test_eval (GPU scoring equals the CPU's) and test_infer (the
+# look-up product's kernel equals its host twin). Batched scoring on
+# the GPU: BLiMP-shaped pairs (a Shakespeare line against its words reversed) scored by the
+# Pollux-1152 checkpoint of the NCCL check, batch 1 against batch 64; a run of one pair gives
+# the loading time, taken off. Fields into the record's "decode" and "eval_gpu".
+if [ -f "$bundle/env.sh" ]; then item5_tests="$bundle/bin"; else item5_tests="$build/tests"; fi
+for t in test_runtime test_eval test_infer; do POLLUX_REQUIRE_GPU=1 "$item5_tests/$t" "[cuda]" >"$work/${t}_cuda.log" 2>&1; done
+item5_tests_row="$(for t in test_runtime test_eval test_infer; do echo "$t: $(tail -2 "$work/${t}_cuda.log" | tr '\n' ' ')"; done | paste -sd ";")"
+${cmd[decode]} --cuda_graph off >"$work/decode_eager.json" 2>"$work/decode_eager.err"
+mkdir -p "$work/pairs"
+"$python" - data/tinyshakespeare.txt "$work/pairs/shakespeare.jsonl" <<'PY'
+import json, sys
+lines = [l.strip() for l in open(sys.argv[1]) if len(l.split()) >= 5][:512]
+with open(sys.argv[2], "w") as f:
+    for l in lines: f.write(json.dumps({"sentence_good": l, "sentence_bad": " ".join(reversed(l.split()))}) + "\n")
+PY
+item5_ck="$work/nccl1152/pollux_step_1.h5"
+item5_eval() {  # item5_eval NAME BATCH LIMIT: seconds of one pollux-eval --blimp run into $work/eval_NAME.seconds
+  local t0; t0=$(date +%s.%N)
+  "$bin/pollux-eval" "$item5_ck" --blimp "$work/pairs" --device cuda --batch_size "$2" --limit "$3" --json \
+    >"$work/eval_$1.json" 2>"$work/eval_$1.err"
+  awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.3f\n", a - b }' >"$work/eval_$1.seconds"
+}
+item5_eval load 1 1; item5_eval b1 1 0; item5_eval b64 64 0
+"$python" - "$work" <<'PY'
+import glob, json, os, sys
+out = sys.argv[1]
+def load(name):
+    try:
+        with open(os.path.join(out, name)) as f: return json.load(f)
+    except Exception as e: return {"error": f"{name}: {e}"}
+def seconds(name):
+    try: return float(open(os.path.join(out, f"eval_{name}.seconds")).read())
+    except Exception: return None
+records = glob.glob(os.path.join(out, "20*.json"))
+if records:
+    record = json.load(open(records[0]))
+    d, e = load("decode.json"), load("decode_eager.json")
+    record.setdefault("decode", {}).update({"cuda_graph": d.get("cuda_graph"), "eager_tokens_per_s": e.get("decode_tokens_per_s")})
+    ev, load_s = {}, seconds("load")
+    for name, batch in (("b1", 1), ("b64", 64)):
+        r, s = load(f"eval_{name}.json"), seconds(name)
+        pairs = r.get("pairs")
+        rate = pairs / (s - load_s) if pairs and s and load_s is not None and s > load_s else None
+        ev[f"batch_{batch}"] = {"pairs": pairs, "accuracy": r.get("accuracy"), "seconds": s, "pairs_per_s": rate}
+    ev.update({"checkpoint": "Pollux-1152 after 1 step (the NCCL check's)", "load_seconds": load_s,
+               "pairs": "512 lines of data/tinyshakespeare.txt against their words reversed, --blimp"})
+    record["eval_gpu"] = ev
+    with open(records[0], "w") as f: json.dump(record, f, indent=2)
+PY
+# ---- end of item 5's block 2/3
 record="$(ls "$work"/20*.json 2>/dev/null | head -1)"
 [ -n "$record" ] && cp "$record" "$out"/
 tar czf "$out/logs.tgz" --exclude=trace_1152.json --exclude='*.u16' --exclude='*.h5' -C "$work" .
@@ -197,4 +255,12 @@ row "Pollux-1152 collectives per step" "$(grep -o 'this rank sends.*' "$work/ncc
 last() { tail -1 "$work/curve_$1/metrics.csv" 2>/dev/null | cut -d, -f1,3 | tr , ' '; }
 row "Pollux-1152 curve: leech (step loss)" "$(last lattice)"
 row "Pollux-1152 curve: continuous (step loss)" "$(last none)"
+# ---- issue 33 item 5 (inference), 3/3: its rows
+item5_rate() { awk -v s="$(cat "$work/eval_$1.seconds" 2>/dev/null)" -v l="$(cat "$work/eval_load.seconds" 2>/dev/null)" \
+  -v p="$(field "$work/eval_$1.json" pairs)" 'BEGIN { if (p > 0 && s > l) printf "%.1f", p / (s - l); else print "failed" }'; }
+row "Pollux-1152 decode, batch 1, eager (tokens/s)" "$(field "$work/decode_eager.json" decode_tokens_per_s) (graph: $(field "$work/decode.json" cuda_graph))"
+row "inference [cuda] tests" "$item5_tests_row"
+row "Pollux-1152 BLiMP-shaped pairs/s, batch 1" "$(item5_rate b1) (accuracy $(field "$work/eval_b1.json" accuracy))"
+row "Pollux-1152 BLiMP-shaped pairs/s, batch 64" "$(item5_rate b64) (accuracy $(field "$work/eval_b64.json" accuracy))"
+# ---- end of item 5's block 3/3
 row "record, logs" "${record:+$(basename "$record")}, logs.tgz"

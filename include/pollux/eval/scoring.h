@@ -27,12 +27,18 @@ struct Loglikelihood {
 // whole and the continuation is what follows the context's own encoding.
 TokenRequest encode_request(const Tokenizer& tokenizer, const Request& request);
 
+// Where the log-probabilities of a batch's scored tokens are reduced: per request on the host
+// (least memory: the CPU's default), or the whole batch where the logits are, one transfer a
+// batch (the default on a GPU). Both give the same numbers bit for bit.
+enum class Reduction { automatic, per_request, batched };
+
 // Scores every request: context + continuation cut to its last seq_len + 1 tokens, minus the
 // last token, is the input (lm-eval's _loglikelihood_tokens). Requests are sorted by length,
 // longest first, and run `batch_size` at a time, right-padded; results in request order.
 // A continuation longer than seq_len is scored in rolling windows after the context's last
 // token. Throws pollux::Error for an empty continuation or context.
-std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size);
+std::vector<Loglikelihood> score_requests(const PolluxModel& model, const std::vector<TokenRequest>& requests, int batch_size,
+                                          Reduction reduction = Reduction::automatic);
 
 // lm-eval's loglikelihood_rolling windows over `tokens` (utils.get_rolling_token_windows with
 // context_len 1, made disjoint): the first window predicts up to seq_len tokens after

@@ -16,9 +16,12 @@ namespace pollux {
 // Continues `prompt` (token ids); calls on_token for every new id as it is sampled and
 // returns them. Stops at end-of-text or after max_new_tokens; past the context, it continues
 // from the last half context. Throws pollux::Error if the prompt is empty or longer than
-// the model's context.
+// the model's context. A model on CUDA decodes through a CUDA graph (StaticDecoder,
+// runtime/static_decode.h) unless `cuda_graph` is false; on the CPU, and for a ternary model's
+// latents, it decodes eagerly with a growing KV cache.
 std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<std::uint32_t>& prompt,
-                                    const SamplingOptions& options, const std::function<void(std::uint32_t)>& on_token);
+                                    const SamplingOptions& options, const std::function<void(std::uint32_t)>& on_token,
+                                    bool cuda_graph = true);
 
 // The next-token distribution after applying the options to raw logits (1-D, vocab_size):
 // padded ids masked, repetition penalty, temperature, top-k, top-p. Exposed for tests.
