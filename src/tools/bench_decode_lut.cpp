@@ -62,8 +62,9 @@ std::optional<DecodeRun> parse_decode(int argc, const char* const* argv, const s
   for (const auto& a : parsed.extra) extra.push_back(a.c_str());
   if (!cli::parse(int(extra.size()), extra.data(),
                   "usage: " + command + " MODEL|--config FILE [--KEY VALUE ...] [--runtime lut|dense]\n" +
+                      std::string(command.size() + 8, ' ') + "[--prompt_tokens P] [--new_tokens N] [--threads T]\n" +
                       std::string(command.size() + 8, ' ') +
-                      "[--prompt_tokens P] [--new_tokens N] [--threads T] [--cuda_graph on|off] [--json]\n"
+                      "[--cuda_graph on|off] [--json]\n"
                       "Times prompt processing and greedy batch-1 decode of a .plx file, or of a random model of a\n"
                       "configuration's shape (--config; no training): tokens/s of each, peak resident memory, and\n"
                       "the model bytes read per decoded token. The lut runtime runs in pollux-bench-lut, a program\n"
