@@ -46,6 +46,18 @@ std::vector<float> fresh_atoms(const Codebook& cb, std::size_t per_kind, std::ui
   return atoms;
 }
 
+// A two-layer, 48-wide model trained in float32 on batches of 4 x 32 tokens.
+Config training_config() {
+  Config config;
+  config.model.n_layers = 2;
+  config.model.n_embd = 48;
+  config.model.seq_len = 32;
+  config.micro_batch = 4;
+  config.h_floor = 1.0;
+  config.precision = Precision::float32;
+  return config;
+}
+
 }  // namespace
 
 TEST_CASE("cuda search: indices equal the CPU quantizer's on fresh atoms", "[cuda]") {
@@ -116,14 +128,8 @@ TEST_CASE("cuda training: 8 float32 steps follow the CPU's losses and lattice in
   REQUIRE_GPU();
   at::globalContext().setAllowTF32CuBLAS(false);
   at::globalContext().setAllowTF32CuDNN(false);
-  Config config;
-  config.model.n_layers = 2;
-  config.model.n_embd = 48;
-  config.model.seq_len = 32;
-  config.micro_batch = 4;
+  Config config = training_config();
   config.grad_accum = 2;
-  config.h_floor = 1.0;
-  config.precision = Precision::float32;
   PolluxModel cpu_model(config.model, 5, at::kCPU), gpu_model(config.model, 5, at::kCUDA);
   auto cpu_opt = make_optimizer(config, cpu_model), gpu_opt = make_optimizer(config, gpu_model);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(9);
@@ -208,13 +214,7 @@ TEST_CASE("cuda incremental projection: 50 steps of a walk equal the CPU's full 
 
 TEST_CASE("cuda training: 50 float32 steps of incremental projection, each step's indices those of a full search", "[cuda]") {
   REQUIRE_GPU();
-  Config config;
-  config.model.n_layers = 2;
-  config.model.n_embd = 48;
-  config.model.seq_len = 32;
-  config.micro_batch = 4;
-  config.h_floor = 1.0;
-  config.precision = Precision::float32;
+  Config config = training_config();
   config.projection = Projection::incremental;
   PolluxModel model(config.model, 5, at::kCUDA);
   auto optimizer = make_optimizer(config, model);
