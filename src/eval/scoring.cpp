@@ -62,6 +62,8 @@ void reduce_per_request(const at::Tensor& logits, const BatchTargets& batch, std
 // copy out each request's rows of the vocabulary). The same float32 log-probabilities, summed
 // per request in double on the host as reduce_per_request sums them: the same numbers bit for
 // bit (tests/eval), but the rows of the whole batch at once, which the CPU spares its memory.
+constexpr std::int64_t kRowsPerChunk = 1024;
+
 void reduce_batched(const at::Tensor& logits, const BatchTargets& batch, std::int64_t active, Loglikelihood* const* out) {
   const std::int64_t width = logits.size(1);
   std::vector<std::int64_t> rows, targets;
@@ -71,12 +73,20 @@ void reduce_batched(const at::Tensor& logits, const BatchTargets& batch, std::in
     targets.insert(targets.end(), batch.targets[b].begin(), batch.targets[b].end());
   }
   const at::Device device = logits.device();
-  const at::Tensor target = at::tensor(targets, at::kLong).to(device);
-  const at::Tensor picked = logits.reshape({-1, logits.size(2)}).index_select(0, at::tensor(rows, at::kLong).to(device));
-  const at::Tensor logp = at::log_softmax(mask_padded_vocab(picked.to(at::kFloat), active), 1);
+  const at::Tensor target = at::tensor(targets, at::kLong).to(device), row = at::tensor(rows, at::kLong).to(device);
+  const at::Tensor flat = logits.reshape({-1, logits.size(2)});
+  // The rows in chunks, so that the copies of the vocabulary rows (picked, masked, their
+  // log-softmax) stay a bounded size beside the logits however many rows are scored.
+  std::vector<at::Tensor> parts;
+  for (std::int64_t begin = 0; begin < row.numel(); begin += kRowsPerChunk) {
+    const std::int64_t n = std::min(kRowsPerChunk, row.numel() - begin);
+    const at::Tensor picked = flat.index_select(0, row.narrow(0, begin, n));
+    const at::Tensor logp = at::log_softmax(mask_padded_vocab(picked.to(at::kFloat), active), 1);
+    const at::Tensor t = target.narrow(0, begin, n);
+    parts.push_back(at::stack({logp.gather(1, t.unsqueeze(1)).squeeze(1), logp.argmax(1).eq(t).to(at::kFloat)}));
+  }
   // One (2, N) transfer: the log-probabilities, and 1 where the target is the argmax.
-  const at::Tensor both =
-      at::stack({logp.gather(1, target.unsqueeze(1)).squeeze(1), logp.argmax(1).eq(target).to(at::kFloat)}).to(at::kCPU);
+  const at::Tensor both = at::cat(parts, 1).to(at::kCPU);
   const at::Tensor token_logp = both[0].to(at::kDouble);
   const float* greedy = both[1].data_ptr<float>();
   std::int64_t first = 0;

@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -314,6 +315,8 @@ void project_rows_incremental_cuda(const lattice::Quantizer& quantizer, const fl
   if (rows <= 0) return;
   const DeviceTables& d = device_tables(quantizer.codebook().variant());
   const std::int64_t per_row = cols / kDim, count = rows * per_row;
+  if (count > std::numeric_limits<std::int32_t>::max())
+    throw Error("kernels", "a matrix of " + std::to_string(count) + " atoms: the incremental projection lists at most 2^31 - 1");
   const float c = float(lattice::kC), s_lattice = float(lattice::kLatticeScale);
   row_sigma_kernel<<<int((rows + 127) / 128), 128, 0, s>>>(latent, rows, cols, float(lattice::kEpsilon), sigma, bad);
   check(cudaGetLastError(), "launching the row scales");

@@ -1,7 +1,6 @@
 #include "pollux/lattice/quantizer.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -104,106 +103,134 @@ class ExactBest {
   std::uint32_t index_ = kUnknown;
 };
 
-// Pass 1 of the shape-3 search (Quantizer::search): S(m) of every codeword m = 64 hi + lo,
-//   S(m) = (sign_sum[0][lo] + sign_sum[1][hi]) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]),
+// Pass 1 of the shape-3 search (Quantizer::search) in float32: S(m) of every codeword
+// m = 64 hi + lo, in units of `unit` (the power of two that brings sum|x| into [0.5, 1)),
+//   S(m) = (a[lo] + b[hi]) + (c[r & 63] + d[r >> 6]),   a..d = float(sign_sum[g] / unit),
 // r = check_bits[64 hi] ^ check_bits[lo] (the check bits are linear in the message), into
-// sums[m], and the largest S of each block of 64 into block_maxima[hi]. Both versions add in
-// this order, so they give the same sums bit for bit; a maximum is exact in any order.
-void codeword_sums_scalar(const double (*sign_sum)[64], const std::uint16_t* check_bits, double* sums, double* block_maxima) {
+// sums[m], and the largest S of each block of 64 into block_maxima[hi]. Each S is within 7
+// roundings of 2^-24 of the scaled sum|x| (< 1), plus 2^-149 for a value rounded below 2^-126
+// (Quantizer::search's fast margin covers both). Half the bytes of float64 sums: eight
+// codewords per AVX2 instruction and a 16 KB table that stays in L1. Both versions add in this
+// order, so they give the same sums bit for bit; a maximum is exact in any order.
+struct Pass1Tables {
+  alignas(32) float a[64], b[64], c[64], d[64];
+  Pass1Tables(const double (*sign_sum)[64], double inv_unit) {
+    for (int u = 0; u < 64; ++u) {
+      a[u] = float(sign_sum[0][u] * inv_unit);
+      b[u] = float(sign_sum[1][u] * inv_unit);
+      c[u] = float(sign_sum[2][u] * inv_unit);
+      d[u] = float(sign_sum[3][u] * inv_unit);
+    }
+  }
+};
+
+void codeword_sums_scalar(const Pass1Tables& t, const std::uint16_t* check_bits, float* sums, float* block_maxima) {
   for (int hi = 0; hi < 64; ++hi) {
-    const double s_hi = sign_sum[1][hi];
     const int check_hi = check_bits[hi << 6];
-    double* out = sums + (hi << 6);
-    double lane_max[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};  // four chains of maxsd, not one
-    for (int lo = 0; lo < 64; lo += 4)
-      for (int l = 0; l < 4; ++l) {
+    float* out = sums + (hi << 6);
+    float lane_max[8];  // eight chains of maxss, not one
+    std::fill(lane_max, lane_max + 8, -INFINITY);
+    for (int lo = 0; lo < 64; lo += 8)
+      for (int l = 0; l < 8; ++l) {
         const int r = check_hi ^ check_bits[lo + l];
-        out[lo + l] = (sign_sum[0][lo + l] + s_hi) + (sign_sum[2][r & 63] + sign_sum[3][r >> 6]);
-        lane_max[l] = greater(lane_max[l], out[lo + l]);
+        out[lo + l] = (t.a[lo + l] + t.b[hi]) + (t.c[r & 63] + t.d[r >> 6]);
+        lane_max[l] = std::max(lane_max[l], out[lo + l]);
       }
-    block_maxima[hi] = greater(greater(lane_max[0], lane_max[1]), greater(lane_max[2], lane_max[3]));
+    block_maxima[hi] = *std::max_element(lane_max, lane_max + 8);
   }
 }
 
 #if defined(__x86_64__)
-// The same four codewords at a time (AVX2). The check half of every 12-bit r is added first,
-// sign_sum[2][r & 63] + sign_sum[3][r >> 6] in a table of 4,096 (the same sums: addition
-// commutes exactly), so each group of four needs one gather, not two.
-__attribute__((target("avx2"))) void codeword_sums_avx2(const double (*sign_sum)[64], const std::uint16_t* check_bits,
-                                                        double* sums, double* block_maxima) {
-  alignas(32) double check_sum[kGolayMessages];
+// The same eight codewords at a time (AVX2). The check half of every 12-bit r is added first,
+// c[r & 63] + d[r >> 6] in a table of 4,096 (the same sums: addition commutes exactly), so
+// each group of eight needs one gather, not two.
+__attribute__((target("avx2"))) void codeword_sums_avx2(const Pass1Tables& t, const std::uint16_t* check_bits, float* sums,
+                                                        float* block_maxima) {
+  alignas(32) float check_sum[kGolayMessages];
   for (int r_high = 0; r_high < 64; ++r_high) {
-    const __m256d high = _mm256_set1_pd(sign_sum[3][r_high]);
-    for (int r_low = 0; r_low < 64; r_low += 4)
-      _mm256_store_pd(check_sum + (r_high << 6) + r_low, _mm256_add_pd(_mm256_loadu_pd(sign_sum[2] + r_low), high));
+    const __m256 high = _mm256_set1_ps(t.d[r_high]);
+    for (int r_low = 0; r_low < 64; r_low += 8)
+      _mm256_store_ps(check_sum + (r_high << 6) + r_low, _mm256_add_ps(_mm256_load_ps(t.c + r_low), high));
   }
-  alignas(16) std::int32_t check_lo[64];
+  alignas(32) std::int32_t check_lo[64];
   for (int lo = 0; lo < 64; ++lo) check_lo[lo] = check_bits[lo];
   // The gather's masked form with every lane on: the same instruction, with a defined source.
-  const __m256d none = _mm256_setzero_pd(), all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  const __m256 none = _mm256_setzero_ps(), all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
   for (int hi = 0; hi < 64; ++hi) {
-    const __m256d s_hi = _mm256_set1_pd(sign_sum[1][hi]);
-    const __m128i check_hi = _mm_set1_epi32(check_bits[hi << 6]);
-    double* out = sums + (hi << 6);
-    __m256d lane_max = _mm256_set1_pd(-INFINITY);
-    for (int lo = 0; lo < 64; lo += 4) {
-      const __m128i r = _mm_xor_si128(check_hi, _mm_load_si128(reinterpret_cast<const __m128i*>(check_lo + lo)));
-      const __m256d check = _mm256_mask_i32gather_pd(none, check_sum, r, all, 8);
-      const __m256d sum = _mm256_add_pd(_mm256_add_pd(_mm256_loadu_pd(sign_sum[0] + lo), s_hi), check);
-      _mm256_storeu_pd(out + lo, sum);
-      lane_max = _mm256_max_pd(lane_max, sum);
+    const __m256 b_hi = _mm256_set1_ps(t.b[hi]);
+    const __m256i check_hi = _mm256_set1_epi32(check_bits[hi << 6]);
+    float* out = sums + (hi << 6);
+    __m256 lane_max = _mm256_set1_ps(-INFINITY);
+    for (int lo = 0; lo < 64; lo += 8) {
+      const __m256i r = _mm256_xor_si256(check_hi, _mm256_load_si256(reinterpret_cast<const __m256i*>(check_lo + lo)));
+      const __m256 check = _mm256_mask_i32gather_ps(none, check_sum, r, all, 4);
+      const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_load_ps(t.a + lo), b_hi), check);
+      _mm256_storeu_ps(out + lo, sum);
+      lane_max = _mm256_max_ps(lane_max, sum);
     }
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, lane_max);
-    block_maxima[hi] = greater(greater(lanes[0], lanes[1]), greater(lanes[2], lanes[3]));
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, lane_max);
+    block_maxima[hi] = *std::max_element(lanes, lanes + 8);
   }
 }
 #endif
 
-void codeword_sums(const double (*sign_sum)[64], const std::uint16_t* check_bits, double* sums, double* block_maxima) {
+void codeword_sums(const Pass1Tables& t, const std::uint16_t* check_bits, float* sums, float* block_maxima) {
 #if defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return codeword_sums_avx2(sign_sum, check_bits, sums, block_maxima);
+  if (avx2) return codeword_sums_avx2(t, check_bits, sums, block_maxima);
 #endif
-  codeword_sums_scalar(sign_sum, check_bits, sums, block_maxima);
+  codeword_sums_scalar(t, check_bits, sums, block_maxima);
 }
 
-// Pass 2's list (Quantizer::search): the messages m, in increasing order, whose S(m) + max_z
-// is not below `floor`; blocks of 64 whose largest S is are skipped whole. Into `out` (4,096
-// entries), returning how many. Both versions compare the same rounded sums.
-int list_survivors_scalar(const double* sums, const double* block_maxima, double max_z, double floor, std::uint16_t* out) {
+// The largest float32 not above t: a pass-1 sum below it is below t (a survivor too many only
+// costs a score).
+float float_at_most(double t) {
+  float f = float(t);
+  if (double(f) > t) f = std::nextafter(f, -INFINITY);
+  return f;
+}
+
+// Pass 2's list (Quantizer::search): the messages m, in increasing order, whose pass-1 sum is
+// not below `least`; blocks of 64 whose largest sum is are skipped whole. Into `out` (4,096
+// entries), returning how many. Both versions compare the same sums with the same bound.
+int list_survivors_scalar(const float* sums, const float* block_maxima, float least, std::uint16_t* out) {
   int count = 0;
   for (int hi = 0; hi < 64; ++hi) {
-    if (block_maxima[hi] + max_z < floor) continue;
+    if (block_maxima[hi] < least) continue;
     for (int m = hi << 6; m < (hi + 1) << 6; ++m) {
       out[count] = std::uint16_t(m);
-      count += !(sums[m] + max_z < floor);
+      count += !(sums[m] < least);
     }
   }
   return count;
 }
 
 #if defined(__x86_64__)
-// Four messages per comparison: the mask of those kept picks their offsets, packed to the
-// front, from a table of 16, and one 8-byte store appends them (the slots past the kept ones
-// are overwritten by the next store or ignored).
-__attribute__((target("avx2,popcnt"))) int list_survivors_avx2(const double* sums, const double* block_maxima, double max_z,
-                                                               double floor, std::uint16_t* out) {
-  static const auto offsets = [] {
-    std::array<std::uint64_t, 16> t{};
-    for (int mask = 0; mask < 16; ++mask)
-      for (int bit = 0, k = 0; bit < 4; ++bit)
-        if (mask >> bit & 1) t[std::size_t(mask)] |= std::uint64_t(bit) << (16 * k++);
+// Eight messages per comparison: the mask of those kept picks their offsets, packed to the
+// front, from a table of 256, and one 16-byte store appends them (the slots past the kept
+// ones are overwritten by the next store or ignored).
+__attribute__((target("avx2,popcnt"))) int list_survivors_avx2(const float* sums, const float* block_maxima, float least,
+                                                               std::uint16_t* out) {
+  struct Offsets {
+    alignas(16) std::uint16_t lane[256][8];
+  };
+  static const Offsets offsets = [] {
+    Offsets t{};
+    for (int mask = 0; mask < 256; ++mask)
+      for (int bit = 0, k = 0; bit < 8; ++bit)
+        if (mask >> bit & 1) t.lane[mask][k++] = std::uint16_t(bit);
     return t;
   }();
-  const __m256d z = _mm256_set1_pd(max_z), f = _mm256_set1_pd(floor);
+  const __m256 bound = _mm256_set1_ps(least);
   int count = 0;
   for (int hi = 0; hi < 64; ++hi) {
-    if (block_maxima[hi] + max_z < floor) continue;
-    for (int m = hi << 6; m < (hi + 1) << 6; m += 4) {
-      const int mask = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_add_pd(_mm256_loadu_pd(sums + m), z), f, _CMP_NLT_UQ));
-      const std::uint64_t packed = offsets[std::size_t(mask)] + std::uint64_t(m) * 0x0001000100010001ull;
-      std::memcpy(out + count, &packed, sizeof packed);  // count <= m <= 4,092: within the 4,096
+    if (block_maxima[hi] < least) continue;
+    for (int m = hi << 6; m < (hi + 1) << 6; m += 8) {
+      const int mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(sums + m), bound, _CMP_NLT_UQ));
+      const __m128i kept =
+          _mm_add_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(offsets.lane[mask])), _mm_set1_epi16(std::int16_t(m)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + count), kept);  // count <= m <= 4,088: within the 4,096
       count += __builtin_popcount(unsigned(mask));
     }
   }
@@ -211,12 +238,12 @@ __attribute__((target("avx2,popcnt"))) int list_survivors_avx2(const double* sum
 }
 #endif
 
-int list_survivors(const double* sums, const double* block_maxima, double max_z, double floor, std::uint16_t* out) {
+int list_survivors(const float* sums, const float* block_maxima, float least, std::uint16_t* out) {
 #if defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-  if (avx2) return list_survivors_avx2(sums, block_maxima, max_z, floor, out);
+  if (avx2) return list_survivors_avx2(sums, block_maxima, least, out);
 #endif
-  return list_survivors_scalar(sums, block_maxima, max_z, floor, out);
+  return list_survivors_scalar(sums, block_maxima, least, out);
 }
 
 template <typename T>
@@ -319,10 +346,14 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
     ax[i] = std::fabs(x[i]);
     abs_sum += ax[i];
   }
-  // Fast scores and score(v) both lie within about 2^-45 * sum|x| of the true inner product
-  // (at most ~30 rounded operations on values bounded by 4 sum|x|); twice 2^-38 * sum|x|
-  // leaves a wide margin.
+  // score(v) lies within about 2^-45 sum|x| of the true inner product (at most ~30 rounded
+  // operations on values bounded by 4 sum|x|): `margin`, 2^-38 sum|x|, leaves a wide one.
+  // Fast scores add pass 1's float32 rounding (codeword_sums: 7 roundings of 2^-24 sum|x| and
+  // 2^-149 unit): `fast_margin`, 2^-19 sum|x| + 2^-140 unit, leaves one as wide.
   const double margin = std::ldexp(abs_sum, -38);
+  int exponent = 0;
+  std::frexp(abs_sum, &exponent);  // abs_sum = f 2^exponent, f in [0.5, 1); exponent 0 for 0
+  const double unit = std::ldexp(1.0, exponent), fast_margin = std::ldexp(abs_sum, -19) + std::ldexp(unit, -140);
 
   // Per 6-bit group g of coordinates and pattern u of its bits, built by doubling (bit k of u
   // decides the term of the group's coordinate k):
@@ -372,19 +403,19 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // The re-scoring floor of a best fast score: every vector above it is scored exactly. A
   // certified search scores every vector within kCertifyWindow of the best too.
   auto rescoring_floor = [&](double best_score) {
-    return certify ? lesser(candidate_floor(best_score, margin), best_score - kCertifyWindow)
-                   : candidate_floor(best_score, margin);
+    return certify ? lesser(candidate_floor(best_score, fast_margin), best_score - kCertifyWindow)
+                   : candidate_floor(best_score, fast_margin);
   };
   double best = shape1;
 
   // Shape 3: score(c) = S(c) + Z(c), S(c) = sum_i (-1)^{c_i} x_i, Z(c) = max_i z_i(c_i); each
   // splits over the four groups. Messages run as m = 64 hi + lo: the information half is
   // fixed per hi, and the check bits of m are those of 64 hi XOR those of lo (linearity).
-  // Pass 1: S(m) of all 4,096 codewords, and the block of 64 holding the largest.
-  double sums[kGolayMessages];
-  double block_maxima[64];
-  codeword_sums(sign_sum, check_bits_, sums, block_maxima);
-  double top_value = -INFINITY;
+  // Pass 1: S(m) / unit of all 4,096 codewords in float32, and the block of 64 holding the largest.
+  float sums[kGolayMessages];
+  float block_maxima[64];
+  codeword_sums(Pass1Tables(sign_sum, 1.0 / unit), check_bits_, sums, block_maxima);
+  float top_value = -INFINITY;
   int top_block = 0;
   for (int hi = 0; hi < 64; ++hi)
     if (block_maxima[hi] > top_value) {
@@ -398,7 +429,7 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   int top = top_block << 6;
   for (int m = top; m < (top_block + 1) << 6; ++m)
     if (sums[m] > sums[top]) top = m;
-  best = greater(best, sums[top] + max_term_of(top));
+  best = greater(best, double(sums[top]) * unit + max_term_of(top));
 
   // Shape 2: per octad, all signs matching x unless the octad holds an odd number of
   // negative coordinates; then the smallest magnitude takes the wrong sign. That score is at
@@ -431,16 +462,16 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   // the final floor whatever its Z. The survivors (a few percent) are listed branch-free.
   const double max_z = (4.0 + std::fabs(three_excess_)) * a1;
   std::uint16_t survivors[kGolayMessages];
-  const int count = list_survivors(sums, block_maxima, max_z, rescoring_floor(best), survivors);
+  const int count = list_survivors(sums, block_maxima, float_at_most((rescoring_floor(best) - max_z) / unit), survivors);
   double shape3[kGolayMessages];
   for (int k = 0; k < count; ++k) {
-    shape3[k] = sums[survivors[k]] + max_term_of(survivors[k]);
+    shape3[k] = double(sums[survivors[k]]) * unit + max_term_of(survivors[k]);
     best = greater(best, shape3[k]);
   }
 
   // Far enough below the threshold that no rounding can reach it: the zero vector.
-  if (best + 2.0 * margin < fast_zero_threshold_) {
-    if (certify) *certificate = {0, best + 2.0 * margin, {}};  // bounds every score, rounding and all
+  if (best + 2.0 * fast_margin < fast_zero_threshold_) {
+    if (certify) *certificate = {0, best + 2.0 * fast_margin, {}};  // bounds every score, rounding and all
     return 0;
   }
 
@@ -498,16 +529,16 @@ std::uint32_t Quantizer::search(const T* atom, CertifiedIndex* certificate) cons
   if (!certify) return index;
   // The certificate (quantizer.h). A vector not scored here has a fast score below `floor`; of
   // those scored, the winner is set apart, the best kCertifiedRivals others become its rivals,
-  // and the rest score at most the next one. True scores are within `margin` of both.
-  *certificate = {index, best + 2.0 * margin, {}};
+  // and the rest score at most the next one. True scores are within `fast_margin` of both.
+  *certificate = {index, best + 2.0 * fast_margin, {}};
   if (index == 0) return 0;  // every score stays below the zero threshold: `best` bounds them all
-  // Every score above is computed within `margin` of the true one.
+  // Every exact score above is computed within `margin` of the true one.
   certificate->winner_floor = exact.score() - margin;
   near.remove(exact.vector());
   const int rivals = std::min(near.size(), kCertifiedRivals);
   for (int k = 0; k < rivals; ++k) certificate->rivals[k] = codebook_.index_of(near.vector(k));
   if (rivals > 0) certificate->rival_ceiling = near.score(0) + margin;
-  certificate->others = greater(floor, near.size() > rivals ? near.score(rivals) : -INFINITY) + 2.0 * margin;
+  certificate->others = greater(floor, near.size() > rivals ? near.score(rivals) : -INFINITY) + 2.0 * fast_margin;
   return index;
 }
 

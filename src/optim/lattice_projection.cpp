@@ -59,8 +59,10 @@ kernels::DeviceSearchMemory device_memory(ProjectionMemory& m, const at::Tensor&
   const bool fresh = !m.atoms.defined() || m.atoms.numel() != rows * cols || m.atoms.device() != latent.device();
   if (fresh) {
     const at::TensorOptions on = latent.options();
-    m.atoms = at::empty({rows * cols}, on.dtype(at::kFloat));
-    m.certificates = at::empty({atoms * std::int64_t(sizeof(CertifiedIndex))}, on.dtype(at::kByte));
+    // Zeros: a certificate of index 0 with `others` 0 at the origin, a true statement (every
+    // score there is 0), so no atom ever reads bytes no search wrote (a NaN step leaves some).
+    m.atoms = at::zeros({rows * cols}, on.dtype(at::kFloat));
+    m.certificates = at::zeros({atoms * std::int64_t(sizeof(CertifiedIndex))}, on.dtype(at::kByte));
     m.flagged = at::empty({atoms}, on.dtype(at::kInt));
     m.searched = at::empty({1}, on.dtype(at::kInt));
   }

@@ -55,7 +55,8 @@ std::vector<std::uint32_t> generate(const PolluxModel& model, const std::vector<
   const at::Device device = model.parameters().front().value.device();
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
   std::unique_ptr<StaticDecoder> graph;
-  if (cuda_graph && device.is_cuda() && !model.ternary_weights()) graph = std::make_unique<StaticDecoder>(model, true);
+  if (cuda_graph && device.is_cuda() && StaticDecoder::graphs_available() && !model.ternary_weights())
+    graph = std::make_unique<StaticDecoder>(model, true);
   PolluxModel::KVCache cache;
   // The logits after `input`: a whole prompt into an empty cache (`fresh`), or one more token.
   auto next_logits = [&](const std::vector<std::int64_t>& input, bool fresh) -> at::Tensor {

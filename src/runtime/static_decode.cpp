@@ -10,6 +10,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
 #endif
 
 #include "pollux/base/error.h"
@@ -105,13 +106,24 @@ void StaticDecoder::capture() {
     c10::cuda::CUDAStreamGuard stream_guard(side);
     for (int i = 0; i < 2; ++i) compute();
     graph_->graph.capture_begin();
-    output_ = compute();
+    try {
+      output_ = compute();
+    } catch (...) {  // end the capture, or every later CUDA call of the process fails
+      cudaGraph_t partial = nullptr;
+      if (cudaStreamEndCapture(side.stream(), &partial) == cudaSuccess && partial) cudaGraphDestroy(partial);
+      graph_.reset();
+      throw;
+    }
     graph_->graph.capture_end();
   }
   c10::cuda::device_synchronize();
 }
+
+bool StaticDecoder::graphs_available() { return true; }
 #else
 void StaticDecoder::capture() { throw Error("decode", "this build has no CUDA: no CUDA graph (build with -DPOLLUX_CUDA=ON)"); }
+
+bool StaticDecoder::graphs_available() { return false; }
 #endif
 
 at::Tensor StaticDecoder::prefill(const std::vector<std::int64_t>& tokens) {

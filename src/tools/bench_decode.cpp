@@ -68,7 +68,7 @@ int decode(int argc, const char* const* argv) {
   for (auto& id : prompt) id = std::int64_t(rng() % std::uint32_t(active));
   // Prefill of the prompt, then greedy batch-1 decode: on CUDA by default through a CUDA graph
   // of the decode step, else eagerly with a growing KV cache.
-  t.cuda_graph = cuda && run->cuda_graph;
+  t.cuda_graph = cuda && run->cuda_graph && StaticDecoder::graphs_available();
   std::unique_ptr<StaticDecoder> graph = t.cuda_graph ? std::make_unique<StaticDecoder>(m, true) : nullptr;
   PolluxModel::KVCache cache;
   auto start = std::chrono::steady_clock::now();

@@ -238,6 +238,18 @@ TEST_CASE("eval: the batched reduction (a GPU's) equals the per-request one bit 
     }
     CHECK(greedy >= 2);
   }
+  // One batch of over 1,024 scored rows: the batched reduction's chunks join as one.
+  std::vector<TokenRequest> many;
+  for (int copy = 0; copy < 15; ++copy) many.insert(many.end(), requests.begin(), requests.end());
+  const auto host = score_requests(model, many, int(many.size()), Reduction::per_request);
+  const auto batched = score_requests(model, many, int(many.size()), Reduction::batched);
+  std::size_t rows = 0, differ = 0;
+  for (std::size_t i = 0; i < many.size(); ++i) {
+    rows += many[i].continuation.size();
+    differ += batched[i].logprob != host[i].logprob || batched[i].greedy != host[i].greedy;
+  }
+  CHECK(rows > 1024);
+  CHECK(differ == 0);
 }
 
 TEST_CASE("eval: batched scoring on the GPU equals the CPU's", "[cuda]") {

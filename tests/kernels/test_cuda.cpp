@@ -210,9 +210,22 @@ TEST_CASE("cuda incremental projection: 50 steps of a walk equal the CPU's full 
   CHECK(weight_mismatches == 0);
   CHECK(changed > atoms / 20);
   CHECK(searched < 49 * atoms / 2);
+
+  // A NaN: the flag is set, its row's atoms get index 0, and the other rows keep theirs.
+  at::Tensor w_bad = w.clone();
+  w_bad[3][30] = NAN;
+  const at::Tensor wd = w_bad.to(at::kCUDA), before = gi.clone();
+  kernels::project_rows_incremental_cuda(
+      q, wd.data_ptr<float>(), rows, cols, gi.data_ptr<std::int32_t>(), gs.data_ptr<float>(), gw.data_ptr<float>(),
+      {at_search.data_ptr<float>(), reinterpret_cast<CertifiedIndex*>(certificates.data_ptr<std::uint8_t>()),
+       flagged.data_ptr<std::int32_t>(), count.data_ptr<std::int32_t>(), false},
+      bad.data_ptr<std::int32_t>(), nullptr);
+  CHECK(bad.item<int>() == 1);
+  CHECK(gi[3].eq(0).all().item<bool>());  // row 3's scale is NaN: each of its atoms gets index 0
+  CHECK(gi[4].equal(before[4]));
 }
 
-TEST_CASE("cuda training: 50 float32 steps of incremental projection, each step's indices those of a full search", "[cuda]") {
+TEST_CASE("cuda training: 50 float32 steps of incremental projection, each step's indices the CPU's full search's", "[cuda]") {
   REQUIRE_GPU();
   Config config = training_config();
   config.projection = Projection::incremental;
@@ -227,20 +240,20 @@ TEST_CASE("cuda training: 50 float32 steps of incremental projection, each step'
         at::randint(config.model.tokenizer_vocab_size, {config.micro_batch, config.model.seq_len + 1}, gen, at::kLong);
     auto batch = [&]() { return std::make_pair(window.slice(1, 0, -1).to(at::kCUDA), window.slice(1, 1).to(at::kCUDA)); };
     const double ce = accumulate_gradients(model, 1, batch, {false, 0});
-    const StepStats stats = optimizer->step(ce);
+    const StepStats stats = optimizer->step(ce);  // throws for a NaN or Inf (the device flag)
     losses += ce;
     if (step > 0) searched_after_first += stats.searched / 49;
     const OptimizerState state = optimizer->state();
     for (const auto& [key, indices] : state.tensors) {
       if (key.rfind("indices/", 0) != 0) continue;
-      const at::Tensor latent = state.tensors.at("latent/" + key.substr(8)).contiguous();
+      const at::Tensor latent = state.tensors.at("latent/" + key.substr(8)).to(at::kCPU).contiguous();
       const std::int64_t rows = latent.size(0), cols = latent.numel() / rows;
-      at::Tensor full = at::empty_like(indices), sigma = at::empty({rows}, latent.options()), w = at::empty_like(latent);
-      at::Tensor bad = at::zeros({1}, indices.options());
-      kernels::project_rows_cuda(q, latent.data_ptr<float>(), rows, cols, full.data_ptr<std::int32_t>(), sigma.data_ptr<float>(),
-                                 w.data_ptr<float>(), bad.data_ptr<std::int32_t>(), nullptr);
-      mismatches += full.ne(indices).sum().item<std::int64_t>();
-      atoms += indices.numel();
+      std::vector<std::uint32_t> full(static_cast<std::size_t>(rows * cols / 24));
+      std::vector<float> sigma(static_cast<std::size_t>(rows));
+      project_rows(q, latent.data_ptr<float>(), std::size_t(rows), std::size_t(cols), full.data(), sigma.data(), 0);
+      const at::Tensor got = indices.to(at::kCPU).contiguous();
+      for (std::size_t k = 0; k < full.size(); ++k) mismatches += std::uint32_t(got.data_ptr<std::int32_t>()[k]) != full[k];
+      atoms += got.numel();
     }
   }
   INFO("mean searched fraction after the first step: " << searched_after_first);

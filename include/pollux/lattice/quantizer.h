@@ -11,9 +11,11 @@
 // The fast path (spec section 3a) scores the three shapes through the Golay code: shape 1
 // from the two largest |x_i|, shape 2 per octad, shape 3 for all 4,096 codewords at once
 // from four 64-entry tables per atom (sign sums and per-coordinate maxima of the 6-bit
-// halves of the information and check positions). Its float64 scores differ from score(v)
-// by rounding only; every group whose fast score is within a rigorous rounding margin of
-// the best is re-scored with score(v), so the answer equals the brute force on every input.
+// halves of the information and check positions). Its scores differ from score(v) by
+// rounding only (float64, but for the 4,096 codeword sums of shape 3, summed in float32 on the
+// atom scaled by a power of two); every group whose fast score is within a rigorous rounding
+// margin of the best is re-scored with score(v), so the answer equals the brute force on
+// every input.
 #pragma once
 
 #include <cmath>

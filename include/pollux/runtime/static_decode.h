@@ -42,6 +42,9 @@ class StaticDecoder {
 
   std::int64_t length() const { return length_; }  // positions in the cache
   bool graphed() const { return graph_ != nullptr; }
+  // Whether this build can capture CUDA graphs (a CUDA build of Pollux; a CUDA LibTorch alone
+  // is not enough): callers that default to the graph on CUDA decode eagerly otherwise.
+  static bool graphs_available();
 
  private:
   at::Tensor compute();  // one step at token_ and position_
