@@ -158,6 +158,7 @@ record = {
                   **{f"{p}_{k}": q.get(f"{p}_{k}") for p in ("float32", "float64")
                      for k in ("atoms_per_s", "mismatches", "registers", "shared_bytes", "local_bytes", "occupancy")}},
     "pollux_step": {"command": scmd, "config": "configs/pollux-1152.ini", "seconds": s.get("seconds"),
+                    "projection": s.get("projection"), "searched_fraction": s.get("searched_fraction"),
                     "peak_bytes": s.get("peak_bytes"), "optimizer_state_bytes": s.get("optimizer_state_bytes")},
     "train": {"command": tcmd, "config": "configs/pollux-1152.ini", "tokens_per_s": t.get("tokens_per_s"),
               "forward_backward_tokens_per_s": t.get("forward_backward_tokens_per_s"),
@@ -242,7 +243,7 @@ for p in float32 float64; do
   row "  $p fast pass: atoms/s, registers, occupancy" "$(for k in atoms_per_s registers occupancy; do field "$work/quantizer.json" ${p}_$k; done | paste -sd' ')"
 done
 row "quantizer pollux-v4 (atoms/s)" "$(field "$work/quantizer_v4.json" fast_atoms_per_s) (mismatches $(field "$work/quantizer_v4.json" mismatches))"
-row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds)"
+row "Pollux-1152 pollux_step alone (s)" "$(field "$work/step.json" seconds) ($(field "$work/step.json" searched_fraction) of the atoms searched)"
 row "tiny, cuda (tokens/s)" "$(field "$work/train_tiny.json" tokens_per_s)"
 row "Pollux-1152 end to end (tokens/s)" "$(field "$work/train.json" tokens_per_s) (fwd+bwd $(field "$work/train.json" forward_backward_tokens_per_s), MFU $(field "$work/train.json" mfu))"
 row "Pollux-1152 decode, batch 1 (tokens/s)" "$(field "$work/decode.json" decode_tokens_per_s)"
