@@ -37,7 +37,7 @@ const at::Tensor& device_codebook(const Codebook& codebook, const at::Device& de
 }
 
 // Writes codebook[idx] * sigma * s_lattice into `weight` (rows x cols). On the CPU through
-// lattice::reconstruct_rows; on a GPU from the codebook's table there (forward_weight_on), so
+// lattice::reconstruct_rows; on a GPU from the codebook's table there (forward_weight_on_device), so
 // a data-parallel step or a load copies no weights through the host.
 void write_forward_weight(at::Tensor& weight, const LatticeWeight& lw, const Codebook& codebook) {
   if (!weight.is_cpu()) {
@@ -85,11 +85,11 @@ LatticeWeight project_on_gpu(const Quantizer& quantizer, const at::Tensor& laten
   const bool direct = weight.is_contiguous() && weight.scalar_type() == at::kFloat;
   at::Tensor w = direct ? weight.detach() : at::empty_like(l);
   if (memory) {
-    const kernels::DeviceSearchMemory m = device_memory(*memory, l, rows, cols);
+    kernels::DeviceSearchMemory m = device_memory(*memory, l, rows, cols);
+    m.fresh = m.fresh || !incremental;  // without the previous indices no certificate applies
     kernels::project_rows_incremental_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
-                                           out.sigma.data_ptr<float>(), w.data_ptr<float>(),
-                                           {m.atoms, m.certificates, m.flagged, m.searched, m.fresh || !incremental},
-                                           bad.data_ptr<std::int32_t>(), nullptr);
+                                           out.sigma.data_ptr<float>(), w.data_ptr<float>(), m, bad.data_ptr<std::int32_t>(),
+                                           nullptr);
     searched_on_device += memory->searched;
   } else {
     kernels::project_rows_cuda(quantizer, l.data_ptr<float>(), rows, cols, out.indices.data_ptr<std::int32_t>(),
