@@ -376,16 +376,18 @@ int main(int argc, char** argv) {
 
   const fs::path dir = fs::temp_directory_path() / ("pollux_fuzz_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  bool ok = true, ran = false;
+  bool ok = true, ran = false, missing_fixture = false;
   for (const FileType& type : file_types(reference_dir, POLLUX_SOURCE_DIR)) {
     if (only.empty() ? !type.in_default_run || skip.find("," + type.name + ",") != std::string::npos : type.name != only)
       continue;
     if (type.name.rfind("plx", 0) == 0 && !fs::exists(reference_dir + "/reference_tiny_v4.plx")) {
       std::printf("SKIP %s: %s/reference_tiny_v4.plx not found\n", type.name.c_str(), reference_dir.c_str());
+      missing_fixture = true;
       continue;
     }
     if (type.name == "pt" && !fs::exists(reference_dir + "/reference_checkpoint_step8.pt")) {
       std::printf("SKIP pt: %s/reference_checkpoint_step8.pt not found\n", reference_dir.c_str());
+      missing_fixture = true;
       continue;
     }
     ran = true;
@@ -428,6 +430,14 @@ int main(int argc, char** argv) {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   std::printf("peak resident memory %.0f MB\n", usage.ru_maxrss / 1024.0);
+  if (!ran && missing_fixture) {  // reported as Skipped (tests/CMakeLists.txt), a failure where fixtures are required
+    const char* required = std::getenv("POLLUX_REQUIRE_FIXTURES");
+    if (required && std::strcmp(required, "1") == 0) {
+      std::fprintf(stderr, "pollux-fuzz: no fixture to fuzz (POLLUX_REQUIRE_FIXTURES=1: a skip is a failure)\n");
+      return 1;
+    }
+    return POLLUX_SKIP_EXIT_CODE;
+  }
   if (!ran) {
     std::fprintf(stderr, "pollux-fuzz: no file type '%s'\n", only.c_str());
     return 1;
